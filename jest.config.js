@@ -1,0 +1,32 @@
+/**
+ * One jest run for every level; the file suffix says the level:
+ *   *.unit.spec.ts  pure code (deciders, hash chain, config)
+ *   *.int.spec.ts   real components in-process (SQLite files, store contract)
+ *   *.e2e.spec.ts   the built service over real HTTP, or real child processes
+ * Tests compile with SWC (fast, keeps decorator metadata); type-checking is `npm run typecheck`.
+ */
+const swc = {
+  jsc: {
+    parser: { syntax: 'typescript', decorators: true },
+    transform: { legacyDecorator: true, decoratorMetadata: true },
+    target: 'es2022',
+    keepClassNames: true,
+  },
+  module: { type: 'commonjs' },
+  sourceMaps: 'inline',
+};
+
+module.exports = {
+  rootDir: '.',
+  testEnvironment: 'node',
+  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test'],
+  testRegex: '.*\\.(unit|int|e2e)\\.spec\\.ts$',
+  transform: { '^.+\\.ts$': ['@swc/jest', swc] },
+  moduleNameMapper: {
+    '^@parcours/([a-z-]+)$': '<rootDir>/libs/$1/src',
+  },
+  testTimeout: 30000,
+  // Child processes and servers are real: give their teardown time, and never leave one behind.
+  forceExit: false,
+  maxWorkers: 2,
+};

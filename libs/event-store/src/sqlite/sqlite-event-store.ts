@@ -1,0 +1,511 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { prepareAppend, sealEvents, type PreparedEvent } from '../envelope';
+import {
+  EventStoreError,
+  IdempotencyConflictError,
+  InvalidEventError,
+  StoreUnavailableError,
+  WrongExpectedRevisionError,
+} from '../errors';
+import type {
+  AllFilter,
+  AppendOptions,
+  AppendResult,
+  EventMetadata,
+  EventStore,
+  EventSubscription,
+  ExpectedRevision,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  StreamMetadataResult,
+  SubscribeToAllOptions,
+  SubscriptionMessage,
+} from '../event-store.port';
+import { genesisHash } from '../hash-chain';
+
+export interface SqliteEventStoreOptions {
+  /** File path, or `:memory:` (tests of pure logic only: nothing survives the process). */
+  path: string;
+  /** `FULL` (default) fsyncs every commit: an acknowledged append survives a power cut. */
+  synchronous?: 'FULL' | 'NORMAL';
+  /**
+   * Coalesce the appends that arrive in the same tick into one transaction (one fsync), each caller still
+   * getting its own result or error. Off only to measure what it saves.
+   */
+  groupCommit?: boolean;
+  /** How often a live subscription looks for events written by another process on the same file. */
+  pollIntervalMs?: number;
+}
+
+interface EventRow {
+  position: number | bigint;
+  stream_id: string;
+  revision: number;
+  type: string;
+  data: string;
+  metadata: string;
+}
+
+interface PendingAppend {
+  streamId: string;
+  events: PreparedEvent[];
+  expected: ExpectedRevision;
+  resolve: (result: AppendResult) => void;
+  reject: (error: unknown) => void;
+}
+
+const SCHEMA_VERSION = 1;
+const READ_PAGE = 1000;
+
+/** SQLite result codes that mean "the store cannot write now", not "this request is wrong". */
+const UNAVAILABLE_CODES = /^SQLITE_(FULL|READONLY|IOERR|CANTOPEN|BUSY|LOCKED|NOMEM|CORRUPT|NOTADB|PROTOCOL)/;
+
+function toStoreError(error: unknown): unknown {
+  if (error instanceof EventStoreError) return error;
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code === 'string' && UNAVAILABLE_CODES.test(code)) {
+    return new StoreUnavailableError(`event store unavailable (${code}): ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  if (error instanceof TypeError && /database connection is not open/i.test(error.message)) {
+    return new StoreUnavailableError('event store is closed', { cause: error });
+  }
+  return error;
+}
+
+function toRecorded(row: EventRow): RecordedEvent {
+  return {
+    streamId: row.stream_id,
+    revision: row.revision,
+    position: BigInt(row.position),
+    type: row.type,
+    data: JSON.parse(row.data) as Record<string, unknown>,
+    metadata: JSON.parse(row.metadata) as EventMetadata,
+  };
+}
+
+/**
+ * The embedded default store: one SQLite file in WAL mode.
+ *
+ * - `position` is the table's INTEGER PRIMARY KEY: assigned max+1 under SQLite's single write lock, so the
+ *   global log is dense and in commit order (no gaps a subscriber could skip past, even with several
+ *   processes writing the same file).
+ * - `UNIQUE(stream_id, revision)` and `UNIQUE(event_id)` are the last line of defence for concurrency and
+ *   idempotency; the adapter checks both before inserting so that callers get typed errors.
+ * - Group commit: appends queue up and are written by one transaction per tick, each inside its own
+ *   savepoint so that one caller's conflict does not undo another's events.
+ */
+export class SqliteEventStore implements EventStore {
+  readonly kind = 'sqlite' as const;
+  private readonly db: Database.Database;
+  private readonly groupCommit: boolean;
+  private readonly pollIntervalMs: number;
+  private queue: PendingAppend[] = [];
+  private flushScheduled = false;
+  private flushing: Promise<void> = Promise.resolve();
+  private closed = false;
+  private readonly waiters = new Set<() => void>();
+  private readonly subscriptions = new Set<EventSubscription>();
+
+  private readonly stmt: {
+    tail: Database.Statement<[string], { revision: number; metadata: string }>;
+    byEventId: Database.Statement<
+      [string],
+      { stream_id: string; revision: number; position: number | bigint }
+    >;
+    insert: Database.Statement<[string, number, string, string, string, string]>;
+    readForwards: Database.Statement<[string, number, number], EventRow>;
+    readBackwards: Database.Statement<[string, number, number], EventRow>;
+    readAll: Database.Statement<[number | bigint, number], EventRow>;
+    head: Database.Statement<[], { position: number | bigint | null }>;
+    getMeta: Database.Statement<[string], { metadata: string; revision: number }>;
+    setMeta: Database.Statement<[string, string]>;
+  };
+
+  constructor(options: SqliteEventStoreOptions) {
+    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+    try {
+      this.db = new Database(options.path);
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+      this.db.pragma('busy_timeout = 5000');
+      this.db.defaultSafeIntegers(false);
+      this.migrate();
+    } catch (error) {
+      throw toStoreError(error);
+    }
+    this.groupCommit = options.groupCommit ?? true;
+    this.pollIntervalMs = options.pollIntervalMs ?? 250;
+    const db = this.db;
+    this.stmt = {
+      tail: db.prepare(
+        'SELECT revision, metadata FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1',
+      ),
+      byEventId: db.prepare('SELECT stream_id, revision, position FROM events WHERE event_id = ?'),
+      insert: db.prepare(
+        'INSERT INTO events (stream_id, revision, event_id, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      readForwards: db.prepare(
+        'SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision ASC LIMIT ?',
+      ),
+      readBackwards: db.prepare(
+        'SELECT * FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?',
+      ),
+      readAll: db.prepare('SELECT * FROM events WHERE position > ? ORDER BY position ASC LIMIT ?'),
+      head: db.prepare('SELECT MAX(position) AS position FROM events'),
+      getMeta: db.prepare('SELECT metadata, revision FROM stream_metadata WHERE stream_id = ?'),
+      setMeta: db.prepare(
+        `INSERT INTO stream_metadata (stream_id, revision, metadata) VALUES (?, 0, ?)
+         ON CONFLICT (stream_id) DO UPDATE SET revision = revision + 1, metadata = excluded.metadata`,
+      ),
+    };
+  }
+
+  private migrate(): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    if (version > SCHEMA_VERSION) {
+      throw new StoreUnavailableError(
+        `event store schema version ${version} is newer than this program (${SCHEMA_VERSION})`,
+      );
+    }
+    if (version === SCHEMA_VERSION) return;
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS events (
+        position  INTEGER PRIMARY KEY,
+        stream_id TEXT    NOT NULL,
+        revision  INTEGER NOT NULL,
+        event_id  TEXT    NOT NULL UNIQUE,
+        type      TEXT    NOT NULL,
+        data      TEXT    NOT NULL,
+        metadata  TEXT    NOT NULL,
+        UNIQUE (stream_id, revision)
+      ) STRICT;
+      CREATE TABLE IF NOT EXISTS stream_metadata (
+        stream_id TEXT    PRIMARY KEY,
+        revision  INTEGER NOT NULL,
+        metadata  TEXT    NOT NULL
+      ) STRICT;
+      PRAGMA user_version = ${SCHEMA_VERSION};
+    `);
+  }
+
+  // ---- append ---------------------------------------------------------------------------------------
+
+  append(streamId: string, events: NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+    if (this.closed) return Promise.reject(new StoreUnavailableError('event store is closed'));
+    let prepared: PreparedEvent[];
+    try {
+      prepared = prepareAppend(streamId, events);
+      checkExpected(options.expectedRevision ?? 'any');
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const expected = options.expectedRevision ?? 'any';
+    if (!this.groupCommit) {
+      try {
+        const result = this.db.transaction(() => this.appendInTransaction(streamId, prepared, expected))();
+        this.notify();
+        return Promise.resolve(result);
+      } catch (error) {
+        return Promise.reject(toStoreError(error));
+      }
+    }
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.queue.push({ streamId, events: prepared, expected, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => {
+          this.flushing = this.flushing.then(() => this.flush());
+        });
+      }
+    });
+  }
+
+  /** Writes every queued append in one transaction, then settles each caller. */
+  private flush(): void {
+    this.flushScheduled = false;
+    const batch = this.queue;
+    this.queue = [];
+    if (batch.length === 0) return;
+    const outcomes: Array<{ ok: true; result: AppendResult } | { ok: false; error: unknown }> = [];
+    // Nested db.transaction() calls run as savepoints: a refused append rolls back alone.
+    const one = this.db.transaction((pending: PendingAppend) =>
+      this.appendInTransaction(pending.streamId, pending.events, pending.expected),
+    );
+    try {
+      this.db.transaction(() => {
+        for (const pending of batch) {
+          try {
+            outcomes.push({ ok: true, result: one(pending) });
+          } catch (error) {
+            // Our own refusals belong to one caller; anything else (disk full, I/O) fails the whole batch.
+            if (!(error instanceof EventStoreError)) throw error;
+            outcomes.push({ ok: false, error });
+          }
+        }
+      })();
+    } catch (error) {
+      const failure = toStoreError(error);
+      for (const pending of batch) pending.reject(failure);
+      return;
+    }
+    batch.forEach((pending, i) => {
+      const outcome = outcomes[i];
+      if (outcome.ok) pending.resolve(outcome.result);
+      else pending.reject(outcome.error);
+    });
+    this.notify();
+  }
+
+  private appendInTransaction(
+    streamId: string,
+    events: PreparedEvent[],
+    expected: ExpectedRevision,
+  ): AppendResult {
+    const replay = this.findReplay(streamId, events);
+    if (replay) return replay;
+
+    const tail = this.stmt.tail.get(streamId);
+    const current = tail ? tail.revision : ('no_stream' as const);
+    if (!revisionMatches(expected, current))
+      throw new WrongExpectedRevisionError(streamId, expected, current);
+
+    const prevHash = tail ? (JSON.parse(tail.metadata) as EventMetadata).hash : genesisHash(streamId);
+    const sealed = sealEvents(events, prevHash, new Date().toISOString());
+    let revision = tail ? tail.revision : -1;
+    let position = 0n;
+    for (const event of sealed) {
+      revision += 1;
+      const info = this.stmt.insert.run(
+        streamId,
+        revision,
+        event.metadata.eventId,
+        event.type,
+        JSON.stringify(event.data),
+        JSON.stringify(event.metadata),
+      );
+      position = BigInt(info.lastInsertRowid);
+    }
+    return { streamId, revision, position, replayed: false };
+  }
+
+  /** The original result when every event id is stored already, in this stream and in this order. */
+  private findReplay(streamId: string, events: PreparedEvent[]): AppendResult | null {
+    const found = events.map((event) => this.stmt.byEventId.get(event.eventId));
+    const stored = found.filter((row) => row !== undefined);
+    if (stored.length === 0) return null;
+    const ids = events.map((event) => event.eventId);
+    if (stored.length !== events.length) {
+      throw new IdempotencyConflictError(
+        streamId,
+        ids,
+        'some of these event ids are stored already, not all',
+      );
+    }
+    const first = stored[0];
+    const inOrder = stored.every(
+      (row, i) => row.stream_id === streamId && row.revision === first.revision + i,
+    );
+    if (!inOrder) {
+      throw new IdempotencyConflictError(
+        streamId,
+        ids,
+        'these event ids are stored already in another place',
+      );
+    }
+    const last = stored[stored.length - 1];
+    return { streamId, revision: last.revision, position: BigInt(last.position), replayed: true };
+  }
+
+  // ---- reads ----------------------------------------------------------------------------------------
+
+  readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    return this.guard(() => {
+      const max = options.maxCount ?? Number.MAX_SAFE_INTEGER;
+      const rows =
+        options.direction === 'backwards'
+          ? this.stmt.readBackwards.all(streamId, options.fromRevision ?? Number.MAX_SAFE_INTEGER, max)
+          : this.stmt.readForwards.all(streamId, options.fromRevision ?? 0, max);
+      return rows.map(toRecorded);
+    });
+  }
+
+  readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    return this.guard(
+      () => this.readPage(options.after ?? 0n, options.maxCount ?? READ_PAGE, options.filter).events,
+    );
+  }
+
+  headPosition(): Promise<bigint> {
+    return this.guard(() => this.head());
+  }
+
+  private head(): bigint {
+    return BigInt(this.stmt.head.get()?.position ?? 0);
+  }
+
+  /**
+   * One page after `after`, filtered. `scannedTo` is how far the page looked: with a filter, the events
+   * it skipped are behind the reader too.
+   */
+  private readPage(
+    after: bigint,
+    max: number,
+    filter?: AllFilter,
+  ): { events: RecordedEvent[]; scannedTo: bigint } {
+    if (!filter) {
+      const events = this.stmt.readAll.all(after, max).map(toRecorded);
+      return { events, scannedTo: events.length > 0 ? events[events.length - 1].position : after };
+    }
+    const events: RecordedEvent[] = [];
+    let cursor = after;
+    for (;;) {
+      const rows = this.stmt.readAll.all(cursor, READ_PAGE);
+      for (const row of rows) {
+        cursor = BigInt(row.position);
+        if (!matches(filter, row)) continue;
+        events.push(toRecorded(row));
+        if (events.length === max) return { events, scannedTo: cursor };
+      }
+      if (rows.length < READ_PAGE) return { events, scannedTo: cursor };
+    }
+  }
+
+  // ---- subscriptions --------------------------------------------------------------------------------
+
+  subscribeToAll(options: SubscribeToAllOptions = {}): EventSubscription {
+    let stopped = false;
+    let wake: (() => void) | null = null;
+    const store = this;
+    async function* run(): AsyncGenerator<SubscriptionMessage> {
+      let after = options.after ?? 0n;
+      let announced: bigint | null = null;
+      try {
+        while (!stopped && !store.closed) {
+          // Reads are synchronous and run between two flushes, so a page never sees half a batch.
+          const page = store.readPage(after, READ_PAGE, options.filter);
+          for (const event of page.events) {
+            if (stopped) return;
+            yield { kind: 'event', event };
+          }
+          after = page.scannedTo;
+          if (page.events.length === READ_PAGE) continue;
+          const head = store.head();
+          if (head > after) continue; // more arrived meanwhile, or the filter page stopped short
+          if (announced !== after) {
+            announced = after;
+            yield { kind: 'caught-up', position: after };
+          }
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(done, store.pollIntervalMs);
+            function done(): void {
+              clearTimeout(timer);
+              store.waiters.delete(done);
+              wake = null;
+              resolve();
+            }
+            wake = done;
+            store.waiters.add(done);
+          });
+        }
+      } finally {
+        store.subscriptions.delete(subscription);
+      }
+    }
+    // One cursor per subscription: iterating it again goes on where it stopped, as EventStoreDB's does.
+    const cursor = run();
+    const subscription: EventSubscription = {
+      close: () => {
+        stopped = true;
+        wake?.();
+        store.subscriptions.delete(subscription);
+        return Promise.resolve();
+      },
+      [Symbol.asyncIterator]: () => cursor,
+    };
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  private notify(): void {
+    for (const wake of [...this.waiters]) wake();
+  }
+
+  // ---- stream metadata ------------------------------------------------------------------------------
+
+  getStreamMetadata(streamId: string): Promise<StreamMetadataResult | null> {
+    return this.guard(() => {
+      const row = this.stmt.getMeta.get(streamId);
+      return row
+        ? { metadata: JSON.parse(row.metadata) as Record<string, unknown>, revision: row.revision }
+        : null;
+    });
+  }
+
+  setStreamMetadata(streamId: string, metadata: Record<string, unknown>): Promise<StreamMetadataResult> {
+    return this.guard(() => {
+      if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) {
+        throw new InvalidEventError('stream metadata must be a JSON object');
+      }
+      const json = JSON.stringify(metadata);
+      return this.db.transaction(() => {
+        this.stmt.setMeta.run(streamId, json);
+        const row = this.stmt.getMeta.get(streamId)!;
+        return { metadata: JSON.parse(row.metadata) as Record<string, unknown>, revision: row.revision };
+      })();
+    });
+  }
+
+  // ---- lifecycle ------------------------------------------------------------------------------------
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    // In-flight appends were accepted: write them before letting go of the file.
+    if (this.queue.length > 0) this.flush();
+    await this.flushing;
+    await Promise.all([...this.subscriptions].map((s) => s.close()));
+    this.notify();
+    this.db.close();
+  }
+
+  private guard<T>(read: () => T): Promise<T> {
+    if (this.closed) return Promise.reject(new StoreUnavailableError('event store is closed'));
+    try {
+      return Promise.resolve(read());
+    } catch (error) {
+      return Promise.reject(toStoreError(error));
+    }
+  }
+}
+
+function checkExpected(expected: ExpectedRevision): void {
+  if (expected === 'any' || expected === 'no_stream' || expected === 'stream_exists') return;
+  if (!Number.isInteger(expected) || expected < 0) {
+    throw new InvalidEventError(`expectedRevision must be any, no_stream, stream_exists or a revision ≥ 0`);
+  }
+}
+
+export function revisionMatches(expected: ExpectedRevision, actual: number | 'no_stream'): boolean {
+  switch (expected) {
+    case 'any':
+      return true;
+    case 'no_stream':
+      return actual === 'no_stream';
+    case 'stream_exists':
+      return actual !== 'no_stream';
+    default:
+      return actual === expected;
+  }
+}
+
+function matches(filter: AllFilter, row: EventRow): boolean {
+  if ('streamPrefixes' in filter)
+    return filter.streamPrefixes.some((prefix) => row.stream_id.startsWith(prefix));
+  return filter.eventTypes.includes(row.type);
+}
