@@ -1,0 +1,46 @@
+export {
+  ROLES,
+  TENANT_ROLES,
+  CPTS_ID_PATTERN,
+  SUB_MAX_LENGTH,
+  type Role,
+  type Principal,
+  actorOf,
+  isRole,
+  principalFromClaims,
+  InvalidClaimsError,
+} from './principal';
+export {
+  loadOrCreateDevSigningKey,
+  devSigningKeyPath,
+  DEV_SIGNING_ALGORITHM,
+  type DevSigningKey,
+} from './dev-keys';
+export {
+  issueDevToken,
+  DEV_ISSUER,
+  DEV_AUDIENCE,
+  DEV_TOKEN_DEFAULT_LIFETIME,
+  type DevTokenClaims,
+} from './tokens';
+export {
+  TokenVerifier,
+  DevTokenVerifier,
+  OidcTokenVerifier,
+  AuthenticationError,
+  IdentityProviderUnavailableError,
+  ACCEPTED_ALGORITHMS,
+} from './token-verifier';
+export {
+  Public,
+  Roles,
+  CurrentPrincipal,
+  principalOf,
+  IS_PUBLIC_KEY,
+  ROLES_KEY,
+  type AuthenticatedRequest,
+} from './decorators';
+export { AuthGuard, TENANT_PARAM } from './auth.guard';
+export { AuthModule } from './auth.module';
+export { AUTH_OPTIONS, type AuthModuleOptions } from './auth.options';
+export { DevTokenRequestDto, DevTokenResponseDto, PrincipalDto } from './auth.dto';

@@ -1,0 +1,186 @@
+import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey, type KeyLike } from 'jose';
+import { loadOrCreateDevSigningKey } from './dev-keys';
+import { InvalidClaimsError, type Principal, principalFromClaims } from './principal';
+import { DEV_AUDIENCE, DEV_ISSUER } from './tokens';
+
+/**
+ * Asymmetric only, and named explicitly: the algorithm a token claims never chooses how it is checked,
+ * so `alg: none` and HS256 "signed" with our public key are refused before any key is looked at.
+ */
+export const ACCEPTED_ALGORITHMS = ['EdDSA', 'ES256', 'RS256', 'PS256'];
+
+/** Clocks of the identity provider and of this server never agree to the second. */
+const CLOCK_TOLERANCE_SECONDS = 30;
+const DISCOVERY_TIMEOUT_MS = 5000;
+
+/** The token cannot be trusted (a 401). `reason` is short and safe to return: it never quotes the token. */
+export class AuthenticationError extends Error {
+  constructor(readonly reason: string) {
+    super(`Authentication failed: ${reason}`);
+    this.name = 'AuthenticationError';
+  }
+}
+
+/**
+ * The identity provider's metadata or keys cannot be had: not the caller's fault, so not a 401 (a client
+ * that hears 401 throws its token away), but a 503.
+ */
+export class IdentityProviderUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'IdentityProviderUnavailableError';
+  }
+}
+
+/** Turns a bearer token into the principal it proves, or throws `AuthenticationError`. */
+export abstract class TokenVerifier {
+  abstract verify(token: string): Promise<Principal>;
+}
+
+/** Dev mode: tokens signed with the key in `DATA_DIR` (see `issueDevToken`). */
+export class DevTokenVerifier extends TokenVerifier {
+  constructor(private readonly publicKey: KeyLike) {
+    super();
+  }
+
+  /** Creates the key on first start, so that the CLI and the API agree on it from then on. */
+  static async create(dataDir: string): Promise<DevTokenVerifier> {
+    return new DevTokenVerifier((await loadOrCreateDevSigningKey(dataDir)).publicKey);
+  }
+
+  verify(token: string): Promise<Principal> {
+    return verifyToken(token, () => Promise.resolve(this.publicKey), DEV_ISSUER, DEV_AUDIENCE);
+  }
+}
+
+/**
+ * OIDC mode: the keys are the issuer's JWKS, found through its discovery document. Discovery happens at
+ * the first request rather than at start, so that the API starts while the provider is briefly down; a
+ * failed discovery is retried by the next request.
+ */
+export class OidcTokenVerifier extends TokenVerifier {
+  private keys?: Promise<JWTVerifyGetKey>;
+
+  constructor(
+    private readonly issuer: string,
+    private readonly audience: string,
+  ) {
+    super();
+    const problem = untrustworthy(issuer);
+    if (problem) throw new Error(`OIDC_ISSUER ${problem}`);
+    if (audience.trim() === '') throw new Error('OIDC_AUDIENCE must not be empty');
+  }
+
+  async verify(token: string): Promise<Principal> {
+    return verifyToken(token, await this.keySet(), this.issuer, this.audience);
+  }
+
+  private keySet(): Promise<JWTVerifyGetKey> {
+    this.keys ??= discoverKeys(this.issuer).catch((error: unknown) => {
+      this.keys = undefined;
+      throw error;
+    });
+    return this.keys;
+  }
+}
+
+async function verifyToken(
+  token: string,
+  keys: JWTVerifyGetKey,
+  issuer: string,
+  audience: string,
+): Promise<Principal> {
+  let payload: Record<string, unknown>;
+  try {
+    ({ payload } = await jwtVerify(token, keys, {
+      algorithms: ACCEPTED_ALGORITHMS,
+      issuer,
+      audience,
+      requiredClaims: ['exp'],
+      clockTolerance: CLOCK_TOLERANCE_SECONDS,
+    }));
+  } catch (error) {
+    if (error instanceof IdentityProviderUnavailableError) throw error;
+    throw new AuthenticationError(reasonFor(error));
+  }
+  try {
+    return principalFromClaims(payload);
+  } catch (error) {
+    if (error instanceof InvalidClaimsError) {
+      throw new AuthenticationError(`malformed claims: ${error.message}`);
+    }
+    throw error;
+  }
+}
+
+function reasonFor(error: unknown): string {
+  if (error instanceof errors.JWTExpired) return 'token expired';
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.claim === 'nbf') return 'token not yet valid';
+    return error.reason === 'missing' ? `${error.claim} claim missing` : `${error.claim} claim rejected`;
+  }
+  if (error instanceof errors.JOSEAlgNotAllowed) return 'algorithm not allowed';
+  if (error instanceof errors.JWSSignatureVerificationFailed) return 'invalid signature';
+  if (error instanceof errors.JWKSNoMatchingKey) return 'unknown signing key';
+  if (error instanceof errors.JWKSMultipleMatchingKeys) return 'ambiguous signing key';
+  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid) return 'malformed token';
+  return 'invalid token';
+}
+
+async function discoverKeys(issuer: string): Promise<JWTVerifyGetKey> {
+  // OpenID Connect Discovery 1.0 §4: the issuer without its trailing slash, then the well-known path.
+  const url = `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
+  let metadata: { issuer?: unknown; jwks_uri?: unknown } | null;
+  try {
+    const response = await fetch(url, {
+      headers: { accept: 'application/json' },
+      signal: AbortSignal.timeout(DISCOVERY_TIMEOUT_MS),
+    });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    metadata = (await response.json()) as typeof metadata;
+  } catch (error) {
+    throw new IdentityProviderUnavailableError(`OIDC discovery at ${url} failed`, { cause: error });
+  }
+  // §4.3: metadata that names another issuer must not be used, or its keys would vouch for our tokens.
+  if (metadata?.issuer !== issuer) {
+    throw new IdentityProviderUnavailableError(
+      `OIDC discovery at ${url} names another issuer than ${issuer}`,
+    );
+  }
+  const jwksUri = metadata.jwks_uri;
+  if (typeof jwksUri !== 'string') {
+    throw new IdentityProviderUnavailableError(`OIDC discovery at ${url} has no jwks_uri`);
+  }
+  const problem = untrustworthy(jwksUri);
+  if (problem) throw new IdentityProviderUnavailableError(`OIDC discovery at ${url}: jwks_uri ${problem}`);
+  const remote = createRemoteJWKSet(new URL(jwksUri));
+  return async (header, token) => {
+    try {
+      return await remote(header, token);
+    } catch (error) {
+      // Only "no such key" is about the token; anything else is the provider failing to serve its keys.
+      if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) {
+        throw error;
+      }
+      throw new IdentityProviderUnavailableError(`Fetching the JWKS at ${jwksUri} failed`, { cause: error });
+    }
+  };
+}
+
+/**
+ * Keys fetched over plain HTTP could be swapped on the way; only a loopback address is exempt (tests, an
+ * identity provider on the same machine). Returns what is wrong, if anything.
+ */
+function untrustworthy(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'is not a URL';
+  }
+  if (url.protocol === 'https:') return undefined;
+  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  return url.protocol === 'http:' && loopback
+    ? undefined
+    : 'must be an https URL (plain http only on localhost)';
+}
