@@ -50,6 +50,11 @@ interface EventRow {
   metadata: string;
 }
 
+interface FollowControl {
+  stopped: boolean;
+  wake: (() => void) | null;
+}
+
 interface PendingAppend {
   streamId: string;
   events: PreparedEvent[];
@@ -196,25 +201,21 @@ export class SqliteEventStore implements EventStore {
 
   // ---- append ---------------------------------------------------------------------------------------
 
-  append(streamId: string, events: NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
-    if (this.closed) return Promise.reject(new StoreUnavailableError('event store is closed'));
-    let prepared: PreparedEvent[];
-    try {
-      prepared = prepareAppend(streamId, events);
-      checkExpected(options.expectedRevision ?? 'any');
-    } catch (error) {
-      return Promise.reject(error);
-    }
+  async append(streamId: string, events: NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+    if (this.closed) throw new StoreUnavailableError('event store is closed');
+    const prepared = prepareAppend(streamId, events);
     const expected = options.expectedRevision ?? 'any';
+    checkExpected(expected);
     if (!this.groupCommit) {
       try {
         const result = this.db.transaction(() => this.appendInTransaction(streamId, prepared, expected))();
         this.notify();
-        return Promise.resolve(result);
+        return result;
       } catch (error) {
-        return Promise.reject(toStoreError(error));
+        throw toStoreError(error);
       }
     }
+    // Queued synchronously (no await above), so all appends issued in one tick share the next flush.
     return new Promise<AppendResult>((resolve, reject) => {
       this.queue.push({ streamId, events: prepared, expected, resolve, reject });
       if (!this.flushScheduled) {
@@ -379,57 +380,54 @@ export class SqliteEventStore implements EventStore {
   // ---- subscriptions --------------------------------------------------------------------------------
 
   subscribeToAll(options: SubscribeToAllOptions = {}): EventSubscription {
-    let stopped = false;
-    let wake: (() => void) | null = null;
-    const store = this;
-    async function* run(): AsyncGenerator<SubscriptionMessage> {
-      let after = options.after ?? 0n;
-      let announced: bigint | null = null;
-      try {
-        while (!stopped && !store.closed) {
-          // Reads are synchronous and run between two flushes, so a page never sees half a batch.
-          const page = store.readPage(after, READ_PAGE, options.filter);
-          for (const event of page.events) {
-            if (stopped) return;
-            yield { kind: 'event', event };
-          }
-          after = page.scannedTo;
-          if (page.events.length === READ_PAGE) continue;
-          const head = store.head();
-          if (head > after) continue; // more arrived meanwhile, or the filter page stopped short
-          if (announced !== after) {
-            announced = after;
-            yield { kind: 'caught-up', position: after };
-          }
-          await new Promise<void>((resolve) => {
-            const timer = setTimeout(done, store.pollIntervalMs);
-            function done(): void {
-              clearTimeout(timer);
-              store.waiters.delete(done);
-              wake = null;
-              resolve();
-            }
-            wake = done;
-            store.waiters.add(done);
-          });
-        }
-      } finally {
-        store.subscriptions.delete(subscription);
-      }
-    }
+    const control: FollowControl = { stopped: false, wake: null };
     // One cursor per subscription: iterating it again goes on where it stopped, as EventStoreDB's does.
-    const cursor = run();
+    const cursor = this.follow(options, control);
     const subscription: EventSubscription = {
       close: () => {
-        stopped = true;
-        wake?.();
-        store.subscriptions.delete(subscription);
+        control.stopped = true;
+        control.wake?.();
+        this.subscriptions.delete(subscription);
         return Promise.resolve();
       },
       [Symbol.asyncIterator]: () => cursor,
     };
     this.subscriptions.add(subscription);
     return subscription;
+  }
+
+  private async *follow(
+    options: SubscribeToAllOptions,
+    control: FollowControl,
+  ): AsyncGenerator<SubscriptionMessage> {
+    let after = options.after ?? 0n;
+    let announced: bigint | null = null;
+    while (!control.stopped && !this.closed) {
+      // Reads are synchronous and run between two flushes, so a page never sees half a batch.
+      const page = this.readPage(after, READ_PAGE, options.filter);
+      for (const event of page.events) {
+        if (control.stopped) return;
+        yield { kind: 'event', event };
+      }
+      after = page.scannedTo;
+      if (page.events.length === READ_PAGE || this.head() > after) continue;
+      if (announced !== after) {
+        announced = after;
+        yield { kind: 'caught-up', position: after };
+      }
+      // Woken by our own commits at once; the timer catches commits by other processes on the file.
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          clearTimeout(timer);
+          this.waiters.delete(done);
+          control.wake = null;
+          resolve();
+        };
+        const timer = setTimeout(done, this.pollIntervalMs);
+        control.wake = done;
+        this.waiters.add(done);
+      });
+    }
   }
 
   private notify(): void {
@@ -474,12 +472,14 @@ export class SqliteEventStore implements EventStore {
     this.db.close();
   }
 
-  private guard<T>(read: () => T): Promise<T> {
-    if (this.closed) return Promise.reject(new StoreUnavailableError('event store is closed'));
+  /** Runs a synchronous read as the port's async API: a throw becomes a rejection with a store error. */
+  // eslint-disable-next-line @typescript-eslint/require-await -- async only to turn throws into rejections
+  private async guard<T>(read: () => T): Promise<T> {
+    if (this.closed) throw new StoreUnavailableError('event store is closed');
     try {
-      return Promise.resolve(read());
+      return read();
     } catch (error) {
-      return Promise.reject(toStoreError(error));
+      throw toStoreError(error);
     }
   }
 }

@@ -1,0 +1,120 @@
+/** What the SQLite adapter promises beyond the shared contract: group commit isolation, schema guard, tamper evidence. */
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteEventStore, StoreUnavailableError, verifyChain, WrongExpectedRevisionError } from '../src';
+import { newEvent } from './event-store.contract';
+
+describe('SQLite adapter', () => {
+  let dir: string;
+  let path: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'parcours-sqlite-'));
+    path = join(dir, 'events.db');
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it.each([true, false])(
+    'with groupCommit=%s, one refused append does not undo the others of the same tick',
+    async (groupCommit) => {
+      const store = new SqliteEventStore({ path, groupCommit });
+      try {
+        await store.append('s-2', [newEvent('Existing')]);
+        // Issued in the same tick: with group commit they share one transaction.
+        const [a, b, c] = await Promise.allSettled([
+          store.append('s-1', [newEvent('A')], { expectedRevision: 'no_stream' }),
+          store.append('s-2', [newEvent('B')], { expectedRevision: 'no_stream' }),
+          store.append('s-3', [newEvent('C'), newEvent('C')]),
+        ]);
+        expect(a.status).toBe('fulfilled');
+        expect(b.status === 'rejected' && b.reason instanceof WrongExpectedRevisionError).toBe(true);
+        expect(c.status).toBe('fulfilled');
+        expect((await store.readStream('s-1')).map((e) => e.type)).toEqual(['A']);
+        expect((await store.readStream('s-2')).map((e) => e.type)).toEqual(['Existing']);
+        expect((await store.readStream('s-3')).map((e) => e.type)).toEqual(['C', 'C']);
+        const all = await store.readAll();
+        expect(all.map((e) => e.position)).toEqual([1n, 2n, 3n, 4n]);
+      } finally {
+        await store.close();
+      }
+    },
+  );
+
+  it('keeps the log in WAL mode, so readers never block the writer', async () => {
+    const store = new SqliteEventStore({ path });
+    await store.close();
+    const db = new Database(path, { readonly: true });
+    try {
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    } finally {
+      db.close();
+    }
+  });
+
+  it('refuses to open a store written by a newer version of Parcours, rather than misreading it', async () => {
+    const store = new SqliteEventStore({ path });
+    await store.close();
+    const db = new Database(path);
+    db.pragma('user_version = 99');
+    db.close();
+    expect(() => new SqliteEventStore({ path })).toThrow(StoreUnavailableError);
+  });
+
+  describe('tampering with the file is visible in the hash chain', () => {
+    async function seed(): Promise<void> {
+      const store = new SqliteEventStore({ path });
+      await store.append(
+        'pathway-cpts-x.1',
+        [0, 1, 2, 3].map((n) => newEvent('Step', { n })),
+      );
+      await store.close();
+    }
+    async function check(): Promise<ReturnType<typeof verifyChain>> {
+      const store = new SqliteEventStore({ path });
+      try {
+        return verifyChain('pathway-cpts-x.1', await store.readStream('pathway-cpts-x.1'));
+      } finally {
+        await store.close();
+      }
+    }
+    function tamper(sql: string): void {
+      const db = new Database(path);
+      db.exec(sql);
+      db.close();
+    }
+
+    it('an intact stream verifies', async () => {
+      await seed();
+      expect(await check()).toBeNull();
+    });
+
+    it('an edited event', async () => {
+      await seed();
+      tamper(`UPDATE events SET data = '{"n":42}' WHERE revision = 2`);
+      expect(await check()).toMatchObject({ revision: 2, problem: 'hash-mismatch' });
+    });
+
+    it('an edited envelope (who did it)', async () => {
+      await seed();
+      tamper(
+        `UPDATE events SET metadata = json_set(metadata, '$.actor.id', 'someone-else') WHERE revision = 1`,
+      );
+      expect(await check()).toMatchObject({ revision: 1, problem: 'hash-mismatch' });
+    });
+
+    it('a deleted event', async () => {
+      await seed();
+      tamper(`DELETE FROM events WHERE revision = 1`);
+      expect(await check()).toMatchObject({ revision: 2, problem: 'revision-gap' });
+    });
+
+    it('two events swapped', async () => {
+      await seed();
+      tamper(`UPDATE events SET revision = -1 WHERE revision = 1;
+              UPDATE events SET revision = 1 WHERE revision = 2;
+              UPDATE events SET revision = 2 WHERE revision = -1;`);
+      expect(await check()).toMatchObject({ revision: 1, problem: 'prev-hash-mismatch' });
+    });
+  });
+});

@@ -1,0 +1,98 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import {
+  IdempotencyConflictError,
+  InvalidEventError,
+  StoreUnavailableError,
+  WrongExpectedRevisionError,
+} from '@parcours/event-store';
+import type { Response } from 'express';
+import { problem, ProblemError, PROBLEM_CONTENT_TYPE, type Problem } from './problem';
+
+/**
+ * Turns every error that reaches HTTP into `application/problem+json`. Client mistakes get their 4xx with
+ * what was wrong; unknown errors get a bare 500 (details only in the log, never in the response).
+ */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('http');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const body = this.toProblem(error);
+    if (body.status >= 500 && body.status !== 503) this.logger.error(error);
+    if (response.headersSent) return;
+    if (body.status === 503) response.setHeader('Retry-After', '5');
+    if (body.status === 401) response.setHeader('WWW-Authenticate', 'Bearer');
+    response.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+  }
+
+  toProblem(error: unknown): Problem {
+    if (error instanceof ProblemError) return error.problem;
+    if (error instanceof WrongExpectedRevisionError) {
+      return problem(
+        409,
+        'concurrency-conflict',
+        'Someone else changed this record first; reload it and try again.',
+        {
+          expected: String(error.expected),
+          actual: String(error.actual),
+        },
+      );
+    }
+    if (error instanceof IdempotencyConflictError) return problem(409, 'idempotency-conflict', error.message);
+    if (error instanceof InvalidEventError) return problem(400, 'invalid-event', error.message);
+    if (error instanceof StoreUnavailableError) {
+      return problem(
+        503,
+        'store-unavailable',
+        'The event store cannot take this request now; nothing was recorded. Try again shortly.',
+      );
+    }
+    if (error instanceof HttpException) return fromHttpException(error);
+    return problem(500, 'internal', 'Internal error.');
+  }
+}
+
+function fromHttpException(error: HttpException): Problem {
+  const status = error.getStatus();
+  const response = error.getResponse();
+  if (typeof response === 'object' && response !== null && 'type' in response && 'status' in response) {
+    return response as Problem; // already a problem document (e.g. from the validation pipe)
+  }
+  const message = typeof response === 'string' ? response : (response as { message?: unknown }).message;
+  const detail = Array.isArray(message)
+    ? message.join('; ')
+    : typeof message === 'string'
+      ? message
+      : error.message;
+  return problem(status, slugFor(status), detail);
+}
+
+function slugFor(status: number): string {
+  switch (status) {
+    case 400:
+      return 'bad-request';
+    case 401:
+      return 'unauthenticated';
+    case 403:
+      return 'forbidden';
+    case 404:
+      return 'not-found';
+    case 405:
+      return 'method-not-allowed';
+    case 409:
+      return 'conflict';
+    case 412:
+      return 'precondition-failed';
+    case 413:
+      return 'body-too-large';
+    case 415:
+      return 'unsupported-media-type';
+    case 422:
+      return 'rule-broken';
+    case 429:
+      return 'rate-limited';
+    default:
+      return status >= 500 ? 'internal' : 'error';
+  }
+}

@@ -1,0 +1,6 @@
+export * from './config';
+export * from './http/problem';
+export * from './http/problem.filter';
+export * from './http/validation';
+export * from './event-store.module';
+export * from './http/body-parser';

@@ -1,0 +1,83 @@
+import { isAbsolute } from 'node:path';
+import { ConfigError, loadConfig } from '../src';
+
+describe('configuration from the environment', () => {
+  it('given nothing, uses the defaults of api.md', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      PORT: 3000,
+      EVENT_STORE: 'sqlite',
+      PROJECTIONS: 'inline',
+      AUTH_MODE: 'dev',
+      SEED_DEMO: true,
+      SQLITE_SYNCHRONOUS: 'FULL',
+      LOG_LEVEL: 'info',
+    });
+    expect(isAbsolute(config.DATA_DIR)).toBe(true);
+    expect(config.DATA_DIR.endsWith('/data')).toBe(true);
+  });
+
+  it('reads and converts what is given, treating empty variables as unset', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      SEED_DEMO: 'false',
+      DATA_DIR: '/var/lib/parcours',
+      EVENT_STORE: '',
+      OTHER: 'x',
+    });
+    expect(config).toMatchObject({
+      PORT: 8080,
+      SEED_DEMO: false,
+      DATA_DIR: '/var/lib/parcours',
+      EVENT_STORE: 'sqlite',
+    });
+  });
+
+  it('accepts EventStoreDB with its connection string, and OIDC with issuer and audience', () => {
+    expect(
+      loadConfig({
+        EVENT_STORE: 'eventstoredb',
+        EVENTSTORE_CONNECTION_STRING: 'esdb://localhost:2113?tls=false',
+      }),
+    ).toMatchObject({ EVENT_STORE: 'eventstoredb' });
+    expect(
+      loadConfig({
+        AUTH_MODE: 'oidc',
+        OIDC_ISSUER: 'https://login.example.fr/realms/cpts',
+        OIDC_AUDIENCE: 'parcours',
+      }),
+    ).toMatchObject({ AUTH_MODE: 'oidc' });
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ EVENT_STORE: 'postgres' }, 'EVENT_STORE'],
+    [{ EVENT_STORE: 'eventstoredb' }, 'EVENTSTORE_CONNECTION_STRING'],
+    [
+      { EVENT_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: 'http://localhost:2113' },
+      'EVENTSTORE_CONNECTION_STRING',
+    ],
+    [{ PROJECTIONS: 'sometimes' }, 'PROJECTIONS'],
+    [{ AUTH_MODE: 'oidc' }, 'OIDC_ISSUER'],
+    [{ AUTH_MODE: 'oidc', OIDC_ISSUER: 'https://id.example.fr' }, 'OIDC_AUDIENCE'],
+    [{ SEED_DEMO: 'yes' }, 'SEED_DEMO'],
+    [{ SQLITE_SYNCHRONOUS: 'OFF' }, 'SQLITE_SYNCHRONOUS'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+  ])('refuses %j, naming %s', (env, variable) => {
+    let error: unknown;
+    try {
+      loadConfig(env);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toContain(variable);
+  });
+
+  it('lists every bad variable at once', () => {
+    expect(() => loadConfig({ PORT: 'x', EVENT_STORE: 'y' })).toThrow(
+      /PORT[\s\S]*EVENT_STORE|EVENT_STORE[\s\S]*PORT/,
+    );
+  });
+});

@@ -1,0 +1,204 @@
+/**
+ * The service as `npm start` runs it: a real process, a real SQLite file, real HTTP.
+ */
+import { statSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { call, runCli, startApi, tempDataDir, type RunningApi } from './support/api-process';
+
+describe('the API service', () => {
+  let api: RunningApi;
+  beforeAll(async () => {
+    api = await startApi();
+  });
+  afterAll(async () => {
+    await api.dispose();
+  });
+
+  describe('GET /health', () => {
+    it('answers without a token, with the store kind and its position', async () => {
+      const response = await call(`${api.url}/health`);
+      expect(response.status).toBe(200);
+      expect(response.body).toEqual({
+        status: 'ok',
+        store: { kind: 'sqlite', position: '0' },
+        projections: [],
+      });
+    });
+  });
+
+  describe('OpenAPI', () => {
+    it('serves the browsable documentation at /api/docs', async () => {
+      const response = await call(`${api.url}/api/docs`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/text\/html/);
+      expect(response.text).toContain('swagger');
+    });
+
+    it('serves the OpenAPI document at /api/docs-json, with the routes and bearer auth', async () => {
+      const response = await call(`${api.url}/api/docs-json`);
+      expect(response.status).toBe(200);
+      expect(response.body.openapi).toMatch(/^3\./);
+      expect(Object.keys(response.body.paths)).toEqual(
+        expect.arrayContaining(['/health', '/api/v1/dev/tokens', '/api/v1/me']),
+      );
+      expect(response.body.components.securitySchemes).toHaveProperty('bearer');
+    });
+  });
+
+  describe('errors are problem documents, never a 500 for bad input', () => {
+    const expectProblem = (response: Awaited<ReturnType<typeof call>>, status: number) => {
+      expect(response.status).toBe(status);
+      expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(response.body).toMatchObject({ status, type: expect.any(String), title: expect.any(String) });
+    };
+
+    it('an unknown route is a 404', async () => {
+      expectProblem(await call(`${api.url}/api/v1/nothing-here`), 404);
+    });
+
+    it('malformed JSON is a 400 that says so', async () => {
+      const response = await call(`${api.url}/api/v1/dev/tokens`, { rawBody: '{"role": "coordinator",' });
+      expectProblem(response, 400);
+      expect(response.body.detail).toMatch(/not valid JSON/);
+    });
+
+    it('a body over 1 MiB is a 413', async () => {
+      const response = await call(`${api.url}/api/v1/dev/tokens`, {
+        body: { role: 'coordinator', padding: 'x'.repeat(1024 * 1024) },
+      });
+      expectProblem(response, 413);
+    });
+
+    it('an invalid field is a 400 naming it', async () => {
+      const response = await call(`${api.url}/api/v1/dev/tokens`, {
+        body: { role: 'superuser', cpts: 'cpts-demo' },
+      });
+      expectProblem(response, 400);
+      expect(response.body.errors).toEqual(
+        expect.arrayContaining([expect.objectContaining({ path: 'role' })]),
+      );
+    });
+
+    it('an unknown field is refused, not silently dropped', async () => {
+      const response = await call(`${api.url}/api/v1/dev/tokens`, {
+        body: { role: 'coordinator', cpts: 'cpts-demo', admin: true },
+      });
+      expectProblem(response, 400);
+      expect(response.body.errors).toEqual([expect.objectContaining({ path: 'admin' })]);
+    });
+
+    it('a call without a token is a 401 with WWW-Authenticate', async () => {
+      const response = await call(`${api.url}/api/v1/me`);
+      expectProblem(response, 401);
+      expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    });
+  });
+
+  describe('dev auth', () => {
+    it('the sign-in route gives a token that identifies its holder', async () => {
+      const issued = await call(`${api.url}/api/v1/dev/tokens`, {
+        body: { cpts: 'cpts-demo', role: 'coordinator', sub: 'marie' },
+      });
+      expect(issued.status).toBe(201);
+      const me = await call(`${api.url}/api/v1/me`, { token: issued.body.token });
+      expect(me.status).toBe(200);
+      expect(me.body).toEqual({ sub: 'marie', cpts: 'cpts-demo', roles: ['coordinator'] });
+    });
+
+    it('`cli token` signs with the same key in DATA_DIR, kept private (mode 0600)', async () => {
+      const cli = runCli(['token', '--cpts', 'cpts-demo', '--role', 'auditor', '--sub', 'ars-audit'], {
+        DATA_DIR: api.dataDir,
+      });
+      expect(cli.status).toBe(0);
+      const lines = cli.stdout.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      const me = await call(`${api.url}/api/v1/me`, { token: lines[0] });
+      expect(me.body).toEqual({ sub: 'ars-audit', cpts: 'cpts-demo', roles: ['auditor'] });
+
+      const keyFiles = readdirSync(join(api.dataDir, 'keys'));
+      expect(keyFiles.length).toBeGreaterThan(0);
+      for (const file of keyFiles) expect(statSync(join(api.dataDir, 'keys', file)).mode & 0o777).toBe(0o600);
+    });
+
+    it('a token signed with another DATA_DIR key is refused', async () => {
+      const cli = runCli(['token', '--cpts', 'cpts-demo', '--role', 'coordinator'], {
+        DATA_DIR: tempDataDir(),
+      });
+      expect(cli.status).toBe(0);
+      expect((await call(`${api.url}/api/v1/me`, { token: cli.stdout.trim() })).status).toBe(401);
+    });
+
+    it('never writes a bearer token into the logs', async () => {
+      const issued = await call(`${api.url}/api/v1/dev/tokens`, {
+        body: { cpts: 'cpts-demo', role: 'analyst' },
+      });
+      await call(`${api.url}/api/v1/me`, { token: issued.body.token });
+      await new Promise((r) => setTimeout(r, 200));
+      expect(api.output()).not.toContain(issued.body.token);
+      expect(api.output()).toContain('[redacted]');
+    });
+  });
+});
+
+describe('the CLI', () => {
+  it.each([
+    [['token', '--cpts', 'cpts-demo']], // no role
+    [['token', '--role', 'wizard', '--cpts', 'cpts-demo']],
+    [['token', '--role', 'coordinator', '--cpts', 'Not A Slug']],
+    [['no-such-command']],
+  ])('exits 2 on bad usage: %j', (args) => {
+    const result = runCli(args, { DATA_DIR: tempDataDir() });
+    expect(result.status).toBe(2);
+    expect(result.stderr).not.toBe('');
+    expect(result.stdout).toBe('');
+  });
+});
+
+describe('starting and stopping', () => {
+  it('refuses to start on a bad configuration, naming the variable', async () => {
+    await expect(startApi({ EVENT_STORE: 'postgres' }, 15_000)).rejects.toThrow(
+      /EVENT_STORE must be sqlite or eventstoredb/,
+    );
+  });
+
+  it('stops cleanly on SIGTERM, closing the store', async () => {
+    const api = await startApi();
+    try {
+      expect((await call(`${api.url}/health`)).status).toBe(200);
+      const ended = await api.stop('SIGTERM');
+      expect(ended).toEqual({ code: 0, signal: null });
+      expect(api.output()).toContain('event store closed');
+    } finally {
+      await api.dispose();
+    }
+  });
+
+  it('serves the events written before a restart', async () => {
+    const dataDir = tempDataDir();
+    const first = await startApi({ DATA_DIR: dataDir });
+    await first.stop('SIGTERM');
+    // Write through the store directly: the domain endpoints come with the domain.
+    const { SqliteEventStore } = await import('@parcours/event-store');
+    const store = new SqliteEventStore({ path: join(dataDir, 'events.db') });
+    await store.append('cpts-cpts-demo', [
+      {
+        type: 'CptsRegistered',
+        data: { name: 'CPTS Démo', population: 60000, communes: [] },
+        metadata: {
+          cptsId: 'cpts-demo',
+          actor: { id: 'admin', role: 'platform-admin' },
+          correlationId: 'c',
+          causationId: 'c',
+          source: 'cli',
+        },
+      },
+    ]);
+    await store.close();
+    const second = await startApi({ DATA_DIR: dataDir });
+    try {
+      expect((await call(`${second.url}/health`)).body.store.position).toBe('1');
+    } finally {
+      await second.dispose();
+    }
+  });
+});
