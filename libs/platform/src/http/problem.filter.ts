@@ -5,7 +5,7 @@ import {
   StoreUnavailableError,
   WrongExpectedRevisionError,
 } from '@parcours/event-store';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { problem, ProblemError, PROBLEM_CONTENT_TYPE, type Problem } from './problem';
 
 /**
@@ -18,7 +18,8 @@ export class ProblemFilter implements ExceptionFilter {
 
   catch(error: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
-    const body = this.toProblem(error);
+    const request = host.switchToHttp().getRequest<Request>();
+    const body = this.toProblem(error, preferredLanguage(request.headers['accept-language']));
     if (body.status >= 500 && body.status !== 503) this.logger.error(error);
     if (response.headersSent) return;
     if (body.status === 503) response.setHeader('Retry-After', '5');
@@ -26,8 +27,10 @@ export class ProblemFilter implements ExceptionFilter {
     response.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
   }
 
-  toProblem(error: unknown): Problem {
+  toProblem(error: unknown, language: 'fr' | 'en' = 'fr'): Problem {
     if (error instanceof ProblemError) return error.problem;
+    // Domain errors (rules broken, unknown records, stale If-Match) describe themselves.
+    if (isProblemSource(error)) return error.toProblem(language);
     if (error instanceof WrongExpectedRevisionError) {
       return problem(
         409,
@@ -95,4 +98,26 @@ function slugFor(status: number): string {
     default:
       return status >= 500 ? 'internal' : 'error';
   }
+}
+
+interface ProblemSource {
+  toProblem(language: 'fr' | 'en'): Problem;
+}
+
+function isProblemSource(error: unknown): error is ProblemSource {
+  return error instanceof Error && typeof (error as Partial<ProblemSource>).toProblem === 'function';
+}
+
+/** French unless the client prefers English (the UI and its users are French). */
+export function preferredLanguage(header: string | undefined): 'fr' | 'en' {
+  const ranked = (header ?? '')
+    .split(',')
+    .map((part) => {
+      const [tag, ...params] = part.trim().toLowerCase().split(';');
+      const q = params.map((p) => /^q=([\d.]+)$/.exec(p.trim())).find(Boolean);
+      return { tag: tag.split('-')[0], q: q ? Number(q[1]) : 1 };
+    })
+    .filter((entry) => entry.tag === 'fr' || entry.tag === 'en')
+    .sort((a, b) => b.q - a.q);
+  return ranked[0]?.tag === 'en' ? 'en' : 'fr';
 }

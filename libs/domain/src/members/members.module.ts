@@ -1,0 +1,6 @@
+import { Module } from '@nestjs/common';
+import { memberCommandHandlers } from './members.commands';
+import { MembersController } from './members.controller';
+
+@Module({ controllers: [MembersController], providers: [...memberCommandHandlers] })
+export class MembersModule {}

@@ -1,0 +1,139 @@
+import {
+  WrongExpectedRevisionError,
+  type Actor,
+  type EventSource,
+  type EventStore,
+  type RecordedEvent,
+} from '@parcours/event-store';
+import { fold, type DomainEvent, type Evolver, type StoredEvent } from './decider';
+import { ContentionError, PreconditionFailedError } from './errors';
+import { type IdSource } from './ids';
+
+/** Who asks, from where, and under which conditions: built once per request by the HTTP layer. */
+export interface CommandMeta {
+  cptsId: string;
+  actor: Actor;
+  correlationId: string;
+  /** The command's own id: the causation of the events it appends. */
+  commandId: string;
+  source: EventSource;
+  /** From `If-Match`: the revision the client saw; the command fails with 412 if the stream moved on. */
+  expectedRevision?: number;
+  ids: IdSource;
+  now: Date;
+}
+
+export interface CommandOutcome {
+  /** The id of what the command created, or of the record it changed. */
+  id: string;
+  streamId: string;
+  revision: number;
+  position: bigint;
+  /** True when this was a retry of an append already stored (same Idempotency-Key). */
+  replayed: boolean;
+}
+
+export type Revision = number | 'no_stream';
+
+export interface CommandSpec<S, E extends DomainEvent> extends Evolver<S, E> {
+  streamId: string;
+  /** What to answer as `id`. */
+  id: string;
+  /** Pure decision on the current state (async only to load other streams first). Throws a RuleViolation. */
+  decide: (state: S, revision: Revision) => E[] | Promise<E[]>;
+}
+
+/** How often a command without If-Match is decided again when someone else changed the stream first. */
+const MAX_ATTEMPTS = 10;
+
+export function toStored<E extends DomainEvent>(event: RecordedEvent): StoredEvent<E> {
+  return {
+    type: event.type,
+    data: event.data,
+    context: {
+      eventId: event.metadata.eventId,
+      recordedAt: event.metadata.recordedAt,
+      actorId: event.metadata.actor.id,
+      revision: event.revision,
+    },
+  } as unknown as StoredEvent<E>;
+}
+
+/** Reads a stream and folds it; `revision` is 'no_stream' for a stream that does not exist. */
+export async function load<S, E extends DomainEvent>(
+  store: EventStore,
+  streamId: string,
+  evolver: Evolver<S, E>,
+): Promise<{ state: S; revision: Revision; events: RecordedEvent[] }> {
+  const events = await store.readStream(streamId);
+  const state = fold(
+    evolver,
+    events.map((event) => toStored<E>(event)),
+  );
+  return { state, revision: events.length === 0 ? 'no_stream' : events[events.length - 1].revision, events };
+}
+
+/**
+ * Load → decide → append with the revision the decision was made on. The append is the commit: if
+ * someone else appended first, the store refuses, and the command is decided again on the new state
+ * (never a lost update) — unless the client said which revision it saw (If-Match), then it is a 412.
+ */
+export async function runCommand<S, E extends DomainEvent>(
+  store: EventStore,
+  meta: CommandMeta,
+  spec: CommandSpec<S, E>,
+): Promise<CommandOutcome> {
+  for (let attempt = 1; ; attempt += 1) {
+    const { state, revision, events } = await load(store, spec.streamId, spec);
+
+    const replay = meta.ids.deterministic ? findReplay(events, meta.ids) : null;
+    if (replay) return { id: spec.id, streamId: spec.streamId, ...replay, replayed: true };
+
+    if (meta.expectedRevision !== undefined && meta.expectedRevision !== revision) {
+      throw new PreconditionFailedError(meta.expectedRevision, revision);
+    }
+    const decided = await spec.decide(state, revision);
+    try {
+      const result = await store.append(
+        spec.streamId,
+        decided.map((event, index) => ({
+          eventId: meta.ids.eventId(index),
+          type: event.type,
+          data: event.data as Record<string, unknown>,
+          metadata: {
+            cptsId: meta.cptsId,
+            actor: meta.actor,
+            correlationId: meta.correlationId,
+            causationId: meta.commandId,
+            source: meta.source,
+          },
+        })),
+        { expectedRevision: revision },
+      );
+      return {
+        id: spec.id,
+        streamId: spec.streamId,
+        revision: result.revision,
+        position: result.position,
+        replayed: result.replayed,
+      };
+    } catch (error) {
+      if (!(error instanceof WrongExpectedRevisionError)) throw error;
+      if (meta.expectedRevision !== undefined)
+        throw new PreconditionFailedError(meta.expectedRevision, error.actual);
+      if (attempt >= MAX_ATTEMPTS) throw new ContentionError(spec.streamId);
+    }
+  }
+}
+
+/** The events this very command appended before (same derived ids), if any: the original result. */
+function findReplay(events: RecordedEvent[], ids: IdSource): { revision: number; position: bigint } | null {
+  const byId = new Map(events.map((event) => [event.metadata.eventId, event]));
+  let last: RecordedEvent | undefined;
+  for (let index = 0; ; index += 1) {
+    const event = byId.get(ids.eventId(index));
+    if (!event) break;
+    last = event;
+  }
+  return last ? { revision: last.revision, position: last.position } : null;
+}

@@ -1,0 +1,103 @@
+/**
+ * Domain errors. Each knows the problem document it becomes (`toProblem`), so the HTTP layer maps them
+ * without the domain importing anything from it.
+ */
+
+export type Language = 'fr' | 'en';
+
+export interface ProblemShape {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  rule?: string;
+  errors?: Array<{ path: string; message: string }>;
+  [extension: string]: unknown;
+}
+
+const TYPE_BASE = 'https://parcours.example/problems/';
+
+/** A rule of `events.md` that the command breaks: a 422 naming the rule, in French and English. */
+export class RuleViolation extends Error {
+  constructor(
+    readonly rule: string,
+    readonly messages: { fr: string; en: string },
+    /** The request field the rule is about, when there is one (the UI shows the message next to it). */
+    readonly path?: string,
+  ) {
+    super(`${rule}: ${messages.en}`);
+    this.name = 'RuleViolation';
+  }
+
+  toProblem(language: Language): ProblemShape {
+    const detail = this.messages[language];
+    return {
+      type: `${TYPE_BASE}rule/${this.rule}`,
+      title: 'Unprocessable Content',
+      status: 422,
+      detail,
+      rule: this.rule,
+      messages: this.messages,
+      ...(this.path === undefined ? {} : { errors: [{ path: this.path, message: detail }] }),
+    };
+  }
+}
+
+export const broken = (rule: string, fr: string, en: string, path?: string): RuleViolation =>
+  new RuleViolation(rule, { fr, en }, path);
+
+/** The command addresses something that does not exist in this CPTS. */
+export class NotFoundError extends Error {
+  constructor(readonly what: { fr: string; en: string }) {
+    super(what.en);
+    this.name = 'NotFoundError';
+  }
+
+  toProblem(language: Language): ProblemShape {
+    return { type: `${TYPE_BASE}not-found`, title: 'Not Found', status: 404, detail: this.what[language] };
+  }
+}
+
+/** `If-Match` named a revision the stream is no longer at. */
+export class PreconditionFailedError extends Error {
+  constructor(
+    readonly expected: number,
+    readonly actual: number | 'no_stream',
+  ) {
+    super(`expected revision ${expected}, the record is at ${String(actual)}`);
+    this.name = 'PreconditionFailedError';
+  }
+
+  toProblem(language: Language): ProblemShape {
+    return {
+      type: `${TYPE_BASE}precondition-failed`,
+      title: 'Precondition Failed',
+      status: 412,
+      detail:
+        language === 'fr'
+          ? `Le dossier a changé depuis votre lecture (révision ${String(this.actual)}, attendue ${this.expected}) : rechargez-le.`
+          : `The record changed since you read it (revision ${String(this.actual)}, expected ${this.expected}): reload it.`,
+      currentRevision: this.actual,
+    };
+  }
+}
+
+/** Concurrent changes kept winning over this command: it was not applied. */
+export class ContentionError extends Error {
+  constructor(readonly streamId: string) {
+    super(`too many concurrent changes on ${streamId}`);
+    this.name = 'ContentionError';
+  }
+
+  toProblem(language: Language): ProblemShape {
+    return {
+      type: `${TYPE_BASE}concurrency-conflict`,
+      title: 'Conflict',
+      status: 409,
+      detail:
+        language === 'fr'
+          ? 'Trop de modifications simultanées de ce dossier ; rien n’a été enregistré, réessayez.'
+          : 'Too many simultaneous changes to this record; nothing was recorded, try again.',
+    };
+  }
+}

@@ -1,0 +1,54 @@
+/** Tenants and tokens for domain e2e tests. */
+import { SqliteEventStore } from '@parcours/event-store';
+import { join } from 'node:path';
+import { call } from './api-process';
+
+/** A dev token from the running API's sign-in route (the CLI gives the same, slower). */
+export async function token(
+  apiUrl: string,
+  cptsId: string | null,
+  role: string,
+  sub?: string,
+): Promise<string> {
+  const response = await call(`${apiUrl}/api/v1/dev/tokens`, {
+    body: { role, ...(cptsId ? { cpts: cptsId } : {}), ...(sub ? { sub } : {}) },
+  });
+  if (response.status !== 201) throw new Error(`dev token failed: ${response.text}`);
+  return response.body.token as string;
+}
+
+/**
+ * Registers a CPTS directly in the (not yet started) store of DATA_DIR: for suites that test another
+ * capability and only need a tenant to exist.
+ */
+export async function registerCptsInStore(dataDir: string, cptsId: string): Promise<void> {
+  const store = new SqliteEventStore({ path: join(dataDir, 'events.db') });
+  await store.append(`cpts-${cptsId}`, [
+    {
+      type: 'CptsRegistered',
+      data: { name: `CPTS ${cptsId}`, population: 60000, communes: ['69123'] },
+      metadata: {
+        cptsId,
+        actor: { id: 'test-setup', role: 'platform-admin' },
+        correlationId: 'setup',
+        causationId: 'setup',
+        source: 'cli',
+      },
+    },
+  ]);
+  await store.close();
+}
+
+/** POSTs a command and fails loudly unless it was accepted. */
+export async function command(
+  url: string,
+  tokenValue: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
+  const response = await call(url, { token: tokenValue, body, headers });
+  if (response.status !== 201 && response.status !== 200) {
+    throw new Error(`POST ${url} → ${response.status}: ${response.text}`);
+  }
+  return response.body as { id: string; streamId: string; revision: number; position: string };
+}
