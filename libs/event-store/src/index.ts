@@ -2,3 +2,8 @@ export * from './event-store.port';
 export * from './errors';
 export { verifyChain, genesisHash, eventHash, type ChainBreak } from './hash-chain';
 export { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite/sqlite-event-store';
+export {
+  EventStoreDbEventStore,
+  encodePosition,
+  decodePosition,
+} from './eventstoredb/eventstoredb-event-store';

@@ -1,0 +1,139 @@
+/**
+ * The contract suite against a real EventStoreDB, plus what only a server can show about this adapter.
+ * Runs when EVENTSTORE_CONNECTION_STRING is set (jest.config.js leaves it out otherwise), e.g.
+ *   docker compose up -d eventstore
+ *   EVENTSTORE_CONNECTION_STRING='esdb://localhost:2113?tls=false' npx jest libs/event-store
+ * The server must accept appends of 2 MiB (EVENTSTORE_MAX_APPEND_SIZE, set in docker-compose.yml):
+ * the suite appends 2,500 events at once.
+ */
+import { EventStoreDBClient } from '@eventstore/db-client';
+import { randomUUID } from 'node:crypto';
+import {
+  EventStoreDbEventStore,
+  decodePosition,
+  encodePosition,
+  type RecordedEvent,
+  type SubscriptionMessage,
+} from '../src';
+import { eventStoreContract, newEvent } from './event-store.contract';
+
+const connectionString = process.env.EVENTSTORE_CONNECTION_STRING;
+if (!connectionString) {
+  throw new Error(
+    'set EVENTSTORE_CONNECTION_STRING (e.g. esdb://localhost:2113?tls=false) to run this suite',
+  );
+}
+
+eventStoreContract('EventStoreDB', () => {
+  const store = new EventStoreDbEventStore(connectionString);
+  return Promise.resolve({
+    store,
+    reopen: () => Promise.resolve(new EventStoreDbEventStore(connectionString)),
+    cleanup: () => store.close(),
+  });
+});
+
+/** Takes events from a subscription until `count` have come (caught-up messages are not counted). */
+async function take(
+  iterator: AsyncIterator<SubscriptionMessage>,
+  count: number,
+  timeoutMs = 15_000,
+): Promise<RecordedEvent[]> {
+  const events: RecordedEvent[] = [];
+  const deadline = Date.now() + timeoutMs;
+  while (events.length < count) {
+    let timer: NodeJS.Timeout | undefined;
+    const next = await Promise.race([
+      iterator.next(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`subscription gave ${events.length} of ${count} events`)),
+          Math.max(0, deadline - Date.now()),
+        );
+      }),
+    ]).finally(() => clearTimeout(timer));
+    if (next.done) throw new Error(`subscription ended after ${events.length} of ${count} events`);
+    if (next.value.kind === 'event') events.push(next.value.event);
+  }
+  return events;
+}
+
+describe('EventStoreDB adapter on a real server', () => {
+  let prefix: string;
+  const stream = (name: string) => `${prefix}${name}`;
+  beforeEach(() => {
+    prefix = `esdb${randomUUID().slice(0, 8)}-cpts-contract.`;
+  });
+
+  it('gives each event the position $all gives it, and decode(encode(p)) is that pair again', async () => {
+    const store = new EventStoreDbEventStore(connectionString);
+    const client = EventStoreDBClient.connectionString(connectionString);
+    try {
+      const single = await store.append(stream('p'), [newEvent('One')]);
+      const batch = await store.append(stream('p'), [newEvent('Two'), newEvent('Three')]);
+      const read = await store.readStream(stream('p'));
+      expect(read.map((e) => e.position)).toEqual([single.position, expect.any(BigInt), batch.position]);
+
+      const fromAll: bigint[] = [];
+      for await (const resolved of client.readAll({
+        fromPosition: decodePosition(single.position),
+        maxCount: 500,
+      })) {
+        if (resolved.event?.streamId === stream('p')) fromAll.push(encodePosition(resolved.event.position));
+      }
+      expect(fromAll).toEqual(read.map((e) => e.position));
+      for (const event of read) expect(encodePosition(decodePosition(event.position))).toBe(event.position);
+    } finally {
+      await client.dispose();
+      await store.close();
+    }
+  });
+
+  it('two adapters on one server see each other’s appends, in reads and in a live subscription', async () => {
+    const first = new EventStoreDbEventStore(connectionString);
+    const second = new EventStoreDbEventStore(connectionString);
+    const subscription = second.subscribeToAll({
+      after: await second.headPosition(),
+      filter: { streamPrefixes: [prefix] },
+    });
+    try {
+      const iterator = subscription[Symbol.asyncIterator]();
+      await first.append(stream('shared'), [newEvent('FromFirst')]);
+      await second.append(stream('shared'), [newEvent('FromSecond')], { expectedRevision: 0 });
+      expect((await first.readStream(stream('shared'))).map((e) => e.type)).toEqual([
+        'FromFirst',
+        'FromSecond',
+      ]);
+      expect((await take(iterator, 2)).map((e) => e.type)).toEqual(['FromFirst', 'FromSecond']);
+    } finally {
+      await subscription.close();
+      await Promise.all([first.close(), second.close()]);
+    }
+  });
+
+  it('a subscription whose gRPC stream is cut resubscribes where it was: no gap, no duplicate', async () => {
+    // The store owns this client; disposing it cancels every gRPC call under the subscription, as a
+    // dropped connection would, while leaving the client usable for the resubscription.
+    const client = EventStoreDBClient.connectionString(connectionString);
+    const store = new EventStoreDbEventStore(client);
+    const writer = new EventStoreDbEventStore(connectionString);
+    const subscription = store.subscribeToAll({
+      after: await store.headPosition(),
+      filter: { streamPrefixes: [prefix] },
+    });
+    try {
+      const iterator = subscription[Symbol.asyncIterator]();
+      for (let i = 0; i < 10; i += 1) await writer.append(stream('cut'), [newEvent('C', { i })]);
+      const before = await take(iterator, 10);
+
+      await client.dispose();
+      for (let i = 10; i < 20; i += 1) await writer.append(stream('cut'), [newEvent('C', { i })]);
+      const after = await take(iterator, 10);
+
+      expect([...before, ...after].map((e) => e.data.i)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    } finally {
+      await subscription.close();
+      await Promise.all([store.close(), writer.close()]);
+    }
+  });
+});
