@@ -78,7 +78,36 @@ export async function load<S, E extends DomainEvent>(
  * someone else appended first, the store refuses, and the command is decided again on the new state
  * (never a lost update) — unless the client said which revision it saw (If-Match), then it is a 412.
  */
-export async function runCommand<S, E extends DomainEvent>(
+export function runCommand<S, E extends DomainEvent>(
+  store: EventStore,
+  meta: CommandMeta,
+  spec: CommandSpec<S, E>,
+): Promise<CommandOutcome> {
+  return withStreamLock(spec.streamId, () => decideAndAppend(store, meta, spec));
+}
+
+/**
+ * Commands on one stream in this process take turns, so they do not race each other to a conflict; a
+ * conflict can then only come from another process (another replica, the CLI), and is retried.
+ */
+const streamLocks = new Map<string, Promise<unknown>>();
+
+async function withStreamLock<T>(streamId: string, work: () => Promise<T>): Promise<T> {
+  const previous = streamLocks.get(streamId) ?? Promise.resolve();
+  const current = previous.then(work, work);
+  const settled = current.then(
+    () => undefined,
+    () => undefined,
+  );
+  streamLocks.set(streamId, settled);
+  try {
+    return await current;
+  } finally {
+    if (streamLocks.get(streamId) === settled) streamLocks.delete(streamId);
+  }
+}
+
+async function decideAndAppend<S, E extends DomainEvent>(
   store: EventStore,
   meta: CommandMeta,
   spec: CommandSpec<S, E>,
