@@ -1,6 +1,6 @@
 import type { Evolver, StoredEvent } from '../shared/decider';
 import { broken } from '../shared/errors';
-import { checkBusinessTime, instant, parisDate } from '../shared/time';
+import { checkBusinessTime, compareBusinessTimes, instant } from '../shared/time';
 import type {
   InternHosted,
   MemberEvent,
@@ -55,8 +55,16 @@ export function assertActiveMember(member: MemberState, at: string, path: string
       path,
     );
   }
+  if (compareBusinessTimes(at, member.joinedOn) < 0) {
+    throw broken(
+      'member-not-yet-joined',
+      `Ce membre n’a rejoint la CPTS que le ${member.joinedOn}.`,
+      `This member only joined the CPTS on ${member.joinedOn}.`,
+      path,
+    );
+  }
   // The day of leaving still counts; the Paris calendar day is what a user means by a date.
-  if (member.leftOn !== undefined && parisDate(at) > member.leftOn) {
+  if (member.leftOn !== undefined && compareBusinessTimes(at, member.leftOn) > 0) {
     throw broken(
       'member-has-left',
       `Ce membre a quitté la CPTS le ${member.leftOn}.`,

@@ -8,9 +8,24 @@ export function instant(value: string): number {
   return Date.parse(value);
 }
 
-/** Business time may not lie more than 5 minutes in the future (`events.md`, rules). */
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * Orders two business times. A calendar date means a Paris day: against a timestamp, the timestamp's
+ * Paris date is what counts (a date is not "midnight UTC").
+ */
+export function compareBusinessTimes(a: string, b: string): number {
+  if (DATE_ONLY.test(a) || DATE_ONLY.test(b)) {
+    const [da, db] = [DATE_ONLY.test(a) ? a : parisDate(a), DATE_ONLY.test(b) ? b : parisDate(b)];
+    return da < db ? -1 : da > db ? 1 : 0;
+  }
+  return instant(a) - instant(b);
+}
+
+/** Business time may not lie more than 5 minutes in the future (`events.md`, rules); today is never the future. */
 export function notInFuture(value: string, now: Date, path: string): void {
-  if (instant(value) > now.getTime() + FUTURE_TOLERANCE_MS) {
+  const horizon = new Date(now.getTime() + FUTURE_TOLERANCE_MS).toISOString();
+  if (compareBusinessTimes(value, horizon) > 0) {
     throw broken(
       'business-time-in-future',
       `La date ${value} est dans le futur.`,
@@ -27,7 +42,7 @@ export function notBefore(
   what: { fr: string; en: string },
   path: string,
 ): void {
-  if (instant(value) < instant(earliest)) {
+  if (compareBusinessTimes(value, earliest) < 0) {
     throw broken(
       'business-time-too-early',
       `La date ${value} est antérieure ${what.fr} (${earliest}).`,

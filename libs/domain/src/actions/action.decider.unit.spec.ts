@@ -1,0 +1,167 @@
+import type { MemberState } from '../members/member.decider';
+import { decider } from '../shared/testing';
+import {
+  type ActionMembers,
+  actionEvolver,
+  decideHoldPreventionAction,
+  decideHoldTraining,
+} from './action.decider';
+import type { ActionEvent, PreventionActionHeld, TrainingHeld } from './action.events';
+
+const now = new Date('2026-06-15T10:00:00+02:00');
+const member = (joinedOn: string, leftOn?: string): MemberState => ({
+  exists: true,
+  displayName: 'Dr Claire Martin',
+  profession: 'medecin-generaliste',
+  mode: 'liberal',
+  joinedOn,
+  sasParticipant: false,
+  participations: 0,
+  hoursOfParticipation: 0,
+  interns: 0,
+  ...(leftOn === undefined ? {} : { leftOn }),
+});
+const members: ActionMembers = {
+  a: member('2025-01-10'),
+  b: member('2025-02-01'),
+  left: member('2025-01-10', '2026-03-31'),
+};
+
+const prevention: PreventionActionHeld = {
+  theme: 'Dépistage du cancer colorectal',
+  heldOn: '2026-03-06',
+  participants: 42,
+  memberIds: ['a', 'b'],
+};
+const training: TrainingHeld = {
+  theme: 'Gestes et soins d’urgence',
+  heldOn: '2026-03-06',
+  attendeeMemberIds: ['a'],
+};
+const action = decider(actionEvolver);
+
+describe('action decider', () => {
+  describe('prevention action', () => {
+    it('records PreventionActionHeld', () => {
+      action
+        .given()
+        .when((s) => decideHoldPreventionAction(prevention, s, members, now))
+        .then([{ type: 'PreventionActionHeld', data: prevention }]);
+    });
+    it('accepts an action reaching nobody, run by no member', () => {
+      const empty = { ...prevention, participants: 0, memberIds: [] };
+      action
+        .given()
+        .when((s) => decideHoldPreventionAction(empty, s, {}, now))
+        .then([{ type: 'PreventionActionHeld', data: empty }]);
+    });
+    it('accepts today in Paris just after midnight (UTC is still yesterday)', () => {
+      const today = { ...prevention, heldOn: '2026-06-16' };
+      action
+        .given()
+        .when((s) => decideHoldPreventionAction(today, s, members, new Date('2026-06-15T22:30:00Z')))
+        .then([{ type: 'PreventionActionHeld', data: today }]);
+    });
+    it('refuses an action recorded twice on one stream', () => {
+      const held: ActionEvent = { type: 'PreventionActionHeld', data: prevention };
+      action
+        .given(held)
+        .when((s) => decideHoldPreventionAction(prevention, s, members, now))
+        .thenBreaks('action-exists');
+    });
+    it('refuses a date in the future', () => {
+      action
+        .given()
+        .when((s) => decideHoldPreventionAction({ ...prevention, heldOn: '2026-06-16' }, s, members, now))
+        .thenBreaks('business-time-in-future', 'heldOn');
+    });
+    it('refuses a member listed twice', () => {
+      action
+        .given()
+        .when((s) =>
+          decideHoldPreventionAction({ ...prevention, memberIds: ['a', 'b', 'a'] }, s, members, now),
+        )
+        .thenBreaks('duplicate-member', 'memberIds[2]');
+    });
+    it('refuses a member unknown in this CPTS', () => {
+      action
+        .given()
+        .when((s) =>
+          decideHoldPreventionAction({ ...prevention, memberIds: ['a', 'stranger'] }, s, members, now),
+        )
+        .thenBreaks('unknown-member', 'memberIds[1]');
+    });
+    it('refuses a member who had left by that date', () => {
+      action
+        .given()
+        .when((s) =>
+          decideHoldPreventionAction(
+            { ...prevention, heldOn: '2026-04-01', memberIds: ['left'] },
+            s,
+            members,
+            now,
+          ),
+        )
+        .thenBreaks('member-has-left', 'memberIds[0]');
+    });
+  });
+
+  describe('training', () => {
+    it('records TrainingHeld and folds it as a training', () => {
+      action
+        .given()
+        .when((s) => decideHoldTraining(training, s, members, now))
+        .then([{ type: 'TrainingHeld', data: training }]);
+      action
+        .given({ type: 'TrainingHeld', data: training })
+        .when((s) => {
+          expect(s).toEqual({ ...training, exists: true, kind: 'training' });
+          return [];
+        })
+        .then([]);
+    });
+    it('refuses a training recorded twice on one stream', () => {
+      action
+        .given({ type: 'TrainingHeld', data: training })
+        .when((s) => decideHoldTraining(training, s, members, now))
+        .thenBreaks('action-exists');
+    });
+    it('refuses a date in the future', () => {
+      action
+        .given()
+        .when((s) => decideHoldTraining({ ...training, heldOn: '2027-01-01' }, s, members, now))
+        .thenBreaks('business-time-in-future', 'heldOn');
+    });
+    it('refuses a training without attendees', () => {
+      action
+        .given()
+        .when((s) => decideHoldTraining({ ...training, attendeeMemberIds: [] }, s, members, now))
+        .thenBreaks('training-needs-an-attendee', 'attendeeMemberIds');
+    });
+    it('refuses an attendee listed twice', () => {
+      action
+        .given()
+        .when((s) => decideHoldTraining({ ...training, attendeeMemberIds: ['b', 'b'] }, s, members, now))
+        .thenBreaks('duplicate-member', 'attendeeMemberIds[1]');
+    });
+    it('refuses an attendee unknown in this CPTS', () => {
+      action
+        .given()
+        .when((s) => decideHoldTraining({ ...training, attendeeMemberIds: ['stranger'] }, s, members, now))
+        .thenBreaks('unknown-member', 'attendeeMemberIds[0]');
+    });
+    it('refuses an attendee who had left by that date', () => {
+      action
+        .given()
+        .when((s) =>
+          decideHoldTraining(
+            { ...training, heldOn: '2026-05-01', attendeeMemberIds: ['a', 'left'] },
+            s,
+            members,
+            now,
+          ),
+        )
+        .thenBreaks('member-has-left', 'attendeeMemberIds[1]');
+    });
+  });
+});

@@ -1,0 +1,6 @@
+import { Module } from '@nestjs/common';
+import { actionCommandHandlers } from './actions.commands';
+import { ActionsController } from './actions.controller';
+
+@Module({ controllers: [ActionsController], providers: [...actionCommandHandlers] })
+export class ActionsModule {}

@@ -1,0 +1,3 @@
+export * from './member.events';
+export * from './member.decider';
+export * from './members.module';

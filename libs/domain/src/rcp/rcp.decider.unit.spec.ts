@@ -1,0 +1,235 @@
+import type { MemberState } from '../members/member.decider';
+import type { MemberJoined } from '../members/member.events';
+import { decider, stored } from '../shared/testing';
+import { decideHoldRcp, type RcpFacts, rcpEvolver } from './rcp.decider';
+import type { RcpEvent, RcpHeld } from './rcp.events';
+
+const now = new Date('2026-06-15T10:00:00+02:00');
+const joined = (profession: MemberJoined['profession'], leftOn?: string): MemberState => ({
+  exists: true,
+  displayName: `Dr ${profession}`,
+  profession,
+  mode: 'liberal',
+  joinedOn: '2025-01-10',
+  sasParticipant: false,
+  participations: 0,
+  hoursOfParticipation: 0,
+  interns: 0,
+  ...(leftOn === undefined ? {} : { leftOn }),
+});
+
+const DOCTOR = 'doctor';
+const NURSE = 'nurse';
+const OTHER_DOCTOR = 'other-doctor';
+const LEFT = 'left-in-march';
+const PATHWAY = 'pathway-1';
+const OTHER_PATHWAY = 'pathway-2';
+
+const facts: RcpFacts = {
+  members: {
+    [DOCTOR]: joined('medecin-generaliste'),
+    [NURSE]: joined('infirmier'),
+    [OTHER_DOCTOR]: joined('medecin-generaliste'),
+    [LEFT]: joined('pharmacien', '2026-03-31'),
+  },
+  pathways: { [PATHWAY]: true, [OTHER_PATHWAY]: true },
+};
+
+const held: RcpHeld = {
+  convenedBy: DOCTOR,
+  heldAt: '2026-06-10T17:30:00+02:00',
+  durationMinutes: 90,
+  complex: true,
+  format: 'mixte',
+  participants: [
+    { memberId: DOCTOR },
+    { memberId: NURSE },
+    { name: 'Mme Durand', profession: 'psychologue' },
+  ],
+  patientPresent: false,
+  familyPresent: true,
+  cases: [{ pathwayId: PATHWAY, decisions: ['Passage IDE quotidien'], reviewOn: '2026-07-01' }],
+};
+const rcp = decider(rcpEvolver);
+const hold =
+  (command: RcpHeld, given: RcpFacts = facts) =>
+  (state: Parameters<typeof decideHoldRcp>[1]) =>
+    decideHoldRcp(command, state, given, now);
+
+describe('RCP decider', () => {
+  it('records RcpHeld', () => {
+    rcp
+      .given()
+      .when(hold(held))
+      .then([{ type: 'RcpHeld', data: held }]);
+  });
+
+  it('folds RcpHeld into the state', () => {
+    const event: RcpEvent = { type: 'RcpHeld', data: held };
+    expect(rcpEvolver.evolve(rcpEvolver.initialState(), stored(event))).toEqual({
+      ...held,
+      exists: true,
+    });
+  });
+
+  it('refuses an RCP recorded twice on one stream', () => {
+    rcp.given({ type: 'RcpHeld', data: held }).when(hold(held)).thenBreaks('rcp-exists');
+  });
+
+  it('refuses an RCP held in the future', () => {
+    rcp
+      .given()
+      .when(hold({ ...held, heldAt: '2026-06-16T09:00:00+02:00' }))
+      .thenBreaks('business-time-in-future', 'heldAt');
+  });
+
+  it('accepts an RCP 5 minutes ahead of the server clock (clock skew)', () => {
+    const skewed = {
+      ...held,
+      heldAt: '2026-06-15T10:04:00+02:00',
+      cases: [{ ...held.cases[0], reviewOn: '2026-06-15' }],
+    };
+    rcp
+      .given()
+      .when(hold(skewed))
+      .then([{ type: 'RcpHeld', data: skewed }]);
+  });
+
+  it.each([0, 601, 1.5])('refuses a duration of %p minutes', (durationMinutes) => {
+    rcp
+      .given()
+      .when(hold({ ...held, durationMinutes }))
+      .thenBreaks('rcp-duration-out-of-range', 'durationMinutes');
+  });
+
+  it('refuses a convener who is not a member of this CPTS', () => {
+    rcp
+      .given()
+      .when(hold({ ...held, convenedBy: 'stranger' }))
+      .thenBreaks('unknown-member', 'convenedBy');
+  });
+
+  it('refuses a convener who had left before the RCP', () => {
+    rcp
+      .given()
+      .when(hold({ ...held, convenedBy: LEFT }))
+      .thenBreaks('member-has-left', 'convenedBy');
+  });
+
+  it('refuses a participant who is not a member of this CPTS', () => {
+    rcp
+      .given()
+      .when(hold({ ...held, participants: [...held.participants, { memberId: 'stranger' }] }))
+      .thenBreaks('unknown-member', 'participants[3].memberId');
+  });
+
+  it('refuses a participant who had left before the RCP', () => {
+    rcp
+      .given()
+      .when(hold({ ...held, participants: [{ memberId: LEFT }, ...held.participants] }))
+      .thenBreaks('member-has-left', 'participants[0].memberId');
+  });
+
+  it('accepts a member on the day they left', () => {
+    const onLeavingDay = {
+      ...held,
+      heldAt: '2026-03-31T18:00:00+02:00',
+      participants: [{ memberId: LEFT }, { memberId: DOCTOR }],
+      cases: [{ pathwayId: PATHWAY, decisions: ['Bilan'] }],
+    };
+    rcp
+      .given()
+      .when(hold(onLeavingDay))
+      .then([{ type: 'RcpHeld', data: onLeavingDay }]);
+  });
+
+  it('refuses a member listed twice among the participants', () => {
+    rcp
+      .given()
+      .when(hold({ ...held, participants: [...held.participants, { memberId: NURSE }] }))
+      .thenBreaks('duplicate-participant', 'participants[3].memberId');
+  });
+
+  it('refuses fewer than two participants', () => {
+    rcp
+      .given()
+      .when(hold({ ...held, participants: [{ memberId: DOCTOR }] }))
+      .thenBreaks('rcp-needs-two-professions', 'participants');
+  });
+
+  it('refuses participants who all share one profession (members and externals alike)', () => {
+    rcp
+      .given()
+      .when(
+        hold({
+          ...held,
+          participants: [
+            { memberId: DOCTOR },
+            { memberId: OTHER_DOCTOR },
+            { name: 'Dr Roux', profession: 'medecin-generaliste' },
+          ],
+        }),
+      )
+      .thenBreaks('rcp-needs-two-professions', 'participants');
+  });
+
+  it('counts an external participant’s profession', () => {
+    const withExternal = {
+      ...held,
+      participants: [
+        { memberId: DOCTOR },
+        { name: 'M. Petit', profession: 'masseur-kinesitherapeute' as const },
+      ],
+    };
+    rcp
+      .given()
+      .when(hold(withExternal))
+      .then([{ type: 'RcpHeld', data: withExternal }]);
+  });
+
+  it('refuses an RCP without a case', () => {
+    rcp
+      .given()
+      .when(hold({ ...held, cases: [] }))
+      .thenBreaks('rcp-needs-a-case', 'cases');
+  });
+
+  it('refuses a case whose pathway does not exist in this CPTS', () => {
+    rcp
+      .given()
+      .when(hold({ ...held, cases: [...held.cases, { pathwayId: 'elsewhere', decisions: ['x'] }] }))
+      .thenBreaks('unknown-pathway', 'cases[1].pathwayId');
+  });
+
+  it('refuses one pathway discussed twice', () => {
+    rcp
+      .given()
+      .when(hold({ ...held, cases: [...held.cases, { pathwayId: PATHWAY, decisions: ['y'] }] }))
+      .thenBreaks('duplicate-case', 'cases[1].pathwayId');
+  });
+
+  it('refuses a review date before the RCP’s Paris date', () => {
+    rcp
+      .given()
+      .when(
+        hold({
+          ...held,
+          cases: [held.cases[0], { pathwayId: OTHER_PATHWAY, decisions: ['z'], reviewOn: '2026-06-09' }],
+        }),
+      )
+      .thenBreaks('review-before-rcp', 'cases[1].reviewOn');
+  });
+
+  it('accepts a review on the day of the RCP, in Paris time', () => {
+    // 23:30 UTC on 9 June is already 10 June in Paris.
+    const lateEvening = {
+      ...held,
+      heldAt: '2026-06-09T23:30:00Z',
+      cases: [{ pathwayId: PATHWAY, decisions: ['Revoir demain'], reviewOn: '2026-06-10' }],
+    };
+    rcp
+      .given()
+      .when(hold(lateEvening))
+      .then([{ type: 'RcpHeld', data: lateEvening }]);
+  });
+});

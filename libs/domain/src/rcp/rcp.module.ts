@@ -1,0 +1,6 @@
+import { Module } from '@nestjs/common';
+import { rcpCommandHandlers } from './rcp.commands';
+import { RcpController } from './rcp.controller';
+
+@Module({ controllers: [RcpController], providers: [...rcpCommandHandlers] })
+export class RcpModule {}
