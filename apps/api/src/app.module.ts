@@ -3,7 +3,7 @@ import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuthModule } from '@parcours/auth';
-import { CommandsHttpModule, MembersModule } from '@parcours/domain';
+import { DomainModule } from '@parcours/domain';
 import { EventStoreModule, loadConfig, ProblemFilter } from '@parcours/platform';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -47,8 +47,7 @@ export class AppModule {
           oidcIssuer: config.OIDC_ISSUER,
           oidcAudience: config.OIDC_AUDIENCE,
         }),
-        CommandsHttpModule,
-        MembersModule,
+        DomainModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],

@@ -64,7 +64,7 @@ describe('runCommand against a real store, with another process writing the same
       decide: async (state, revision) => {
         seen.push(revision);
         if (seen.length === 1) await appendElsewhere(); // lands between our read and our append
-        return [{ type: 'Counted', data: { n: state.count } }];
+        return [{ type: 'Counted' as const, data: { n: state.count } }];
       },
     });
     expect(seen).toEqual(['no_stream', 0]);
@@ -81,7 +81,7 @@ describe('runCommand against a real store, with another process writing the same
       id: 'one',
       decide: async (state) => {
         await appendElsewhere();
-        return [{ type: 'Counted', data: { n: state.count } }];
+        return [{ type: 'Counted' as const, data: { n: state.count } }];
       },
     });
     await expect(attempt).rejects.toBeInstanceOf(PreconditionFailedError);
@@ -97,7 +97,7 @@ describe('runCommand against a real store, with another process writing the same
       decide: async () => {
         attempts += 1;
         await appendElsewhere();
-        return [{ type: 'Counted', data: { n: 0 } }];
+        return [{ type: 'Counted' as const, data: { n: 0 } }];
       },
     });
     await expect(attempt).rejects.toBeInstanceOf(ContentionError);
@@ -127,7 +127,7 @@ describe('runCommand against a real store, with another process writing the same
           ...counter,
           streamId: stream,
           id: 'one',
-          decide: (state) => [{ type: 'Counted', data: { n: state.count } }],
+          decide: (state) => [{ type: 'Counted' as const, data: { n: state.count } }],
         }),
       ),
     );

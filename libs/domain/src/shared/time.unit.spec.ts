@@ -1,4 +1,4 @@
-import { RuleViolation } from './errors';
+import { type RuleViolation } from './errors';
 import { ageInMonths, compareBusinessTimes, notBefore, notInFuture, parisDate } from './time';
 
 const rule = (fn: () => void): string | null => {

@@ -1,0 +1,2 @@
+export * from './identity-vault';
+export * from './identity-vault.provider';

@@ -1,0 +1,6 @@
+import { Module } from '@nestjs/common';
+import { cptsCommandHandlers } from './cpts.commands';
+import { CptsController } from './cpts.controller';
+
+@Module({ controllers: [CptsController], providers: [...cptsCommandHandlers] })
+export class CptsModule {}

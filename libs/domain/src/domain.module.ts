@@ -1,0 +1,26 @@
+import { Module } from '@nestjs/common';
+import { ActionsModule } from './actions';
+import { CptsModule } from './cpts';
+import { MembersModule } from './members';
+import { PathwaysModule } from './pathways';
+import { PatientsModule } from './patients';
+import { ProtocolsModule } from './protocols';
+import { RcpModule } from './rcp';
+import { UnscheduledCareModule } from './unscheduled-care';
+import { CommandsHttpModule } from './shared/http/commands-http.module';
+
+/** The write side of Parcours: one module per capability (a folder each), plus the command plumbing. */
+@Module({
+  imports: [
+    CommandsHttpModule,
+    CptsModule,
+    ProtocolsModule,
+    MembersModule,
+    PatientsModule,
+    PathwaysModule,
+    RcpModule,
+    UnscheduledCareModule,
+    ActionsModule,
+  ],
+})
+export class DomainModule {}

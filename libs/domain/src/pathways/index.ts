@@ -1,0 +1,3 @@
+export * from './pathway.events';
+export * from './pathway.decider';
+export * from './pathways.module';

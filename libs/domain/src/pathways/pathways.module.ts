@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { PatientsModule } from '../patients';
+import { pathwayCommandHandlers } from './pathways.commands';
+import { PathwaysController } from './pathways.controller';
+
+@Module({
+  imports: [PatientsModule],
+  controllers: [PathwaysController],
+  providers: [...pathwayCommandHandlers],
+})
+export class PathwaysModule {}

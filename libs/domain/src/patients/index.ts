@@ -1,0 +1,12 @@
+export * from './patient.events';
+export {
+  patientEvolver,
+  assertNotBlocked,
+  earliestBusinessTime,
+  type PatientState,
+  type RegisteredPatient,
+  type PatientCommandContext,
+} from './patient.decider';
+export { PatientFacts, type PatientFactsResult, readIdentity } from './patient-facts';
+export { PatientAccessLog, type AccessLogEntry, type AccessLogQuery } from './access-log';
+export { PatientsModule } from './patients.module';

@@ -1,0 +1,85 @@
+import type { SealedIdentity } from '@parcours/crypto';
+import type { DomainEvent } from '../shared/decider';
+
+/** `events.md`, Patients — stream `patient-<cptsId>.<patientId>`. */
+
+export const PATIENT_SEXES = ['F', 'M', 'X'] as const;
+export type PatientSex = (typeof PATIENT_SEXES)[number];
+
+export const CONSENT_SCOPES = ['partage-medecin-traitant', 'resultat-test', 'dossier-partage'] as const;
+export type ConsentScope = (typeof CONSENT_SCOPES)[number];
+
+export const CONSENT_DECISIONS = ['accord', 'refus', 'retrait'] as const;
+export type ConsentDecision = (typeof CONSENT_DECISIONS)[number];
+
+export const MEDECIN_TRAITANT_SEARCH_PRIORITIES = ['ald', 'plus-de-70-ans', 'precarite', 'aucune'] as const;
+export type MedecinTraitantSearchPriority = (typeof MEDECIN_TRAITANT_SEARCH_PRIORITIES)[number];
+
+/**
+ * The personal data of a patient. It never reaches the event store in clear: `PatientRegistered` carries
+ * it sealed with the patient's own key (`@parcours/crypto`), and destroying that key erases it.
+ */
+export interface PatientIdentity {
+  familyName: string;
+  givenName: string;
+  /** `YYYY-MM-DD` */
+  birthDate: string;
+  /** INS (NIR-based), 13 or 15 characters. */
+  ins?: string;
+}
+
+export interface PatientRegistered {
+  identity: SealedIdentity;
+  sex: PatientSex;
+  birthYear: number;
+  /** INSEE code of the commune of residence. */
+  commune?: string;
+  ald: boolean;
+  /** CSS/AME beneficiary. */
+  precarious: boolean;
+  hasMedecinTraitant: boolean;
+}
+export interface MedecinTraitantSearchRegistered {
+  registeredOn: string;
+  /** A memberId, or `patient` when the patient asked. */
+  requestedBy: string;
+  priority: MedecinTraitantSearchPriority;
+}
+export interface MedecinTraitantAssigned {
+  memberId: string;
+  assignedOn: string;
+}
+export interface ConsentRecorded {
+  scope: ConsentScope;
+  decision: ConsentDecision;
+  on: string;
+}
+export interface ProfessionalAccessBlocked {
+  memberId: string;
+  on: string;
+}
+export interface ProfessionalAccessUnblocked {
+  memberId: string;
+  on: string;
+}
+export interface PharmacienCorrespondantDesignated {
+  memberId: string;
+  on: string;
+}
+export interface PatientIdentityErased {
+  on: string;
+  reason: string;
+}
+
+export type PatientEvent =
+  | DomainEvent<'PatientRegistered', PatientRegistered>
+  | DomainEvent<'MedecinTraitantSearchRegistered', MedecinTraitantSearchRegistered>
+  | DomainEvent<'MedecinTraitantAssigned', MedecinTraitantAssigned>
+  | DomainEvent<'ConsentRecorded', ConsentRecorded>
+  | DomainEvent<'ProfessionalAccessBlocked', ProfessionalAccessBlocked>
+  | DomainEvent<'ProfessionalAccessUnblocked', ProfessionalAccessUnblocked>
+  | DomainEvent<'PharmacienCorrespondantDesignated', PharmacienCorrespondantDesignated>
+  | DomainEvent<'PatientIdentityErased', PatientIdentityErased>;
+
+/** What a client sends to register a patient: the identity in clear, sealed by the handler. */
+export type RegisterPatient = Omit<PatientRegistered, 'identity'> & { identity: PatientIdentity };

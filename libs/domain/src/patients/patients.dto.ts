@@ -1,0 +1,141 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsDefined,
+  IsInt,
+  IsOptional,
+  IsUUID,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { IsCalendarDate, IsIns, IsInseeCode, OneOf, Text } from '../shared/http/validators';
+import {
+  CONSENT_DECISIONS,
+  CONSENT_SCOPES,
+  MEDECIN_TRAITANT_SEARCH_PRIORITIES,
+  PATIENT_SEXES,
+} from './patient.events';
+
+const lowerCase = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? value.toLowerCase() : value;
+
+/** A member id in a body: a UUID, compared in lower case as the server issues them. */
+function MemberIdField(description: string): PropertyDecorator {
+  return (target, key) => {
+    ApiProperty({ format: 'uuid', description })(target, key);
+    IsUUID('all', { message: '$property must be a UUID' })(target, key);
+    Transform(lowerCase)(target, key);
+  };
+}
+
+export class PatientIdentityDto {
+  @Text(100, 'Nom de naissance / family name')
+  familyName!: string;
+
+  @Text(100, 'Premier prénom / given name')
+  givenName!: string;
+
+  @ApiProperty({ example: '1948-03-02' })
+  @IsCalendarDate()
+  birthDate!: string;
+
+  @ApiPropertyOptional({ example: '248037512345678', description: 'INS (13 or 15 characters)' })
+  @IsOptional()
+  @IsIns()
+  ins?: string;
+}
+
+export class RegisterPatientDto {
+  @ApiProperty({
+    type: PatientIdentityDto,
+    description: 'Personal data: sealed with the patient’s own key before it is stored',
+  })
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => PatientIdentityDto)
+  identity!: PatientIdentityDto;
+
+  @OneOf(PATIENT_SEXES)
+  sex!: (typeof PATIENT_SEXES)[number];
+
+  @ApiProperty({ example: 1948, description: 'Must be the year of identity.birthDate' })
+  @IsInt()
+  @Min(1900)
+  @Max(2200)
+  birthYear!: number;
+
+  @ApiPropertyOptional({ example: '69123', description: 'INSEE code of the commune of residence' })
+  @IsOptional()
+  @IsInseeCode()
+  commune?: string;
+
+  @ApiProperty({ description: 'Affection de longue durée' })
+  @IsBoolean()
+  ald!: boolean;
+
+  @ApiProperty({ description: 'CSS or AME beneficiary' })
+  @IsBoolean()
+  precarious!: boolean;
+
+  @ApiProperty()
+  @IsBoolean()
+  hasMedecinTraitant!: boolean;
+}
+
+export class MedecinTraitantSearchDto {
+  @ApiProperty({ example: '2026-02-01' })
+  @IsCalendarDate()
+  registeredOn!: string;
+
+  @ApiProperty({ description: 'The memberId of who asked, or "patient"', example: 'patient' })
+  @Transform(lowerCase)
+  @Matches(/^(?:patient|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/, {
+    message: '$property must be a member id (UUID) or "patient"',
+  })
+  requestedBy!: string;
+
+  @OneOf(MEDECIN_TRAITANT_SEARCH_PRIORITIES)
+  priority!: (typeof MEDECIN_TRAITANT_SEARCH_PRIORITIES)[number];
+}
+
+export class AssignMedecinTraitantDto {
+  @MemberIdField('A medecin-generaliste member who has not left')
+  memberId!: string;
+
+  @ApiProperty({ example: '2026-02-15' })
+  @IsCalendarDate()
+  assignedOn!: string;
+}
+
+export class ConsentDto {
+  @OneOf(CONSENT_SCOPES)
+  scope!: (typeof CONSENT_SCOPES)[number];
+
+  @OneOf(CONSENT_DECISIONS)
+  decision!: (typeof CONSENT_DECISIONS)[number];
+
+  @ApiProperty({ example: '2026-02-01' })
+  @IsCalendarDate()
+  on!: string;
+}
+
+export class MemberOnDto {
+  @MemberIdField('A member of this CPTS')
+  memberId!: string;
+
+  @ApiProperty({ example: '2026-02-01' })
+  @IsCalendarDate()
+  on!: string;
+}
+
+export class ErasureDto {
+  @ApiProperty({ example: '2026-05-01' })
+  @IsCalendarDate()
+  on!: string;
+
+  @Text(500, 'Why (e.g. "demande du patient, art. 17 RGPD"); stored in clear: no personal data here')
+  reason!: string;
+}

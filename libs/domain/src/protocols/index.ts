@@ -1,0 +1,19 @@
+export {
+  PROTOCOL_KINDS,
+  DELEGATING_PROFESSIONS,
+  type ProtocolKind,
+  type ProtocolEligibility,
+  type ProtocolEvent,
+  type ProtocolPublished,
+  type ProtocolAdherentRegistered,
+  type ProtocolRetired,
+} from './protocol.events';
+export {
+  protocolEvolver,
+  versionInForce,
+  type ProtocolState,
+  type ProtocolVersion,
+  type ProtocolAdherent,
+} from './protocol.decider';
+export { NATIONAL_PROTOCOLS } from './national-protocols';
+export * from './protocols.module';

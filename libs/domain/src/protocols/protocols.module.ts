@@ -1,0 +1,6 @@
+import { Module } from '@nestjs/common';
+import { protocolCommandHandlers } from './protocols.commands';
+import { ProtocolsController } from './protocols.controller';
+
+@Module({ controllers: [ProtocolsController], providers: [...protocolCommandHandlers] })
+export class ProtocolsModule {}
