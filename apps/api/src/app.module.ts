@@ -5,6 +5,8 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { AuthModule } from '@parcours/auth';
 import { DomainModule } from '@parcours/domain';
 import { EventStoreModule, loadConfig, ProblemFilter } from '@parcours/platform';
+import { ProjectionsModule } from '@parcours/projections';
+import { ReadModelsModule } from '@parcours/read-models';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
@@ -48,6 +50,8 @@ export class AppModule {
           oidcAudience: config.OIDC_AUDIENCE,
         }),
         DomainModule,
+        ProjectionsModule.forRoot(),
+        ReadModelsModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],

@@ -2,41 +2,66 @@ import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '@parcours/auth';
 import { EVENT_STORE, type EventStore } from '@parcours/event-store';
+import { Projections } from '@parcours/projections';
 import type { Response } from 'express';
 
 export interface HealthReport {
   status: 'ok' | 'unavailable';
   store: { kind: string; position?: string; error?: string };
-  /** One entry per projection (name, position, lag, state) once the read side exists. */
-  projections: Array<{ name: string; position: string; lag: number; state: string }>;
+  /** One entry per projection; a failed or stalled one makes the service unhealthy (503). */
+  projections: Array<{
+    name: string;
+    version: number;
+    position: string;
+    lag: number | null;
+    state: string;
+    error?: object;
+  }>;
 }
 
 /** For load balancers and operators: no auth, no personal data, 503 when the service cannot work. */
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly projections: Projections,
+  ) {}
 
   @Public()
   @Get()
   @ApiOkResponse({
     description: 'The store answers; `position` is the last global position, as a decimal string.',
   })
-  @ApiServiceUnavailableResponse({ description: 'The store does not answer.' })
+  @ApiServiceUnavailableResponse({
+    description: 'The store does not answer, or a projection failed or stalled.',
+  })
   async health(@Res({ passthrough: true }) response: Response): Promise<HealthReport> {
+    const projections = (await this.projections.status()).map(
+      ({ name, version, position, lag, state, error }) => ({
+        name,
+        version,
+        position: position.toString(),
+        lag,
+        state,
+        ...(error ? { error } : {}),
+      }),
+    );
+    const projectionsOk = projections.every((p) => p.state !== 'failed' && p.state !== 'stalled');
     try {
       const position = await this.store.headPosition();
+      if (!projectionsOk) response.status(HttpStatus.SERVICE_UNAVAILABLE);
       return {
-        status: 'ok',
+        status: projectionsOk ? 'ok' : 'unavailable',
         store: { kind: this.store.kind, position: position.toString() },
-        projections: [],
+        projections,
       };
     } catch (error) {
       response.status(HttpStatus.SERVICE_UNAVAILABLE);
       return {
         status: 'unavailable',
         store: { kind: this.store.kind, error: (error as Error).message },
-        projections: [],
+        projections,
       };
     }
   }

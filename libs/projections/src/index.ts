@@ -1,0 +1,5 @@
+export * from './projection';
+export * from './read-store';
+export * from './runner';
+export * from './rebuild';
+export * from './projections.module';

@@ -1,0 +1,184 @@
+import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { TableNamer } from './projection';
+
+export interface GenerationRow {
+  name: string;
+  generation: string;
+  version: number;
+  position: string;
+  updated_at: string;
+}
+
+/** Reads of a projection that has no finished generation yet: a 503 until it is built. */
+export class ReadModelNotReadyError extends Error {
+  constructor(readonly projection: string) {
+    super(`read model ${projection} is being built`);
+    this.name = 'ReadModelNotReadyError';
+  }
+
+  toProblem(language: 'fr' | 'en') {
+    return {
+      type: 'https://parcours.example/problems/read-model-not-ready',
+      title: 'Service Unavailable',
+      status: 503,
+      detail:
+        language === 'fr'
+          ? `Les données « ${this.projection} » sont en cours de construction ; réessayez dans un instant.`
+          : `The ${this.projection} read model is being built; try again shortly.`,
+    };
+  }
+}
+
+const SAFE = /^[a-z][a-z0-9_]{0,40}$/;
+
+/**
+ * The local read store: one SQLite file with every read model, and the registry of their generations.
+ * A generation is one build of one version of a projection, with tables prefixed `p_<name>_<generation>_`
+ * and its checkpoint; the *active* generation is the one reads use. A new version (or a rebuild) writes a
+ * new generation beside the active one and takes its place in one transaction once caught up, so a read
+ * never sees a half-built model.
+ *
+ * `synchronous=NORMAL` is enough: the checkpoint commits with the rows it covers, so a crash loses both
+ * together and the runner simply applies those events again.
+ */
+export class ReadStore {
+  readonly db: Database.Database;
+
+  constructor(path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS projection_generations (
+        name TEXT NOT NULL, generation TEXT NOT NULL, version INTEGER NOT NULL,
+        position TEXT NOT NULL, updated_at TEXT NOT NULL,
+        PRIMARY KEY (name, generation)) STRICT;
+      CREATE TABLE IF NOT EXISTS projection_active (
+        name TEXT PRIMARY KEY, generation TEXT NOT NULL) STRICT;
+    `);
+  }
+
+  static tableNamer(name: string, generation: string): TableNamer {
+    return (table) => {
+      if (!SAFE.test(table)) throw new Error(`bad table name ${table}`);
+      return `p_${name.replace(/-/g, '_')}_${generation}_${table}`;
+    };
+  }
+
+  active(name: string): GenerationRow | null {
+    const row = this.db
+      .prepare<[string], GenerationRow>(
+        `SELECT g.* FROM projection_active a JOIN projection_generations g ON g.name = a.name AND g.generation = a.generation WHERE a.name = ?`,
+      )
+      .get(name);
+    return row ?? null;
+  }
+
+  /** The table names reads must use now; throws ReadModelNotReadyError before the first build finished. */
+  tables(name: string): TableNamer {
+    const active = this.active(name);
+    if (!active) throw new ReadModelNotReadyError(name);
+    return ReadStore.tableNamer(name, active.generation);
+  }
+
+  generation(name: string, generation: string): GenerationRow | null {
+    return (
+      this.db
+        .prepare<[string, string], GenerationRow>(
+          'SELECT * FROM projection_generations WHERE name = ? AND generation = ?',
+        )
+        .get(name, generation) ?? null
+    );
+  }
+
+  /** Starts a new generation of `version` at position 0 (its tables are created by the projection). */
+  createGeneration(name: string, version: number): GenerationRow {
+    const count = this.db
+      .prepare<[string, number], { n: number }>(
+        'SELECT COUNT(*) AS n FROM projection_generations WHERE name = ? AND version = ?',
+      )
+      .get(name, version)!.n;
+    const generation = `v${version}g${count + 1}`;
+    const row = { name, generation, version, position: '0', updated_at: new Date().toISOString() };
+    this.db
+      .prepare(
+        'INSERT INTO projection_generations (name, generation, version, position, updated_at) VALUES (?, ?, ?, ?, ?)',
+      )
+      .run(row.name, row.generation, row.version, row.position, row.updated_at);
+    return row;
+  }
+
+  /** Inside the batch transaction: the checkpoint of the generation that was just written. */
+  saveCheckpoint(name: string, generation: string, position: bigint): void {
+    this.db
+      .prepare(
+        'UPDATE projection_generations SET position = ?, updated_at = ? WHERE name = ? AND generation = ?',
+      )
+      .run(position.toString(), new Date().toISOString(), name, generation);
+  }
+
+  /** Makes `generation` the one reads use, and drops the tables of the generations it replaces. */
+  activate(name: string, generation: string): void {
+    this.db.transaction(() => {
+      const previous = this.db
+        .prepare<[string, string], { generation: string }>(
+          'SELECT generation FROM projection_generations WHERE name = ? AND generation != ?',
+        )
+        .all(name, generation);
+      this.db
+        .prepare(
+          'INSERT INTO projection_active (name, generation) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET generation = excluded.generation',
+        )
+        .run(name, generation);
+      for (const old of previous) this.dropGeneration(name, old.generation);
+    })();
+  }
+
+  dropGeneration(name: string, generation: string): void {
+    const prefix = ReadStore.tableNamer(name, generation)('x').slice(0, -1);
+    for (const table of this.tablesWithPrefix(prefix)) this.db.exec(`DROP TABLE IF EXISTS "${table.name}"`);
+    this.db
+      .prepare('DELETE FROM projection_generations WHERE name = ? AND generation = ?')
+      .run(name, generation);
+  }
+
+  /** A digest of every row of a generation's tables, in a stable order: equal models, equal checksums. */
+  checksum(name: string, generation?: string): string {
+    const gen = generation ?? this.active(name)?.generation;
+    if (!gen) throw new ReadModelNotReadyError(name);
+    const prefix = ReadStore.tableNamer(name, gen)('x').slice(0, -1);
+    const hash = createHash('sha256');
+    for (const { name: table } of this.tablesWithPrefix(prefix)) {
+      hash.update(`table ${table.slice(prefix.length)}\n`);
+      const columns = this.db
+        .prepare(`SELECT * FROM "${table}" LIMIT 0`)
+        .columns()
+        .map((c) => `"${c.name}"`);
+      for (const row of this.db
+        .prepare(`SELECT * FROM "${table}" ORDER BY ${columns.join(', ')}`)
+        .raw()
+        .iterate()) {
+        hash.update(
+          JSON.stringify(row, (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) + '\n',
+        );
+      }
+    }
+    return hash.digest('hex');
+  }
+
+  private tablesWithPrefix(prefix: string): Array<{ name: string }> {
+    return this.db
+      .prepare<[], { name: string }>(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`)
+      .all()
+      .filter((t) => t.name.startsWith(prefix));
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { AuditReadModule } from './audit';
+import { FinancingReadModule } from './financing';
+import { IndicatorsReadModule } from './indicators';
+import { ViewsReadModule } from './views';
+import { WorklistReadModule } from './worklist';
+
+/**
+ * The read side: each module registers its projection(s) with the ProjectionRegistry and serves its
+ * routes from the read store (`DATA_DIR/read.db`), never from the event store — except the audit and
+ * as-of routes, which replay the log by design.
+ */
+@Module({
+  imports: [ViewsReadModule, WorklistReadModule, IndicatorsReadModule, FinancingReadModule, AuditReadModule],
+})
+export class ReadModelsModule {}
