@@ -146,11 +146,8 @@ export class ConsistentReadInterceptor implements NestInterceptor {
   }
 }
 
-class ReadStoreFactory {
-  static create(config: ConfigService<AppConfig, true>): ReadStore {
-    return new ReadStore(join(config.get('DATA_DIR', { infer: true }), 'read.db'));
-  }
-}
+const openReadStore = (config: ConfigService<AppConfig, true>): ReadStore =>
+  new ReadStore(join(config.get('DATA_DIR', { infer: true }), 'read.db'));
 
 @Global()
 @Module({})
@@ -160,7 +157,7 @@ export class ProjectionsModule {
     return {
       module: ProjectionsModule,
       providers: [
-        { provide: ReadStore, inject: [ConfigService], useFactory: ReadStoreFactory.create },
+        { provide: ReadStore, inject: [ConfigService], useFactory: openReadStore },
         {
           provide: RUN_PROJECTIONS,
           inject: [ConfigService],
