@@ -3,7 +3,7 @@
  * (patients, members, protocols), the timeline, If-Match, and 50 concurrent commands on one pathway.
  */
 import { call, startApi, type RunningApi } from '../support/api-process';
-import { command, token } from '../support/tenant';
+import { command, read, token } from '../support/tenant';
 
 const CPTS = 'cpts-parcours';
 
@@ -122,7 +122,7 @@ describe('pathways over HTTP', () => {
     });
     expect(closure.revision).toBe(8);
 
-    const view = await call(`${base}/${id}`, { token: coord });
+    const view = await read(api.url, `${base}/${id}`, coord);
     expect(view.status).toBe(200);
     expect(view.headers.get('etag')).toBe('"8"');
     expect(view.body).toMatchObject({
@@ -205,7 +205,7 @@ describe('pathways over HTTP', () => {
         { byMemberId: members.gp, at: '2026-04-02T15:00:00+02:00', kind: 'appel' },
         'pathway-closed',
       );
-      const view = await call(`${base}/${id}`, { token: coord });
+      const view = await read(api.url, `${base}/${id}`, coord);
       const target = view.body.timeline.find((e: { type: string }) => e.type === 'FollowUpCompleted').eventId;
       expect(
         (
@@ -379,12 +379,12 @@ describe('pathways over HTTP', () => {
         body: { byMemberId: members.nurse, at: '2026-03-09T15:00:00+01:00', kind: 'appel' },
       });
       expect([response.status, response.body.rule]).toEqual([422, 'professional-blocked']);
-      expect((await call(`${base}/${id}`, { token: nurse })).status).toBe(403);
+      expect((await read(api.url, `${base}/${id}`, nurse)).status).toBe(403);
       await command(`${api.url}/api/v1/cpts/${CPTS}/patients/${patientId}/unblocks`, coord, {
         memberId: members.nurse,
         on: '2026-03-04',
       });
-      expect((await call(`${base}/${id}`, { token: nurse })).status).toBe(200);
+      expect((await read(api.url, `${base}/${id}`, nurse)).status).toBe(200);
     });
 
     it('corrections and voidings: unknown entries, locked fields, invalid corrected entries', async () => {
@@ -394,7 +394,7 @@ describe('pathways over HTTP', () => {
         at: '2026-03-09T15:00:00+01:00',
         kind: 'appel',
       });
-      const view = await call(`${base}/${id}`, { token: coord });
+      const view = await read(api.url, `${base}/${id}`, coord);
       const [opening, entry] = view.body.timeline.map((e: { eventId: string }) => e.eventId);
       await expectRule(
         `${base}/${id}/corrections`,
@@ -427,7 +427,7 @@ describe('pathways over HTTP', () => {
         'entry-voided',
         'targetEventId',
       );
-      const after = await call(`${base}/${id}`, { token: coord });
+      const after = await read(api.url, `${base}/${id}`, coord);
       expect(after.body.timeline.find((e: { eventId: string }) => e.eventId === entry).voided).toBe(true);
       expect(followUp.revision).toBe(1);
     });
@@ -464,7 +464,7 @@ describe('pathways over HTTP', () => {
 
   it('If-Match: the ETag of a read makes the next command conditional (412 once stale)', async () => {
     const id = await openPathway();
-    const etag = (await call(`${base}/${id}`, { token: coord })).headers.get('etag')!;
+    const etag = (await read(api.url, `${base}/${id}`, coord)).headers.get('etag')!;
     const first = await call(`${base}/${id}/follow-ups`, {
       token: coord,
       headers: { 'if-match': etag },
@@ -477,7 +477,7 @@ describe('pathways over HTTP', () => {
       body: { byMemberId: members.gp, at: '2026-03-10T15:00:00+01:00', kind: 'appel' },
     });
     expect(stale.status).toBe(412);
-    expect((await call(`${base}/${id}`, { token: coord })).body.revision).toBe(1);
+    expect((await read(api.url, `${base}/${id}`, coord)).body.revision).toBe(1);
   });
 
   it('50 parallel commands on one pathway: each applied once, none lost, none duplicated', async () => {
@@ -498,7 +498,7 @@ describe('pathways over HTTP', () => {
     expect(responses.map((r) => r.status)).toEqual(Array.from({ length: 50 }, () => 201));
     const applied = responses;
     expect(new Set(applied.map((r) => r.body.revision)).size).toBe(applied.length);
-    const view = await call(`${base}/${id}`, { token: coord });
+    const view = await read(api.url, `${base}/${id}`, coord);
     const followUps = view.body.timeline.filter((e: { type: string }) => e.type === 'FollowUpCompleted');
     expect(followUps).toHaveLength(applied.length);
     expect(new Set(followUps.map((e: { data: { at: string } }) => e.data.at)).size).toBe(applied.length);
@@ -517,7 +517,7 @@ describe('pathways over HTTP', () => {
     expect((await call(`${api.url}/api/v1/cpts/cpts-voisine/pathways/${id}`, { token: other })).status).toBe(
       404,
     );
-    expect((await call(`${base}/${id}`, { token: other })).status).toBe(404);
+    expect((await read(api.url, `${base}/${id}`, other)).status).toBe(404);
     const crossPatient = await call(`${api.url}/api/v1/cpts/cpts-voisine/pathways`, {
       token: other,
       body: { patientId, kind: 'bpco', openedAt: '2026-03-02T09:00:00+01:00' },

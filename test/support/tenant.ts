@@ -52,3 +52,9 @@ export async function command(
   }
   return response.body as { id: string; streamId: string; revision: number; position: string };
 }
+
+/** GET once the read models include everything written so far (read-your-writes via `consistentWith`). */
+export async function read(apiUrl: string, url: string, tokenValue: string) {
+  const head = (await call(`${apiUrl}/health`)).body.store.position as string;
+  return call(`${url}${url.includes('?') ? '&' : '?'}consistentWith=${head}`, { token: tokenValue });
+}
