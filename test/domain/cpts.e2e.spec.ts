@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { IdSource } from '../../libs/domain/src/shared/ids';
 import { NATIONAL_PROTOCOLS } from '../../libs/domain/src/protocols/national-protocols';
 import { call, startApi, tempDataDir, type RunningApi } from '../support/api-process';
-import { command, token } from '../support/tenant';
+import { command, token, read } from '../support/tenant';
 
 const CPTS = 'cpts-aci';
 const NO_CONTRACT = 'cpts-aci-bis';
@@ -128,7 +128,7 @@ describe('CPTS over HTTP', () => {
         revision: 0,
       });
 
-      const catalogue = await call(`${api.url}/api/v1/cpts/cpts-new/protocols`, { token: newCoordinator });
+      const catalogue = await read(api.url, `${api.url}/api/v1/cpts/cpts-new/protocols`, newCoordinator);
       expect(catalogue.status).toBe(200);
       expect(catalogue.body.items.map((p: { code: string }) => p.code)).toEqual(NATIONAL_CODES);
       for (const protocol of catalogue.body.items) {
@@ -238,14 +238,14 @@ describe('CPTS over HTTP', () => {
       expect(new Set(responses.map((r) => r.body.position)).size).toBe(1);
       const reader = await token(api.url, 'cpts-burst', 'coordinator');
       expect((await call(`${api.url}/api/v1/cpts/cpts-burst`, { token: reader })).body.revision).toBe(0);
-      const catalogue = await call(`${api.url}/api/v1/cpts/cpts-burst/protocols`, { token: reader });
+      const catalogue = await read(api.url, `${api.url}/api/v1/cpts/cpts-burst/protocols`, reader);
       expect(catalogue.body.items.map((p: { revision: number }) => p.revision)).toEqual([0, 0, 1, 0]);
     });
 
     it('a crash after the CPTS’s append is repaired by retrying with the same key', async () => {
       const reader = await token(api.url, 'cpts-crashed', 'coordinator');
       expect(
-        (await call(`${api.url}/api/v1/cpts/cpts-crashed/protocols`, { token: reader })).body.items,
+        (await read(api.url, `${api.url}/api/v1/cpts/cpts-crashed/protocols`, reader)).body.items,
       ).toEqual([]);
       const before = BigInt(await head());
 
@@ -259,7 +259,7 @@ describe('CPTS over HTTP', () => {
       expect(repaired.body).toMatchObject({ id: 'cpts-crashed', streamId: 'cpts-cpts-crashed', revision: 0 });
       expect(BigInt(await head())).toBe(before + 5n);
       expect(repaired.body.position).toBe(String(before + 5n));
-      const catalogue = await call(`${api.url}/api/v1/cpts/cpts-crashed/protocols`, { token: reader });
+      const catalogue = await read(api.url, `${api.url}/api/v1/cpts/cpts-crashed/protocols`, reader);
       expect(catalogue.body.items.map((p: { code: string }) => p.code)).toEqual(NATIONAL_CODES);
       expect((await call(`${api.url}/api/v1/cpts/cpts-crashed`, { token: reader })).body.revision).toBe(0);
 
@@ -283,7 +283,7 @@ describe('CPTS over HTTP', () => {
       expect(repaired.status).toBe(201);
       expect(BigInt(await head())).toBe(before + 3n); // the three protocols that were missing
       const reader = await token(api.url, 'cpts-half', 'auditor');
-      const catalogue = await call(`${api.url}/api/v1/cpts/cpts-half/protocols`, { token: reader });
+      const catalogue = await read(api.url, `${api.url}/api/v1/cpts/cpts-half/protocols`, reader);
       expect(
         catalogue.body.items.map((p: { code: string; revision: number }) => [p.code, p.revision]),
       ).toEqual([

@@ -75,8 +75,14 @@ describe('protocols over HTTP', () => {
     ...changes,
   });
 
+  /** The catalogue is a read model: read it once it includes everything recorded so far. */
+  const catalogueOf = async (url: string, token_: string) => {
+    const head = (await call(`${api.url}/health`)).body.store.position as string;
+    return call(`${url}?consistentWith=${head}`, { token: token_ });
+  };
+
   it('serves the national protocols of a new CPTS, each with its version in force', async () => {
-    const catalogue = await call(base, { token: coordinator });
+    const catalogue = await catalogueOf(base, coordinator);
     expect(catalogue.status).toBe(200);
     expect(
       catalogue.body.items.map((p: { code: string; inForce: { version: number } }) => [
@@ -124,7 +130,7 @@ describe('protocols over HTTP', () => {
       const read = await call(`${base}/plaie-simple`, { token: coordinator });
       expect(read.body).toMatchObject({ revision: 1, inForce: { version: 2, professions: ['infirmier'] } });
       expect(read.body.versions[0]).toEqual(local);
-      const catalogue = await call(base, { token: coordinator });
+      const catalogue = await catalogueOf(base, coordinator);
       expect(catalogue.body.items.map((p: { code: string }) => p.code)).toContain('plaie-simple');
       expect(catalogue.body.items).toHaveLength(5);
     });
@@ -301,7 +307,7 @@ describe('protocols over HTTP', () => {
       expect((await call(base, { token: other })).status).toBe(404);
       expect((await call(`${base}/odynophagie`, { token: other })).status).toBe(404);
       expect((await call(base, { token: other, body: { ...local, code: 'intrus' } })).status).toBe(404);
-      const own = await call(`${api.url}/api/v1/cpts/${OTHER}/protocols`, { token: other });
+      const own = await catalogueOf(`${api.url}/api/v1/cpts/${OTHER}/protocols`, other);
       expect(own.body.items.map((p: { code: string }) => p.code)).not.toContain('plaie-simple');
       expect(own.body.items).toHaveLength(4);
       const ghost = await token(api.url, 'cpts-ghost', 'coordinator');

@@ -140,17 +140,33 @@ describe('RCP over HTTP', () => {
         heldAt: '2025-11-30T23:30:00Z',
         cases: [{ pathwayId: PATHWAY, decisions: ['b'] }],
       });
-      const all = await call(base, { token: coordinator });
+      // The register is a read model: read it once it includes the last RCP recorded.
+      const consistent = `consistentWith=${late.position}`;
+      const all = await call(`${base}?${consistent}`, { token: coordinator });
       expect(all.status).toBe(200);
       const heldAts = all.body.items.map((item: { heldAt: string }) => Date.parse(item.heldAt));
       expect(heldAts).toEqual([...heldAts].sort((a, b) => b - a));
       expect(all.body.count).toBe(all.body.items.length);
-      expect(all.body.items[0]).toMatchObject({ id: late.id, revision: 0, cases: [{ decisions: ['b'] }] });
+      expect(all.body.items[0]).toEqual({
+        id: late.id,
+        heldAt: '2025-11-30T23:30:00Z',
+        convenedBy: doctor,
+        format: 'mixte',
+        complex: true,
+        durationMinutes: 90,
+        participantCount: 3,
+        professions: ['infirmier', 'medecin-generaliste', 'psychologue'],
+        cases: [{ pathwayId: PATHWAY }],
+      });
 
       // 23:30 UTC on 30 November is 1 December in Paris.
-      const december = await call(`${base}?from=2025-12-01&to=2026-01-01`, { token: coordinator });
+      const december = await call(`${base}?from=2025-12-01&to=2026-01-01&${consistent}`, {
+        token: coordinator,
+      });
       expect(december.body.items.map((item: { id: string }) => item.id)).toEqual([late.id]);
-      const august = await call(`${base}?from=2025-08-01&to=2025-08-02`, { token: coordinator });
+      const august = await call(`${base}?from=2025-08-01&to=2025-08-02&${consistent}`, {
+        token: coordinator,
+      });
       expect(august.body.items.map((item: { id: string }) => item.id)).toEqual([early.id]);
       const auditor = await call(`${base}?to=2025-08-01&consistentWith=1`, {
         token: await token(api.url, CPTS, 'auditor'),

@@ -3,7 +3,7 @@ import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuthModule } from '@parcours/auth';
-import { DomainModule } from '@parcours/domain';
+import { DemoModule, DomainModule } from '@parcours/domain';
 import { EventStoreModule, loadConfig, ProblemFilter } from '@parcours/platform';
 import { ProjectionsModule } from '@parcours/projections';
 import { ReadModelsModule } from '@parcours/read-models';
@@ -52,6 +52,8 @@ export class AppModule {
         DomainModule,
         ProjectionsModule.forRoot(),
         ReadModelsModule,
+        // Dev mode with SEED_DEMO (the default) and an empty store: the demo CPTS, loaded once listening.
+        DemoModule.loadOnStart(),
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],

@@ -1,6 +1,11 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { issueDevToken, ROLES, type Role } from '@parcours/auth';
 import { ConfigError, loadConfig } from '@parcours/platform';
+import { DEMO_CPTS_ID, DEMO_SEED } from '@parcours/domain';
+import { projectionsStatus, rebuild, UnknownProjectionError } from './rebuild.command';
+import { pastDate, seedDemo, type SeedDemoOptions, seedNumber } from './seed.command';
+import { replay, streamIdArgument, timestampArgument } from './replay.command';
+import { verify } from './verify.command';
 
 /** Raised for a usage mistake the parser cannot see (exit code 2). */
 export class UsageError extends Error {}
@@ -45,6 +50,53 @@ export function buildProgram(): Command {
         expiresIn: options.expiresIn,
       });
       process.stdout.write(`${token}\n`);
+    });
+
+  program
+    .command('rebuild')
+    .description('rebuild the read models from the start of the log (new tables, switched when complete)')
+    .option('--projection <name>', 'only this read model')
+    .action(async (options: { projection?: string }) => {
+      try {
+        await rebuild(config(), options.projection);
+      } catch (error) {
+        if (error instanceof UnknownProjectionError) throw new UsageError(error.message);
+        throw error;
+      }
+    });
+
+  program
+    .command('projections')
+    .description('read models')
+    .command('status')
+    .description('what each read model has applied, and how far behind the log it is')
+    .action(() => projectionsStatus(config()));
+
+  program
+    .command('seed')
+    .description('load demo data')
+    .command('demo')
+    .description('load the demo CPTS (taille 2, a year of activity) through the commands; re-runnable')
+    .option('--seed <n>', 'random seed: same seed and --until, same events', seedNumber, DEMO_SEED)
+    .option('--until <date>', 'last day of the year shown, YYYY-MM-DD (default: end of last month)', pastDate)
+    .option('--cpts <id>', 'the CPTS id', slug, DEMO_CPTS_ID)
+    .action((options: SeedDemoOptions) => seedDemo(config(), options));
+
+  program
+    .command('verify')
+    .description('check the hash chain of every stream (of one CPTS, or of all); exit 1 when one is broken')
+    .option('--cpts <id>', 'only this CPTS', slug)
+    .action(async (options: { cpts?: string }) => {
+      process.exitCode = await verify(config(), options.cpts);
+    });
+
+  program
+    .command('replay')
+    .description('print the events of a stream, one JSON line each, and for a pathway the state they fold to')
+    .argument('<streamId>', 'e.g. pathway-<cptsId>.<pathwayId>', streamIdArgument)
+    .option('--as-of <timestamp>', 'only the events recorded at or before this instant', timestampArgument)
+    .action(async (streamId: string, options: { asOf?: string }) => {
+      process.exitCode = await replay(config(), streamId, options.asOf);
     });
 
   return program;

@@ -17,3 +17,4 @@ export * from './pathways';
 export * from './rcp';
 export * from './unscheduled-care';
 export * from './actions';
+export * from './demo';

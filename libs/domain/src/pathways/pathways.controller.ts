@@ -1,17 +1,11 @@
-import { Body, Controller, ForbiddenException, Get, Inject, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, type Principal, Roles } from '@parcours/auth';
-import { EVENT_STORE, type EventStore } from '@parcours/event-store';
-import type { Response } from 'express';
-import { PatientFacts } from '../patients';
-import { type CommandMeta, type CommandOutcome, load } from '../shared/command-runner';
+import { ApiBearerAuth, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import { Roles } from '@parcours/auth';
+import { type CommandMeta, type CommandOutcome } from '../shared/command-runner';
 import { Meta } from '../shared/http/command-meta.decorator';
 import { CommandResponseDto, UuidParam } from '../shared/http/params';
-import { streamId } from '../shared/ids';
-import { pathwayEvolver } from './pathway.decider';
-import { BUSINESS_TIME_FIELD } from './pathway.events';
-import { OpenPathwayCommand, pathwayNotFound, RecordPathwayEvent } from './pathways.commands';
+import { OpenPathwayCommand, RecordPathwayEvent } from './pathways.commands';
 import {
   AcceptReferralDto,
   ClosePathwayDto,
@@ -35,11 +29,7 @@ const WRITERS = ['coordinator', 'professional'] as const;
 @ApiBearerAuth()
 @Controller('api/v1/cpts/:cptsId/pathways')
 export class PathwaysController {
-  constructor(
-    private readonly commands: CommandBus,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    private readonly patients: PatientFacts,
-  ) {}
+  constructor(private readonly commands: CommandBus) {}
 
   private record(
     meta: CommandMeta,
@@ -231,58 +221,5 @@ export class PathwaysController {
     return this.record(meta, pathwayId, { type: 'EntryVoided', data: { ...body } });
   }
 
-  /**
-   * The pathway's stream state with its timeline in business-time order (the richer view with pending
-   * steps is built by the projections). `ETag` is the revision, for `If-Match`.
-   */
-  @Get(':pathwayId')
-  @Roles('coordinator', 'professional', 'auditor')
-  @ApiOkResponse({ description: 'status, revision and the timeline of the pathway' })
-  async get(
-    @Param('cptsId') cptsId: string,
-    @Param('pathwayId', UuidParam) pathwayId: string,
-    @CurrentPrincipal() principal: Principal,
-    @Res({ passthrough: true }) response: Response,
-  ) {
-    const { state, revision, events } = await load(
-      this.store,
-      streamId('pathway', cptsId, pathwayId),
-      pathwayEvolver,
-    );
-    if (!state.exists) throw pathwayNotFound();
-    if (principal.roles.includes('professional') && !principal.roles.includes('coordinator')) {
-      const patient = await this.patients.load(cptsId, state.patientId);
-      if (patient.exists && patient.state.blockedMemberIds.includes(principal.sub)) {
-        throw new ForbiddenException('Le patient s’est opposé à votre accès à son parcours.');
-      }
-    }
-    response.setHeader('ETag', `"${String(revision)}"`);
-    const actors = new Map(events.map((e) => [e.metadata.eventId, e.metadata.actor]));
-    const timeline = state.entries
-      .map((entry) => {
-        const field = BUSINESS_TIME_FIELD[entry.type];
-        const at = (field ? (entry.data[field] as string | undefined) : undefined) ?? entry.recordedAt;
-        return {
-          eventId: entry.eventId,
-          type: entry.type,
-          at,
-          recordedAt: entry.recordedAt,
-          actor: actors.get(entry.eventId),
-          data: entry.data,
-          voided: entry.voided,
-          corrected: entry.corrected,
-        };
-      })
-      .sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || a.recordedAt.localeCompare(b.recordedAt));
-    return {
-      id: pathwayId,
-      patientId: state.patientId,
-      kind: state.kind,
-      status: state.status,
-      openedAt: state.openedAt,
-      ...(state.closedAt ? { closedAt: state.closedAt } : {}),
-      revision,
-      timeline,
-    };
-  }
+  // GET …/pathways and …/pathways/{id} are served by the read side (`@parcours/read-models`, views).
 }

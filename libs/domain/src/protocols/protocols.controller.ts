@@ -13,21 +13,14 @@ import {
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@parcours/auth';
-import { EVENT_STORE, type EventStore, type RecordedEvent } from '@parcours/event-store';
+import { EVENT_STORE, type EventStore } from '@parcours/event-store';
 import { problem } from '@parcours/platform';
-import { fold } from '../shared/decider';
-import { type CommandMeta, type CommandOutcome, load, toStored } from '../shared/command-runner';
+import { type CommandMeta, type CommandOutcome, load } from '../shared/command-runner';
 import { Meta } from '../shared/http/command-meta.decorator';
 import { CommandResponseDto } from '../shared/http/params';
 import { streamId } from '../shared/ids';
-import { requireCpts } from '../shared/tenant';
 import { protocolEvolver, type ProtocolState, versionInForce } from './protocol.decider';
-import {
-  PROTOCOL_CODE_MAX_LENGTH,
-  PROTOCOL_CODE_PATTERN,
-  type ProtocolEvent,
-  type ProtocolPublished,
-} from './protocol.events';
+import { PROTOCOL_CODE_MAX_LENGTH, PROTOCOL_CODE_PATTERN, type ProtocolPublished } from './protocol.events';
 import {
   protocolNotFound,
   PublishProtocol,
@@ -46,9 +39,6 @@ export class ProtocolCodeParam implements PipeTransform<string, string> {
     throw new BadRequestException(problem(400, 'invalid-input', message, { errors: [{ path, message }] }));
   }
 }
-
-/** One page of the global log while listing the catalogue. */
-const PAGE = 1000;
 
 /** A protocol as the API shows it: its stream's state, the version in force today, its revision. */
 function protocolView(state: Extract<ProtocolState, { exists: true }>, revision: number, now: Date) {
@@ -77,6 +67,7 @@ function toPublished(body: PublishProtocolDto): ProtocolPublished {
   };
 }
 
+/** The catalogue (`GET …/protocols`) is a read model: `libs/read-models/src/worklist`. */
 @ApiTags('protocols')
 @ApiBearerAuth()
 @Controller('api/v1/cpts/:cptsId/protocols')
@@ -122,43 +113,6 @@ export class ProtocolsController {
     @Body() body: RetireProtocolDto,
   ): Promise<CommandOutcome> {
     return this.commands.execute(new RetireProtocol(meta, code, { effectiveTo: body.effectiveTo }));
-  }
-
-  /**
-   * The catalogue. There is no read model yet: this lists the CPTS's protocol streams by reading the
-   * global log filtered on the `protocol-<cptsId>.` prefix, page by page, and folds each stream. The
-   * projections issue replaces this scan with a catalogue read model.
-   */
-  @Get()
-  @Roles('coordinator', 'professional', 'auditor')
-  @ApiOkResponse({ description: '`{ items }`: every protocol of the CPTS, by code, with its versions' })
-  async list(@Param('cptsId') cptsId: string) {
-    await requireCpts(this.store, cptsId);
-    const prefix = `${streamId('protocol', cptsId)}.`;
-    const byStream = new Map<string, RecordedEvent[]>();
-    let after: bigint | undefined;
-    for (;;) {
-      const page = await this.store.readAll({ after, maxCount: PAGE, filter: { streamPrefixes: [prefix] } });
-      for (const event of page) {
-        const events = byStream.get(event.streamId) ?? [];
-        events.push(event);
-        byStream.set(event.streamId, events);
-      }
-      if (page.length < PAGE) break;
-      after = page[page.length - 1].position;
-    }
-    const now = new Date();
-    const items = [];
-    for (const events of byStream.values()) {
-      events.sort((a, b) => a.revision - b.revision);
-      const state = fold(
-        protocolEvolver,
-        events.map((event) => toStored<ProtocolEvent>(event)),
-      );
-      if (state.exists) items.push(protocolView(state, events[events.length - 1].revision, now));
-    }
-    items.sort((a, b) => a.code.localeCompare(b.code));
-    return { items };
   }
 
   @Get(':code')

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Inject, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@parcours/auth';
@@ -9,9 +9,8 @@ import { CommandResponseDto, UuidParam } from '../shared/http/params';
 import { streamId } from '../shared/ids';
 import { HoldRcp, rcpNotFound } from './rcp.commands';
 import { rcpEvolver } from './rcp.decider';
-import { HoldRcpDto, RcpRegisterQueryDto } from './rcp.dto';
+import { HoldRcpDto } from './rcp.dto';
 import type { RcpHeld, RcpParticipant } from './rcp.events';
-import { readRcpRegister } from './rcp.register';
 
 /** The body as event data: plain objects, only the fields given (a participant is one form or the other). */
 function toRcpHeld(body: HoldRcpDto): RcpHeld {
@@ -36,6 +35,7 @@ function toRcpHeld(body: HoldRcpDto): RcpHeld {
   };
 }
 
+/** The register (`GET …/rcps`) is a read model: `libs/read-models/src/worklist`. */
 @ApiTags('rcp')
 @ApiBearerAuth()
 @Controller('api/v1/cpts/:cptsId/rcps')
@@ -50,14 +50,6 @@ export class RcpController {
   @ApiCreatedResponse({ type: CommandResponseDto, description: 'RcpHeld; `id` is the new RCP’s' })
   hold(@Meta() meta: CommandMeta, @Body() body: HoldRcpDto): Promise<CommandOutcome> {
     return this.commands.execute(new HoldRcp(meta, toRcpHeld(body)));
-  }
-
-  @Get()
-  @Roles('coordinator', 'professional', 'auditor')
-  @ApiOkResponse({ description: 'The RCP register, newest first: `{ items, count }`' })
-  async register(@Param('cptsId') cptsId: string, @Query() query: RcpRegisterQueryDto) {
-    const items = await readRcpRegister(this.store, cptsId, { from: query.from, to: query.to });
-    return { items, count: items.length };
   }
 
   @Get(':rcpId')

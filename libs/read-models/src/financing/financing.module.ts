@@ -1,4 +1,12 @@
 import { Module } from '@nestjs/common';
+import { ProjectionRegistry } from '@parcours/projections';
+import { cptsHistoryProjection } from './cpts-history.projection';
+import { FinancingController } from './financing.controller';
 
-@Module({})
-export class FinancingReadModule {}
+/** ACI financing: the CPTS stream's events kept in the read store, folded per request (with `asOf`). */
+@Module({ controllers: [FinancingController] })
+export class FinancingReadModule {
+  constructor(registry: ProjectionRegistry) {
+    registry.register(cptsHistoryProjection);
+  }
+}

@@ -1,1 +1,10 @@
-export * from './financing.module';
+export { FinancingReadModule } from './financing.module';
+export { ACI_AVENANT_2, CURRENT_ACI_AMOUNTS, type AciAmounts, type SizeClassAmounts } from './aci-amounts';
+export {
+  computeFinancing,
+  type CptsHistoryEvent,
+  type Financing,
+  type FinancingLine,
+  type FinancingPart,
+} from './financing';
+export { CPTS_HISTORY, cptsHistoryProjection, readCptsHistory } from './cpts-history.projection';

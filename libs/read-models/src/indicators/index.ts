@@ -1,1 +1,14 @@
-export * from './indicators.module';
+export { IndicatorsReadModule } from './indicators.module';
+export {
+  INDICATORS,
+  indicatorByCode,
+  type IndicatorDefinition,
+  type IndicatorMission,
+} from './indicator-catalogue';
+export { INDICATOR_FACTS, indicatorFactsProjection } from './indicator-facts.projection';
+export {
+  IndicatorsReader,
+  type IndicatorEvent,
+  type IndicatorFigure,
+  type IndicatorQuery,
+} from './indicators.reader';

@@ -1,4 +1,30 @@
 import { Module } from '@nestjs/common';
+import { ProjectionRegistry } from '@parcours/projections';
+import { protocolCatalogueProjection } from './protocol-catalogue.projection';
+import { rcpRegisterProjection } from './rcp-register.projection';
+import {
+  ProtocolCatalogueController,
+  RcpRegisterController,
+  UnscheduledCareLogController,
+} from './registers.controller';
+import { unscheduledCareLogProjection } from './unscheduled-care-log.projection';
+import { WorklistController } from './worklist.controller';
+import { worklistProjection } from './worklist.projection';
 
-@Module({})
-export class WorklistReadModule {}
+/** The worklist and the registers (RCPs, protocol catalogue, unscheduled care), each its own read model. */
+@Module({
+  controllers: [
+    WorklistController,
+    RcpRegisterController,
+    ProtocolCatalogueController,
+    UnscheduledCareLogController,
+  ],
+})
+export class WorklistReadModule {
+  constructor(registry: ProjectionRegistry) {
+    registry.register(worklistProjection);
+    registry.register(rcpRegisterProjection);
+    registry.register(protocolCatalogueProjection);
+    registry.register(unscheduledCareLogProjection);
+  }
+}

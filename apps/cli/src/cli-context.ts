@@ -1,0 +1,41 @@
+import { type DynamicModule, type INestApplicationContext, Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { NestFactory } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { DomainModule } from '@parcours/domain';
+import { type AppConfig, EventStoreModule } from '@parcours/platform';
+import { ProjectionsModule } from '@parcours/projections';
+import { ReadModelsModule } from '@parcours/read-models';
+
+/** What CLI commands that need the application get: the store, the domain, the read models (not running). */
+@Module({})
+class CliModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: CliModule,
+      imports: [
+        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, validate: () => config }),
+        CqrsModule.forRoot(),
+        EventStoreModule.forRoot(),
+        DomainModule,
+        ProjectionsModule.forRoot({ run: false }),
+        ReadModelsModule,
+      ],
+    };
+  }
+}
+
+/** Runs `work` inside an application context (no HTTP), closing it — and so the stores — afterwards. */
+export async function withApplication<T>(
+  config: AppConfig,
+  work: (app: INestApplicationContext) => Promise<T>,
+): Promise<T> {
+  const app = await NestFactory.createApplicationContext(CliModule.forRoot(config), {
+    logger: ['error', 'warn'],
+  });
+  try {
+    return await work(app);
+  } finally {
+    await app.close();
+  }
+}

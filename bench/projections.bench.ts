@@ -1,0 +1,614 @@
+/**
+ * Projection benchmark (`npm run bench:projections`): the read-side rows of the performance table in
+ * `quality.md`, on a generated year of one large CPTS (`projections-data.ts`, 1 000 000 events by default).
+ *
+ * 1. Rebuild: every registered projection rebuilt from zero with `rebuildProjection`, in an application
+ *    context built as the CLI's (`withApplication`), one after the other as `npm run cli -- rebuild` does;
+ *    each timed, with the time spent reading the log and computing the final checksum split out. Each run
+ *    starts from an empty read store. Target: ≥ 50 000 events/s overall; 1 M events in < 20 s.
+ * 2. `GET …/indicators` for the year and for a month, and one indicator's drill-down, on the built API
+ *    started on the rebuilt DATA_DIR (caught up): median and p95 of 20 calls after one warm-up. Target:
+ *    the year in < 200 ms.
+ * 3. The API's resident memory (`/proc/<pid>/status`) after those calls. Target: < 300 MB.
+ *
+ * Prints the tables and writes them to the "Projections" section of docs/benchmarks.md. Exits 0 when a
+ * target is missed (benchmarks are not tests) but says so.
+ *
+ * Knobs: BENCH_EVENTS (log size, default 1 000 000), BENCH_RUNS (rebuild runs, default 3), BENCH_DIR (where
+ * the generated store is cached, by size, and where the temp DATA_DIR goes), BENCH_CALLS (HTTP calls per
+ * query, default 20).
+ */
+import { copyFileSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { INestApplicationContext } from '@nestjs/common';
+import Database from 'better-sqlite3';
+import { EVENT_STORE, type EventStore } from '@parcours/event-store';
+import { loadConfig } from '@parcours/platform';
+import { ProjectionRegistry, ReadStore, rebuildProjection } from '@parcours/projections';
+import { withApplication } from '../apps/cli/src/cli-context';
+import { startApi, timedFetch, type BenchApi } from './api-process';
+import {
+  formatCount,
+  inTempDir,
+  machineDescription,
+  median,
+  runsFromEnv,
+  summarise,
+  timed,
+  watchOtherLoad,
+  writeSection,
+  type Summary,
+} from './harness';
+import { BENCH_CPTS, cachedStore, MONTH, planFor, YEAR, type CachedStore } from './projections-data';
+
+function sizeFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`${name} must be a positive integer, not ${raw}`);
+  return value;
+}
+
+const EVENTS = sizeFromEnv('BENCH_EVENTS', 1_000_000);
+const RUNS = runsFromEnv(3);
+const CALLS = sizeFromEnv('BENCH_CALLS', 20);
+const PAGE = 2000;
+const DRILL_DOWN_CODE = 'parcours.sorties.taux-suivi-7j';
+
+const TARGET = {
+  rebuildPerSecond: 50_000,
+  rebuildSecondsPer1M: 20,
+  indicatorsYearMs: 200,
+  apiRssMB: 300,
+};
+const MISSED = 'TARGET MISSED';
+
+// ---- tables -------------------------------------------------------------------------------------------
+
+type Table = { titles: string[]; rows: string[][] };
+
+function textTable({ titles, rows }: Table): string {
+  const widths = titles.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i].length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
+  return [line(titles), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+function markdownTable({ titles, rows }: Table): string {
+  const cells = rows.map((row) => row.map((cell) => cell.replace(/\|/g, '\\|')));
+  const widths = titles.map((title, i) => Math.max(title.length, ...cells.map((row) => row[i].length)));
+  const line = (values: string[]) => `| ${values.map((v, i) => v.padEnd(widths[i])).join(' | ')} |`;
+  return [line(titles), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
+}
+
+const seconds = (s: number): string =>
+  s >= 100 ? `${s.toFixed(0)} s` : s >= 10 ? `${s.toFixed(1)} s` : `${s.toFixed(2)} s`;
+const ms = (value: number): string => (value >= 100 ? `${value.toFixed(0)} ms` : `${value.toFixed(1)} ms`);
+const pct = (share: number): string => `${Math.round(share * 100)} %`;
+const mib = (value: number): string => `${value.toFixed(0)} MiB`;
+const bytes = (n: number): string =>
+  n >= 2 ** 20 ? `${(n / 2 ** 20).toFixed(1)} MiB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${n} B`;
+const secondsRange = (s: Summary): string => `${seconds(s.min)} – ${seconds(s.max)}`;
+
+/** Nearest-rank percentile. */
+function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)];
+}
+
+function sqliteVersion(): string {
+  const db = new Database(':memory:');
+  try {
+    return (db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
+  } finally {
+    db.close();
+  }
+}
+
+// ---- 1. rebuild -----------------------------------------------------------------------------------------
+
+interface ProjectionRun {
+  name: string;
+  version: number;
+  generation: string;
+  events: number;
+  seconds: number;
+  /** Inside `store.readAll` (SQLite scan, filter, JSON.parse of the matching rows). */
+  readSeconds: number;
+  /** The checksum `rebuildProjection` computes at the end, timed again on the same generation. */
+  checksumSeconds: number;
+  rows: number;
+}
+
+interface RebuildRun {
+  projections: ProjectionRun[];
+  totalSeconds: number;
+  /** The whole log read once, unfiltered, in pages of PAGE: what any single reader pays. */
+  logReadSeconds: number;
+  readStoreBytes: number;
+}
+
+/** The store, with the time spent in `readAll` added up (all `rebuildProjection` uses is readAll and head). */
+function timingStore(store: EventStore, clock: { read: number }): EventStore {
+  return new Proxy(store, {
+    get(target, property) {
+      if (property === 'readAll') {
+        return async (options: Parameters<EventStore['readAll']>[0]) => {
+          const started = process.hrtime.bigint();
+          try {
+            return await target.readAll(options);
+          } finally {
+            clock.read += Number(process.hrtime.bigint() - started) / 1e9;
+          }
+        };
+      }
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+async function readWholeLog(store: EventStore, expected: number): Promise<number> {
+  let count = 0;
+  const elapsed = await timed(async () => {
+    let after = 0n;
+    for (;;) {
+      const page = await store.readAll({ after, maxCount: PAGE });
+      count += page.length;
+      if (page.length < PAGE) break;
+      after = page[page.length - 1].position;
+    }
+  });
+  if (count !== expected) throw new Error(`read ${count} events, ${expected} expected`);
+  return elapsed;
+}
+
+function generationRows(readStore: ReadStore, name: string, generation: string): number {
+  const prefix = ReadStore.tableNamer(name, generation)('x').slice(0, -1);
+  const tables = readStore.db
+    .prepare<[], { name: string }>(`SELECT name FROM sqlite_master WHERE type = 'table'`)
+    .all()
+    .filter((t) => t.name.startsWith(prefix));
+  return tables.reduce(
+    (sum, t) =>
+      sum + (readStore.db.prepare(`SELECT COUNT(*) AS n FROM "${t.name}"`).get() as { n: number }).n,
+    0,
+  );
+}
+
+function removeReadStore(dataDir: string): void {
+  for (const suffix of ['', '-wal', '-shm']) rmSync(join(dataDir, `read.db${suffix}`), { force: true });
+}
+
+async function rebuildAll(dataDir: string, events: number, run: number): Promise<RebuildRun> {
+  removeReadStore(dataDir);
+  const config = loadConfig({ DATA_DIR: dataDir, SEED_DEMO: 'false', LOG_LEVEL: 'warn' });
+  return withApplication(config, async (app: INestApplicationContext) => {
+    const store = app.get<EventStore>(EVENT_STORE);
+    const readStore = app.get(ReadStore);
+    const projections = app.get(ProjectionRegistry).all();
+    const head = Number(await store.headPosition());
+    if (head !== events) throw new Error(`the store holds ${head} events, ${events} expected`);
+    const logReadSeconds = await readWholeLog(store, events);
+    console.log(
+      `    run ${run}: log read once in ${seconds(logReadSeconds)}; rebuilding ${projections.length} projections…`,
+    );
+    const results: ProjectionRun[] = [];
+    const totalSeconds = await timed(async () => {
+      for (const projection of projections) {
+        const clock = { read: 0 };
+        let generation = '';
+        let applied = 0;
+        const elapsed = await timed(async () => {
+          const result = await rebuildProjection(timingStore(store, clock), readStore, projection);
+          generation = result.generation;
+          applied = result.events;
+        });
+        results.push({
+          name: projection.name,
+          version: projection.version,
+          generation,
+          events: applied,
+          seconds: elapsed,
+          readSeconds: clock.read,
+          checksumSeconds: 0,
+          rows: 0,
+        });
+        console.log(
+          `      ${projection.name.padEnd(22)} ${formatCount(applied).padStart(9)} events  ${seconds(elapsed).padStart(7)}` +
+            `  (reading ${seconds(clock.read)})`,
+        );
+      }
+    });
+    // Outside the total: the checksum is computed again to split the rebuild's time, and the rows counted.
+    for (const result of results) {
+      result.checksumSeconds = await timed(() => {
+        readStore.checksum(result.name, result.generation);
+      });
+      result.rows = generationRows(readStore, result.name, result.generation);
+    }
+    readStore.db.pragma('wal_checkpoint(TRUNCATE)');
+    return {
+      projections: results,
+      totalSeconds,
+      logReadSeconds,
+      readStoreBytes: statSync(join(dataDir, 'read.db')).size,
+    };
+  });
+}
+
+// ---- 2–3. the API -----------------------------------------------------------------------------------------
+
+interface Latency {
+  what: string;
+  status: number;
+  samples: number[];
+  bytes: number;
+  note?: string;
+}
+
+interface ApiResults {
+  startMs: number;
+  caughtUpMs: number;
+  latencies: Latency[];
+  memory: { rssMiB: number; peakMiB: number } | null;
+  figures: Array<{ code: string; value: unknown }>;
+}
+
+async function waitCaughtUp(api: BenchApi, head: number, timeoutMs = 120_000): Promise<number> {
+  const started = process.hrtime.bigint();
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const health = await timedFetch<{ projections?: Array<{ position: string; state: string }> }>(
+      `${api.url}/health`,
+    );
+    const projections = health.body?.projections ?? [];
+    if (
+      projections.length > 0 &&
+      projections.every((p) => p.state === 'running' && Number(p.position) >= head)
+    ) {
+      return Number(process.hrtime.bigint() - started) / 1e6;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`the API's projections did not catch up: ${JSON.stringify(health.body)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function measureCalls(what: string, url: string, token: string): Promise<Latency> {
+  const warm = await timedFetch(url, { token });
+  if (warm.status !== 200) {
+    const detail = (warm.body as { detail?: string } | undefined)?.detail;
+    return {
+      what,
+      status: warm.status,
+      samples: [],
+      bytes: warm.bytes,
+      note: `HTTP ${warm.status}${detail ? `: ${detail}` : ''}`,
+    };
+  }
+  const samples: number[] = [];
+  let size = warm.bytes;
+  for (let i = 0; i < CALLS; i += 1) {
+    const response = await timedFetch(url, { token });
+    if (response.status !== 200) throw new Error(`${what}: HTTP ${response.status} on call ${i + 1}`);
+    samples.push(response.ms);
+    size = response.bytes;
+  }
+  return { what, status: 200, samples, bytes: size };
+}
+
+async function benchApi(dataDir: string, head: number): Promise<ApiResults> {
+  const api = await startApi(dataDir);
+  try {
+    const caughtUpMs = await waitCaughtUp(api, head);
+    const issued = await timedFetch<{ token: string }>(`${api.url}/api/v1/dev/tokens`, {
+      body: { cpts: BENCH_CPTS, role: 'coordinator' },
+    });
+    const token = issued.body?.token;
+    if (issued.status >= 300 || !token) throw new Error(`no dev token (HTTP ${issued.status})`);
+    const base = `${api.url}/api/v1/cpts/${BENCH_CPTS}/indicators`;
+    const year = `from=${YEAR.from}&to=${YEAR.to}`;
+    const month = `from=${MONTH.from}&to=${MONTH.to}`;
+    const latencies = [
+      await measureCalls(`GET …/indicators, the year (${YEAR.from} → ${YEAR.to})`, `${base}?${year}`, token),
+      await measureCalls(
+        `GET …/indicators, a month (${MONTH.from} → ${MONTH.to})`,
+        `${base}?${month}`,
+        token,
+      ),
+      await measureCalls(
+        `GET …/indicators/${DRILL_DOWN_CODE}/events, a month`,
+        `${base}/${DRILL_DOWN_CODE}/events?${month}`,
+        token,
+      ),
+      await measureCalls(
+        `GET …/indicators/${DRILL_DOWN_CODE}/events, the year`,
+        `${base}/${DRILL_DOWN_CODE}/events?${year}`,
+        token,
+      ),
+    ];
+    const memory = api.memory();
+    const yearly = await timedFetch<unknown>(`${base}?${year}`, { token });
+    const list = Array.isArray(yearly.body)
+      ? (yearly.body as Array<{ code: string; value: unknown }>)
+      : ((yearly.body as { indicators?: Array<{ code: string; value: unknown }> } | undefined)?.indicators ??
+        []);
+    const figures = list.map((f) => ({ code: f.code, value: f.value }));
+    return { startMs: api.startMs, caughtUpMs, latencies, memory, figures };
+  } finally {
+    await api.stop();
+  }
+}
+
+// ---- report ---------------------------------------------------------------------------------------------
+
+function verdict(ok: boolean, failure: string): string {
+  return ok ? 'yes' : `${MISSED} (${failure})`;
+}
+
+function describeData(cached: CachedStore): string {
+  const plan = planFor(cached.events);
+  const t = cached.byType;
+  const pathways = t.PathwayOpened ?? 0;
+  return (
+    `One CPTS (\`${BENCH_CPTS}\`), ${formatCount(cached.events)} events in ${formatCount(cached.streams)} streams, generated ` +
+    `deterministically (\`bench/projections-data.ts\`, seeded) with the shapes the deciders accept: ` +
+    `${formatCount(t.MemberJoined ?? 0)} members, ${formatCount(t.PatientRegistered ?? 0)} patients (sealed-looking ` +
+    `identities), ${formatCount(pathways)} pathways opened in ${YEAR.from.slice(0, 4)} ` +
+    `(${formatCount(t.DischargeNotified ?? 0)} discharges with ${formatCount(t.MedicationReconciliationSent ?? 0)} ` +
+    `reconciliations and ${formatCount(t.FollowUpCompleted ?? 0)} follow-ups, ${formatCount(t.PatientReferred ?? 0)} ` +
+    `referrals, ${formatCount(t.ProtocolApplied ?? 0)} protocol applications, ${formatCount(t.PathwayClosed ?? 0)} closures, ` +
+    `${formatCount((t.EntryCorrected ?? 0) + (t.EntryVoided ?? 0))} corrections and voidings), ` +
+    `${formatCount(t.UnscheduledCareRequested ?? 0)} unscheduled-care requests, ${formatCount(t.RcpHeld ?? 0)} RCPs, ` +
+    `${formatCount((t.PreventionActionHeld ?? 0) + (t.TrainingHeld ?? 0))} prevention actions and trainings. ` +
+    `Business times over ${YEAR.from.slice(0, 4)} in Paris time with offsets; the log is in recorded-time order ` +
+    `(streams interleaved), planned a little over size (${formatCount(plan.patients)} patients, ` +
+    `${formatCount(plan.dischargePathways + plan.chronicPathways + plan.protocolPathways)} pathways planned) ` +
+    `and cut to the exact count at the end of December.`
+  );
+}
+
+async function main(): Promise<void> {
+  const started = new Date();
+  const otherLoad = watchOtherLoad();
+  const base = process.env.BENCH_DIR || tmpdir();
+  mkdirSync(base, { recursive: true });
+  console.log(
+    `Projection benchmark: ${formatCount(EVENTS)} events, ${RUNS} rebuild runs, ${CALLS} calls per query, in ${base}\n`,
+  );
+
+  console.log('0/3 the generated CPTS…');
+  const cached = await cachedStore(base, EVENTS, (line) => console.log(`    ${line}`));
+  if (cached.generatedIn !== null) {
+    console.log(
+      `    generated in ${seconds(cached.generatedIn)} (appends at ${formatCount(cached.appendPerSecond ?? 0)} events/s, ` +
+        `synchronous=NORMAL, windows of 400 events)`,
+    );
+  }
+  const storeBytes = statSync(cached.path).size;
+
+  const result = await inTempDir('projections', async (dataDir) => {
+    copyFileSync(cached.path, join(dataDir, 'events.db'));
+    console.log(`1/3 rebuild of every projection, ${RUNS} runs, each from an empty read store…`);
+    const runs: RebuildRun[] = [];
+    for (let run = 1; run <= RUNS; run += 1) runs.push(await rebuildAll(dataDir, cached.events, run));
+    console.log('2/3 the API on the rebuilt DATA_DIR: indicators…');
+    const api = await benchApi(dataDir, cached.events);
+    return { runs, api };
+  });
+  const load = otherLoad();
+
+  // ---- rebuild table
+  const { runs, api } = result;
+  const names = runs[0].projections.map((p) => p.name);
+  const rebuildRows: string[][] = names.map((name, i) => {
+    const of = runs.map((r) => r.projections[i]);
+    const time = summarise(of.map((p) => p.seconds));
+    const events = of[0].events;
+    return [
+      `${name} v${of[0].version}`,
+      formatCount(events),
+      seconds(time.median),
+      secondsRange(time),
+      formatCount(events / time.median),
+      formatCount(cached.events / time.median),
+      pct(median(of.map((p) => p.readSeconds / p.seconds))),
+      pct(median(of.map((p) => p.checksumSeconds / p.seconds))),
+      formatCount(of[of.length - 1].rows),
+    ];
+  });
+  const total = summarise(runs.map((r) => r.totalSeconds));
+  const applied = runs[0].projections.reduce((sum, p) => sum + p.events, 0);
+  const readShare = median(
+    runs.map((r) => r.projections.reduce((s, p) => s + p.readSeconds, 0) / r.totalSeconds),
+  );
+  const checksumShare = median(
+    runs.map((r) => r.projections.reduce((s, p) => s + p.checksumSeconds, 0) / r.totalSeconds),
+  );
+  rebuildRows.push([
+    `all ${names.length} read models`,
+    formatCount(applied),
+    seconds(total.median),
+    secondsRange(total),
+    formatCount(applied / total.median),
+    formatCount(cached.events / total.median),
+    pct(readShare),
+    pct(checksumShare),
+    formatCount(runs[runs.length - 1].projections.reduce((s, p) => s + p.rows, 0)),
+  ]);
+  const logRead = summarise(runs.map((r) => r.logReadSeconds));
+  rebuildRows.push([
+    'peer: the log read once (readAll, no projection)',
+    formatCount(cached.events),
+    seconds(logRead.median),
+    secondsRange(logRead),
+    formatCount(cached.events / logRead.median),
+    formatCount(cached.events / logRead.median),
+    '100 %',
+    '—',
+    '—',
+  ]);
+  const rebuildTable: Table = {
+    titles: [
+      'read model',
+      'events applied',
+      'time (median)',
+      'range',
+      'applied/s',
+      'log events/s',
+      'reading',
+      'checksum',
+      'rows',
+    ],
+    rows: rebuildRows,
+  };
+
+  // ---- API table
+  const latencyRows = api.latencies.map((l) =>
+    l.samples.length === 0
+      ? [l.what, '—', '—', '—', '—', l.note ?? `HTTP ${l.status}`]
+      : [
+          l.what,
+          ms(median(l.samples)),
+          ms(percentile(l.samples, 0.95)),
+          `${ms(Math.min(...l.samples))} – ${ms(Math.max(...l.samples))}`,
+          bytes(l.bytes),
+          '200',
+        ],
+  );
+  latencyRows.push(
+    ['API start on this DATA_DIR (spawn → listening)', ms(api.startMs), '—', '—', '—', '—'],
+    ['… then projections caught up (`/health`)', ms(api.caughtUpMs), '—', '—', '—', '—'],
+  );
+  const apiTable: Table = {
+    titles: ['request', 'median', 'p95', 'range', 'response', 'status'],
+    rows: latencyRows,
+  };
+
+  // ---- targets
+  const overallPerSecond = cached.events / total.median;
+  const per1M = (total.median * 1_000_000) / cached.events;
+  const scaled = cached.events !== 1_000_000;
+  const yearLatency = api.latencies[0];
+  const yearMedian = yearLatency.samples.length > 0 ? median(yearLatency.samples) : null;
+  const rssMB = api.memory ? (api.memory.rssMiB * 2 ** 20) / 1e6 : null;
+  const sizeNote = scaled ? ` (on ${formatCount(cached.events)} events, not 1 M)` : '';
+  const targetsTable: Table = {
+    titles: ['what', 'measured (median)', 'target', 'met?'],
+    rows: [
+      [
+        'rebuild of all v1 read models: log events / total wall time',
+        `${formatCount(overallPerSecond)} events/s`,
+        `≥ ${formatCount(TARGET.rebuildPerSecond)} events/s`,
+        verdict(overallPerSecond >= TARGET.rebuildPerSecond, `< ${formatCount(TARGET.rebuildPerSecond)}/s`),
+      ],
+      [
+        'rebuild of all v1 read models: 1 M events',
+        scaled
+          ? `${seconds(total.median)} for ${formatCount(cached.events)} (≈ ${seconds(per1M)} per 1 M)`
+          : seconds(total.median),
+        `< ${TARGET.rebuildSecondsPer1M} s`,
+        verdict(
+          per1M < TARGET.rebuildSecondsPer1M,
+          `≥ ${TARGET.rebuildSecondsPer1M} s${scaled ? ', extrapolated' : ''}`,
+        ),
+      ],
+      [
+        `GET …/indicators for a year${sizeNote}`,
+        yearMedian === null
+          ? `not measured: ${yearLatency.note ?? ''}`
+          : `${ms(yearMedian)} (p95 ${ms(percentile(yearLatency.samples, 0.95))})`,
+        `< ${TARGET.indicatorsYearMs} ms`,
+        yearMedian === null
+          ? `${MISSED} (route not available)`
+          : verdict(yearMedian < TARGET.indicatorsYearMs, `≥ ${TARGET.indicatorsYearMs} ms`),
+      ],
+      [
+        `API resident memory after the calls${sizeNote}`,
+        api.memory && rssMB !== null
+          ? `${rssMB.toFixed(0)} MB (${mib(api.memory.rssMiB)}; peak ${mib(api.memory.peakMiB)})`
+          : 'unknown (no /proc)',
+        `< ${TARGET.apiRssMB} MB`,
+        rssMB === null ? '—' : verdict(rssMB < TARGET.apiRssMB, `≥ ${TARGET.apiRssMB} MB`),
+      ],
+    ],
+  };
+
+  const notes: string[] = [];
+  if (load.busy) {
+    notes.push(
+      `The machine was busy with other work during this run (${load.text} on average): absolute times are ` +
+        `inflated and noisy.`,
+    );
+  }
+  const missing = api.latencies.filter((l) => l.samples.length === 0);
+  if (missing.length > 0) {
+    notes.push(
+      `Not measured: ${missing.map((l) => `${l.what} (${l.note ?? `HTTP ${l.status}`})`).join('; ')}. ` +
+        `The rows come back once the route answers 200.`,
+    );
+  }
+  const slowest = [...names.keys()]
+    .map((i) => ({ name: names[i], seconds: median(runs.map((r) => r.projections[i].seconds)) }))
+    .sort((a, b) => b.seconds - a.seconds);
+  notes.push(
+    `The slowest read models: ${slowest
+      .slice(0, 3)
+      .map((s) => `${s.name} (${seconds(s.seconds)}, ${pct(s.seconds / total.median)})`)
+      .join(', ')}. ` +
+      `Each projection reads the log again on its own (\`rebuildProjection\` pages \`readAll\` with its filter), ` +
+      `so reading the log once costs ${seconds(logRead.median)} (${formatCount(cached.events / logRead.median)} events/s) ` +
+      `and the ${names.length} projections together spend ${pct(readShare)} of the rebuild reading.`,
+  );
+
+  console.log(`\n${textTable(targetsTable)}\n\n${textTable(rebuildTable)}\n\n${textTable(apiTable)}`);
+  if (api.figures.length > 0) {
+    console.log(
+      `\nYear figures: ${api.figures.map((f) => `${f.code}=${JSON.stringify(f.value)}`).join(', ')}`,
+    );
+  }
+  for (const note of notes) console.log(`\nNote: ${note}`);
+
+  const machine = machineDescription([`SQLite ${sqliteVersion()}`]);
+  const when = `${started.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  const generation =
+    cached.generatedIn === null
+      ? 'reused from the cache of an earlier run'
+      : `generated in ${seconds(cached.generatedIn)} (appends at ${formatCount(cached.appendPerSecond ?? 0)} events/s, \`synchronous=NORMAL\`, windows of 400 events, one append per stream in each)`;
+  const body = [
+    `Measured ${when} by \`npm run bench:projections\` on ${machine}. Rebuild: median of ${RUNS} runs, each ` +
+      `from an empty read store, every registered projection rebuilt one after the other with ` +
+      `\`rebuildProjection\` in an application context built as the CLI's (as \`npm run cli -- rebuild\` does); ` +
+      `no warm-up run, but each run first reads the whole log once (the "peer" row), which warms the page cache ` +
+      `and the read path. HTTP: the built API started on the rebuilt DATA_DIR, ${CALLS} sequential calls per ` +
+      `query after one warm-up, median and p95 (nearest rank); memory is the process's VmRSS after them. ` +
+      `During the run, ${load.text}.`,
+    describeData(cached) +
+      ` Event store: ${bytes(storeBytes)}; read store after the rebuild: ${bytes(runs[runs.length - 1].readStoreBytes)}; ${generation}.`,
+    markdownTable(targetsTable),
+    markdownTable(rebuildTable),
+    markdownTable(apiTable),
+    ...notes,
+    [
+      '- **applied/s**: events the projection received (after its filter) per second; **log events/s**: ' +
+        'positions of the whole log per second, the rate the target is about.',
+      '- **reading**: share of the time spent inside `readAll` (SQLite scan, filter, `JSON.parse` of the ' +
+        'matching rows); **checksum**: the digest of every row that `rebuildProjection` computes at the end, ' +
+        'timed again on the same tables; the rest is applying the events (handlers and SQLite writes).',
+      "- **rows**: rows in the read model's tables after the rebuild.",
+    ].join('\n'),
+  ].join('\n\n');
+  const file = writeSection('Projections', body);
+  console.log(`\nWritten to ${file}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

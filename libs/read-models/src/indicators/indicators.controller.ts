@@ -1,0 +1,148 @@
+import {
+  BadRequestException,
+  Controller,
+  Get,
+  Header,
+  Inject,
+  NotFoundException,
+  Param,
+  Query,
+  Res,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, type Principal, Roles } from '@parcours/auth';
+import { requireCpts } from '@parcours/domain';
+import { EVENT_STORE, type EventStore } from '@parcours/event-store';
+import { problem } from '@parcours/platform';
+import type { Response } from 'express';
+import { indicatorByCode } from './indicator-catalogue';
+import { indicatorsCsv } from './indicators.csv';
+import {
+  CSV_MAX_MONTHS,
+  IndicatorEventsQueryDto,
+  IndicatorsCsvQueryDto,
+  IndicatorsQueryDto,
+} from './indicators.dto';
+import { indicatorParams, IndicatorsReader, type IndicatorEvent } from './indicators.reader';
+import { monthsOf } from './paris-time';
+
+/** Who reads indicators (api.md): not professionals, whose role is the care of their own patients. */
+const READERS = ['coordinator', 'auditor', 'analyst'] as const;
+
+const DEFAULT_PAGE = 1000;
+
+/**
+ * The indicators of `indicators.md`, computed from the facts read model: the figures of a period, the
+ * events behind one figure, and the monthly series as CSV.
+ */
+@ApiTags('indicators')
+@ApiBearerAuth()
+@Controller('api/v1/cpts/:cptsId')
+export class IndicatorsController {
+  constructor(
+    private readonly reader: IndicatorsReader,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  @Get('indicators')
+  @Roles(...READERS)
+  @ApiOkResponse({
+    description:
+      '`{ cptsId, from, to, asOf?, position, indicators: [{ code, mission, value, numerator?, denominator?, breakdown? }] }`',
+  })
+  async indicators(@Param('cptsId') cptsId: string, @Query() query: IndicatorsQueryDto) {
+    await this.requireCpts(cptsId);
+    const { from, to, asOf } = query;
+    return {
+      cptsId,
+      from,
+      to,
+      ...(asOf === undefined ? {} : { asOf }),
+      position: this.reader.position(),
+      indicators: this.reader.all({ cptsId, from, to, asOf }),
+    };
+  }
+
+  @Get('indicators/:code/events')
+  @Roles(...READERS)
+  @ApiOkResponse({
+    description:
+      'The figure and the events behind it, in business-time order: `{ …figure, from, to, asOf?, total, limit, offset, events: [{ eventId, type, streamId?, at, recordedAt, correctedBy?, inNumerator?, evidenceEventId?, category?, amount? }] }`',
+  })
+  async events(
+    @Param('cptsId') cptsId: string,
+    @Param('code') code: string,
+    @Query() query: IndicatorEventsQueryDto,
+    @CurrentPrincipal() principal: Principal,
+  ) {
+    const definition = indicatorByCode(code);
+    if (!definition) {
+      throw new NotFoundException(problem(404, 'not-found', `There is no indicator ${code}.`));
+    }
+    await this.requireCpts(cptsId);
+    const { from, to, asOf } = query;
+    const limit = query.limit ?? DEFAULT_PAGE;
+    const offset = query.offset ?? 0;
+    const params = indicatorParams({ cptsId, from, to, asOf });
+    const figure = this.reader.figure(definition, params);
+    const total = this.reader.count(definition, params);
+    // An analyst never sees a patient id: a patient stream's name holds one.
+    const seesPatients = principal.roles.some((role) => role === 'coordinator' || role === 'auditor');
+    const events = this.reader
+      .events(definition, params, { limit, offset })
+      .map((event): IndicatorEvent | Omit<IndicatorEvent, 'streamId'> => {
+        if (seesPatients || !event.streamId.startsWith('patient-')) return event;
+        const { streamId: _hidden, ...rest } = event;
+        return rest;
+      });
+    return {
+      cptsId,
+      ...figure,
+      from,
+      to,
+      ...(asOf === undefined ? {} : { asOf }),
+      position: this.reader.position(),
+      total,
+      limit,
+      offset,
+      events,
+    };
+  }
+
+  @Get('exports/indicators.csv')
+  @Roles(...READERS)
+  @Header('Content-Type', 'text/csv; charset=utf-8')
+  @ApiProduces('text/csv')
+  @ApiOkResponse({
+    description:
+      'RFC 4180 CSV with a header `from,to,code,mission,value,numerator,denominator,breakdown` and one record per month × indicator (breakdown as JSON)',
+  })
+  async csv(
+    @Param('cptsId') cptsId: string,
+    @Query() query: IndicatorsCsvQueryDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<string> {
+    const { from, to, asOf } = query;
+    const months = monthsOf(from, to);
+    if (months.length > CSV_MAX_MONTHS) {
+      const message = `the period may span at most ${CSV_MAX_MONTHS} months`;
+      throw new BadRequestException(
+        problem(400, 'invalid-input', `to: ${message}`, { errors: [{ path: 'to', message }] }),
+      );
+    }
+    await this.requireCpts(cptsId);
+    response.setHeader(
+      'Content-Disposition',
+      `attachment; filename="indicators-${cptsId}-${from}-${to}.csv"`,
+    );
+    return indicatorsCsv(
+      months.map((month) => ({ ...month, figures: this.reader.all({ cptsId, ...month, asOf }) })),
+    );
+  }
+
+  /** 404 for a CPTS never registered; the event store is asked only when the read model does not know it yet. */
+  private async requireCpts(cptsId: string): Promise<void> {
+    if (this.reader.cptsExists(cptsId)) return;
+    await requireCpts(this.store, cptsId);
+  }
+}

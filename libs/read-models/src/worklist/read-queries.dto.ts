@@ -1,0 +1,105 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsCalendarDate } from '@parcours/domain';
+import { Transform } from 'class-transformer';
+import { IsArray, IsIn, IsInt, IsOptional, IsUUID, Matches, Max, Min, ValidateBy } from 'class-validator';
+import { UNSCHEDULED_CARE_STATUSES, type UnscheduledCareStatus } from './unscheduled-care-log.projection';
+import { WORKLIST_KINDS, type WorklistKind } from './worklist.rules';
+
+/**
+ * Query strings of the read routes. The API's validation pipe refuses unknown parameters, so each DTO
+ * declares `consistentWith` (handled by the global interceptor) to let it through.
+ */
+export class ConsistentReadQueryDto {
+  @ApiPropertyOptional({
+    description: 'Wait (up to 5 s) until the read models include this position (as commands return it)',
+  })
+  @IsOptional()
+  @Matches(/^\d{1,40}$/, { message: '$property must be a position (a decimal string)' })
+  consistentWith?: string;
+}
+
+/** A period of Paris calendar dates, `[from, to)` as for indicators. */
+export class PeriodQueryDto extends ConsistentReadQueryDto {
+  @ApiPropertyOptional({ example: '2026-01-01', description: 'First day (inclusive), Paris date' })
+  @IsOptional()
+  @IsCalendarDate()
+  from?: string;
+
+  @ApiPropertyOptional({ example: '2027-01-01', description: 'Day after the last (exclusive), Paris date' })
+  @IsOptional()
+  @IsCalendarDate()
+  @ValidateBy({
+    name: 'afterFrom',
+    validator: {
+      validate: (to: unknown, args) => {
+        const { from } = args?.object as PeriodQueryDto;
+        return typeof from !== 'string' || typeof to !== 'string' || to > from;
+      },
+      defaultMessage: () => 'to must be after from (the period is [from, to))',
+    },
+  })
+  to?: string;
+}
+
+export class UnscheduledCareLogQueryDto extends PeriodQueryDto {
+  @ApiPropertyOptional({ enum: UNSCHEDULED_CARE_STATUSES })
+  @IsOptional()
+  @IsIn(UNSCHEDULED_CARE_STATUSES, {
+    message: `$property must be one of: ${UNSCHEDULED_CARE_STATUSES.join(', ')}`,
+  })
+  status?: UnscheduledCareStatus;
+}
+
+export const WORKLIST_MAX_LIMIT = 500;
+export const WORKLIST_DEFAULT_LIMIT = 100;
+
+/** `kind=a,b` or `kind=a&kind=b`. */
+const list = ({ value }: { value: unknown }): unknown => {
+  if (typeof value === 'string') return value.split(',').map((part) => part.trim());
+  if (Array.isArray(value)) return value.flatMap((part) => list({ value: part }) as unknown[]);
+  return value;
+};
+
+const integer = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : value;
+
+export class WorklistQueryDto extends ConsistentReadQueryDto {
+  @ApiPropertyOptional({
+    enum: WORKLIST_KINDS,
+    isArray: true,
+    description: 'Only these kinds (comma-separated, or the parameter repeated)',
+  })
+  @IsOptional()
+  @Transform(list)
+  @IsArray()
+  @IsIn(WORKLIST_KINDS, { each: true, message: `$property must be among: ${WORKLIST_KINDS.join(', ')}` })
+  kind?: WorklistKind[];
+
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    description: 'true: only overdue items; false: only items not overdue yet',
+  })
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: '$property must be true or false' })
+  overdue?: 'true' | 'false';
+
+  @ApiPropertyOptional({ minimum: 1, maximum: WORKLIST_MAX_LIMIT, default: WORKLIST_DEFAULT_LIMIT })
+  @IsOptional()
+  @Transform(integer)
+  @IsInt({ message: '$property must be a whole number' })
+  @Min(1)
+  @Max(WORKLIST_MAX_LIMIT)
+  limit?: number;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Only the items of this pathway' })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.toLowerCase() : value))
+  @IsUUID('all', { message: '$property must be a UUID' })
+  pathwayId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Only the items about this patient' })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.toLowerCase() : value))
+  @IsUUID('all', { message: '$property must be a UUID' })
+  patientId?: string;
+}
