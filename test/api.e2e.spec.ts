@@ -15,14 +15,23 @@ describe('the API service', () => {
   });
 
   describe('GET /health', () => {
-    it('answers without a token, with the store kind and its position', async () => {
+    it('answers without a token, with the store kind and position, and every projection', async () => {
       const response = await call(`${api.url}/health`);
       expect(response.status).toBe(200);
-      expect(response.body).toEqual({
-        status: 'ok',
-        store: { kind: 'sqlite', position: '0' },
-        projections: [],
-      });
+      expect(response.body).toMatchObject({ status: 'ok', store: { kind: 'sqlite', position: '0' } });
+      const names = response.body.projections.map((p: { name: string }) => p.name);
+      expect(names).toEqual(
+        expect.arrayContaining(['pathway-views', 'worklist', 'indicators', 'cpts-history']),
+      );
+      for (const projection of response.body.projections) {
+        expect(projection).toEqual({
+          name: expect.any(String),
+          version: expect.any(Number),
+          position: '0',
+          lag: 0,
+          state: 'running',
+        });
+      }
     });
   });
 
