@@ -52,6 +52,8 @@ export class ReadStore {
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
+    // 64 MiB of page cache (default 2 MiB): read models are read and rewritten by key all the time.
+    this.db.pragma('cache_size = -65536');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS projection_generations (

@@ -10,3 +10,4 @@ export {
 export { PatientFacts, type PatientFactsResult, readIdentity } from './patient-facts';
 export { PatientAccessLog, type AccessLogEntry, type AccessLogQuery } from './access-log';
 export { PatientsModule } from './patients.module';
+export { PatientAccessBlockedError } from './patients.controller';

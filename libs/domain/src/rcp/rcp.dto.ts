@@ -129,34 +129,3 @@ export class HoldRcpDto {
   @Type(() => RcpCaseDto)
   cases!: RcpCaseDto[];
 }
-
-/** The register's period: Paris calendar dates, `[from, to)` as for indicators. */
-export class RcpRegisterQueryDto {
-  @ApiPropertyOptional({ example: '2026-01-01', description: 'First day (inclusive)' })
-  @IsOptional()
-  @IsCalendarDate()
-  from?: string;
-
-  @ApiPropertyOptional({ example: '2027-01-01', description: 'Day after the last (exclusive)' })
-  @IsOptional()
-  @IsCalendarDate()
-  @ValidateBy({
-    name: 'afterFrom',
-    validator: {
-      validate: (to: unknown, args) => {
-        const { from } = args?.object as RcpRegisterQueryDto;
-        return from === undefined || typeof to !== 'string' || to > from;
-      },
-      defaultMessage: () => 'to must be after from (the period is [from, to))',
-    },
-  })
-  to?: string;
-
-  @ApiPropertyOptional({
-    description:
-      'Accepted for every read (api.md); the register reads the log itself, so it is always current',
-  })
-  @IsOptional()
-  @Matches(/^\d{1,30}$/, { message: '$property must be a position (a decimal string)' })
-  consistentWith?: string;
-}

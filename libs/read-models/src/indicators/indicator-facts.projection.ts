@@ -273,6 +273,10 @@ function entityOf(streamId: string, cptsId: string): string {
   return dot < 0 ? cptsId : streamId.slice(dot + 1);
 }
 
+/**
+ * `facts_by_day` covers what counts and rates read as of a time (no table lookups for a year of facts);
+ * `facts_by_entity` serves the links within a stream and the corrections.
+ */
 export function createIndicatorTables(db: Database.Database, table: TableNamer): void {
   db.exec(`
     CREATE TABLE IF NOT EXISTS ${table('facts')} (
@@ -297,7 +301,7 @@ export function createIndicatorTables(db: Database.Database, table: TableNamer):
       recorded_at INTEGER NOT NULL,
       superseded_at INTEGER
     ) STRICT;
-    CREATE INDEX IF NOT EXISTS ${table('facts_by_day')} ON ${table('facts')} (cpts_id, type, day);
+    CREATE INDEX IF NOT EXISTS ${table('facts_by_day')} ON ${table('facts')} (cpts_id, type, day, recorded_at, superseded_at, traits);
     CREATE INDEX IF NOT EXISTS ${table('facts_by_entity')} ON ${table('facts')} (cpts_id, entity, type);
 
     CREATE TABLE IF NOT EXISTS ${table('daily')} (
@@ -509,7 +513,7 @@ function link(fact: LinkFrom, q: Linker): Linked {
 /** Bump `version` whenever the tables or what `apply` writes change: the runner rebuilds beside the old one. */
 export const indicatorFactsProjection: Projection = {
   name: INDICATOR_FACTS,
-  version: 1,
+  version: 2,
   filter: { eventTypes: [...FACT_EVENT_TYPES] },
   open(db, table) {
     createIndicatorTables(db, table);

@@ -5,4 +5,3 @@ export * from './pathway-views.projection';
 export * from './patient-views.projection';
 export * from './member-directory.projection';
 export * from './views.queries';
-export { BlockedProfessionalError } from './views.controllers';

@@ -7,7 +7,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, Roles } from '@parcours/auth';
-import { NotFoundError, UuidParam, type Language, type ProblemShape } from '@parcours/domain';
+import { NotFoundError, PatientAccessBlockedError, UuidParam } from '@parcours/domain';
 import { EVENT_STORE, type EventStore } from '@parcours/event-store';
 import type { Response } from 'express';
 import { pathwayAsOf } from './pathway-as-of';
@@ -30,26 +30,6 @@ const READERS = ['coordinator', 'professional', 'auditor'] as const;
 function restrictedMember(principal: Principal): string | undefined {
   const privileged = principal.roles.includes('coordinator') || principal.roles.includes('auditor');
   return principal.roles.includes('professional') && !privileged ? principal.sub : undefined;
-}
-
-/** A professional the patient blocked asks for that patient's pathway or summary. */
-export class BlockedProfessionalError extends Error {
-  constructor() {
-    super('this patient has blocked this professional');
-    this.name = 'BlockedProfessionalError';
-  }
-
-  toProblem(language: Language): ProblemShape {
-    return {
-      type: 'https://parcours.example/problems/patient-blocked-professional',
-      title: 'Forbidden',
-      status: 403,
-      detail:
-        language === 'fr'
-          ? 'Le patient s’est opposé à votre accès à son dossier.'
-          : 'The patient has refused you access to their record.',
-    };
-  }
 }
 
 const pathwayNotFound = () =>
@@ -125,7 +105,7 @@ export class PathwayViewsController {
     if (!view) throw pathwayNotFound();
     const member = restrictedMember(principal);
     if (member !== undefined && this.queries.isBlocked(cptsId, view.patientId, member)) {
-      throw new BlockedProfessionalError();
+      throw new PatientAccessBlockedError();
     }
     response.setHeader('ETag', `"${view.revision}"`);
     return presentPathwayView(view, now);
@@ -160,7 +140,8 @@ export class PatientSummaryController {
     if (!found) throw patientNotFound();
     const { state, revision } = found;
     const member = restrictedMember(principal);
-    if (member !== undefined && state.blockedMemberIds.includes(member)) throw new BlockedProfessionalError();
+    if (member !== undefined && state.blockedMemberIds.includes(member))
+      throw new PatientAccessBlockedError();
     const mt = state.medecinTraitantMemberId;
     const pharmacien = state.pharmacienCorrespondantMemberId;
     const names = this.queries.memberNames(
