@@ -41,6 +41,31 @@ describe('SQLite adapter', () => {
     },
   );
 
+  it('lets the rest of the process run during a long catch-up (an API must still answer)', async () => {
+    const store = new SqliteEventStore({ path });
+    try {
+      for (let i = 0; i < 10; i += 1) {
+        await store.append(
+          `s-${i}`,
+          Array.from({ length: 500 }, () => newEvent('Bulk')),
+        );
+      }
+      let timerRuns = 0;
+      const timer = setInterval(() => (timerRuns += 1), 0);
+      let seen = 0;
+      const subscription = store.subscribeToAll();
+      for await (const message of subscription) {
+        if (message.kind === 'event') seen += 1;
+        if (message.kind === 'caught-up') break;
+      }
+      clearInterval(timer);
+      expect(seen).toBe(5000);
+      expect(timerRuns).toBeGreaterThan(0);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('keeps the log in WAL mode, so readers never block the writer', async () => {
     const store = new SqliteEventStore({ path });
     await store.close();

@@ -64,13 +64,16 @@ export function checkBusinessTime(
 }
 
 /** The Paris-local calendar date of an instant, `YYYY-MM-DD`. */
+/** One formatter for every call: building an Intl formatter costs far more than using one. */
+const PARIS_DATE = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/Paris',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
 export function parisDate(value: string | number): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone: 'Europe/Paris',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(new Date(typeof value === 'string' ? instant(value) : value));
+  return PARIS_DATE.format(new Date(typeof value === 'string' ? instant(value) : value));
 }
 
 /** Whole months between a birth date and an instant (eligibility ages are in months). */

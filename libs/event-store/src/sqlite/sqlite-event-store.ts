@@ -410,7 +410,12 @@ export class SqliteEventStore implements EventStore {
         yield { kind: 'event', event };
       }
       after = page.scannedTo;
-      if (page.events.length === READ_PAGE || this.head() > after) continue;
+      if (page.events.length === READ_PAGE || this.head() > after) {
+        // Reads are synchronous and a consumer resumes us through promises only: without a turn of the
+        // event loop here, a long catch-up would starve the process (an API could not even listen).
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        continue;
+      }
       if (announced !== after) {
         announced = after;
         yield { kind: 'caught-up', position: after };
