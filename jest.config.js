@@ -3,6 +3,7 @@
  *   *.unit.spec.ts  pure code (deciders, hash chain, config)
  *   *.int.spec.ts   real components in-process (SQLite files, store contract)
  *   *.e2e.spec.ts   the built service over real HTTP, or real child processes
+ *   *.browser.spec.ts  the built service and its web UI in a real headless Chromium (test/browser)
  * Tests compile with SWC (fast, keeps decorator metadata); type-checking is `npm run typecheck`.
  */
 const swc = {
@@ -29,7 +30,7 @@ module.exports = {
   rootDir: '.',
   testEnvironment: 'node',
   roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test'],
-  testRegex: '.*\\.(unit|int|e2e)\\.spec\\.ts$',
+  testRegex: '.*\\.(unit|int|e2e|browser)\\.spec\\.ts$',
   testPathIgnorePatterns: ['/node_modules/', ...(withoutEventStoreDb ? [eventStoreDbSpec] : [])],
   transform: { '^.+\\.ts$': ['@swc/jest', swc] },
   moduleNameMapper: {

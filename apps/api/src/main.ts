@@ -13,6 +13,7 @@ import {
 import { Logger } from 'nestjs-pino';
 import type { Server } from 'node:http';
 import { AppModule } from './app.module';
+import { serveWeb, WEB_DIR } from './web/serve-web';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -27,6 +28,7 @@ async function bootstrap(): Promise<void> {
   app.disable('x-powered-by');
   app.use(jsonBodyParser(), bodyParserErrors);
   app.useGlobalPipes(createValidationPipe());
+  if (!serveWeb(app)) logger.warn(`The web UI is not built (no ${WEB_DIR}/index.html): run npm run build`, 'main');
 
   const openApi = new DocumentBuilder()
     .setTitle('Parcours API')

@@ -1,0 +1,110 @@
+/**
+ * Browser tests: Debian's Chromium driven by playwright-core, against the built API serving the UI.
+ *
+ * - `openDemo()` starts the API on a fresh DATA_DIR with the demo CPTS loaded, and a headless Chromium.
+ * - `signIn()` goes through the sign-in page like a user.
+ * - `checkAccessibility()` runs axe-core in the page and returns the serious and critical violations.
+ * - `screenshot()` saves a PNG under test/artifacts/ (git-ignored; CI keeps it as an artifact).
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { ROOT, type RunningApi, startApi } from './api-process';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const ARTIFACTS = join(ROOT, 'test', 'artifacts');
+
+/** The flags issue 5 asks for: headless, no sandbox (root in CI), nothing that reaches the network. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+  '--no-first-run',
+];
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+}
+
+export interface Demo {
+  api: RunningApi;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+/** The API with the demo CPTS loaded (waits for the seed), and a browser. */
+export async function openDemo(env: Record<string, string> = {}): Promise<Demo> {
+  const api = await startApi({ SEED_DEMO: 'true', ...env });
+  const deadline = Date.now() + 90_000;
+  while (!/demo seed (done|failed)/.test(api.output())) {
+    if (Date.now() > deadline) throw new Error(`the demo seed did not finish:\n${api.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  if (/demo seed failed/.test(api.output())) throw new Error(`the demo seed failed:\n${api.output()}`);
+  const browser = await launchBrowser();
+  return {
+    api,
+    browser,
+    close: async () => {
+      await browser.close();
+      await api.dispose();
+    },
+  };
+}
+
+/** A new page (own context: own sessionStorage) at a laptop's size, or a tablet's. */
+export async function newPage(browser: Browser, device: 'laptop' | 'tablet' = 'laptop'): Promise<Page> {
+  const viewport = device === 'laptop' ? { width: 1366, height: 900 } : { width: 820, height: 1180 };
+  const context = await browser.newContext({ viewport, locale: 'fr-FR', timezoneId: 'Europe/Paris' });
+  return context.newPage();
+}
+
+/** Signs in through the sign-in page, and waits for the signed-in header. */
+export async function signIn(
+  page: Page,
+  baseUrl: string,
+  role: string,
+  options: { cpts?: string; sub?: string } = {},
+): Promise<void> {
+  await page.goto(`${baseUrl}/`);
+  await page.getByLabel('CPTS (identifiant)').fill(options.cpts ?? 'cpts-demo');
+  await page.getByLabel('Rôle').selectOption(role);
+  if (options.sub) await page.getByLabel('Identifiant de l’utilisateur (facultatif)').fill(options.sub);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.getByTestId('signed-in').waitFor();
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+export interface AxeViolation {
+  id: string;
+  impact: string;
+  help: string;
+  nodes: string[];
+}
+
+/** axe-core's WCAG 2.1 A/AA rules on the page as it is; the violations of serious or critical impact. */
+export async function checkAccessibility(page: Page): Promise<AxeViolation[]> {
+  await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    const axe = (globalThis as any).axe;
+    const result = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+    });
+    return result.violations.map((v: any) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.slice(0, 5).map((n: any) => n.target.join(' ')),
+    }));
+  });
+  return (violations as AxeViolation[]).filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
