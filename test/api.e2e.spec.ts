@@ -52,6 +52,43 @@ describe('the API service', () => {
       );
       expect(response.body.components.securitySchemes).toHaveProperty('bearer');
     });
+
+    it('documents a protocol application with the answers to the eligibility questions, not the criteria', async () => {
+      const { schemas } = (await call(`${api.url}/api/docs-json`)).body.components;
+      const ref: string = schemas.ProtocolApplicationDto.properties.eligibility.$ref;
+      const eligibility = schemas[ref.replace('#/components/schemas/', '')];
+      expect(Object.keys(eligibility.properties).sort()).toEqual(['answers', 'eligible']);
+      // The protocol's own criteria keep their schema.
+      expect(schemas.PublishProtocolDto.properties.eligibility.$ref).not.toBe(ref);
+    });
+  });
+
+  describe('the web UI', () => {
+    it('is served at / with a strict Content-Security-Policy, and the API routes are not shadowed', async () => {
+      const page = await call(`${api.url}/`);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-type')).toMatch(/text\/html/);
+      expect(page.text).toContain('<script defer src="/app.js"></script>');
+      const csp = page.headers.get('content-security-policy') ?? '';
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).not.toContain('unsafe-inline');
+      expect(page.headers.get('referrer-policy')).toBe('no-referrer');
+      const script = await call(`${api.url}/app.js`);
+      expect(script.status).toBe(200);
+      expect(script.headers.get('content-type')).toMatch(/javascript/);
+      // /api stays the API's: an unknown API route is still a problem document, not the page.
+      const unknown = await call(`${api.url}/api/v1/nothing-here`);
+      expect(unknown.status).toBe(404);
+      expect(unknown.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(unknown.headers.get('content-security-policy')).toBeNull();
+    });
+
+    it('keeps its script under 200 KB gzipped (issue 5)', async () => {
+      const { gzipSync } = await import('node:zlib');
+      const script = await call(`${api.url}/app.js`);
+      expect(gzipSync(Buffer.from(script.text)).length).toBeLessThan(200 * 1024);
+    });
   });
 
   describe('errors are problem documents, never a 500 for bad input', () => {

@@ -222,7 +222,8 @@ const IsAnswers = () =>
     },
   });
 
-export class EligibilityDto {
+/** The eligibility questions as answered when the protocol was applied (not the protocol's criteria). */
+export class EligibilityAnswersDto {
   @ApiProperty({ description: 'The applier’s conclusion after the questions' })
   @IsBoolean()
   eligible!: boolean;
@@ -258,10 +259,10 @@ export class ProtocolApplicationDto {
   @Timestamp('2026-03-10T10:00:00+01:00')
   appliedAt!: string;
 
-  @ApiProperty({ type: EligibilityDto })
+  @ApiProperty({ type: EligibilityAnswersDto })
   @ValidateNested()
-  @Type(() => EligibilityDto)
-  eligibility!: EligibilityDto;
+  @Type(() => EligibilityAnswersDto)
+  eligibility!: EligibilityAnswersDto;
 
   @ApiPropertyOptional({ type: TestDto })
   @IsOptional()
