@@ -181,6 +181,7 @@ export function WorklistPage({ session, route }: PageProps) {
                           key={`${item.kind}-${item.openedBy}`}
                           data-kind={item.kind}
                           data-pathway={item.pathwayId}
+                          data-opened-by={item.openedBy}
                         >
                           <td>
                             <span class={`badge ${item.overdue ? 'late' : 'due'}`}>

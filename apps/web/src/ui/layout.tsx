@@ -42,7 +42,7 @@ const TEXT = {
   fr: {
     skip: 'Aller au contenu',
     menu: 'Menu principal',
-    signedIn: 'Connecté',
+    signedIn: 'Connecté :',
     as: 'en tant que',
     signOut: 'Se déconnecter',
     language: 'Langue',
@@ -51,7 +51,7 @@ const TEXT = {
   en: {
     skip: 'Skip to content',
     menu: 'Main menu',
-    signedIn: 'Signed in',
+    signedIn: 'Signed in:',
     as: 'as',
     signOut: 'Sign out',
     language: 'Language',
@@ -108,7 +108,7 @@ export function Layout(props: {
         </nav>
         <div class="who">
           <p class="identity" data-testid="signed-in">
-            {text.signedIn} : <strong>{session.sub}</strong> {text.as}{' '}
+            {text.signedIn} <strong>{session.sub}</strong> {text.as}{' '}
             <strong>{session.roles.map((role) => label(lang, 'role', role)).join(', ')}</strong>
           </p>
           <div class="lang" role="group" aria-label={text.language}>
