@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * Browser tests: Debian's Chromium driven by playwright-core, against the built API serving the UI.
  *

@@ -31,6 +31,7 @@ const TEXT = {
     invalidNumber: 'Indiquez un nombre.',
     done: 'Enregistré.',
     required: 'obligatoire',
+    checkFields: 'L’enregistrement est refusé : voyez le message à côté du champ concerné.',
   },
   en: {
     sending: 'Saving…',
@@ -38,6 +39,7 @@ const TEXT = {
     invalidNumber: 'Give a number.',
     done: 'Saved.',
     required: 'required',
+    checkFields: 'Not saved: see the message next to the field concerned.',
   },
 };
 
@@ -172,7 +174,10 @@ export function CommandForm(props: CommandFormProps) {
   const errors = problem?.errors ?? [];
   const fields = props.fields;
   const elsewhere = fields ? errors.filter((error) => !fields.some((name) => matches(error.path, name))) : [];
-  const showAlert = problem !== null && (problem.detail !== '' || elsewhere.length > 0);
+  const beside = errors.filter((error) => !elsewhere.includes(error));
+  // The rule's message is shown once: beside its field when it has one, else in the alert.
+  const detail = beside.some((error) => error.message === problem?.detail) ? '' : (problem?.detail ?? '');
+  const showAlert = problem !== null && (detail !== '' || elsewhere.length > 0 || beside.length > 0);
 
   return (
     <form
@@ -186,7 +191,8 @@ export function CommandForm(props: CommandFormProps) {
       {props.intro}
       {showAlert && (
         <div ref={alertRef} class="alert error" role="alert" tabIndex={-1}>
-          {problem.detail && <p>{problem.detail}</p>}
+          {beside.length > 0 && <p>{text.checkFields}</p>}
+          {detail && <p>{detail}</p>}
           {elsewhere.length > 0 && (
             <ul>
               {elsewhere.map((error) => (
@@ -344,16 +350,15 @@ export function Select(
   return (
     <Field {...props}>
       {(attrs) => (
-        <select
-          {...attrs}
-          defaultValue={props.defaultValue ?? ''}
-          onChange={(event) => props.onChange?.(event.currentTarget.value)}
-        >
+        <select {...attrs} onChange={(event) => props.onChange?.(event.currentTarget.value)}>
           {(props.placeholder !== undefined || props.defaultValue === undefined) && (
-            <option value="">{props.placeholder ?? '—'}</option>
+            <option value="" selected={!props.defaultValue}>
+              {props.placeholder ?? '—'}
+            </option>
           )}
           {props.options.map(([value, label]) => (
-            <option key={value} value={value}>
+            // `selected` on the option: a <select> has no default-value attribute of its own.
+            <option key={value} value={value} selected={value === props.defaultValue}>
               {label}
             </option>
           ))}
