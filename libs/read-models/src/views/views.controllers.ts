@@ -17,6 +17,7 @@ import {
   MemberDirectoryQueryDto,
   PathwayListQueryDto,
   PathwayViewQueryDto,
+  PatientListQueryDto,
 } from './views.dto';
 import { ViewsQueries } from './views.queries';
 
@@ -117,6 +118,31 @@ export class PathwayViewsController {
 @Controller('api/v1/cpts/:cptsId/patients')
 export class PatientSummaryController {
   constructor(private readonly queries: ViewsQueries) {}
+
+  /**
+   * The patients of the CPTS, pseudonymous: ids and what the summary shows, never a name nor a birth
+   * date (so nothing here goes to the access log). Coordinators and auditors only: a professional reaches
+   * a patient through a pathway, never by browsing the population.
+   */
+  @Get()
+  @Roles('coordinator', 'auditor')
+  @Header('Cache-Control', 'no-store')
+  @ApiOkResponse({
+    description:
+      '`{ items: [{ id, revision, sex, birthYear, ald, precarious, hasMedecinTraitant, medecinTraitant, medecinTraitantSearch, erased, pathwayCount, openPathwayCount }], nextAfter }`, by patient id',
+  })
+  @ApiForbiddenResponse({ description: 'Professionals and analysts' })
+  @ApiServiceUnavailableResponse({ description: 'The read model is being built' })
+  list(@Param('cptsId') cptsId: string, @Query() query: PatientListQueryDto) {
+    return this.queries.listPatients(cptsId, {
+      limit: query.limit,
+      after: query.after,
+      ...(query.hasMedecinTraitant === undefined
+        ? {}
+        : { hasMedecinTraitant: query.hasMedecinTraitant === 'true' }),
+      birthYear: query.birthYear,
+    });
+  }
 
   /**
    * What the CPTS knows of a patient without their identity (names and birth date stay behind

@@ -43,6 +43,41 @@ export function decodeCursor(cursor: string): { openedMs: number; pathwayId: str
   return match ? { openedMs: Number(match[1]), pathwayId: match[2] } : null;
 }
 
+/** `after` cursors of the patient list: the last patient id of a page, opaque to clients. */
+export function encodePatientCursor(patientId: string): string {
+  return Buffer.from(`patient|${patientId}`, 'utf8').toString('base64url');
+}
+
+export function decodePatientCursor(cursor: string): { patientId: string } | null {
+  if (!/^[A-Za-z0-9_-]{1,200}$/.test(cursor)) return null;
+  const match = /^patient\|([0-9a-f-]{36})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  return match ? { patientId: match[1] } : null;
+}
+
+export interface PatientListFilter {
+  hasMedecinTraitant?: boolean;
+  birthYear?: number;
+  limit?: number;
+  /** The cursor a previous page gave as `nextAfter`. */
+  after?: string;
+}
+
+/** A line of the patient list: what the summary shows, never an identity. */
+export interface PatientListItem {
+  id: string;
+  revision: number;
+  sex: string;
+  birthYear: number;
+  ald: boolean;
+  precarious: boolean;
+  hasMedecinTraitant: boolean;
+  medecinTraitant: { memberId: string; displayName: string | null } | null;
+  medecinTraitantSearch: boolean;
+  erased: boolean;
+  pathwayCount: number;
+  openPathwayCount: number;
+}
+
 export function summaryOf(row: PathwayRow): PathwaySummary {
   return {
     id: row.pathway_id,
@@ -159,6 +194,77 @@ export class ViewsQueries {
       )
       .get(cptsId, patientId);
     return row ? { revision: row.revision, state: JSON.parse(row.state) as PatientSummaryState } : null;
+  }
+
+  /**
+   * The pseudonymous list of patients, by id (stable: a page never shifts when patients are registered
+   * meanwhile, and a cursor is the last id seen). Filters read the stored fold, which has no identity.
+   */
+  listPatients(
+    cptsId: string,
+    filter: PatientListFilter,
+  ): { items: PatientListItem[]; nextAfter: string | null } {
+    const patients = this.readStore.tables(PATIENT_VIEWS)('patients');
+    const pathways = this.readStore.tables(PATHWAY_VIEWS)('pathways');
+    const where = ['p.cpts_id = @cptsId'];
+    const params: Record<string, unknown> = { cptsId };
+    if (filter.hasMedecinTraitant !== undefined) {
+      where.push("json_extract(p.state, '$.hasMedecinTraitant') = @hasMt");
+      params.hasMt = filter.hasMedecinTraitant ? 1 : 0;
+    }
+    if (filter.birthYear !== undefined) {
+      where.push("json_extract(p.state, '$.birthYear') = @birthYear");
+      params.birthYear = filter.birthYear;
+    }
+    if (filter.after !== undefined) {
+      const cursor = decodePatientCursor(filter.after);
+      if (cursor === null) throw new Error('invalid cursor'); // validated by the DTO before
+      where.push('p.patient_id > @afterId');
+      params.afterId = cursor.patientId;
+    }
+    const limit = Math.min(Math.max(filter.limit ?? DEFAULT_PAGE, 1), MAX_PAGE);
+    params.limit = limit + 1;
+    const rows = this.db
+      .prepare<
+        [Record<string, unknown>],
+        { patient_id: string; revision: number; state: string; total: number; open: number }
+      >(
+        `SELECT p.patient_id, p.revision, p.state,
+           (SELECT COUNT(*) FROM ${pathways} w WHERE w.cpts_id = p.cpts_id AND w.patient_id = p.patient_id) AS total,
+           (SELECT COUNT(*) FROM ${pathways} w WHERE w.cpts_id = p.cpts_id AND w.patient_id = p.patient_id
+              AND w.status = 'open') AS open
+         FROM ${patients} p WHERE ${where.join(' AND ')}
+         ORDER BY p.patient_id LIMIT @limit`,
+      )
+      .all(params);
+    const page = rows.slice(0, limit);
+    const parsed = page.map((row) => ({ row, state: JSON.parse(row.state) as PatientSummaryState }));
+    const names = this.memberNames(
+      cptsId,
+      parsed.map(({ state }) => state.medecinTraitantMemberId).filter((id): id is string => !!id),
+    );
+    const items = parsed.map(({ row, state }): PatientListItem => {
+      const mt = state.medecinTraitantMemberId;
+      return {
+        id: row.patient_id,
+        revision: row.revision,
+        sex: state.sex,
+        birthYear: state.birthYear,
+        ald: state.ald,
+        precarious: state.precarious,
+        hasMedecinTraitant: state.hasMedecinTraitant,
+        medecinTraitant: mt === undefined ? null : { memberId: mt, displayName: names.get(mt) ?? null },
+        medecinTraitantSearch: state.medecinTraitantSearch !== undefined,
+        erased: state.erased,
+        pathwayCount: row.total,
+        openPathwayCount: row.open,
+      };
+    });
+    const last = page.at(-1);
+    return {
+      items,
+      nextAfter: rows.length > limit && last ? encodePatientCursor(last.patient_id) : null,
+    };
   }
 
   /** Every pathway of a patient, newest first. */

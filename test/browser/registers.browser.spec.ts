@@ -1,0 +1,283 @@
+/**
+ * Patients, RCP and unscheduled care in the web UI, as a coordinator on the demo CPTS in a real headless
+ * Chromium: a patient registered through the form gets their page, whose identity shows only on request
+ * (and the reading is in the access log), and a médecin traitant assigned there shows in the summary; an
+ * RCP with two professions and one case is recorded (after the API refused one profession twice, next to
+ * the participants) and appears in the register; an unscheduled-care request is recorded and oriented
+ * (after the API refused an appointment 40 days away, next to its field). Screenshots and accessibility
+ * scans of each page with a form open.
+ */
+import type { Page } from 'playwright-core';
+import { checkAccessibility, type Demo, newPage, openDemo, screenshot, signIn } from '../support/browser';
+import { read, token } from '../support/tenant';
+
+jest.setTimeout(120_000);
+
+const CPTS = 'cpts-demo';
+const DAY = 24 * 60 * 60 * 1000;
+
+interface Member {
+  id: string;
+  displayName: string;
+  profession: string;
+  joinedOn: string;
+  leftOn?: string;
+}
+
+/** An instant as a Paris wall-clock `datetime-local` value (`2026-03-05T11:00`). */
+function parisLocal(ms: number): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Europe/Paris',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
+      .formatToParts(new Date(ms))
+      .map((part) => [part.type, part.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
+}
+
+/** Goes to a route and waits until its reads have answered. */
+async function visit(page: Page, baseUrl: string, hash: string): Promise<void> {
+  await page.goto(`${baseUrl}/${hash}`);
+  await page.locator('h1').first().waitFor();
+  await page.waitForLoadState('networkidle');
+  await page
+    .locator('[role="status"]', { hasText: /^(Chargement…|Loading…)$/ })
+    .waitFor({ state: 'detached' });
+}
+
+/** The message shown next to a field: the text its `aria-describedby` points at, hints left out. */
+async function fieldError(page: Page, label: string | RegExp): Promise<string> {
+  const control = page.getByLabel(label);
+  await control.locator('xpath=..').locator('.field-error').waitFor();
+  const ids = ((await control.getAttribute('aria-describedby')) ?? '').split(' ');
+  const errorId = ids.find((id) => id.endsWith('-error'));
+  if (!errorId) return '';
+  return (await page.locator(`[id="${errorId}"]`).textContent()) ?? '';
+}
+
+/** Chooses an option by value once the member directory has filled the select. */
+async function choose(page: Page, label: string | RegExp, value: string): Promise<void> {
+  const select = page.getByLabel(label);
+  await select.locator(`option[value="${value}"]`).waitFor({ state: 'attached' });
+  await select.selectOption(value);
+}
+
+describe('patients, RCP and unscheduled care in the web UI', () => {
+  let demo: Demo;
+  let coordinator: string;
+  let members: Member[];
+  const api = (path: string) => `${demo.api.url}/api/v1/cpts/${CPTS}${path}`;
+  const get = async (path: string, as = coordinator) => {
+    const response = await read(demo.api.url, api(path), as);
+    if (response.status !== 200) throw new Error(`GET ${path} → ${response.status}: ${response.text}`);
+    return response.body;
+  };
+  /** Members active today, of a profession. */
+  const active = (profession: string) =>
+    members.filter((m) => m.profession === profession && !m.leftOn && m.joinedOn < parisLocal(Date.now()));
+
+  beforeAll(async () => {
+    demo = await openDemo();
+    coordinator = await token(demo.api.url, CPTS, 'coordinator');
+    members = (await get('/members')).items as Member[];
+  });
+
+  afterAll(async () => {
+    await demo?.close();
+  });
+
+  it('registers a patient, shows the identity only on request, and assigns a médecin traitant', async () => {
+    const page = await newPage(demo.browser);
+    await signIn(page, demo.api.url, 'coordinator', { sub: 'coord-registres' });
+    await visit(page, demo.api.url, '#/patients');
+
+    // The pseudonymous list: short ids, no names.
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Patients');
+    expect(await page.locator('table.patients tbody tr').count()).toBeGreaterThan(0);
+
+    await page.getByRole('link', { name: 'Inscrire un patient' }).click();
+    await page.getByLabel(/^Nom de naissance/).fill('Beauregard-Essai');
+    await page.getByLabel(/^Premier prénom/).fill('Solange');
+    await page.getByLabel(/^Date de naissance/).fill('1947-06-18');
+    // The birth year follows the birth date.
+    await expect(page.getByLabel('Année de naissance (obligatoire)').inputValue()).resolves.toBe('1947');
+    await page.getByLabel(/^Sexe/).selectOption('F');
+    await page.getByLabel('Affection de longue durée (ALD)').check();
+    await screenshot(page, 'patients');
+    expect(await checkAccessibility(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Inscrire le patient' }).click();
+
+    // The new patient's page: the summary, and no identity until asked.
+    await page.waitForURL(/#\/patients\/[0-9a-f-]{36}$/);
+    const patientId = /#\/patients\/([0-9a-f-]{36})/.exec(page.url())![1];
+    await page.getByRole('heading', { level: 1, name: `Patient ${patientId.slice(0, 8)}` }).waitFor();
+    await page.getByRole('heading', { name: 'Résumé' }).waitFor();
+    await expect(page.locator('main').textContent()).resolves.not.toContain('Beauregard-Essai');
+    await expect(page.locator('main').textContent()).resolves.toContain('journal des accès');
+
+    await page.getByRole('button', { name: 'Afficher l’identité' }).click();
+    const identity = page.getByTestId('identity');
+    await identity.waitFor();
+    await expect(identity.textContent()).resolves.toContain('Beauregard-Essai');
+    await expect(identity.textContent()).resolves.toContain('Solange');
+    // The reading is in the access log, under the coordinator's name and the purpose "consultation".
+    const auditor = await token(demo.api.url, CPTS, 'auditor');
+    const log = await get(`/audit/access-log?patientId=${patientId}`, auditor);
+    expect(log.entries).toEqual([
+      expect.objectContaining({ patientId, actorId: 'coord-registres', purpose: 'consultation' }),
+    ]);
+    await page.getByRole('button', { name: 'Masquer l’identité' }).click();
+    await expect(page.locator('main').textContent()).resolves.not.toContain('Beauregard-Essai');
+
+    // The médecin traitant, from the link the worklist uses.
+    const gp = active('medecin-generaliste')[0];
+    await visit(page, demo.api.url, `#/patients/${patientId}?action=medecin-traitant`);
+    await choose(page, /^Médecin généraliste/, gp.id);
+    await screenshot(page, 'patient-page');
+    expect(await checkAccessibility(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Enregistrer', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: 'Enregistré' }).waitFor();
+    await page.getByTestId('medecin-traitant').filter({ hasText: gp.displayName }).waitFor();
+    const summary = await get(`/patients/${patientId}/summary`);
+    expect(summary.medecinTraitant).toEqual({ memberId: gp.id, displayName: gp.displayName });
+
+    // It is in the list, still without a name.
+    await visit(page, demo.api.url, '#/patients?hasMedecinTraitant=true&birthYear=1947');
+    const row = page.locator(`table.patients tbody tr[data-patient="${patientId}"]`);
+    await row.waitFor();
+    await expect(row.textContent()).resolves.toContain(gp.displayName);
+    await expect(page.locator('main').textContent()).resolves.not.toContain('Beauregard-Essai');
+    await page.context().close();
+  });
+
+  it('records an RCP with two professions and a case; one profession twice is refused next to the participants', async () => {
+    const pathway = ((await get('/pathways?status=open&limit=20')).items as Array<{ id: string }>)[0];
+    const [gp1, gp2] = active('medecin-generaliste');
+    const page = await newPage(demo.browser);
+    await signIn(page, demo.api.url, 'coordinator');
+    // The worklist's link: the form open, its case pre-filled.
+    await visit(page, demo.api.url, `#/rcps?action=new&pathwayId=${pathway.id}`);
+    await expect(page.getByLabel(/^Parcours \(cas 1\)/).inputValue()).resolves.toBe(pathway.id);
+
+    await choose(page, /^Convoquée par/, gp1.id);
+    await page.getByLabel(/^Date et heure/).fill(parisLocal(Date.now() - 2 * 60 * 60 * 1000));
+    await page.getByLabel(/^Durée \(minutes\)/).fill('45');
+    await page.getByLabel(/^Format/).selectOption('visio');
+    await choose(page, /^Membre de la CPTS \(participant 1\)/, gp1.id);
+    await choose(page, /^Membre de la CPTS \(participant 2\)/, gp2.id);
+    await page
+      .getByLabel(/^Décisions \(cas 1\)/)
+      .fill('Adapter le traitement diurétique\nPassage infirmier quotidien');
+    await page.getByRole('button', { name: 'Enregistrer la RCP' }).click();
+
+    // Two general practitioners are one profession: the rule shows at the head of the participants.
+    const participants = page.getByRole('group', { name: 'Participants' });
+    await participants
+      .locator('.field-error', { hasText: 'deux participants de deux professions différentes' })
+      .waitFor();
+
+    // Replace the second one with an outside nurse.
+    await page.getByRole('button', { name: 'Retirer le participant 2' }).click();
+    await page.getByRole('button', { name: 'Ajouter un professionnel extérieur' }).click();
+    await page.getByLabel(/^Nom du professionnel extérieur \(participant 2\)/).fill('Inès Extérieure');
+    await page.getByLabel(/^Profession \(participant 2\)/).selectOption('infirmier');
+    await page.getByRole('button', { name: 'Enregistrer la RCP' }).click();
+
+    // Saved: the register has it, with both professions and the case's pathway.
+    const saved = page.getByRole('status').filter({ hasText: 'RCP enregistrée.' });
+    await saved.waitFor();
+    const rcpHref = await saved.getByRole('link', { name: 'Voir la RCP' }).getAttribute('href');
+    const rcpId = /#\/rcps\/([0-9a-f-]{36})/.exec(rcpHref ?? '')![1];
+    const row = page.locator(`table.rcps tbody tr[data-rcp="${rcpId}"]`);
+    await row.waitFor();
+    const rowText = (await row.textContent()) ?? '';
+    expect(rowText).toContain('Médecin généraliste');
+    expect(rowText).toContain('Infirmier');
+    expect(rowText).toContain(pathway.id.slice(0, 8));
+    expect(rowText).toContain('Visio');
+    await screenshot(page, 'rcps');
+    expect(await checkAccessibility(page)).toEqual([]);
+
+    // Its detail: participants and decisions.
+    await page.getByRole('link', { name: 'Voir la RCP' }).click();
+    await page.getByRole('heading', { name: 'Cas discutés et décisions' }).waitFor();
+    await page.getByText('Adapter le traitement diurétique').waitFor();
+    await page.getByText('Inès Extérieure').waitFor();
+    expect(await checkAccessibility(page)).toEqual([]);
+    const rcp = await get(`/rcps/${rcpId}`);
+    expect(rcp.participants).toEqual([
+      { memberId: gp1.id },
+      { name: 'Inès Extérieure', profession: 'infirmier' },
+    ]);
+    expect(rcp.cases).toEqual([
+      {
+        pathwayId: pathway.id,
+        decisions: ['Adapter le traitement diurétique', 'Passage infirmier quotidien'],
+      },
+    ]);
+    await page.context().close();
+
+    // On a tablet, the form stays usable.
+    const tablet = await newPage(demo.browser, 'tablet');
+    await signIn(tablet, demo.api.url, 'coordinator');
+    await visit(tablet, demo.api.url, '#/rcps?action=new');
+    await tablet.getByRole('button', { name: 'Ajouter un professionnel extérieur' }).click();
+    await screenshot(tablet, 'rcps-tablet');
+    expect(await checkAccessibility(tablet)).toEqual([]);
+    await tablet.context().close();
+  });
+
+  it('records an unscheduled-care request and orients it; an appointment 40 days away is refused next to its field', async () => {
+    const gp = active('medecin-generaliste')[1];
+    const motive = `Plaie de la main ${Date.now() % 100_000}`;
+    const page = await newPage(demo.browser);
+    await signIn(page, demo.api.url, 'coordinator');
+    await visit(page, demo.api.url, '#/snp');
+
+    await page.getByRole('link', { name: 'Enregistrer une demande' }).click();
+    await page.getByLabel(/^Reçue le/).fill(parisLocal(Date.now() - 30 * 60 * 1000));
+    await page.getByLabel(/^Canal/).selectOption('telephone');
+    await page.getByLabel(/^Motif/).fill(motive);
+    await page.getByRole('button', { name: 'Enregistrer la demande' }).click();
+
+    const saved = page.getByRole('status').filter({ hasText: 'Demande enregistrée.' });
+    await saved.waitFor();
+    const row = page.locator('table.snp tbody tr', { hasText: motive });
+    await row.waitFor();
+    await expect(row.textContent()).resolves.toContain('À orienter');
+    const requestId = await row.getAttribute('data-request');
+
+    // Orient it from the notice's link (the worklist's `orient=` link opens the same form).
+    await saved.getByRole('link', { name: 'L’orienter maintenant' }).click();
+    await page.waitForURL(new RegExp(`orient=${requestId}`));
+    await page.getByRole('heading', { name: 'Orienter la demande' }).waitFor();
+    await page.getByText(motive).first().waitFor();
+    await choose(page, /^Professionnel qui reçoit le patient/, gp.id);
+    await page.getByLabel(/^Date et heure du rendez-vous/).fill(parisLocal(Date.now() + 40 * DAY));
+    await page.getByRole('button', { name: 'Orienter vers ce rendez-vous' }).click();
+    expect(await fieldError(page, /^Date et heure du rendez-vous/)).toMatch(
+      /dans les 30 jours suivant la demande/,
+    );
+    await screenshot(page, 'snp');
+    expect(await checkAccessibility(page)).toEqual([]);
+
+    await page.getByLabel(/^Date et heure du rendez-vous/).fill(parisLocal(Date.now() + 2 * 60 * 60 * 1000));
+    await page.getByRole('button', { name: 'Orienter vers ce rendez-vous' }).click();
+    await page.getByRole('status').filter({ hasText: 'Demande orientée.' }).waitFor();
+    const oriented = page.locator(`table.snp tbody tr[data-request="${requestId}"]`);
+    await oriented.filter({ hasText: 'Orientée' }).waitFor();
+    await expect(oriented.textContent()).resolves.toContain(gp.displayName);
+    const log = await get('/unscheduled-care?status=oriented');
+    expect(log.items).toContainEqual(
+      expect.objectContaining({ id: requestId, motive, status: 'oriented', orientedTo: gp.id }),
+    );
+    await page.context().close();
+  });
+});
