@@ -150,6 +150,52 @@ export const LABELS = {
     RcpHeld: ['RCP tenue', 'RCP held'],
     CaseDiscussedInRcp: ['Cas discuté en RCP', 'Case discussed in RCP'],
   },
+  // ---- pathways area (pathway page and its forms) ----
+  dischargeNeed: {
+    infirmier: ['Soins infirmiers', 'Nursing care'],
+    kine: ['Kinésithérapie', 'Physiotherapy'],
+    'aide-domicile': ['Aide à domicile', 'Home help'],
+    'materiel-medical': ['Matériel médical', 'Medical equipment'],
+    'portage-repas': ['Portage de repas', 'Meal delivery'],
+  },
+  // ---- end of the pathways area ----
+  // ---- indicators, financing and audit area: the event types `eventType` does not name ----
+  otherEventType: {
+    AchievementRecorded: ['Taux d’atteinte enregistré', 'Achievement recorded'],
+    AciContractSigned: ['Contrat ACI signé', 'ACI contract signed'],
+    ConsentRecorded: ['Consentement enregistré', 'Consent recorded'],
+    CptsPopulationUpdated: ['Population mise à jour', 'Population updated'],
+    CptsRegistered: ['CPTS enregistrée', 'CPTS registered'],
+    CrisisDeclared: ['Crise sanitaire déclarée', 'Health crisis declared'],
+    CrisisPlanDrafted: ['Plan de crise rédigé', 'Crisis plan drafted'],
+    CrisisPlanUpdated: ['Plan de crise mis à jour', 'Crisis plan updated'],
+    InternHosted: ['Stagiaire accueilli', 'Intern hosted'],
+    MedecinTraitantAssigned: ['Médecin traitant attribué', 'Médecin traitant assigned'],
+    MedecinTraitantSearchRegistered: ['Recherche de médecin traitant', 'Médecin traitant search'],
+    MemberJoined: ['Adhésion d’un membre', 'Member joined'],
+    MemberLeft: ['Départ d’un membre', 'Member left'],
+    MissionStarted: ['Mission démarrée', 'Mission started'],
+    ParticipationRecorded: ['Participation enregistrée', 'Participation recorded'],
+    PatientIdentityErased: ['Identité du patient effacée', 'Patient identity erased'],
+    PatientRegistered: ['Patient enregistré', 'Patient registered'],
+    PharmacienCorrespondantDesignated: [
+      'Pharmacien correspondant désigné',
+      'Pharmacien correspondant designated',
+    ],
+    PreventionActionHeld: ['Action de prévention', 'Prevention action held'],
+    ProfessionalAccessBlocked: ['Accès d’un professionnel bloqué', 'Professional access blocked'],
+    ProtocolAdherentRegistered: ['Adhérent à un protocole', 'Protocol adherent registered'],
+    ProtocolPublished: ['Protocole publié', 'Protocol published'],
+    ProtocolRetired: ['Protocole retiré', 'Protocol retired'],
+    TrainingHeld: ['Formation tenue', 'Training held'],
+    UnscheduledCareClosed: ['Demande de soins non programmés close', 'Unscheduled care request closed'],
+    UnscheduledCareOriented: [
+      'Demande de soins non programmés orientée',
+      'Unscheduled care request oriented',
+    ],
+    UnscheduledCareRequested: ['Demande de soins non programmés', 'Unscheduled care request'],
+  },
+  // ---- end of the indicators, financing and audit area ----
 } satisfies Record<string, Pairs>;
 
 export type LabelSet = keyof typeof LABELS;

@@ -1,6 +1,353 @@
+/**
+ * The ACI financing of a contract year (`#/financing?contractYear=&asOf=`, `GET …/financing`): every
+ * line (functioning, top-up, fixed and variable part of each mission) with the basis of its amount,
+ * grouped by mission, then the total, the advance and the balance. The contract year defaults to the
+ * current one, from the contract's signature date (`GET …/cpts/{c}`).
+ */
+import { useState } from 'preact/hooks';
 import type { PageProps } from '../app';
-import { PageTitle } from '../ui/page';
+import { query, tenant } from '../api';
+import { formatDate, formatDateTime, formatEuros, parisIso, parisLocal, parisToday } from '../format';
+import { type Lang, useLang, useText } from '../i18n';
+import { label } from '../labels';
+import { href, navigate } from '../router';
+import { Loaded, PageTitle, useQuery } from '../ui/page';
+import { addDays, addYears, isDate } from './indicator-common';
 
-export function FinancingPage(_props: PageProps) {
-  return <PageTitle title="financing">financing</PageTitle>;
+const CONTRACT_YEARS = [1, 2, 3, 4, 5];
+
+interface FinancingLine {
+  mission?: string;
+  part: 'functioning' | 'topup' | 'fixed' | 'variable';
+  amount: number;
+  basis: string;
+}
+
+interface Financing {
+  contractYear: number;
+  period: { from: string; to: string };
+  sizeClass: number;
+  lines: FinancingLine[];
+  total: number;
+  advance: number;
+  balance: number;
+  amounts?: string;
+}
+
+interface Cpts {
+  name: string;
+  population: number;
+  contract?: { signedOn: string; missions: string[] };
+}
+
+const TEXT = {
+  fr: {
+    title: 'Financement ACI',
+    intro:
+      'La rémunération de la CPTS pour une année de contrat, selon l’avenant 2 de l’accord conventionnel interprofessionnel : calculée à partir du contrat, des missions démarrées, des taux d’atteinte, du plan de crise et des crises déclarées.',
+    noContract: 'Aucun contrat ACI n’est encore signé : il n’y a pas de financement à calculer.',
+    contractYear: 'Année de contrat',
+    choose: 'Choix de l’année et de la date',
+    year: (n: number) => `Année ${n}`,
+    current: 'en cours',
+    asOf: 'Tel que connu le (facultatif)',
+    asOfHint:
+      'Le financement tel qu’il se calculait à cette date et heure, avec les seuls événements enregistrés avant.',
+    show: 'Afficher',
+    badAsOf: 'Indiquez une date et une heure complètes, ou laissez le champ vide.',
+    asOfBanner: (at: string) => `Financement tel qu’il était connu le ${at}.`,
+    now: 'Revenir au calcul actuel',
+    summary: 'Synthèse',
+    period: 'Période',
+    sizeClass: 'Taille de la CPTS',
+    size: (n: number) => `Taille ${n}`,
+    amounts: 'Barème',
+    total: 'Total',
+    advance: 'Avance',
+    advanceHint: '75 % du fonctionnement, de la majoration et des parts fixes',
+    balance: 'Solde',
+    balanceHint: 'Total moins l’avance, versé après l’évaluation des indicateurs',
+    detail: 'Détail par mission',
+    functioning: 'Fonctionnement',
+    part: 'Part',
+    amount: 'Montant',
+    basis: 'Base de calcul',
+    subtotal: 'Sous-total',
+    parts: {
+      functioning: 'Forfait de fonctionnement',
+      topup: 'Majoration exceptionnelle (année 1)',
+      fixed: 'Part fixe',
+      variable: 'Part variable',
+    } as Record<string, string>,
+  },
+  en: {
+    title: 'ACI financing',
+    intro:
+      'What the CPTS is paid for a contract year under amendment 2 of the interprofessional agreement (ACI): computed from the contract, the missions started, the achievement rates, the crisis plan and the crises declared.',
+    noContract: 'No ACI contract is signed yet: there is no financing to compute.',
+    contractYear: 'Contract year',
+    choose: 'Choice of the year and the time',
+    year: (n: number) => `Year ${n}`,
+    current: 'current',
+    asOf: 'As known on (optional)',
+    asOfHint: 'The financing as it was computed at that date and time, with only the events recorded before.',
+    show: 'Show',
+    badAsOf: 'Give a full date and time, or leave the field empty.',
+    asOfBanner: (at: string) => `Financing as it was known on ${at}.`,
+    now: 'Back to the current computation',
+    summary: 'Summary',
+    period: 'Period',
+    sizeClass: 'Size class',
+    size: (n: number) => `Size ${n}`,
+    amounts: 'Scale',
+    total: 'Total',
+    advance: 'Advance',
+    advanceHint: '75 % of the functioning, the top-up and the fixed parts',
+    balance: 'Balance',
+    balanceHint: 'Total less the advance, paid after the indicators are assessed',
+    detail: 'Detail by mission',
+    functioning: 'Functioning',
+    part: 'Part',
+    amount: 'Amount',
+    basis: 'Basis',
+    subtotal: 'Subtotal',
+    parts: {
+      functioning: 'Functioning allowance',
+      topup: 'Exceptional top-up (year 1)',
+      fixed: 'Fixed part',
+      variable: 'Variable part',
+    } as Record<string, string>,
+  },
+};
+
+type Text = (typeof TEXT)['fr'];
+
+/** The contract year today falls in (1 in its first year), from the signature date. */
+function currentContractYear(signedOn: string, today: string): number {
+  let year = 1;
+  while (addYears(signedOn, year) <= today) year += 1;
+  return year;
+}
+
+export function FinancingPage({ route }: PageProps) {
+  const text = useText(TEXT);
+  const lang = useLang();
+  const cpts = useQuery<Cpts>(tenant(''));
+  return (
+    <>
+      <PageTitle title={text.title}>{text.title}</PageTitle>
+      <p class="muted">{text.intro}</p>
+      <Loaded query={cpts}>
+        {(data) =>
+          data.contract && isDate(data.contract.signedOn) ? (
+            <FinancingOfYear
+              text={text}
+              lang={lang}
+              signedOn={data.contract.signedOn}
+              params={route.params}
+            />
+          ) : (
+            <p class="empty">{text.noContract}</p>
+          )
+        }
+      </Loaded>
+    </>
+  );
+}
+
+function FinancingOfYear(props: { text: Text; lang: Lang; signedOn: string; params: URLSearchParams }) {
+  const { text, lang, signedOn, params } = props;
+  const current = currentContractYear(signedOn, parisToday());
+  const asked = Number(params.get('contractYear'));
+  const contractYear = CONTRACT_YEARS.includes(asked)
+    ? asked
+    : Math.min(current, CONTRACT_YEARS[CONTRACT_YEARS.length - 1] ?? 5);
+  const asOf = params.get('asOf') || undefined;
+  const [problem, setProblem] = useState<string | null>(null);
+  const financing = useQuery<Financing>(tenant(`/financing${query({ contractYear, asOf })}`));
+  const yearLabel = (n: number) => {
+    const from = addYears(signedOn, n - 1);
+    const last = addDays(addYears(signedOn, n), -1);
+    return `${text.year(n)} (${formatDate(from, lang)} – ${formatDate(last, lang)})${n === current ? ` — ${text.current}` : ''}`;
+  };
+
+  return (
+    <>
+      <form
+        key={params.toString()}
+        class="filters"
+        role="search"
+        aria-label={text.choose}
+        noValidate
+        onSubmit={(event) => {
+          event.preventDefault();
+          const data = new FormData(event.currentTarget);
+          const year = data.get('contractYear');
+          const local = data.get('asOf');
+          const at = typeof local === 'string' && local !== '' ? parisIso(local) : undefined;
+          if (at === null) {
+            setProblem(text.badAsOf);
+            return;
+          }
+          setProblem(null);
+          navigate(href('/financing', { contractYear: typeof year === 'string' ? year : '', asOf: at }));
+        }}
+      >
+        {problem && (
+          <div class="alert error form-problem" role="alert">
+            {problem}
+          </div>
+        )}
+        <div class="field">
+          <label for="financing-year">{text.contractYear}</label>
+          <select id="financing-year" name="contractYear">
+            {CONTRACT_YEARS.map((n) => (
+              <option key={n} value={String(n)} selected={n === contractYear}>
+                {yearLabel(n)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="financing-as-of">{text.asOf}</label>
+          <input
+            id="financing-as-of"
+            type="datetime-local"
+            name="asOf"
+            defaultValue={asOf ? parisLocal(asOf) : ''}
+            aria-describedby="financing-as-of-hint"
+          />
+        </div>
+        <button type="submit" class="primary">
+          {text.show}
+        </button>
+        <p id="financing-as-of-hint" class="hint as-of-hint">
+          {text.asOfHint}
+        </p>
+      </form>
+      {asOf && (
+        <div class="alert" role="status">
+          <p>
+            <strong>{text.asOfBanner(formatDateTime(asOf, lang))}</strong>
+          </p>
+          <a href={href('/financing', { contractYear: String(contractYear) })}>{text.now}</a>
+        </div>
+      )}
+      <Loaded query={financing}>{(data) => <FinancingView text={text} lang={lang} data={data} />}</Loaded>
+    </>
+  );
+}
+
+function FinancingView({ text, lang, data }: { text: Text; lang: Lang; data: Financing }) {
+  // Functioning and top-up first, then each mission in the order of the lines.
+  const groups: Array<{ key: string; title: string; lines: FinancingLine[] }> = [];
+  for (const line of data.lines) {
+    const key = line.mission ?? 'functioning';
+    let group = groups.find((g) => g.key === key);
+    if (!group) {
+      group = {
+        key,
+        title: line.mission ? label(lang, 'mission', line.mission) : text.functioning,
+        lines: [],
+      };
+      groups.push(group);
+    }
+    group.lines.push(line);
+  }
+  const euros = (n: number) => formatEuros(n, lang);
+
+  return (
+    <>
+      <section class="card financing-summary" aria-labelledby="financing-summary">
+        <h2 id="financing-summary">
+          {text.summary} — {text.year(data.contractYear)}
+        </h2>
+        <dl class="facts">
+          <dt>{text.period}</dt>
+          <dd>
+            {formatDate(data.period.from, lang)} – {formatDate(addDays(data.period.to, -1), lang)}
+          </dd>
+          <dt>{text.sizeClass}</dt>
+          <dd>{text.size(data.sizeClass)}</dd>
+          {data.amounts && (
+            <>
+              <dt>{text.amounts}</dt>
+              <dd>
+                <code>{data.amounts}</code>
+              </dd>
+            </>
+          )}
+        </dl>
+        <div class="totals">
+          <div>
+            <p class="muted">{text.total}</p>
+            <p class="figure" data-testid="financing-total">
+              {euros(data.total)}
+            </p>
+          </div>
+          <div>
+            <p class="muted">{text.advance}</p>
+            <p class="figure" data-testid="financing-advance">
+              {euros(data.advance)}
+            </p>
+            <p class="hint">{text.advanceHint}</p>
+          </div>
+          <div>
+            <p class="muted">{text.balance}</p>
+            <p class="figure" data-testid="financing-balance">
+              {euros(data.balance)}
+            </p>
+            <p class="hint">{text.balanceHint}</p>
+          </div>
+        </div>
+      </section>
+
+      <h2>{text.detail}</h2>
+      {groups.map((group) => {
+        const subtotal = group.lines.reduce((sum, line) => sum + line.amount, 0);
+        const id = `financing-${group.key}`;
+        return (
+          <section key={group.key} class="financing-group" aria-labelledby={id}>
+            <h3 id={id}>{group.title}</h3>
+            <div class="table-wrap" role="region" aria-labelledby={id} tabIndex={0}>
+              <table class="financing-lines">
+                <caption class="visually-hidden">{group.title}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">{text.part}</th>
+                    <th scope="col" class="num">
+                      {text.amount}
+                    </th>
+                    <th scope="col">{text.basis}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {group.lines.map((line) => (
+                    <tr key={`${line.mission ?? ''}-${line.part}`}>
+                      <td>{text.parts[line.part] ?? line.part}</td>
+                      <td class="num">{euros(line.amount)}</td>
+                      <td lang="fr" class="muted">
+                        {line.basis}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+                {group.lines.length > 1 && (
+                  <tfoot>
+                    <tr>
+                      <th scope="row">{text.subtotal}</th>
+                      <td class="num">
+                        <strong>{euros(subtotal)}</strong>
+                      </td>
+                      <td />
+                    </tr>
+                  </tfoot>
+                )}
+              </table>
+            </div>
+          </section>
+        );
+      })}
+    </>
+  );
 }

@@ -21,6 +21,7 @@ import {
   CSV_MAX_MONTHS,
   IndicatorEventsQueryDto,
   IndicatorsCsvQueryDto,
+  IndicatorSeriesQueryDto,
   IndicatorsQueryDto,
 } from './indicators.dto';
 import { indicatorParams, IndicatorsReader, type IndicatorEvent } from './indicators.reader';
@@ -33,7 +34,7 @@ const DEFAULT_PAGE = 1000;
 
 /**
  * The indicators of `indicators.md`, computed from the facts read model: the figures of a period, the
- * events behind one figure, and the monthly series as CSV.
+ * monthly series (as JSON, and as CSV), and the events behind one figure.
  */
 @ApiTags('indicators')
 @ApiBearerAuth()
@@ -60,6 +61,28 @@ export class IndicatorsController {
       ...(asOf === undefined ? {} : { asOf }),
       position: this.reader.position(),
       indicators: this.reader.all({ cptsId, from, to, asOf }),
+    };
+  }
+
+  @Get('indicators/series')
+  @Roles(...READERS)
+  @ApiOkResponse({
+    description:
+      'The figures of `GET …/indicators` for each Paris calendar month of the period (the first and ' +
+      'last months may be partial; at most 120 months): `{ cptsId, from, to, asOf?, position, months: ' +
+      '[{ from, to, indicators: [{ code, mission, value, numerator?, denominator?, breakdown? }] }] }`',
+  })
+  async series(@Param('cptsId') cptsId: string, @Query() query: IndicatorSeriesQueryDto) {
+    const { from, to, asOf } = query;
+    const months = this.monthsWithin(from, to);
+    await this.requireCpts(cptsId);
+    return {
+      cptsId,
+      from,
+      to,
+      ...(asOf === undefined ? {} : { asOf }),
+      position: this.reader.position(),
+      months: months.map((month) => ({ ...month, indicators: this.reader.all({ cptsId, ...month, asOf }) })),
     };
   }
 
@@ -123,13 +146,7 @@ export class IndicatorsController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<string> {
     const { from, to, asOf } = query;
-    const months = monthsOf(from, to);
-    if (months.length > CSV_MAX_MONTHS) {
-      const message = `the period may span at most ${CSV_MAX_MONTHS} months`;
-      throw new BadRequestException(
-        problem(400, 'invalid-input', `to: ${message}`, { errors: [{ path: 'to', message }] }),
-      );
-    }
+    const months = this.monthsWithin(from, to);
     await this.requireCpts(cptsId);
     response.setHeader(
       'Content-Disposition',
@@ -138,6 +155,18 @@ export class IndicatorsController {
     return indicatorsCsv(
       months.map((month) => ({ ...month, figures: this.reader.all({ cptsId, ...month, asOf }) })),
     );
+  }
+
+  /** The months of `[from, to)` (the series and the CSV); a 400 on `to` past the maximum. */
+  private monthsWithin(from: string, to: string): Array<{ from: string; to: string }> {
+    const months = monthsOf(from, to);
+    if (months.length > CSV_MAX_MONTHS) {
+      const message = `the period may span at most ${CSV_MAX_MONTHS} months`;
+      throw new BadRequestException(
+        problem(400, 'invalid-input', `to: ${message}`, { errors: [{ path: 'to', message }] }),
+      );
+    }
+    return months;
   }
 
   /** 404 for a CPTS never registered; the event store is asked only when the read model does not know it yet. */

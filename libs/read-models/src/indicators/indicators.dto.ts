@@ -57,7 +57,7 @@ export class IndicatorEventsQueryDto extends IndicatorsQueryDto {
   offset?: number;
 }
 
-/** At most ten years of months in one export. */
+/** At most ten years of months in one export or series. */
 export const CSV_MAX_MONTHS = 120;
 
 /** `GET …/exports/indicators.csv`: the period cut by month. */
@@ -67,3 +67,6 @@ export class IndicatorsCsvQueryDto extends IndicatorsQueryDto {
   @IsIn(['month'], { message: '$property must be month' })
   granularity?: 'month';
 }
+
+/** `GET …/indicators/series`: the period cut by month, as JSON (the same months as the CSV). */
+export class IndicatorSeriesQueryDto extends IndicatorsQueryDto {}
