@@ -184,12 +184,17 @@ describe('the web UI', () => {
       await visit(page, demo.api.url, hash);
       seen.push(await page.locator('body').innerText());
     }
-    // Open a drill-down too: the events behind a figure.
+    // The drill-downs too: the events behind a figure, by the dashboard's own link.
     await visit(page, demo.api.url, '#/indicators');
-    const drill = page.getByRole('button', { name: /Voir les événements|Détail/ }).first();
-    if ((await drill.count()) > 0) {
-      await drill.click();
-      await page.waitForLoadState('networkidle');
+    await page
+      .getByRole('link', { name: /Voir les événements/ })
+      .first()
+      .click();
+    await page.locator('table tbody tr').first().waitFor();
+    await page.waitForLoadState('networkidle');
+    seen.push(await page.locator('body').innerText());
+    for (const code of ['parcours.sorties', 'acces.mt.sans-mt', 'qualite.protocoles']) {
+      await visit(page, demo.api.url, `#/indicators/${code}`);
       seen.push(await page.locator('body').innerText());
     }
     const received = (await Promise.all(bodies)).join('\n');

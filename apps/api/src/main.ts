@@ -28,7 +28,8 @@ async function bootstrap(): Promise<void> {
   app.disable('x-powered-by');
   app.use(jsonBodyParser(), bodyParserErrors);
   app.useGlobalPipes(createValidationPipe());
-  if (!serveWeb(app)) logger.warn(`The web UI is not built (no ${WEB_DIR}/index.html): run npm run build`, 'main');
+  if (!serveWeb(app))
+    logger.warn(`The web UI is not built (no ${WEB_DIR}/index.html): run npm run build`, 'main');
 
   const openApi = new DocumentBuilder()
     .setTitle('Parcours API')
