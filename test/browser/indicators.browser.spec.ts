@@ -30,6 +30,7 @@ async function settle(page: Page): Promise<void> {
   await page.locator('h1').first().waitFor();
   await page.waitForLoadState('networkidle');
   await page.locator('[role="status"]', { hasText: /^Chargement…$/ }).waitFor({ state: 'detached' });
+  await page.locator('[aria-busy="true"]').first().waitFor({ state: 'detached' });
 }
 
 describe('indicators, financing and audit in the browser', () => {

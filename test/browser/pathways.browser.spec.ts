@@ -53,6 +53,7 @@ async function visit(page: Page, baseUrl: string, hash: string): Promise<void> {
   await page
     .locator('[role="status"]', { hasText: /^(Chargement…|Loading…)$/ })
     .waitFor({ state: 'detached' });
+  await page.locator('[aria-busy="true"]').first().waitFor({ state: 'detached' });
 }
 
 /** The message shown next to a field: the text its `aria-describedby` points at, hints left out. */
@@ -104,8 +105,12 @@ describe('pathways in the web UI', () => {
     await search.getByLabel('Statut').selectOption('closed');
     await search.getByRole('button', { name: 'Filtrer' }).click();
     await page.waitForURL(/status=closed/);
-    await page.waitForLoadState('networkidle');
-    await rows.first().waitFor();
+    // The previous rows stay on screen while the new page loads: wait for the list to change.
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('table.pathways tbody tr td:nth-child(2)')].every(
+        (cell) => cell.textContent === 'Clos',
+      ),
+    );
     const statuses = await page.locator('table.pathways tbody tr td:nth-child(2)').allTextContents();
     expect(new Set(statuses)).toEqual(new Set(['Clos']));
 
@@ -114,9 +119,13 @@ describe('pathways in the web UI', () => {
     const first = await rows.first().getAttribute('data-pathway');
     await page.getByRole('link', { name: 'Suivant' }).click();
     await page.waitForURL(/after=/);
-    await page.waitForLoadState('networkidle');
-    await rows.first().waitFor();
+    await page.waitForFunction(
+      (previous) =>
+        document.querySelector('table.pathways tbody tr')?.getAttribute('data-pathway') !== previous,
+      first,
+    );
     expect(await rows.first().getAttribute('data-pathway')).not.toBe(first);
+    expect(await rows.count()).toBeGreaterThan(0);
 
     await visit(page, demo.api.url, '#/pathways');
     await screenshot(page, 'pathways-list');

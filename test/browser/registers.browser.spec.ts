@@ -50,6 +50,7 @@ async function visit(page: Page, baseUrl: string, hash: string): Promise<void> {
   await page
     .locator('[role="status"]', { hasText: /^(Chargement…|Loading…)$/ })
     .waitFor({ state: 'detached' });
+  await page.locator('[aria-busy="true"]').first().waitFor({ state: 'detached' });
 }
 
 /** The message shown next to a field: the text its `aria-describedby` points at, hints left out. */

@@ -37,6 +37,7 @@ async function visit(page: Page, baseUrl: string, hash: string): Promise<void> {
   await page
     .locator('[role="status"]', { hasText: /^(Chargement…|Loading…)$/ })
     .waitFor({ state: 'detached' });
+  await page.locator('[aria-busy="true"]').first().waitFor({ state: 'detached' });
 }
 
 describe('the web UI', () => {

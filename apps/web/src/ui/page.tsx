@@ -91,7 +91,8 @@ export function Loaded<T>({
 }) {
   if (query.error) return <ErrorMessage error={query.error} />;
   if (query.data === undefined) return <Loading />;
-  return <>{children(query.data)}</>;
+  // While a newer answer loads, the previous one stays on screen, marked busy for assistive technology.
+  return <div aria-busy={query.loading ? 'true' : undefined}>{children(query.data)}</div>;
 }
 
 /** The page's `h1`, also the document title; focused on arrival so screen readers announce the page. */
