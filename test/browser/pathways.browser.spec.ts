@@ -107,7 +107,7 @@ describe('pathways in the web UI', () => {
     await page.waitForURL(/status=closed/);
     // The previous rows stay on screen while the new page loads: wait for the list to change.
     await page.waitForFunction(() =>
-      [...document.querySelectorAll('table.pathways tbody tr td:nth-child(2)')].every(
+      Array.from(document.querySelectorAll('table.pathways tbody tr td:nth-child(2)')).every(
         (cell) => cell.textContent === 'Clos',
       ),
     );

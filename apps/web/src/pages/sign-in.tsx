@@ -42,8 +42,7 @@ const TEXT = {
 };
 
 /** The dev sign-in method: the API signs a token for the chosen CPTS and role. */
-async function obtainDevToken(request: DevSignIn, idempotencyKey: string): Promise<string> {
-  void idempotencyKey; // a token request records nothing
+async function obtainDevToken(request: DevSignIn): Promise<string> {
   const { token } = await post<{ token: string }>('/api/v1/dev/tokens', request);
   return token;
 }
@@ -91,7 +90,7 @@ export function SignInPage(props: {
           submitLabel={text.submit}
           fields={['cpts', 'role', 'sub']}
           intro={<p>{text.intro}</p>}
-          submit={async (values, key) => {
+          submit={async (values) => {
             const role = values.required('role') as Role;
             const request: DevSignIn = { role };
             const cpts = values.text('cpts');
@@ -100,7 +99,7 @@ export function SignInPage(props: {
             if (sub) request.sub = sub;
             let token: string;
             try {
-              token = await obtainDevToken(request, key);
+              token = await obtainDevToken(request);
             } catch (error) {
               if (error instanceof ApiError && error.status === 404) setDisabled(true);
               throw error;
