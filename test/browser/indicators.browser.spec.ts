@@ -6,7 +6,15 @@
  * scanned with axe-core and saved as a screenshot.
  */
 import type { Page } from 'playwright-core';
-import { checkAccessibility, type Demo, newPage, openDemo, screenshot, signIn } from '../support/browser';
+import {
+  checkAccessibility,
+  type Demo,
+  newPage,
+  openDemo,
+  screenshot,
+  settle,
+  signIn,
+} from '../support/browser';
 import { read, token } from '../support/tenant';
 
 jest.setTimeout(120_000);
@@ -23,14 +31,6 @@ const euros = (amount: number) =>
 function addMonths(date: string, months: number): string {
   const [y, m, d] = date.split('-').map(Number);
   return new Date(Date.UTC(y, m - 1 + months, d)).toISOString().slice(0, 10);
-}
-
-/** Waits until the page's reads have answered (no "Chargement…" left). */
-async function settle(page: Page): Promise<void> {
-  await page.locator('h1').first().waitFor();
-  await page.waitForLoadState('networkidle');
-  await page.locator('[role="status"]', { hasText: /^Chargement…$/ }).waitFor({ state: 'detached' });
-  await page.locator('[aria-busy="true"]').first().waitFor({ state: 'detached' });
 }
 
 describe('indicators, financing and audit in the browser', () => {

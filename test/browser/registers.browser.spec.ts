@@ -8,7 +8,15 @@
  * scans of each page with a form open.
  */
 import type { Page } from 'playwright-core';
-import { checkAccessibility, type Demo, newPage, openDemo, screenshot, signIn } from '../support/browser';
+import {
+  checkAccessibility,
+  type Demo,
+  newPage,
+  openDemo,
+  screenshot,
+  signIn,
+  visit,
+} from '../support/browser';
 import { read, token } from '../support/tenant';
 
 jest.setTimeout(120_000);
@@ -40,17 +48,6 @@ function parisLocal(ms: number): string {
       .map((part) => [part.type, part.value]),
   );
   return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
-}
-
-/** Goes to a route and waits until its reads have answered. */
-async function visit(page: Page, baseUrl: string, hash: string): Promise<void> {
-  await page.goto(`${baseUrl}/${hash}`);
-  await page.locator('h1').first().waitFor();
-  await page.waitForLoadState('networkidle');
-  await page
-    .locator('[role="status"]', { hasText: /^(Chargement…|Loading…)$/ })
-    .waitFor({ state: 'detached' });
-  await page.locator('[aria-busy="true"]').first().waitFor({ state: 'detached' });
 }
 
 /** The message shown next to a field: the text its `aria-describedby` points at, hints left out. */

@@ -3,9 +3,17 @@
  * as signed in, the language, the menu per role, an analyst never meeting an identity, and an
  * accessibility scan (axe-core: no serious or critical violation) of every page.
  */
-import type { Page, Response } from 'playwright-core';
+import type { Response } from 'playwright-core';
 import { call } from '../support/api-process';
-import { checkAccessibility, type Demo, newPage, openDemo, screenshot, signIn } from '../support/browser';
+import {
+  checkAccessibility,
+  type Demo,
+  newPage,
+  openDemo,
+  screenshot,
+  signIn,
+  visit,
+} from '../support/browser';
 import { read, token } from '../support/tenant';
 
 jest.setTimeout(180_000);
@@ -27,17 +35,6 @@ function routes(pathwayId: string, patientId: string): Array<[name: string, hash
     ['audit', '#/audit'],
     ['not-found', '#/no-such-page'],
   ];
-}
-
-/** Goes to a route and waits until its reads have answered. */
-async function visit(page: Page, baseUrl: string, hash: string): Promise<void> {
-  await page.goto(`${baseUrl}/${hash}`);
-  await page.locator('h1').first().waitFor();
-  await page.waitForLoadState('networkidle');
-  await page
-    .locator('[role="status"]', { hasText: /^(Chargement…|Loading…)$/ })
-    .waitFor({ state: 'detached' });
-  await page.locator('[aria-busy="true"]').first().waitFor({ state: 'detached' });
 }
 
 describe('the web UI', () => {

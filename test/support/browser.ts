@@ -78,6 +78,27 @@ export async function signIn(
   await page.getByTestId('signed-in').waitFor();
 }
 
+/** Waits until the page's reads have answered: no "Chargement…" left, no list marked busy. */
+export async function settle(page: Page): Promise<void> {
+  await page.locator('h1').first().waitFor();
+  await page
+    .locator('[role="status"]', { hasText: /^(Chargement…|Loading…)$/ })
+    .waitFor({ state: 'detached' });
+  await page.locator('[aria-busy="true"]').first().waitFor({ state: 'detached' });
+}
+
+/**
+ * Opens a route (`#/pathways/…`) as a fresh page load, then waits for its reads. A fresh load, because a
+ * change of the hash alone keeps the old document, whose "network idle" and content would still be the
+ * previous page's for a moment.
+ */
+export async function visit(page: Page, baseUrl: string, hash: string): Promise<void> {
+  await page.goto('about:blank');
+  await page.goto(`${baseUrl}/${hash}`);
+  await page.waitForLoadState('networkidle');
+  await settle(page);
+}
+
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
