@@ -120,16 +120,17 @@ describe('patients, RCP and unscheduled care in the web UI', () => {
     await expect(page.locator('main').textContent()).resolves.not.toContain('Beauregard-Essai');
     await expect(page.locator('main').textContent()).resolves.toContain('journal des accès');
 
+    await page.getByLabel('Motif').selectOption('coordination-parcours');
     await page.getByRole('button', { name: 'Afficher l’identité' }).click();
     const identity = page.getByTestId('identity');
     await identity.waitFor();
     await expect(identity.textContent()).resolves.toContain('Beauregard-Essai');
     await expect(identity.textContent()).resolves.toContain('Solange');
-    // The reading is in the access log, under the coordinator's name and the purpose "consultation".
+    // The reading is in the access log, under the coordinator's name and the purpose chosen.
     const auditor = await token(demo.api.url, CPTS, 'auditor');
     const log = await get(`/audit/access-log?patientId=${patientId}`, auditor);
     expect(log.entries).toEqual([
-      expect.objectContaining({ patientId, actorId: 'coord-registres', purpose: 'consultation' }),
+      expect.objectContaining({ patientId, actorId: 'coord-registres', purpose: 'coordination-parcours' }),
     ]);
     await page.getByRole('button', { name: 'Masquer l’identité' }).click();
     await expect(page.locator('main').textContent()).resolves.not.toContain('Beauregard-Essai');

@@ -121,14 +121,18 @@ async function request<T>(
 
 /**
  * A read; waits for the read models to include the user's own last command. `token` reads with another
- * token than the session's (the sign-in page checks a new token before keeping it).
+ * token than the session's (the sign-in page checks a new token before keeping it); `headers` adds
+ * request headers (e.g. `X-Purpose` on an identity read).
  */
-export async function get<T>(path: string, options: { token?: string } = {}): Promise<T> {
+export async function get<T>(
+  path: string,
+  options: { token?: string; headers?: Record<string, string> } = {},
+): Promise<T> {
   let url = path;
   if (lastPosition !== null && path.startsWith('/api/v1/cpts/')) {
     url += `${path.includes('?') ? '&' : '?'}consistentWith=${lastPosition.toString()}`;
   }
-  const { payload } = await request<T>('GET', url, { token: options.token });
+  const { payload } = await request<T>('GET', url, { token: options.token, headers: options.headers });
   return payload;
 }
 

@@ -107,7 +107,14 @@ const TEXT = {
     // Identity
     identity: 'Identité',
     identityLogged:
-      'L’affichage de l’identité est enregistré dans le journal des accès (qui, quand, pour quel motif : consultation). Ne l’affichez que si vous en avez besoin.',
+      'L’affichage de l’identité est enregistré dans le journal des accès (qui, quand, pour quel motif). Ne l’affichez que si vous en avez besoin.',
+    purpose: 'Motif',
+    purposes: {
+      consultation: 'Consultation du dossier',
+      'coordination-parcours': 'Coordination du parcours',
+      'preparation-rcp': 'Préparation d’une RCP',
+      'verification-identite': 'Vérification d’identité',
+    } as Record<string, string>,
     showIdentity: 'Afficher l’identité',
     hideIdentity: 'Masquer l’identité',
     identityShown: 'Identité affichée ; cette consultation est tracée.',
@@ -189,7 +196,14 @@ const TEXT = {
     pathwaysTable: 'The patient’s pathways',
     identity: 'Identity',
     identityLogged:
-      'Showing the identity is written to the access log (who, when, for what purpose: consultation). Show it only if you need it.',
+      'Showing the identity is written to the access log (who, when, for what purpose). Show it only if you need it.',
+    purpose: 'Purpose',
+    purposes: {
+      consultation: 'Consulting the record',
+      'coordination-parcours': 'Coordinating the pathway',
+      'preparation-rcp': 'Preparing an RCP',
+      'verification-identite': 'Checking the identity',
+    } as Record<string, string>,
     showIdentity: 'Show the identity',
     hideIdentity: 'Hide the identity',
     identityShown: 'Identity shown; this reading is logged.',
@@ -246,10 +260,14 @@ function IdentityCard({ patientId, erased }: { patientId: string; erased: boolea
     | { kind: 'shown'; identity: Identity | null }
     | { kind: 'failed'; error: ApiError }
   >({ kind: 'hidden' });
+  // The purpose goes to the access log with the reading (`X-Purpose`).
+  const [purpose, setPurpose] = useState('consultation');
 
   const show = () => {
     setState({ kind: 'loading' });
-    get<{ identity: Identity | null }>(tenant(`/patients/${patientId}`)).then(
+    get<{ identity: Identity | null }>(tenant(`/patients/${patientId}`), {
+      headers: { 'X-Purpose': purpose },
+    }).then(
       (patient) => setState({ kind: 'shown', identity: patient.identity }),
       (error: unknown) =>
         setState({
@@ -292,9 +310,25 @@ function IdentityCard({ patientId, erased }: { patientId: string; erased: boolea
               </button>
             </>
           ) : (
-            <button type="button" class="secondary" disabled={state.kind === 'loading'} onClick={show}>
-              {state.kind === 'loading' ? text.loading : text.showIdentity}
-            </button>
+            <div class="filters">
+              <div class="field">
+                <label for="identity-purpose">{text.purpose}</label>
+                <select
+                  id="identity-purpose"
+                  value={purpose}
+                  onChange={(event) => setPurpose(event.currentTarget.value)}
+                >
+                  {Object.entries(text.purposes).map(([value, name]) => (
+                    <option key={value} value={value}>
+                      {name}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <button type="button" class="secondary" disabled={state.kind === 'loading'} onClick={show}>
+                {state.kind === 'loading' ? text.loading : text.showIdentity}
+              </button>
+            </div>
           )}
         </>
       )}
