@@ -14,6 +14,7 @@ import { href, navigate } from '../router';
 import { hasRole } from '../session';
 import { ErrorMessage, Loaded, PageTitle, useQuery } from '../ui/page';
 import { addDays, eventTypeLabel, isDate } from './indicator-common';
+import { TableRegion } from '../ui/table';
 
 interface Verification {
   cptsId: string;
@@ -330,37 +331,34 @@ function IntegrityCheck({ text, lang }: { text: Text; lang: Lang }) {
           <div class="alert error" role="alert">
             {text.verifyBroken(formatNumber(result.broken.length, lang))}
           </div>
-          <div class="table-wrap" role="region" aria-label={text.brokenTable} tabIndex={0}>
-            <table>
-              <caption class="visually-hidden">{text.brokenTable}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{text.stream}</th>
-                  <th scope="col">{text.revision}</th>
-                  <th scope="col">{text.position}</th>
-                  <th scope="col">{text.problem}</th>
-                  <th scope="col">{text.detail}</th>
+          <TableRegion label={text.brokenTable}>
+            <thead>
+              <tr>
+                <th scope="col">{text.stream}</th>
+                <th scope="col">{text.revision}</th>
+                <th scope="col">{text.position}</th>
+                <th scope="col">{text.problem}</th>
+                <th scope="col">{text.detail}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {result.broken.map((broken) => (
+                <tr key={`${broken.streamId}-${broken.revision}`}>
+                  <td>
+                    <a href={href('/audit', { stream: broken.streamId })}>
+                      <code>{broken.streamId}</code>
+                    </a>
+                  </td>
+                  <td class="num">{broken.revision}</td>
+                  <td class="num">{broken.position}</td>
+                  <td>
+                    <code>{broken.problem}</code>
+                  </td>
+                  <td>{broken.detail}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {result.broken.map((broken) => (
-                  <tr key={`${broken.streamId}-${broken.revision}`}>
-                    <td>
-                      <a href={href('/audit', { stream: broken.streamId })}>
-                        <code>{broken.streamId}</code>
-                      </a>
-                    </td>
-                    <td class="num">{broken.revision}</td>
-                    <td class="num">{broken.position}</td>
-                    <td>
-                      <code>{broken.problem}</code>
-                    </td>
-                    <td>{broken.detail}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+              ))}
+            </tbody>
+          </TableRegion>
         </>
       )}
     </section>
@@ -434,63 +432,60 @@ function StreamEvents({ text, lang, stream }: { text: Text; lang: Lang; stream: 
           <a href={href(`/pathways/${pathwayId}`)}>{text.openPathway}</a>
         </p>
       )}
-      <div class="table-wrap" role="region" aria-label={text.historyTable} tabIndex={0}>
-        <table class="audit-history">
-          <caption class="visually-hidden">{text.historyTable}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{text.revision}</th>
-              <th scope="col">{text.position}</th>
-              <th scope="col">{text.type}</th>
-              <th scope="col">{text.recordedAt}</th>
-              <th scope="col">{text.actor}</th>
-              <th scope="col">{text.prevHash}</th>
-              <th scope="col">{text.hash}</th>
-              <th scope="col">{text.data}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {stream.events.map((event) => {
-              const { prevHash, hash, ...metadata } = event.metadata;
-              return (
-                <tr key={event.revision} data-revision={event.revision}>
-                  <td class="num">{event.revision}</td>
-                  <td class="num">{event.position}</td>
-                  <td>
-                    {eventTypeLabel(lang, event.type)}
-                    <br />
-                    <code class="muted">{event.type}</code>
-                  </td>
-                  <td>{formatDateTime(event.metadata.recordedAt, lang)}</td>
-                  <td>
-                    {event.metadata.actor ? (
-                      <>
-                        <code class="actor">{event.metadata.actor.id}</code>
-                        <br />
-                        <span class="muted">{roleLabel(lang, event.metadata.actor.role)}</span>
-                      </>
-                    ) : (
-                      '—'
-                    )}
-                  </td>
-                  <td>
-                    <Hash value={prevHash} />
-                  </td>
-                  <td>
-                    <Hash value={hash} />
-                  </td>
-                  <td>
-                    <details>
-                      <summary>{text.showData}</summary>
-                      <pre class="json">{JSON.stringify({ data: event.data, metadata }, null, 2)}</pre>
-                    </details>
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+      <TableRegion label={text.historyTable} class="audit-history">
+        <thead>
+          <tr>
+            <th scope="col">{text.revision}</th>
+            <th scope="col">{text.position}</th>
+            <th scope="col">{text.type}</th>
+            <th scope="col">{text.recordedAt}</th>
+            <th scope="col">{text.actor}</th>
+            <th scope="col">{text.prevHash}</th>
+            <th scope="col">{text.hash}</th>
+            <th scope="col">{text.data}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {stream.events.map((event) => {
+            const { prevHash, hash, ...metadata } = event.metadata;
+            return (
+              <tr key={event.revision} data-revision={event.revision}>
+                <td class="num">{event.revision}</td>
+                <td class="num">{event.position}</td>
+                <td>
+                  {eventTypeLabel(lang, event.type)}
+                  <br />
+                  <code class="muted">{event.type}</code>
+                </td>
+                <td>{formatDateTime(event.metadata.recordedAt, lang)}</td>
+                <td>
+                  {event.metadata.actor ? (
+                    <>
+                      <code class="actor">{event.metadata.actor.id}</code>
+                      <br />
+                      <span class="muted">{roleLabel(lang, event.metadata.actor.role)}</span>
+                    </>
+                  ) : (
+                    '—'
+                  )}
+                </td>
+                <td>
+                  <Hash value={prevHash} />
+                </td>
+                <td>
+                  <Hash value={hash} />
+                </td>
+                <td>
+                  <details>
+                    <summary>{text.showData}</summary>
+                    <pre class="json">{JSON.stringify({ data: event.data, metadata }, null, 2)}</pre>
+                  </details>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </TableRegion>
     </>
   );
 }
@@ -715,39 +710,36 @@ function AccessLog({ text, lang }: { text: Text; lang: Lang }) {
               <>
                 <p role="status">{text.accessCount(formatNumber(data.entries.length, lang))}</p>
                 {data.truncated && <p class="alert">{text.truncated}</p>}
-                <div class="table-wrap" role="region" aria-label={text.accessTable} tabIndex={0}>
-                  <table>
-                    <caption class="visually-hidden">{text.accessTable}</caption>
-                    <thead>
-                      <tr>
-                        <th scope="col">{text.at}</th>
-                        <th scope="col">{text.patient}</th>
-                        <th scope="col">{text.user}</th>
-                        <th scope="col">{text.role}</th>
-                        <th scope="col">{text.purpose}</th>
-                        <th scope="col">{text.request}</th>
+                <TableRegion label={text.accessTable}>
+                  <thead>
+                    <tr>
+                      <th scope="col">{text.at}</th>
+                      <th scope="col">{text.patient}</th>
+                      <th scope="col">{text.user}</th>
+                      <th scope="col">{text.role}</th>
+                      <th scope="col">{text.purpose}</th>
+                      <th scope="col">{text.request}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {data.entries.map((entry) => (
+                      <tr key={entry.id}>
+                        <td>{formatDateTime(entry.at, lang)}</td>
+                        <td>
+                          <code>{entry.patientId}</code>
+                        </td>
+                        <td>
+                          <code>{entry.actorId}</code>
+                        </td>
+                        <td>{roleLabel(lang, entry.role)}</td>
+                        <td>{entry.purpose}</td>
+                        <td>
+                          <code title={entry.requestId}>{shortId(entry.requestId)}</code>
+                        </td>
                       </tr>
-                    </thead>
-                    <tbody>
-                      {data.entries.map((entry) => (
-                        <tr key={entry.id}>
-                          <td>{formatDateTime(entry.at, lang)}</td>
-                          <td>
-                            <code>{entry.patientId}</code>
-                          </td>
-                          <td>
-                            <code>{entry.actorId}</code>
-                          </td>
-                          <td>{roleLabel(lang, entry.role)}</td>
-                          <td>{entry.purpose}</td>
-                          <td>
-                            <code title={entry.requestId}>{shortId(entry.requestId)}</code>
-                          </td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
+                    ))}
+                  </tbody>
+                </TableRegion>
               </>
             )
           }

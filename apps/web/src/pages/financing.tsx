@@ -13,6 +13,7 @@ import { label } from '../labels';
 import { href, navigate } from '../router';
 import { Loaded, PageTitle, useQuery } from '../ui/page';
 import { addDays, addYears, isDate } from './indicator-common';
+import { TableRegion } from '../ui/table';
 
 const CONTRACT_YEARS = [1, 2, 3, 4, 5];
 
@@ -309,42 +310,39 @@ function FinancingView({ text, lang, data }: { text: Text; lang: Lang; data: Fin
         return (
           <section key={group.key} class="financing-group" aria-labelledby={id}>
             <h3 id={id}>{group.title}</h3>
-            <div class="table-wrap" role="region" aria-labelledby={id} tabIndex={0}>
-              <table class="financing-lines">
-                <caption class="visually-hidden">{group.title}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{text.part}</th>
-                    <th scope="col" class="num">
-                      {text.amount}
-                    </th>
-                    <th scope="col">{text.basis}</th>
+            <TableRegion label={group.title} class="financing-lines">
+              <thead>
+                <tr>
+                  <th scope="col">{text.part}</th>
+                  <th scope="col" class="num">
+                    {text.amount}
+                  </th>
+                  <th scope="col">{text.basis}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {group.lines.map((line) => (
+                  <tr key={`${line.mission ?? ''}-${line.part}`}>
+                    <td>{text.parts[line.part] ?? line.part}</td>
+                    <td class="num">{euros(line.amount)}</td>
+                    <td lang="fr" class="muted">
+                      {line.basis}
+                    </td>
                   </tr>
-                </thead>
-                <tbody>
-                  {group.lines.map((line) => (
-                    <tr key={`${line.mission ?? ''}-${line.part}`}>
-                      <td>{text.parts[line.part] ?? line.part}</td>
-                      <td class="num">{euros(line.amount)}</td>
-                      <td lang="fr" class="muted">
-                        {line.basis}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-                {group.lines.length > 1 && (
-                  <tfoot>
-                    <tr>
-                      <th scope="row">{text.subtotal}</th>
-                      <td class="num">
-                        <strong>{euros(subtotal)}</strong>
-                      </td>
-                      <td />
-                    </tr>
-                  </tfoot>
-                )}
-              </table>
-            </div>
+                ))}
+              </tbody>
+              {group.lines.length > 1 && (
+                <tfoot>
+                  <tr>
+                    <th scope="row">{text.subtotal}</th>
+                    <td class="num">
+                      <strong>{euros(subtotal)}</strong>
+                    </td>
+                    <td />
+                  </tr>
+                </tfoot>
+              )}
+            </TableRegion>
           </section>
         );
       })}

@@ -23,6 +23,7 @@ import {
   INDICATOR_TEXT,
   isDate,
 } from './indicator-common';
+import { TableRegion } from '../ui/table';
 
 /** Events per page: enough for a year of most indicators on one screen. */
 const PAGE = 500;
@@ -262,61 +263,56 @@ function EventsTable(props: { text: Text; lang: Lang; code: string; data: DrillD
   const hasAmount = events.some((event) => event.amount !== undefined);
   const hasLinks = seesRecords && events.some((event) => event.streamId !== undefined);
   return (
-    <div class="table-wrap" role="region" aria-label={text.table} tabIndex={0}>
-      <table class="indicator-events">
-        <caption class="visually-hidden">{text.table}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{text.type}</th>
-            <th scope="col">{text.at}</th>
-            <th scope="col">{text.recordedAt}</th>
-            {isRate && <th scope="col">{text.numerator}</th>}
-            {hasCategory && <th scope="col">{text.category}</th>}
-            {hasAmount && (
-              <th scope="col" class="num">
-                {AMOUNT[code]?.[lang === 'fr' ? 0 : 1] ?? text.amount}
-              </th>
+    <TableRegion label={text.table} class="indicator-events">
+      <thead>
+        <tr>
+          <th scope="col">{text.type}</th>
+          <th scope="col">{text.at}</th>
+          <th scope="col">{text.recordedAt}</th>
+          {isRate && <th scope="col">{text.numerator}</th>}
+          {hasCategory && <th scope="col">{text.category}</th>}
+          {hasAmount && (
+            <th scope="col" class="num">
+              {AMOUNT[code]?.[lang === 'fr' ? 0 : 1] ?? text.amount}
+            </th>
+          )}
+          <th scope="col">{text.event}</th>
+          {hasLinks && <th scope="col">{text.links}</th>}
+        </tr>
+      </thead>
+      <tbody>
+        {events.map((event) => (
+          <tr key={event.eventId} data-event={event.eventId}>
+            <td>
+              {eventTypeLabel(lang, event.type)}
+              {event.correctedBy && (
+                <>
+                  {' '}
+                  <span class="badge neutral">{text.corrected}</span>
+                </>
+              )}
+            </td>
+            <td>{formatDateTime(event.at, lang)}</td>
+            <td>{formatDateTime(event.recordedAt, lang)}</td>
+            {isRate && (
+              <td>
+                <span class={`badge ${event.inNumerator ? 'ok' : 'neutral'}`}>
+                  {event.inNumerator ? text.yes : text.no}
+                </span>
+              </td>
             )}
-            <th scope="col">{text.event}</th>
-            {hasLinks && <th scope="col">{text.links}</th>}
+            {hasCategory && <td>{event.category ? categoryLabel(lang, event.type, event.category) : '—'}</td>}
+            {hasAmount && (
+              <td class="num">{event.amount === undefined ? '—' : formatNumber(event.amount, lang)}</td>
+            )}
+            <td>
+              <code title={event.eventId}>{shortId(event.eventId)}</code>
+            </td>
+            {hasLinks && <td>{event.streamId && <RecordLinks text={text} streamId={event.streamId} />}</td>}
           </tr>
-        </thead>
-        <tbody>
-          {events.map((event) => (
-            <tr key={event.eventId} data-event={event.eventId}>
-              <td>
-                {eventTypeLabel(lang, event.type)}
-                {event.correctedBy && (
-                  <>
-                    {' '}
-                    <span class="badge neutral">{text.corrected}</span>
-                  </>
-                )}
-              </td>
-              <td>{formatDateTime(event.at, lang)}</td>
-              <td>{formatDateTime(event.recordedAt, lang)}</td>
-              {isRate && (
-                <td>
-                  <span class={`badge ${event.inNumerator ? 'ok' : 'neutral'}`}>
-                    {event.inNumerator ? text.yes : text.no}
-                  </span>
-                </td>
-              )}
-              {hasCategory && (
-                <td>{event.category ? categoryLabel(lang, event.type, event.category) : '—'}</td>
-              )}
-              {hasAmount && (
-                <td class="num">{event.amount === undefined ? '—' : formatNumber(event.amount, lang)}</td>
-              )}
-              <td>
-                <code title={event.eventId}>{shortId(event.eventId)}</code>
-              </td>
-              {hasLinks && <td>{event.streamId && <RecordLinks text={text} streamId={event.streamId} />}</td>}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+        ))}
+      </tbody>
+    </TableRegion>
   );
 }
 

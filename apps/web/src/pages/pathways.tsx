@@ -12,6 +12,7 @@ import { href, navigate } from '../router';
 import { canWrite, hasRole } from '../session';
 import { CommandForm, DateTimeInput, Select, TextArea, TextInput } from '../ui/forms';
 import { Loaded, PageTitle, useQuery } from '../ui/page';
+import { TableRegion } from '../ui/table';
 
 export interface PathwaySummary {
   id: string;
@@ -188,70 +189,67 @@ export function PathwaysPage({ session, route }: PageProps) {
               <p class="muted" role="status">
                 {text.count(items.length)}
               </p>
-              <div class="table-wrap" role="region" aria-label={text.table} tabIndex={0}>
-                <table class="pathways">
-                  <caption class="visually-hidden">{text.table}</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">{text.kind}</th>
-                      <th scope="col">{text.status}</th>
-                      <th scope="col">{text.opened}</th>
-                      {seesPatients && <th scope="col">{text.patient}</th>}
-                      <th scope="col" class="num">
-                        {text.pending}
-                      </th>
-                      <th scope="col">{text.nextDue}</th>
-                      <th scope="col">{text.link}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {items.map((item) => {
-                      const kindLabel = label(lang, 'pathwayKind', item.kind);
-                      const opened = formatDateTime(item.openedAt, lang);
-                      return (
-                        <tr key={item.id} data-pathway={item.id}>
-                          <td>{kindLabel}</td>
+              <TableRegion label={text.table} class="pathways">
+                <thead>
+                  <tr>
+                    <th scope="col">{text.kind}</th>
+                    <th scope="col">{text.status}</th>
+                    <th scope="col">{text.opened}</th>
+                    {seesPatients && <th scope="col">{text.patient}</th>}
+                    <th scope="col" class="num">
+                      {text.pending}
+                    </th>
+                    <th scope="col">{text.nextDue}</th>
+                    <th scope="col">{text.link}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {items.map((item) => {
+                    const kindLabel = label(lang, 'pathwayKind', item.kind);
+                    const opened = formatDateTime(item.openedAt, lang);
+                    return (
+                      <tr key={item.id} data-pathway={item.id}>
+                        <td>{kindLabel}</td>
+                        <td>
+                          <span class={`badge ${item.status === 'open' ? 'ok' : 'neutral'}`}>
+                            {label(lang, 'pathwayStatus', item.status)}
+                          </span>
+                        </td>
+                        <td>{opened}</td>
+                        {seesPatients && (
                           <td>
-                            <span class={`badge ${item.status === 'open' ? 'ok' : 'neutral'}`}>
-                              {label(lang, 'pathwayStatus', item.status)}
-                            </span>
-                          </td>
-                          <td>{opened}</td>
-                          {seesPatients && (
-                            <td>
-                              <a href={href(`/patients/${item.patientId}`)} class="mono">
-                                {shortId(item.patientId)}
-                              </a>
-                            </td>
-                          )}
-                          <td class="num">{item.pendingCount}</td>
-                          <td>
-                            {item.nextDueAt ? (
-                              <>
-                                {formatDateTime(item.nextDueAt, lang)}
-                                {isOverdue(item.nextDueAt) && (
-                                  <>
-                                    {' '}
-                                    <span class="badge late">{text.overdue}</span>
-                                  </>
-                                )}
-                              </>
-                            ) : (
-                              '—'
-                            )}
-                          </td>
-                          <td>
-                            <a href={href(`/pathways/${item.id}`)}>
-                              {text.open}
-                              <span class="visually-hidden">{text.openLabel(kindLabel, opened)}</span>
+                            <a href={href(`/patients/${item.patientId}`)} class="mono">
+                              {shortId(item.patientId)}
                             </a>
                           </td>
-                        </tr>
-                      );
-                    })}
-                  </tbody>
-                </table>
-              </div>
+                        )}
+                        <td class="num">{item.pendingCount}</td>
+                        <td>
+                          {item.nextDueAt ? (
+                            <>
+                              {formatDateTime(item.nextDueAt, lang)}
+                              {isOverdue(item.nextDueAt) && (
+                                <>
+                                  {' '}
+                                  <span class="badge late">{text.overdue}</span>
+                                </>
+                              )}
+                            </>
+                          ) : (
+                            '—'
+                          )}
+                        </td>
+                        <td>
+                          <a href={href(`/pathways/${item.id}`)}>
+                            {text.open}
+                            <span class="visually-hidden">{text.openLabel(kindLabel, opened)}</span>
+                          </a>
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </TableRegion>
               {(after || nextAfter) && (
                 <nav class="pagination row-actions" aria-label={text.pagination}>
                   {after && <a href={href('/pathways', filters)}>{text.first}</a>}

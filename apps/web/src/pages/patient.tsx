@@ -17,6 +17,7 @@ import { Checkbox, CommandForm, DateInput, type FormValues, InputError, Select, 
 import { MemberSelect, useMemberName, useMembers } from '../ui/members';
 import { ErrorMessage, Loaded, PageTitle, useQuery } from '../ui/page';
 import { YesNo } from './patient-shared';
+import { TableRegion } from '../ui/table';
 
 interface PathwaySummary {
   id: string;
@@ -432,39 +433,36 @@ function PathwaysCard({ pathways }: { pathways: PathwaySummary[] }) {
       {pathways.length === 0 ? (
         <p class="muted">{text.noPathway}</p>
       ) : (
-        <div class="table-wrap" role="region" aria-label={text.pathwaysTable} tabIndex={0}>
-          <table>
-            <caption class="visually-hidden">{text.pathwaysTable}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{text.kind}</th>
-                <th scope="col">{text.status}</th>
-                <th scope="col">{text.opened}</th>
-                <th scope="col">{text.pending}</th>
+        <TableRegion label={text.pathwaysTable}>
+          <thead>
+            <tr>
+              <th scope="col">{text.kind}</th>
+              <th scope="col">{text.status}</th>
+              <th scope="col">{text.opened}</th>
+              <th scope="col">{text.pending}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {pathways.map((pathway) => (
+              <tr key={pathway.id}>
+                <td>
+                  <a href={href(`/pathways/${pathway.id}`)}>{label(lang, 'pathwayKind', pathway.kind)}</a>{' '}
+                  <span class="mono muted">{shortId(pathway.id)}</span>
+                </td>
+                <td>
+                  <span class={`badge ${pathway.status === 'open' ? 'ok' : 'neutral'}`}>
+                    {label(lang, 'pathwayStatus', pathway.status)}
+                  </span>
+                </td>
+                <td>{formatDateTime(pathway.openedAt, lang)}</td>
+                <td>
+                  {pathway.pendingCount}
+                  {pathway.nextDueAt && ` — ${text.nextDue(formatDateTime(pathway.nextDueAt, lang))}`}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {pathways.map((pathway) => (
-                <tr key={pathway.id}>
-                  <td>
-                    <a href={href(`/pathways/${pathway.id}`)}>{label(lang, 'pathwayKind', pathway.kind)}</a>{' '}
-                    <span class="mono muted">{shortId(pathway.id)}</span>
-                  </td>
-                  <td>
-                    <span class={`badge ${pathway.status === 'open' ? 'ok' : 'neutral'}`}>
-                      {label(lang, 'pathwayStatus', pathway.status)}
-                    </span>
-                  </td>
-                  <td>{formatDateTime(pathway.openedAt, lang)}</td>
-                  <td>
-                    {pathway.pendingCount}
-                    {pathway.nextDueAt && ` — ${text.nextDue(formatDateTime(pathway.nextDueAt, lang))}`}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+            ))}
+          </tbody>
+        </TableRegion>
       )}
     </section>
   );

@@ -15,6 +15,7 @@ import { hasRole } from '../session';
 import { Checkbox, CommandForm, DateInput, Select, TextInput } from '../ui/forms';
 import { Loaded, PageTitle, useQuery } from '../ui/page';
 import { isUuid, YesNo } from './patient-shared';
+import { TableRegion } from '../ui/table';
 
 export interface PatientListItem {
   id: string;
@@ -343,66 +344,63 @@ export function PatientsPage({ session, route }: PageProps) {
                   <p class="muted" role="status">
                     {text.shown(items.length)}
                   </p>
-                  <div class="table-wrap" role="region" aria-label={text.table} tabIndex={0}>
-                    <table class="patients">
-                      <caption class="visually-hidden">{text.table}</caption>
-                      <thead>
-                        <tr>
-                          <th scope="col">{text.patient}</th>
-                          <th scope="col">{text.sex}</th>
-                          <th scope="col" class="num">
-                            {text.birthYear}
-                          </th>
-                          <th scope="col">{text.ald}</th>
-                          <th scope="col">{text.precarious}</th>
-                          <th scope="col">{text.mt}</th>
-                          <th scope="col" class="num">
-                            {text.pathways}
-                          </th>
+                  <TableRegion label={text.table} class="patients">
+                    <thead>
+                      <tr>
+                        <th scope="col">{text.patient}</th>
+                        <th scope="col">{text.sex}</th>
+                        <th scope="col" class="num">
+                          {text.birthYear}
+                        </th>
+                        <th scope="col">{text.ald}</th>
+                        <th scope="col">{text.precarious}</th>
+                        <th scope="col">{text.mt}</th>
+                        <th scope="col" class="num">
+                          {text.pathways}
+                        </th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {items.map((patient) => (
+                        <tr key={patient.id} data-patient={patient.id}>
+                          <td>
+                            <a class="mono" href={href(`/patients/${patient.id}`)}>
+                              {shortId(patient.id)}
+                            </a>
+                            {patient.erased && (
+                              <>
+                                {' '}
+                                <span class="badge neutral">{text.erased}</span>
+                              </>
+                            )}
+                          </td>
+                          <td>{label(lang, 'sex', patient.sex)}</td>
+                          <td class="num">{patient.birthYear}</td>
+                          <td>
+                            <YesNo value={patient.ald} />
+                          </td>
+                          <td>
+                            <YesNo value={patient.precarious} />
+                          </td>
+                          <td>
+                            {patient.medecinTraitant ? (
+                              (patient.medecinTraitant.displayName ??
+                              shortId(patient.medecinTraitant.memberId))
+                            ) : patient.hasMedecinTraitant ? (
+                              <YesNo value />
+                            ) : patient.medecinTraitantSearch ? (
+                              <span class="badge due">{text.searching}</span>
+                            ) : (
+                              <span class="muted">{text.none}</span>
+                            )}
+                          </td>
+                          <td class="num">
+                            {patient.openPathwayCount} / {patient.pathwayCount}
+                          </td>
                         </tr>
-                      </thead>
-                      <tbody>
-                        {items.map((patient) => (
-                          <tr key={patient.id} data-patient={patient.id}>
-                            <td>
-                              <a class="mono" href={href(`/patients/${patient.id}`)}>
-                                {shortId(patient.id)}
-                              </a>
-                              {patient.erased && (
-                                <>
-                                  {' '}
-                                  <span class="badge neutral">{text.erased}</span>
-                                </>
-                              )}
-                            </td>
-                            <td>{label(lang, 'sex', patient.sex)}</td>
-                            <td class="num">{patient.birthYear}</td>
-                            <td>
-                              <YesNo value={patient.ald} />
-                            </td>
-                            <td>
-                              <YesNo value={patient.precarious} />
-                            </td>
-                            <td>
-                              {patient.medecinTraitant ? (
-                                (patient.medecinTraitant.displayName ??
-                                shortId(patient.medecinTraitant.memberId))
-                              ) : patient.hasMedecinTraitant ? (
-                                <YesNo value />
-                              ) : patient.medecinTraitantSearch ? (
-                                <span class="badge due">{text.searching}</span>
-                              ) : (
-                                <span class="muted">{text.none}</span>
-                              )}
-                            </td>
-                            <td class="num">
-                              {patient.openPathwayCount} / {patient.pathwayCount}
-                            </td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  </div>
+                      ))}
+                    </tbody>
+                  </TableRegion>
                   <div class="row-actions">
                     {after && <a href={href('/patients', filters)}>{text.first}</a>}
                     {nextAfter && (

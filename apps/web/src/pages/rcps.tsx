@@ -15,6 +15,7 @@ import { useMembers } from '../ui/members';
 import { Loaded, PageTitle, useQuery } from '../ui/page';
 import { YesNo } from './patient-shared';
 import { participantText, RcpForm } from './rcp-form';
+import { TableRegion } from '../ui/table';
 
 interface RcpRegisterItem {
   id: string;
@@ -189,31 +190,28 @@ function RcpDetail({ id }: { id: string }) {
               </section>
               <section class="card" aria-labelledby="rcp-participants-title">
                 <h2 id="rcp-participants-title">{text.participants}</h2>
-                <div class="table-wrap" role="region" aria-label={text.participantsTable} tabIndex={0}>
-                  <table>
-                    <caption class="visually-hidden">{text.participantsTable}</caption>
-                    <thead>
-                      <tr>
-                        <th scope="col">{text.name}</th>
-                        <th scope="col">{text.profession}</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {data.participants.map((participant, index) => {
-                        const shown = participantText(participant, (memberId) => byId.get(memberId), lang);
-                        return (
-                          <tr key={index}>
-                            <td>
-                              {shown.name}
-                              {shown.external && <span class="muted"> ({text.external})</span>}
-                            </td>
-                            <td>{shown.profession}</td>
-                          </tr>
-                        );
-                      })}
-                    </tbody>
-                  </table>
-                </div>
+                <TableRegion label={text.participantsTable}>
+                  <thead>
+                    <tr>
+                      <th scope="col">{text.name}</th>
+                      <th scope="col">{text.profession}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {data.participants.map((participant, index) => {
+                      const shown = participantText(participant, (memberId) => byId.get(memberId), lang);
+                      return (
+                        <tr key={index}>
+                          <td>
+                            {shown.name}
+                            {shown.external && <span class="muted"> ({text.external})</span>}
+                          </td>
+                          <td>{shown.profession}</td>
+                        </tr>
+                      );
+                    })}
+                  </tbody>
+                </TableRegion>
               </section>
             </div>
           </div>
@@ -300,58 +298,55 @@ function RcpRegister({ session, route }: PageProps) {
           ) : (
             <>
               <p class="muted">{text.count(items.length)}</p>
-              <div class="table-wrap" role="region" aria-label={text.table} tabIndex={0}>
-                <table class="rcps">
-                  <caption class="visually-hidden">{text.table}</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">{text.heldAt}</th>
-                      <th scope="col">{text.format}</th>
-                      <th scope="col">{text.complex}</th>
-                      <th scope="col" class="num">
-                        {text.duration}
-                      </th>
-                      <th scope="col" class="num">
-                        {text.participants}
-                      </th>
-                      <th scope="col">{text.professions}</th>
-                      <th scope="col">{text.cases}</th>
+              <TableRegion label={text.table} class="rcps">
+                <thead>
+                  <tr>
+                    <th scope="col">{text.heldAt}</th>
+                    <th scope="col">{text.format}</th>
+                    <th scope="col">{text.complex}</th>
+                    <th scope="col" class="num">
+                      {text.duration}
+                    </th>
+                    <th scope="col" class="num">
+                      {text.participants}
+                    </th>
+                    <th scope="col">{text.professions}</th>
+                    <th scope="col">{text.cases}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {items.map((rcp) => (
+                    <tr key={rcp.id} data-rcp={rcp.id}>
+                      <td>
+                        <a href={href(`/rcps/${rcp.id}`)}>{formatDateTime(rcp.heldAt, lang)}</a>
+                      </td>
+                      <td>{label(lang, 'rcpFormat', rcp.format)}</td>
+                      <td>
+                        <YesNo value={rcp.complex} />
+                      </td>
+                      <td class="num">{text.minutes(formatNumber(rcp.durationMinutes, lang))}</td>
+                      <td class="num">{rcp.participantCount}</td>
+                      <td>{rcp.professions.map((p) => label(lang, 'profession', p)).join(', ')}</td>
+                      <td>
+                        <ul class="list-plain">
+                          {rcp.cases.map((rcpCase) => (
+                            <li key={rcpCase.pathwayId}>
+                              <a class="mono" href={href(`/pathways/${rcpCase.pathwayId}`)}>
+                                {shortId(rcpCase.pathwayId)}
+                              </a>
+                              {rcpCase.reviewOn && (
+                                <span class="muted review-on">
+                                  {text.reviewOn(formatDate(rcpCase.reviewOn, lang))}
+                                </span>
+                              )}
+                            </li>
+                          ))}
+                        </ul>
+                      </td>
                     </tr>
-                  </thead>
-                  <tbody>
-                    {items.map((rcp) => (
-                      <tr key={rcp.id} data-rcp={rcp.id}>
-                        <td>
-                          <a href={href(`/rcps/${rcp.id}`)}>{formatDateTime(rcp.heldAt, lang)}</a>
-                        </td>
-                        <td>{label(lang, 'rcpFormat', rcp.format)}</td>
-                        <td>
-                          <YesNo value={rcp.complex} />
-                        </td>
-                        <td class="num">{text.minutes(formatNumber(rcp.durationMinutes, lang))}</td>
-                        <td class="num">{rcp.participantCount}</td>
-                        <td>{rcp.professions.map((p) => label(lang, 'profession', p)).join(', ')}</td>
-                        <td>
-                          <ul class="list-plain">
-                            {rcp.cases.map((rcpCase) => (
-                              <li key={rcpCase.pathwayId}>
-                                <a class="mono" href={href(`/pathways/${rcpCase.pathwayId}`)}>
-                                  {shortId(rcpCase.pathwayId)}
-                                </a>
-                                {rcpCase.reviewOn && (
-                                  <span class="muted review-on">
-                                    {text.reviewOn(formatDate(rcpCase.reviewOn, lang))}
-                                  </span>
-                                )}
-                              </li>
-                            ))}
-                          </ul>
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+                  ))}
+                </tbody>
+              </TableRegion>
             </>
           )
         }

@@ -15,6 +15,7 @@ import { Checkbox, CommandForm, DateTimeInput, Select, TextArea, TextInput } fro
 import { MemberSelect, useMemberName } from '../ui/members';
 import { Loaded, PageTitle, useQuery } from '../ui/page';
 import { idIn } from './patient-shared';
+import { TableRegion } from '../ui/table';
 
 interface SnpRequest {
   id: string;
@@ -387,87 +388,84 @@ export function SnpPage({ session, route }: PageProps) {
           ) : (
             <>
               <p class="muted">{text.count(Math.min(shown, items.length), items.length)}</p>
-              <div class="table-wrap" role="region" aria-label={text.table} tabIndex={0}>
-                <table class="snp">
-                  <caption class="visually-hidden">{text.table}</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">{text.received}</th>
-                      <th scope="col">{text.channel}</th>
-                      <th scope="col">{text.motive}</th>
-                      <th scope="col">{text.status}</th>
-                      <th scope="col">{text.orientedTo}</th>
-                      <th scope="col">{text.appointment}</th>
-                      {writer && <th scope="col">{text.actions}</th>}
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {items.slice(0, shown).map((request) => {
-                      const received = formatDateTime(request.receivedAt, lang);
-                      return (
-                        <tr key={request.id} data-request={request.id}>
-                          <td>{received}</td>
-                          <td>
-                            {label(lang, 'snpChannel', request.channel)}
-                            {request.viaSas && (
-                              <>
-                                {' '}
-                                <span class="badge neutral">{text.sas}</span>
-                              </>
-                            )}
-                          </td>
-                          <td>
-                            <span lang="fr">{request.motive}</span>
-                            {request.patientId && seesPatients && (
-                              <>
-                                <br />
-                                <a href={href(`/patients/${request.patientId}`)}>
-                                  {text.patient} <span class="mono">{shortId(request.patientId)}</span>
-                                </a>
-                              </>
-                            )}
-                          </td>
-                          <td>
-                            <span
-                              class={`badge ${request.status === 'requested' ? 'due' : request.status === 'oriented' ? 'ok' : 'neutral'}`}
-                            >
-                              {label(lang, 'snpStatus', request.status)}
-                            </span>
-                          </td>
-                          <td>{request.orientedTo ? memberName(request.orientedTo) : '—'}</td>
-                          <td>
-                            {request.appointmentAt
-                              ? formatDateTime(request.appointmentAt, lang)
-                              : request.closedAt
-                                ? text.closedAt(formatDateTime(request.closedAt, lang))
-                                : '—'}
-                          </td>
-                          {writer && (
-                            <td>
-                              {request.status === 'requested' && (
-                                <div class="row-actions">
-                                  <a
-                                    href={href('/snp', { ...filters, orient: request.id })}
-                                    aria-label={text.orientLabel(received)}
-                                  >
-                                    {text.orient}
-                                  </a>
-                                  <a
-                                    href={href('/snp', { ...filters, close: request.id })}
-                                    aria-label={text.closeLabel(received)}
-                                  >
-                                    {text.close}
-                                  </a>
-                                </div>
-                              )}
-                            </td>
+              <TableRegion label={text.table} class="snp">
+                <thead>
+                  <tr>
+                    <th scope="col">{text.received}</th>
+                    <th scope="col">{text.channel}</th>
+                    <th scope="col">{text.motive}</th>
+                    <th scope="col">{text.status}</th>
+                    <th scope="col">{text.orientedTo}</th>
+                    <th scope="col">{text.appointment}</th>
+                    {writer && <th scope="col">{text.actions}</th>}
+                  </tr>
+                </thead>
+                <tbody>
+                  {items.slice(0, shown).map((request) => {
+                    const received = formatDateTime(request.receivedAt, lang);
+                    return (
+                      <tr key={request.id} data-request={request.id}>
+                        <td>{received}</td>
+                        <td>
+                          {label(lang, 'snpChannel', request.channel)}
+                          {request.viaSas && (
+                            <>
+                              {' '}
+                              <span class="badge neutral">{text.sas}</span>
+                            </>
                           )}
-                        </tr>
-                      );
-                    })}
-                  </tbody>
-                </table>
-              </div>
+                        </td>
+                        <td>
+                          <span lang="fr">{request.motive}</span>
+                          {request.patientId && seesPatients && (
+                            <>
+                              <br />
+                              <a href={href(`/patients/${request.patientId}`)}>
+                                {text.patient} <span class="mono">{shortId(request.patientId)}</span>
+                              </a>
+                            </>
+                          )}
+                        </td>
+                        <td>
+                          <span
+                            class={`badge ${request.status === 'requested' ? 'due' : request.status === 'oriented' ? 'ok' : 'neutral'}`}
+                          >
+                            {label(lang, 'snpStatus', request.status)}
+                          </span>
+                        </td>
+                        <td>{request.orientedTo ? memberName(request.orientedTo) : '—'}</td>
+                        <td>
+                          {request.appointmentAt
+                            ? formatDateTime(request.appointmentAt, lang)
+                            : request.closedAt
+                              ? text.closedAt(formatDateTime(request.closedAt, lang))
+                              : '—'}
+                        </td>
+                        {writer && (
+                          <td>
+                            {request.status === 'requested' && (
+                              <div class="row-actions">
+                                <a
+                                  href={href('/snp', { ...filters, orient: request.id })}
+                                  aria-label={text.orientLabel(received)}
+                                >
+                                  {text.orient}
+                                </a>
+                                <a
+                                  href={href('/snp', { ...filters, close: request.id })}
+                                  aria-label={text.closeLabel(received)}
+                                >
+                                  {text.close}
+                                </a>
+                              </div>
+                            )}
+                          </td>
+                        )}
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </TableRegion>
               {items.length > shown && (
                 <p>
                   <button type="button" class="secondary" onClick={() => setShown(shown + STEP)}>

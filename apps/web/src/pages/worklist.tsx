@@ -10,6 +10,7 @@ import { label, options } from '../labels';
 import { href, navigate } from '../router';
 import { canWrite, hasRole } from '../session';
 import { Loaded, PageTitle, useQuery } from '../ui/page';
+import { TableRegion } from '../ui/table';
 
 export interface WorklistItem {
   kind: string;
@@ -163,58 +164,53 @@ export function WorklistPage({ session, route }: PageProps) {
               <p class="muted" role="status">
                 {text.count(items.length, total)}
               </p>
-              <div class="table-wrap" role="region" aria-label={text.table} tabIndex={0}>
-                <table class="worklist">
-                  <caption class="visually-hidden">{text.table}</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">{text.due}</th>
-                      <th scope="col">{text.what}</th>
-                      <th scope="col">{text.action}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {items.map((item) => {
-                      const action = writer ? actionHref(item) : null;
-                      return (
-                        <tr
-                          key={`${item.kind}-${item.openedBy}`}
-                          data-kind={item.kind}
-                          data-pathway={item.pathwayId}
-                          data-opened-by={item.openedBy}
-                        >
-                          <td>
-                            <span class={`badge ${item.overdue ? 'late' : 'due'}`}>
-                              {item.overdue ? text.overdue : text.dueSoon}
-                            </span>{' '}
-                            {formatDateTime(item.dueAt, lang)}
-                          </td>
-                          <td>
-                            <strong>{label(lang, 'worklistKind', item.kind)}</strong>
-                            <br />
-                            <span lang="fr">{item.summary}</span>
-                          </td>
-                          <td>
-                            <div class="row-actions">
-                              {action && (
-                                <a class="button" href={action}>
-                                  {text.actions[item.kind] ?? text.open}
-                                </a>
-                              )}
-                              {item.pathwayId && (
-                                <a href={href(`/pathways/${item.pathwayId}`)}>{text.open}</a>
-                              )}
-                              {!item.pathwayId && item.patientId && seesPatients && (
-                                <a href={href(`/patients/${item.patientId}`)}>{text.patient}</a>
-                              )}
-                            </div>
-                          </td>
-                        </tr>
-                      );
-                    })}
-                  </tbody>
-                </table>
-              </div>
+              <TableRegion label={text.table} class="worklist">
+                <thead>
+                  <tr>
+                    <th scope="col">{text.due}</th>
+                    <th scope="col">{text.what}</th>
+                    <th scope="col">{text.action}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {items.map((item) => {
+                    const action = writer ? actionHref(item) : null;
+                    return (
+                      <tr
+                        key={`${item.kind}-${item.openedBy}`}
+                        data-kind={item.kind}
+                        data-pathway={item.pathwayId}
+                        data-opened-by={item.openedBy}
+                      >
+                        <td>
+                          <span class={`badge ${item.overdue ? 'late' : 'due'}`}>
+                            {item.overdue ? text.overdue : text.dueSoon}
+                          </span>{' '}
+                          {formatDateTime(item.dueAt, lang)}
+                        </td>
+                        <td>
+                          <strong>{label(lang, 'worklistKind', item.kind)}</strong>
+                          <br />
+                          <span lang="fr">{item.summary}</span>
+                        </td>
+                        <td>
+                          <div class="row-actions">
+                            {action && (
+                              <a class="button" href={action}>
+                                {text.actions[item.kind] ?? text.open}
+                              </a>
+                            )}
+                            {item.pathwayId && <a href={href(`/pathways/${item.pathwayId}`)}>{text.open}</a>}
+                            {!item.pathwayId && item.patientId && seesPatients && (
+                              <a href={href(`/patients/${item.patientId}`)}>{text.patient}</a>
+                            )}
+                          </div>
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </TableRegion>
             </>
           )
         }

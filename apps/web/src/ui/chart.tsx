@@ -6,8 +6,8 @@
  *
  * Meant for a few dozen bars (months): every bar has its own `<rect>`.
  */
-import { useId } from 'preact/hooks';
 import { useText } from '../i18n';
+import { TableRegion } from './table';
 
 export interface Bar {
   /** Short label under the bar (`nov.`). */
@@ -62,7 +62,6 @@ export function BarChart(props: {
   detailLabel?: string;
 }) {
   const text = useText(TEXT);
-  const id = useId();
   const { bars } = props;
   const top = Math.max(props.max ?? 0, ...bars.map((bar) => bar.value ?? 0)) || 1;
   const plotHeight = HEIGHT - TOP - BOTTOM;
@@ -121,37 +120,32 @@ export function BarChart(props: {
       )}
       <details class="chart-data">
         <summary>{text.data}</summary>
-        <div class="table-wrap" role="region" aria-labelledby={`${id}-caption`} tabIndex={0}>
-          <table>
-            <caption id={`${id}-caption`} class="visually-hidden">
-              {props.title}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">{text.month}</th>
-                {hasPrevious && <th scope="col">{text.period}</th>}
+        <TableRegion label={props.title}>
+          <thead>
+            <tr>
+              <th scope="col">{text.month}</th>
+              {hasPrevious && <th scope="col">{text.period}</th>}
+              <th scope="col" class="num">
+                {text.value}
+              </th>
+              {hasDetail && (
                 <th scope="col" class="num">
-                  {text.value}
+                  {props.detailLabel ?? text.detail}
                 </th>
-                {hasDetail && (
-                  <th scope="col" class="num">
-                    {props.detailLabel ?? text.detail}
-                  </th>
-                )}
+              )}
+            </tr>
+          </thead>
+          <tbody>
+            {bars.map((bar, i) => (
+              <tr key={`${bar.title}-${i}`}>
+                <td>{bar.title}</td>
+                {hasPrevious && <td>{bar.previous ? text.previous : text.current}</td>}
+                <td class="num">{bar.display}</td>
+                {hasDetail && <td class="num">{bar.detail ?? '—'}</td>}
               </tr>
-            </thead>
-            <tbody>
-              {bars.map((bar, i) => (
-                <tr key={`${bar.title}-${i}`}>
-                  <td>{bar.title}</td>
-                  {hasPrevious && <td>{bar.previous ? text.previous : text.current}</td>}
-                  <td class="num">{bar.display}</td>
-                  {hasDetail && <td class="num">{bar.detail ?? '—'}</td>}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+            ))}
+          </tbody>
+        </TableRegion>
       </details>
     </div>
   );
