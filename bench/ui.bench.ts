@@ -1,7 +1,7 @@
 /**
  * `npm run bench:ui`: the web UI's budgets (issue 5): the worklist's first load under 1 s on localhost,
  * and the script under 200 KB gzipped. The built API is started on a fresh DATA_DIR with the demo CPTS,
- * and Debian's Chromium (playwright-core) loads the worklist of a signed-in coordinator:
+ * and a headless Chromium (see `chromium.ts`; playwright-core) loads the worklist of a signed-in coordinator:
  *
  * - cold: a new browser context each run (empty cache), from navigation start to the first worklist row;
  * - warm: the same page reloaded (cached script and style, revalidated);
@@ -14,7 +14,6 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
 import {
   machineDescription,
   repositoryRoot,
@@ -23,18 +22,9 @@ import {
   type Summary,
   writeSection,
 } from './harness';
+import { chromiumExecutable, launchChromium } from './chromium';
 
 const ROOT = repositoryRoot();
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-];
 
 async function startDemoApi(dataDir: string): Promise<{ url: string; stop: () => void }> {
   const child = spawn(process.execPath, [join(ROOT, 'dist/apps/api/src/main.js')], {
@@ -63,7 +53,8 @@ async function main(): Promise<void> {
   const runs = runsFromEnv(10);
   const dataDir = mkdtempSync(join(tmpdir(), 'parcours-bench-ui-'));
   const api = await startDemoApi(dataDir);
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  const { origin } = await chromiumExecutable();
+  const browser = await launchChromium();
   try {
     const tokenResponse = await fetch(`${api.url}/api/v1/dev/tokens`, {
       method: 'POST',
@@ -120,7 +111,7 @@ async function main(): Promise<void> {
     ].join('\n');
     const when = new Date().toISOString().slice(0, 10);
     const body = [
-      `Measured ${when} by \`npm run bench:ui\` on ${machineDescription([`Chromium (${browser.version()}) headless`])}. ` +
+      `Measured ${when} by \`npm run bench:ui\` on ${machineDescription([`Chromium ${browser.version()} (${origin}) headless`])}. ` +
         `The built API on a fresh DATA_DIR with the demo CPTS (${rows} worklist rows shown); ${runs} runs after one ` +
         `warm-up. "First load" is the time from navigation start to the first worklist row in a new browser ` +
         `context (empty cache, signed-in session already in sessionStorage): the page, the script, the style and ` +

@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 /**
- * Browser tests: Debian's Chromium driven by playwright-core, against the built API serving the UI.
+ * Browser tests: a headless Chromium (the system's, else the one `@sparticuz/chromium` ships) driven by
+ * playwright-core, against the built API serving the UI.
  *
  * - `openDemo()` starts the API on a fresh DATA_DIR with the demo CPTS loaded, and a headless Chromium.
  * - `signIn()` goes through the sign-in page like a user.
@@ -9,25 +10,14 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../../bench/chromium';
 import { ROOT, type RunningApi, startApi } from './api-process';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ARTIFACTS = join(ROOT, 'test', 'artifacts');
 
-/** The flags issue 5 asks for: headless, no sandbox (root in CI), nothing that reaches the network. */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-];
-
 export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  return launchChromium();
 }
 
 export interface Demo {
