@@ -77,11 +77,12 @@ describe('the API service', () => {
       const script = await call(`${api.url}/app.js`);
       expect(script.status).toBe(200);
       expect(script.headers.get('content-type')).toMatch(/javascript/);
-      // /api stays the API's: an unknown API route is still a problem document, not the page.
+      // /api stays the API's: an unknown API route is still a problem document, not the page, with the
+      // API's own policy (nothing may load from an API answer).
       const unknown = await call(`${api.url}/api/v1/nothing-here`);
       expect(unknown.status).toBe(404);
       expect(unknown.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-      expect(unknown.headers.get('content-security-policy')).toBeNull();
+      expect(unknown.headers.get('content-security-policy')).toContain("default-src 'none'");
     });
 
     it('keeps its script under 200 KB gzipped (issue 5)', async () => {
@@ -141,6 +142,15 @@ describe('the API service', () => {
   });
 
   describe('dev auth', () => {
+    beforeAll(async () => {
+      const admin = await call(`${api.url}/api/v1/dev/tokens`, { body: { role: 'platform-admin' } });
+      const registered = await call(`${api.url}/api/v1/cpts`, {
+        token: admin.body.token,
+        body: { id: 'cpts-demo', name: 'CPTS Démo', population: 60000 },
+      });
+      expect(registered.status).toBe(201);
+    });
+
     it('the sign-in route gives a token that identifies its holder', async () => {
       const issued = await call(`${api.url}/api/v1/dev/tokens`, {
         body: { cpts: 'cpts-demo', role: 'coordinator', sub: 'marie' },
@@ -174,14 +184,18 @@ describe('the API service', () => {
       expect((await call(`${api.url}/api/v1/me`, { token: cli.stdout.trim() })).status).toBe(401);
     });
 
-    it('never writes a bearer token into the logs', async () => {
+    it('never writes a bearer token into the logs, even one put in the URL', async () => {
       const issued = await call(`${api.url}/api/v1/dev/tokens`, {
         body: { cpts: 'cpts-demo', role: 'analyst' },
       });
-      await call(`${api.url}/api/v1/me`, { token: issued.body.token });
+      const { token } = issued.body as { token: string };
+      await call(`${api.url}/api/v1/me`, { token });
+      await call(`${api.url}/api/v1/me?access_token=${token}&from=2026-01-01`);
       await new Promise((r) => setTimeout(r, 200));
-      expect(api.output()).not.toContain(issued.body.token);
-      expect(api.output()).toContain('[redacted]');
+      expect(api.output()).not.toContain(token);
+      // The signature alone would be enough to replay the token.
+      expect(api.output()).not.toContain(token.split('.')[2]);
+      expect(api.output()).toContain('/api/v1/me?access_token=[redacted]&from=2026-01-01');
     });
   });
 });

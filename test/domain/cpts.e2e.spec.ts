@@ -323,7 +323,7 @@ describe('CPTS over HTTP', () => {
       });
     });
 
-    it('keeps tenants apart: 404 for another CPTS’s token and for a CPTS never registered, 403 for the admin', async () => {
+    it('keeps tenants apart: 404 for another CPTS’s token, 401 for a token naming a CPTS never registered, 403 for the admin', async () => {
       const other = await token(api.url, NO_CONTRACT, 'coordinator');
       expect((await call(base, { token: other })).status).toBe(404);
       expect(
@@ -331,7 +331,7 @@ describe('CPTS over HTTP', () => {
           .status,
       ).toBe(404);
       const ghost = await token(api.url, 'cpts-ghost', 'coordinator');
-      expect((await call(`${api.url}/api/v1/cpts/cpts-ghost`, { token: ghost })).status).toBe(404);
+      expect((await call(`${api.url}/api/v1/cpts/cpts-ghost`, { token: ghost })).status).toBe(401);
       expect(
         (
           await call(`${api.url}/api/v1/cpts/cpts-ghost/crises`, {
@@ -339,7 +339,7 @@ describe('CPTS over HTTP', () => {
             body: { declaredOn: '2025-01-01', kind: 'x' },
           })
         ).status,
-      ).toBe(404);
+      ).toBe(401);
       expect((await call(base, { token: admin })).status).toBe(403);
     });
 

@@ -123,11 +123,11 @@ describe('members over HTTP', () => {
     expect(notUuid.body.errors).toEqual([expect.objectContaining({ path: 'memberId' })]);
   });
 
-  it('is 404 for a CPTS that was never registered, even with a token for it', async () => {
+  it('refuses a token naming a CPTS that was never registered (401)', async () => {
     const ghost = await token(api.url, 'cpts-ghost', 'coordinator');
     expect(
       (await call(`${api.url}/api/v1/cpts/cpts-ghost/members`, { token: ghost, body: joined })).status,
-    ).toBe(404);
+    ).toBe(401);
   });
 
   it('keeps tenants apart: another CPTS’s token gets 404, and its members are not reachable', async () => {

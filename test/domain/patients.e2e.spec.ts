@@ -122,7 +122,7 @@ describe('patients over HTTP', () => {
     await command(`${members}/${leaverId}/departure`, coordinator, { leftOn: '2025-12-31' });
     gp = await token(api.url, CPTS, 'professional', gpId);
     nurse = await token(api.url, CPTS, 'professional', nurseId);
-    patientId = (await command(base, gp, registration)).id;
+    patientId = (await command(base, coordinator, registration)).id;
   });
   afterAll(() => api.dispose());
 
@@ -280,17 +280,33 @@ describe('patients over HTTP', () => {
 
     it('a blocked professional can record nothing for the patient (422 professional-blocked)', async () => {
       await expectRule(
-        `${patientUrl(id)}/consents`,
+        `${api.url}/api/v1/cpts/${CPTS}/pathways`,
         nurse,
-        { scope: 'resultat-test', decision: 'accord', on: '2026-02-02' },
+        { patientId: id, kind: 'bpco', openedAt: '2026-02-02T10:00:00+01:00' },
         'professional-blocked',
       );
-      await expectRule(
-        `${patientUrl(id)}/unblocks`,
-        nurse,
-        { memberId: nurseId, on: '2026-02-02' },
-        'professional-blocked',
-      );
+    });
+
+    it('a professional cannot lift a block, nor change anything else in the patient’s record (403)', async () => {
+      const changes: Array<[string, object]> = [
+        ['unblocks', { memberId: nurseId, on: '2026-02-02' }],
+        ['blocks', { memberId: gpId, on: '2026-02-02' }],
+        ['consents', { scope: 'resultat-test', decision: 'accord', on: '2026-02-02' }],
+        ['medecin-traitant', { memberId: gpId, assignedOn: '2026-02-02' }],
+        ['medecin-traitant-search', { registeredOn: '2026-02-02', requestedBy: 'patient', priority: 'ald' }],
+        ['pharmacien-correspondant', { memberId: pharmacistId, on: '2026-02-02' }],
+        ['erasure', { on: '2026-02-02', reason: 'demande du patient' }],
+      ];
+      for (const [route, body] of changes) {
+        for (const professional of [nurse, gp]) {
+          const response = await call(`${patientUrl(id)}/${route}`, { token: professional, body });
+          expect([route, response.status]).toEqual([route, 403]);
+        }
+      }
+      expect((await call(base, { token: gp, body: registration })).status).toBe(403);
+      // The block still holds: the nurse still cannot read the patient.
+      expect((await read(id, nurse)).status).toBe(403);
+      expect((await read(id, gp)).body.blockedMemberIds).toEqual([nurseId]);
     });
 
     it('refuses blocking twice, and unblocking someone not blocked', async () => {
@@ -336,10 +352,10 @@ describe('patients over HTTP', () => {
     it('after an unblock the professional reads and records again', async () => {
       await command(`${patientUrl(id)}/unblocks`, coordinator, { memberId: nurseId, on: '2026-02-10' });
       expect((await read(id, nurse)).status).toBe(200);
-      await command(`${patientUrl(id)}/consents`, nurse, {
-        scope: 'resultat-test',
-        decision: 'accord',
-        on: '2026-02-11',
+      await command(`${api.url}/api/v1/cpts/${CPTS}/pathways`, nurse, {
+        patientId: id,
+        kind: 'bpco',
+        openedAt: '2026-02-11T10:00:00+01:00',
       });
     });
   });
@@ -401,7 +417,7 @@ describe('patients over HTTP', () => {
         decision: 'accord',
         on: '2026-02-01',
       });
-      await command(`${patientUrl(id)}/consents`, gp, {
+      await command(`${patientUrl(id)}/consents`, coordinator, {
         scope: 'partage-medecin-traitant',
         decision: 'retrait',
         on: '2026-03-01',
@@ -485,7 +501,7 @@ describe('patients over HTTP', () => {
         'not-a-pharmacien',
         'memberId',
       );
-      await command(url, gp, { memberId: pharmacistId, on: '2026-02-15' });
+      await command(url, coordinator, { memberId: pharmacistId, on: '2026-02-15' });
       expect((await read(id, coordinator)).body.pharmacienCorrespondantMemberId).toBe(pharmacistId);
     });
 

@@ -311,7 +311,7 @@ describe('protocols over HTTP', () => {
       expect(own.body.items.map((p: { code: string }) => p.code)).not.toContain('plaie-simple');
       expect(own.body.items).toHaveLength(4);
       const ghost = await token(api.url, 'cpts-ghost', 'coordinator');
-      expect((await call(`${api.url}/api/v1/cpts/cpts-ghost/protocols`, { token: ghost })).status).toBe(404);
+      expect((await call(`${api.url}/api/v1/cpts/cpts-ghost/protocols`, { token: ghost })).status).toBe(401);
       const odynophagie = await call(`${api.url}/api/v1/cpts/${OTHER}/protocols/odynophagie`, {
         token: other,
       });

@@ -290,7 +290,7 @@ describe('indicators over HTTP', () => {
     expect((await get(`/indicators?${MARCH}`, professional)).status).toBe(403);
     expect((await get(`/exports/indicators.csv?${MARCH}`, professional)).status).toBe(403);
     const stranger = await token(api.url, 'cpts-ailleurs', 'analyst');
-    expect((await get(`/indicators?${MARCH}`, stranger)).status).toBe(404);
+    expect((await get(`/indicators?${MARCH}`, stranger)).status).toBe(401); // a CPTS never registered;
     expect((await call(`${api.url}/api/v1/cpts/${CPTS}/indicators?${MARCH}`)).status).toBe(401);
   });
 

@@ -318,7 +318,7 @@ describe('registers over HTTP', () => {
       }
     });
 
-    it('keeps tenants apart: another CPTS’s token gets 404, its own registers hold only its own; unknown CPTS 404', async () => {
+    it('keeps tenants apart: another CPTS’s token gets 404, its own registers hold only its own; a token for an unknown CPTS 401', async () => {
       const other = await token(api.url, OTHER, 'coordinator');
       for (const route of routes) {
         expect([route, (await call(`${base}${route}`, { token: other })).status]).toEqual([route, 404]);
@@ -333,7 +333,7 @@ describe('registers over HTTP', () => {
       const ghost = await token(api.url, 'cpts-ghost', 'coordinator');
       for (const route of routes) {
         const response = await call(`${api.url}/api/v1/cpts/cpts-ghost${route}`, { token: ghost });
-        expect([route, response.status]).toEqual([route, 404]);
+        expect([route, response.status]).toEqual([route, 401]);
       }
     });
   });

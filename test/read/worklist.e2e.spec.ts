@@ -289,7 +289,7 @@ describe('worklist over HTTP', () => {
     expect((await call(url)).status).toBe(401);
   });
 
-  it('keeps tenants apart: another CPTS’s token gets 404, its own worklist is empty; an unknown CPTS is 404', async () => {
+  it('keeps tenants apart: another CPTS’s token gets 404, its own worklist is empty; a token for an unknown CPTS is 401', async () => {
     const other = await token(api.url, OTHER, 'coordinator');
     expect((await call(url, { token: other })).status).toBe(404);
     const own = await call(`${api.url}/api/v1/cpts/${OTHER}/worklist?consistentWith=${last}`, {
@@ -298,6 +298,6 @@ describe('worklist over HTTP', () => {
     expect(own.status).toBe(200);
     expect(own.body).toMatchObject({ items: [], count: 0, total: 0 });
     const ghost = await token(api.url, 'cpts-ghost', 'coordinator');
-    expect((await call(`${api.url}/api/v1/cpts/cpts-ghost/worklist`, { token: ghost })).status).toBe(404);
+    expect((await call(`${api.url}/api/v1/cpts/cpts-ghost/worklist`, { token: ghost })).status).toBe(401);
   });
 });

@@ -1,16 +1,21 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
-import { AuthModule } from '@parcours/auth';
+import { AuthGuard, AuthModule } from '@parcours/auth';
 import { DemoModule, DomainModule } from '@parcours/domain';
-import { EventStoreModule, loadConfig, ProblemFilter } from '@parcours/platform';
+import { EVENT_STORE, type EventStore } from '@parcours/event-store';
+import { type AppConfig, EventStoreModule, ProblemFilter } from '@parcours/platform';
 import { ProjectionsModule } from '@parcours/projections';
 import { ReadModelsModule } from '@parcours/read-models';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
+import { ACCESS_POLICY } from './access-policy';
 import { HealthController } from './health/health.controller';
+import { requestForLog } from './security/log-redaction';
+import { AddressRateLimitGuard, rateLimitsModule, UserRateLimitGuard } from './security/rate-limits';
+import { StoreTenantDirectory } from './tenant-directory';
 
 /** Request ids: the caller's `X-Request-Id` when it is sane, else a new one; it becomes the correlation id. */
 function requestId(request: IncomingMessage): string {
@@ -20,9 +25,8 @@ function requestId(request: IncomingMessage): string {
 
 @Module({})
 export class AppModule {
-  /** `env` is validated here, so a bad variable stops the start before anything listens. */
-  static forRoot(env: Record<string, string | undefined> = process.env): DynamicModule {
-    const config = loadConfig(env);
+  /** The application for a configuration already validated (`loadConfig`). */
+  static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -32,6 +36,7 @@ export class AppModule {
           pinoHttp: {
             level: config.LOG_LEVEL,
             genReqId: requestId,
+            serializers: { req: requestForLog },
             // Tokens and cookies are secrets; bodies may carry health data: neither is ever logged.
             redact: {
               paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
@@ -48,7 +53,16 @@ export class AppModule {
           dataDir: config.DATA_DIR,
           oidcIssuer: config.OIDC_ISSUER,
           oidcAudience: config.OIDC_AUDIENCE,
+          maxTokenLifetimeSeconds: config.TOKEN_MAX_LIFETIME_SECONDS,
+          clockSkewSeconds: config.TOKEN_CLOCK_SKEW_SECONDS,
+          devTokensRemote: config.DEV_TOKENS_REMOTE,
+          policy: ACCESS_POLICY,
+          tenants: {
+            useFactory: (store: EventStore) => new StoreTenantDirectory(store),
+            inject: [EVENT_STORE],
+          },
         }),
+        rateLimitsModule(config),
         DomainModule,
         ProjectionsModule.forRoot(),
         ReadModelsModule,
@@ -56,7 +70,14 @@ export class AppModule {
         DemoModule.loadOnStart(),
       ],
       controllers: [HealthController],
-      providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
+      providers: [
+        { provide: APP_FILTER, useClass: ProblemFilter },
+        // The guards, in the order they run: a flood is cut by address before any token is verified;
+        // then who you are and what you may do (the access policy); then each user's own budget.
+        { provide: APP_GUARD, useClass: AddressRateLimitGuard },
+        { provide: APP_GUARD, useExisting: AuthGuard },
+        { provide: APP_GUARD, useClass: UserRateLimitGuard },
+      ],
     };
   }
 }

@@ -1,49 +1,15 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { ConfigService } from '@nestjs/config';
-import {
-  type AppConfig,
-  bodyParserErrors,
-  ConfigError,
-  createValidationPipe,
-  jsonBodyParser,
-} from '@parcours/platform';
+import { ConfigError } from '@parcours/platform';
 import { Logger } from 'nestjs-pino';
 import type { Server } from 'node:http';
-import { AppModule } from './app.module';
-import { serveWeb, WEB_DIR } from './web/serve-web';
+import { configuredPort, createApp } from './app';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
 async function bootstrap(): Promise<void> {
-  const module = AppModule.forRoot(process.env);
-  const app = await NestFactory.create<NestExpressApplication>(module, {
-    bufferLogs: true,
-    bodyParser: false,
-  });
+  const app = await createApp(process.env);
   const logger = app.get(Logger);
-  app.useLogger(logger);
-  app.disable('x-powered-by');
-  app.use(jsonBodyParser(), bodyParserErrors);
-  app.useGlobalPipes(createValidationPipe());
-  if (!serveWeb(app))
-    logger.warn(`The web UI is not built (no ${WEB_DIR}/index.html): run npm run build`, 'main');
-
-  const openApi = new DocumentBuilder()
-    .setTitle('Parcours API')
-    .setDescription(
-      'Care pathways of a CPTS, recorded as immutable events. Errors are application/problem+json (RFC 9457).',
-    )
-    .setVersion('1')
-    .addBearerAuth()
-    .build();
-  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi), {
-    jsonDocumentUrl: 'api/docs-json',
-  });
-
-  const port = app.get(ConfigService<AppConfig, true>).get('PORT', { infer: true });
+  const port = configuredPort(app);
   await app.listen(port);
   const server: Server = app.getHttpServer();
   const address = server.address();

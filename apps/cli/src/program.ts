@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { issueDevToken, ROLES, type Role } from '@parcours/auth';
-import { ConfigError, loadConfig } from '@parcours/platform';
+import { InvalidClaimsError, issueDevToken, ROLES, type Role } from '@parcours/auth';
+import { ConfigError, loadConfig, secureDataDir } from '@parcours/platform';
 import { DEMO_CPTS_ID, DEMO_SEED } from '@parcours/domain';
 import { projectionsStatus, rebuild, UnknownProjectionError } from './rebuild.command';
 import { pastDate, seedDemo, type SeedDemoOptions, seedNumber } from './seed.command';
@@ -11,12 +11,15 @@ import { verify } from './verify.command';
 export class UsageError extends Error {}
 
 function config() {
+  let loaded;
   try {
-    return loadConfig(process.env);
+    loaded = loadConfig(process.env);
   } catch (error) {
     if (error instanceof ConfigError) throw new UsageError(error.message);
     throw error;
   }
+  secureDataDir(loaded.DATA_DIR);
+  return loaded;
 }
 
 function slug(value: string): string {
@@ -38,9 +41,9 @@ export function buildProgram(): Command {
     .addOption(new Option('--role <role>', 'the role the token grants').choices(ROLES).makeOptionMandatory())
     .option('--cpts <id>', 'the CPTS (tenant) the token is for; not for platform-admin', slug)
     .option('--sub <id>', 'the actor id recorded on every event (default: dev:<role>)')
-    .option('--expires-in <duration>', 'lifetime, e.g. 12h, 30m', '12h')
+    .option('--expires-in <duration>', 'lifetime, e.g. 8h, 30m', '8h')
     .action(async (options: { role: Role; cpts?: string; sub?: string; expiresIn: string }) => {
-      const { AUTH_MODE, DATA_DIR } = config();
+      const { AUTH_MODE, DATA_DIR, TOKEN_MAX_LIFETIME_SECONDS } = config();
       if (AUTH_MODE !== 'dev')
         throw new UsageError('token: AUTH_MODE is oidc; tokens come from the identity provider');
       const token = await issueDevToken(DATA_DIR, {
@@ -48,6 +51,9 @@ export function buildProgram(): Command {
         cpts: options.cpts,
         roles: [options.role],
         expiresIn: options.expiresIn,
+        maxLifetimeSeconds: TOKEN_MAX_LIFETIME_SECONDS,
+      }).catch((error: unknown) => {
+        throw error instanceof InvalidClaimsError ? new UsageError(`token: ${error.message}`) : error;
       });
       process.stdout.write(`${token}\n`);
     });

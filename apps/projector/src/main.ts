@@ -4,7 +4,7 @@ import { ConfigModule } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { DomainModule } from '@parcours/domain';
-import { ConfigError, EventStoreModule, loadConfig, type AppConfig } from '@parcours/platform';
+import { ConfigError, EventStoreModule, loadConfig, secureDataDir, type AppConfig } from '@parcours/platform';
 import { Projections, ProjectionsModule } from '@parcours/projections';
 import { ReadModelsModule } from '@parcours/read-models';
 import { Logger, LoggerModule } from 'nestjs-pino';
@@ -36,7 +36,9 @@ class ProjectorModule {
 const STATUS_EVERY_MS = 30_000;
 
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.createApplicationContext(ProjectorModule.forRoot(loadConfig(process.env)), {
+  const config = loadConfig(process.env);
+  secureDataDir(config.DATA_DIR);
+  const app = await NestFactory.createApplicationContext(ProjectorModule.forRoot(config), {
     bufferLogs: true,
   });
   const logger = app.get(Logger);

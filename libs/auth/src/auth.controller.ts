@@ -1,15 +1,26 @@
-import { BadRequestException, Body, Controller, Get, Inject, Post } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  ForbiddenException,
+  Get,
+  Inject,
+  Post,
+  Req,
+} from '@nestjs/common';
+import type { Request } from 'express';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
   ApiCreatedResponse,
+  ApiForbiddenResponse,
   ApiOkResponse,
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { DevTokenRequestDto, DevTokenResponseDto, PrincipalDto } from './auth.dto';
 import { AUTH_OPTIONS, type AuthModuleOptions } from './auth.options';
-import { CurrentPrincipal, Public } from './decorators';
+import { CurrentPrincipal } from './decorators';
 import { InvalidClaimsError, type Principal } from './principal';
 import { issueDevToken } from './tokens';
 
@@ -32,15 +43,22 @@ export class DevTokensController {
   constructor(@Inject(AUTH_OPTIONS) private readonly options: AuthModuleOptions) {}
 
   @Post('tokens')
-  @Public()
   @ApiCreatedResponse({ type: DevTokenResponseDto })
   @ApiBadRequestResponse({ description: 'Unknown role, or a cpts missing (or given to a platform-admin)' })
-  async issue(@Body() body: DevTokenRequestDto): Promise<DevTokenResponseDto> {
+  @ApiForbiddenResponse({ description: 'Asked from another host, unless DEV_TOKENS_REMOTE=true' })
+  async issue(@Body() body: DevTokenRequestDto, @Req() request: Request): Promise<DevTokenResponseDto> {
+    // Whoever can reach this route can sign in as anyone: by default, only this machine can.
+    if (!this.options.devTokensRemote && !isLoopback(request.socket.remoteAddress)) {
+      throw new ForbiddenException(
+        'Dev tokens are issued to this machine only (set DEV_TOKENS_REMOTE=true to allow other hosts)',
+      );
+    }
     try {
       const token = await issueDevToken(this.options.dataDir, {
         sub: body.sub ?? `dev:${body.role}`,
         cpts: body.cpts,
         roles: [body.role],
+        maxLifetimeSeconds: this.options.maxTokenLifetimeSeconds,
       });
       return { token };
     } catch (error) {
@@ -48,4 +66,11 @@ export class DevTokensController {
       throw error;
     }
   }
+}
+
+/** The socket's peer, not a forwarded header: a proxy in front makes every request non-local, as it should. */
+function isLoopback(address: string | undefined): boolean {
+  if (address === undefined) return false;
+  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
+  return v4 === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4);
 }

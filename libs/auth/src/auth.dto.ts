@@ -29,7 +29,7 @@ export class DevTokenRequestDto {
 }
 
 export class DevTokenResponseDto {
-  @ApiProperty({ description: 'A bearer token (JWT), valid 12 hours' })
+  @ApiProperty({ description: 'A bearer token (JWT), valid 8 hours' })
   token!: string;
 }
 

@@ -2,44 +2,61 @@ import {
   type CanActivate,
   type ExecutionContext,
   ForbiddenException,
+  Inject,
   Injectable,
   Logger,
   NotFoundException,
+  Optional,
   ServiceUnavailableException,
   UnauthorizedException,
 } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
-import { type AuthenticatedRequest, IS_PUBLIC_KEY, ROLES_KEY } from './decorators';
-import type { Principal, Role } from './principal';
+import { type AccessPolicy, PUBLIC, requestRouteKey, TenantDirectory } from './access-policy';
+import { AUTH_OPTIONS, type AuthModuleOptions } from './auth.options';
+import type { AuthenticatedRequest } from './decorators';
+import type { Principal } from './principal';
 import { AuthenticationError, IdentityProviderUnavailableError, TokenVerifier } from './token-verifier';
 
 /** The path parameter that names the tenant: `/api/v1/cpts/:cptsId/...`. */
 export const TENANT_PARAM = 'cptsId';
 
 /**
- * Registered globally, so a route is protected unless it says `@Public()`: forgetting a decorator fails
- * closed. Checks run in the order that reveals least: who you are (401), then whether the tenant is yours
- * (404, so that another CPTS's existence is not disclosed), then what your role may do (403).
+ * Registered globally and driven by the one access policy (`AuthModuleOptions.policy`): a route the
+ * policy does not name is refused to everyone, so forgetting it fails closed. Checks run in the order
+ * that reveals least: who you are (401; also for a token naming a CPTS that does not exist), then
+ * whether the tenant is yours (404, so that another CPTS's existence is not disclosed), then what your
+ * role may do (403).
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
   private readonly logger = new Logger('auth');
+  private readonly policy: AccessPolicy;
+  /** CPTSs seen to exist; a CPTS is never deleted, so a yes is final. */
+  private readonly knownTenants = new Set<string>();
 
   constructor(
-    private readonly reflector: Reflector,
     private readonly verifier: TokenVerifier,
-  ) {}
+    @Inject(AUTH_OPTIONS) options: AuthModuleOptions,
+    @Optional() private readonly tenants?: TenantDirectory,
+  ) {
+    this.policy = options.policy;
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     // Only HTTP requests carry a token here: anything else is refused rather than waved through.
     if (context.getType() !== 'http') return false;
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC_KEY, targets)) return true;
-
     const request = context.switchToHttp().getRequest<Request>();
+    const key = requestRouteKey(request);
+    const allowed = this.policy[key];
+    if (allowed === PUBLIC) return true;
+
     const principal = await this.authenticate(request, context.switchToHttp().getResponse<Response>());
     (request as AuthenticatedRequest).principal = principal;
+
+    if (allowed === undefined) {
+      this.logger.error(`No access rule for ${key}: refused to everyone`);
+      throw new ForbiddenException('This route has no access rule');
+    }
 
     const cptsId = (request.params as Record<string, string | undefined> | undefined)?.[TENANT_PARAM];
     if (cptsId !== undefined) {
@@ -50,8 +67,7 @@ export class AuthGuard implements CanActivate {
       if (principal.cpts !== cptsId) throw new NotFoundException();
     }
 
-    const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
-    if (allowed && !principal.roles.some((role) => allowed.includes(role))) {
+    if (!principal.roles.some((role) => allowed.includes(role))) {
       throw new ForbiddenException(`Requires one of the roles: ${allowed.join(', ')}`);
     }
     return true;
@@ -61,7 +77,9 @@ export class AuthGuard implements CanActivate {
     const token = bearerToken(request.headers.authorization);
     try {
       if (token === undefined) throw new AuthenticationError('missing bearer token');
-      return await this.verifier.verify(token);
+      const principal = await this.verifier.verify(token);
+      if (principal.cpts !== null) await this.assertTenantExists(principal.cpts);
+      return principal;
     } catch (error) {
       if (error instanceof AuthenticationError) {
         // RFC 6750 §3: a 401 names the scheme the client should use.
@@ -75,6 +93,14 @@ export class AuthGuard implements CanActivate {
       }
       throw error;
     }
+  }
+
+  private async assertTenantExists(cptsId: string): Promise<void> {
+    if (!this.tenants || this.knownTenants.has(cptsId)) return;
+    if (!(await this.tenants.exists(cptsId))) {
+      throw new AuthenticationError('the token names a CPTS that does not exist');
+    }
+    this.knownTenants.add(cptsId);
   }
 }
 

@@ -1,15 +1,22 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
 import { DevTokensController, MeController } from './auth.controller';
+import { TenantDirectory } from './access-policy';
 import { AUTH_OPTIONS, type AuthModuleOptions } from './auth.options';
 import { AuthGuard } from './auth.guard';
-import { DevTokenVerifier, OidcTokenVerifier, TokenVerifier } from './token-verifier';
+import {
+  DEFAULT_TOKEN_LIMITS,
+  DevTokenVerifier,
+  OidcTokenVerifier,
+  type TokenLimits,
+  TokenVerifier,
+} from './token-verifier';
 
 @Module({})
 export class AuthModule {
   /**
-   * Authentication for the whole application: the guard is global, so every route needs a token unless
-   * it is `@Public()`. Throws at start on an incomplete `oidc` configuration.
+   * Authentication and authorization: `AuthGuard` enforces `options.policy` on every route once the
+   * application registers it as a global guard (`APP_GUARD`, `useExisting: AuthGuard`), in the order it
+   * chooses among its other guards. Throws at start on an incomplete `oidc` configuration.
    */
   static forRoot(options: AuthModuleOptions): DynamicModule {
     const verifier = verifierProvider(options);
@@ -19,26 +26,31 @@ export class AuthModule {
       controllers: options.mode === 'dev' ? [MeController, DevTokensController] : [MeController],
       providers: [
         { provide: AUTH_OPTIONS, useValue: options },
+        ...(options.tenants ? [{ provide: TenantDirectory, ...options.tenants }] : []),
         { provide: TokenVerifier, useFactory: verifier },
-        { provide: APP_GUARD, useClass: AuthGuard },
+        AuthGuard,
       ],
-      exports: [TokenVerifier, AUTH_OPTIONS],
+      exports: [TokenVerifier, AUTH_OPTIONS, AuthGuard],
     };
   }
 }
 
 function verifierProvider(options: AuthModuleOptions): () => TokenVerifier | Promise<TokenVerifier> {
+  const limits: TokenLimits = {
+    maxLifetimeSeconds: options.maxTokenLifetimeSeconds ?? DEFAULT_TOKEN_LIMITS.maxLifetimeSeconds,
+    clockSkewSeconds: options.clockSkewSeconds ?? DEFAULT_TOKEN_LIMITS.clockSkewSeconds,
+  };
   switch (options.mode) {
     case 'dev':
       if (!options.dataDir) throw new Error('Dev auth requires a data directory for its signing key');
       // Created at start, not at first request: the key file is in place before the CLI may want it.
-      return () => DevTokenVerifier.create(options.dataDir);
+      return () => DevTokenVerifier.create(options.dataDir, limits);
     case 'oidc': {
       const { oidcIssuer, oidcAudience } = options;
       if (!oidcIssuer || !oidcAudience) {
         throw new Error('AUTH_MODE=oidc requires OIDC_ISSUER and OIDC_AUDIENCE');
       }
-      const verifier = new OidcTokenVerifier(oidcIssuer, oidcAudience);
+      const verifier = new OidcTokenVerifier(oidcIssuer, oidcAudience, limits);
       return () => verifier;
     }
     default:

@@ -1,3 +1,6 @@
+import type { FactoryProvider } from '@nestjs/common';
+import type { AccessPolicy, TenantDirectory } from './access-policy';
+
 export const AUTH_OPTIONS = Symbol('AUTH_OPTIONS');
 
 export interface AuthModuleOptions {
@@ -8,4 +11,14 @@ export interface AuthModuleOptions {
   oidcIssuer?: string;
   /** Required in `oidc` mode: the `aud` accepted tokens must carry. */
   oidcAudience?: string;
+  /** Tokens valid for longer than this (from `iat`) are refused; default 12 h. */
+  maxTokenLifetimeSeconds?: number;
+  /** Tolerance for the issuer's clock on `exp`, `nbf` and `iat`; default 30 s. */
+  clockSkewSeconds?: number;
+  /** Dev mode: mint tokens for other hosts than this machine too (off by default). */
+  devTokensRemote?: boolean;
+  /** Which role may call which route; the guard enforces it for every route. */
+  policy: AccessPolicy;
+  /** How the guard learns that a CPTS exists; without it, the tenant of a token is not checked. */
+  tenants?: Omit<FactoryProvider<TenantDirectory>, 'provide'>;
 }

@@ -31,15 +31,8 @@ export {
   IdentityProviderUnavailableError,
   ACCEPTED_ALGORITHMS,
 } from './token-verifier';
-export {
-  Public,
-  Roles,
-  CurrentPrincipal,
-  principalOf,
-  IS_PUBLIC_KEY,
-  ROLES_KEY,
-  type AuthenticatedRequest,
-} from './decorators';
+export { CurrentPrincipal, principalOf, type AuthenticatedRequest } from './decorators';
+export { PUBLIC, routeKey, requestRouteKey, TenantDirectory, type AccessPolicy } from './access-policy';
 export { AuthGuard, TENANT_PARAM } from './auth.guard';
 export { AuthModule } from './auth.module';
 export { AUTH_OPTIONS, type AuthModuleOptions } from './auth.options';

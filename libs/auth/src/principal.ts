@@ -1,4 +1,4 @@
-/** The roles of `api.md` ("Auth"); what each may do is enforced per route with `@Roles(...)`. */
+/** The roles of `api.md` ("Auth"); what each may do is the access policy's table (`access-policy.ts`). */
 export const ROLES = ['platform-admin', 'coordinator', 'professional', 'auditor', 'analyst'] as const;
 export type Role = (typeof ROLES)[number];
 

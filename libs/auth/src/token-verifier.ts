@@ -9,9 +9,17 @@ import { DEV_AUDIENCE, DEV_ISSUER } from './tokens';
  */
 export const ACCEPTED_ALGORITHMS = ['EdDSA', 'ES256', 'RS256', 'PS256'];
 
-/** Clocks of the identity provider and of this server never agree to the second. */
-const CLOCK_TOLERANCE_SECONDS = 30;
 const DISCOVERY_TIMEOUT_MS = 5000;
+
+/** What every verifier checks beyond the signature. */
+export interface TokenLimits {
+  /** A token valid for longer than this (from `iat`, or from now without one) is refused. */
+  maxLifetimeSeconds: number;
+  /** Clocks of the identity provider and of this server never agree to the second. */
+  clockSkewSeconds: number;
+}
+
+export const DEFAULT_TOKEN_LIMITS: TokenLimits = { maxLifetimeSeconds: 12 * 3600, clockSkewSeconds: 30 };
 
 /** The token cannot be trusted (a 401). `reason` is short and safe to return: it never quotes the token. */
 export class AuthenticationError extends Error {
@@ -39,17 +47,21 @@ export abstract class TokenVerifier {
 
 /** Dev mode: tokens signed with the key in `DATA_DIR` (see `issueDevToken`). */
 export class DevTokenVerifier extends TokenVerifier {
-  constructor(private readonly publicKey: KeyLike) {
+  constructor(
+    private readonly publicKey: KeyLike,
+    private readonly limits: TokenLimits = DEFAULT_TOKEN_LIMITS,
+  ) {
     super();
   }
 
   /** Creates the key on first start, so that the CLI and the API agree on it from then on. */
-  static async create(dataDir: string): Promise<DevTokenVerifier> {
-    return new DevTokenVerifier((await loadOrCreateDevSigningKey(dataDir)).publicKey);
+  static async create(dataDir: string, limits?: TokenLimits): Promise<DevTokenVerifier> {
+    return new DevTokenVerifier((await loadOrCreateDevSigningKey(dataDir)).publicKey, limits);
   }
 
   verify(token: string): Promise<Principal> {
-    return verifyToken(token, () => Promise.resolve(this.publicKey), DEV_ISSUER, DEV_AUDIENCE);
+    const key = () => Promise.resolve(this.publicKey);
+    return verifyToken(token, key, { issuer: DEV_ISSUER, audience: DEV_AUDIENCE, ...this.limits });
   }
 }
 
@@ -64,6 +76,7 @@ export class OidcTokenVerifier extends TokenVerifier {
   constructor(
     private readonly issuer: string,
     private readonly audience: string,
+    private readonly limits: TokenLimits = DEFAULT_TOKEN_LIMITS,
   ) {
     super();
     const problem = untrustworthy(issuer);
@@ -72,7 +85,8 @@ export class OidcTokenVerifier extends TokenVerifier {
   }
 
   async verify(token: string): Promise<Principal> {
-    return verifyToken(token, await this.keySet(), this.issuer, this.audience);
+    const expected = { issuer: this.issuer, audience: this.audience, ...this.limits };
+    return verifyToken(token, await this.keySet(), expected);
   }
 
   private keySet(): Promise<JWTVerifyGetKey> {
@@ -87,22 +101,22 @@ export class OidcTokenVerifier extends TokenVerifier {
 async function verifyToken(
   token: string,
   keys: JWTVerifyGetKey,
-  issuer: string,
-  audience: string,
+  expected: TokenLimits & { issuer: string; audience: string },
 ): Promise<Principal> {
   let payload: Record<string, unknown>;
   try {
     ({ payload } = await jwtVerify(token, keys, {
       algorithms: ACCEPTED_ALGORITHMS,
-      issuer,
-      audience,
+      issuer: expected.issuer,
+      audience: expected.audience,
       requiredClaims: ['exp'],
-      clockTolerance: CLOCK_TOLERANCE_SECONDS,
+      clockTolerance: expected.clockSkewSeconds,
     }));
   } catch (error) {
     if (error instanceof IdentityProviderUnavailableError) throw error;
     throw new AuthenticationError(reasonFor(error));
   }
+  checkLifetime(payload, expected);
   try {
     return principalFromClaims(payload);
   } catch (error) {
@@ -110,6 +124,23 @@ async function verifyToken(
       throw new AuthenticationError(`malformed claims: ${error.message}`);
     }
     throw error;
+  }
+}
+
+/**
+ * A stolen token is a key to health data until it expires: tokens issued for longer than the deployment
+ * allows are refused, and so are tokens claiming to be issued in the future.
+ */
+function checkLifetime(payload: Record<string, unknown>, limits: TokenLimits): void {
+  const now = Math.floor(Date.now() / 1000);
+  const { exp, iat } = payload;
+  if (iat !== undefined && typeof iat !== 'number') throw new AuthenticationError('iat claim rejected');
+  if (typeof iat === 'number' && iat > now + limits.clockSkewSeconds) {
+    throw new AuthenticationError('token issued in the future');
+  }
+  const from = typeof iat === 'number' ? iat : now;
+  if ((exp as number) - from > limits.maxLifetimeSeconds + limits.clockSkewSeconds) {
+    throw new AuthenticationError('token lifetime exceeds the maximum this server accepts');
   }
 }
 

@@ -1,4 +1,4 @@
-import { SignJWT } from 'jose';
+import { decodeJwt, SignJWT } from 'jose';
 import { loadOrCreateDevSigningKey } from './dev-keys';
 import { InvalidClaimsError, principalFromClaims } from './principal';
 
@@ -6,7 +6,8 @@ import { InvalidClaimsError, principalFromClaims } from './principal';
 export const DEV_ISSUER = 'parcours-dev';
 /** The audience of dev tokens (OIDC mode uses `OIDC_AUDIENCE`). */
 export const DEV_AUDIENCE = 'parcours';
-export const DEV_TOKEN_DEFAULT_LIFETIME = '12h';
+/** A working day: dev tokens are short-lived, like the access tokens of an identity provider. */
+export const DEV_TOKEN_DEFAULT_LIFETIME = '8h';
 
 export interface DevTokenClaims {
   sub: string;
@@ -14,8 +15,10 @@ export interface DevTokenClaims {
   cpts?: string | null;
   /** Checked at run time: callers such as the CLI pass what a user typed. */
   roles: readonly string[];
-  /** Seconds, or a span such as `30m`, `12h`, `7d`. Default 12 h. */
+  /** Seconds, or a span such as `30m`, `8h`. Default 8 h. */
   expiresIn?: number | string;
+  /** Refuse a longer lifetime than this (the server's `TOKEN_MAX_LIFETIME_SECONDS`): it would refuse the token. */
+  maxLifetimeSeconds?: number;
 }
 
 /**
@@ -42,7 +45,12 @@ export async function issueDevToken(dataDir: string, claims: DevTokenClaims): Pr
     // A number given to jose is an absolute time; ours is a lifetime.
     jwt.setExpirationTime(typeof lifetime === 'number' ? now + lifetime : lifetime);
   } catch {
-    throw new InvalidClaimsError('expiresIn must be seconds or a span such as 30m, 12h or 7d');
+    throw new InvalidClaimsError('expiresIn must be seconds or a span such as 30m or 8h');
   }
-  return jwt.sign(key.privateKey);
+  const signed = await jwt.sign(key.privateKey);
+  const max = claims.maxLifetimeSeconds;
+  if (max !== undefined && (decodeJwt(signed).exp ?? Infinity) - now > max) {
+    throw new InvalidClaimsError(`expiresIn must be at most ${max} seconds (TOKEN_MAX_LIFETIME_SECONDS)`);
+  }
+  return signed;
 }

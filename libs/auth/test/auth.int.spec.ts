@@ -1,5 +1,6 @@
 import { Controller, Get, type INestApplication, Param, Post, ValidationPipe } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { APP_GUARD } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import {
   base64url,
@@ -16,6 +17,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  AuthGuard,
   AuthModule,
   type AuthModuleOptions,
   CurrentPrincipal,
@@ -23,40 +25,42 @@ import {
   issueDevToken,
   loadOrCreateDevSigningKey,
   type Principal,
-  Public,
-  Roles,
+  PUBLIC,
+  type AccessPolicy,
   ROLES,
+  TenantDirectory,
 } from '../src';
 
 @Controller('api/v1')
 class ThingsController {
   @Get('cpts/:cptsId/things')
-  @Roles('coordinator', 'auditor')
   things(@Param('cptsId') cptsId: string, @CurrentPrincipal() principal: Principal) {
     return { cptsId, sub: principal.sub };
   }
 
-  /** No @Roles: any member of the tenant. */
   @Get('cpts/:cptsId/notes')
   notes(@Param('cptsId') cptsId: string) {
     return { cptsId };
   }
 
   @Post('cpts')
-  @Roles('platform-admin')
   register() {
     return { registered: true };
   }
 
   @Get('ping')
-  @Public()
   ping() {
     return { ok: true };
+  }
+
+  /** Declared, but missing from the policy. */
+  @Get('cpts/:cptsId/forgotten')
+  forgotten() {
+    return { leaked: true };
   }
 }
 
 @Controller('api/v1/cpts/:cptsId/indicators')
-@Roles('analyst')
 class IndicatorsController {
   @Get()
   indicators() {
@@ -64,10 +68,32 @@ class IndicatorsController {
   }
 }
 
-async function start(options: AuthModuleOptions): Promise<{ app: INestApplication; url: string }> {
+const POLICY: AccessPolicy = {
+  'GET /api/v1/cpts/:cptsId/things': ['coordinator', 'auditor'],
+  'GET /api/v1/cpts/:cptsId/notes': ['coordinator', 'professional', 'auditor', 'analyst'],
+  'POST /api/v1/cpts': ['platform-admin'],
+  'GET /api/v1/ping': PUBLIC,
+  'GET /api/v1/cpts/:cptsId/indicators': ['analyst'],
+  'GET /api/v1/me': ['platform-admin', 'coordinator', 'professional', 'auditor', 'analyst'],
+  'POST /api/v1/dev/tokens': PUBLIC,
+};
+
+/** The CPTSs that exist in these tests; `cpts-ghost` is named by tokens but was never registered. */
+class FixedTenants extends TenantDirectory {
+  exists(cptsId: string): Promise<boolean> {
+    return Promise.resolve(['cpts-a', 'cpts-b'].includes(cptsId));
+  }
+}
+
+async function start(
+  options: Omit<AuthModuleOptions, 'policy' | 'tenants'>,
+): Promise<{ app: INestApplication; url: string }> {
   const moduleRef = await Test.createTestingModule({
-    imports: [AuthModule.forRoot(options)],
+    imports: [
+      AuthModule.forRoot({ ...options, policy: POLICY, tenants: { useFactory: () => new FixedTenants() } }),
+    ],
     controllers: [ThingsController, IndicatorsController],
+    providers: [{ provide: APP_GUARD, useExisting: AuthGuard }],
   }).compile();
   const app = moduleRef.createNestApplication({ logger: false });
   // As the API sets it up: unknown fields are refused, which only works if every DTO field is decorated.
@@ -221,12 +247,26 @@ describe('AuthModule in dev mode, over HTTP', () => {
     ).toBe(403);
   });
 
-  it('takes @Roles on a controller for all its routes', async () => {
+  it('lets each role the policy names into its route', async () => {
     expect((await call('/api/v1/cpts/cpts-a/indicators', await token('cpts-a', 'analyst'))).status).toBe(200);
+    expect((await call('/api/v1/cpts/cpts-a/notes', await token('cpts-a', 'analyst'))).status).toBe(200);
   });
 
-  it('lets any member of the tenant into a route without @Roles', async () => {
-    expect((await call('/api/v1/cpts/cpts-a/notes', await token('cpts-a', 'analyst'))).status).toBe(200);
+  it('refuses everyone a route the policy does not name (fail closed)', async () => {
+    for (const role of ['coordinator', 'auditor', 'analyst', 'professional']) {
+      const response = await call('/api/v1/cpts/cpts-a/forgotten', await token('cpts-a', role));
+      expect(response.status).toBe(403);
+      expect(await response.text()).not.toContain('leaked');
+    }
+  });
+
+  it('refuses a token naming a CPTS that does not exist with 401, on every kind of route', async () => {
+    const ghost = await token('cpts-ghost', 'coordinator');
+    for (const path of ['/api/v1/cpts/cpts-ghost/things', '/api/v1/cpts/cpts-a/things', '/api/v1/me']) {
+      const response = await call(path, ghost);
+      expect(response.status).toBe(401);
+      expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    }
   });
 
   it('keeps a platform admin out of every tenant (403) but lets it register one', async () => {
@@ -427,9 +467,17 @@ describe('AuthModule in oidc mode, against a local identity provider', () => {
   });
 
   it('refuses to start without an issuer and an audience, or with a plain-http remote issuer', () => {
-    expect(() => AuthModule.forRoot({ mode: 'oidc', dataDir })).toThrow(/OIDC_ISSUER and OIDC_AUDIENCE/);
+    expect(() => AuthModule.forRoot({ mode: 'oidc', dataDir, policy: POLICY })).toThrow(
+      /OIDC_ISSUER and OIDC_AUDIENCE/,
+    );
     expect(() =>
-      AuthModule.forRoot({ mode: 'oidc', dataDir, oidcIssuer: 'http://idp.example', oidcAudience: audience }),
+      AuthModule.forRoot({
+        mode: 'oidc',
+        dataDir,
+        policy: POLICY,
+        oidcIssuer: 'http://idp.example',
+        oidcAudience: audience,
+      }),
     ).toThrow(/https/);
   });
 });

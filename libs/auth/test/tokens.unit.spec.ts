@@ -1,11 +1,13 @@
 import fc from 'fast-check';
-import { decodeJwt, decodeProtectedHeader } from 'jose';
+import { decodeJwt, decodeProtectedHeader, SignJWT } from 'jose';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { chmod, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import {
   actorOf,
+  DEV_AUDIENCE,
+  DEV_ISSUER,
   AuthenticationError,
   DevTokenVerifier,
   devSigningKeyPath,
@@ -35,7 +37,7 @@ describe('dev tokens', () => {
     });
     const claims = decodeJwt(token);
     expect(claims).toMatchObject({ iss: 'parcours-dev', aud: 'parcours', sub: 'alice' });
-    expect(claims.exp! - claims.iat!).toBe(12 * 3600);
+    expect(claims.exp! - claims.iat!).toBe(8 * 3600);
     expect(decodeProtectedHeader(token)).toMatchObject({ alg: 'EdDSA', kid: expect.any(String) });
   });
 
@@ -60,6 +62,45 @@ describe('dev tokens', () => {
 
     expect(inSeconds.exp! - inSeconds.iat!).toBe(60);
     expect(asSpan.exp! - asSpan.iat!).toBe(1800);
+  });
+
+  it('refuses to sign a lifetime longer than the server accepts', async () => {
+    const claims = { sub: 'a', cpts: 'abc', roles: ['analyst'], maxLifetimeSeconds: 3600 };
+    await expect(issueDevToken(dataDir, { ...claims, expiresIn: '2h' })).rejects.toThrow(/at most 3600/);
+    await expect(issueDevToken(dataDir, { ...claims, expiresIn: '1h' })).resolves.toEqual(expect.any(String));
+  });
+
+  describe('refuses tokens that would stay valid too long, or come from the future', () => {
+    const limits = { maxLifetimeSeconds: 12 * 3600, clockSkewSeconds: 30 };
+    const sign = async (iat: number | undefined, exp: number) => {
+      const key = await loadOrCreateDevSigningKey(dataDir);
+      const jwt = new SignJWT({ cpts: 'abc', roles: ['coordinator'] })
+        .setProtectedHeader({ alg: key.alg, kid: key.kid })
+        .setSubject('a')
+        .setIssuer(DEV_ISSUER)
+        .setAudience(DEV_AUDIENCE)
+        .setExpirationTime(exp);
+      if (iat !== undefined) jwt.setIssuedAt(iat);
+      return jwt.sign(key.privateKey);
+    };
+    const now = () => Math.floor(Date.now() / 1000);
+
+    it.each([
+      ['valid for 100 years', () => sign(now(), now() + 100 * 365 * 24 * 3600), /lifetime exceeds/],
+      ['valid for 13 hours', () => sign(now(), now() + 13 * 3600), /lifetime exceeds/],
+      ['without iat, expiring in 2 days', () => sign(undefined, now() + 48 * 3600), /lifetime exceeds/],
+      ['issued an hour from now', () => sign(now() + 3600, now() + 7200), /issued in the future/],
+    ])('%s', async (_case, token, reason) => {
+      const verifier = await DevTokenVerifier.create(dataDir, limits);
+      await expect(verifier.verify(await token())).rejects.toThrow(reason);
+    });
+
+    it('but accepts one within the limit, and a clock a few seconds ahead', async () => {
+      const verifier = await DevTokenVerifier.create(dataDir, limits);
+      await expect(verifier.verify(await sign(now() + 10, now() + 12 * 3600))).resolves.toMatchObject({
+        sub: 'a',
+      });
+    });
   });
 
   it('round-trips any well-formed principal', async () => {

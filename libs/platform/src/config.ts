@@ -16,6 +16,9 @@ import { resolve } from 'node:path';
 const toBoolean = ({ value }: { value: unknown }): unknown =>
   value === 'true' ? true : value === 'false' ? false : value;
 
+const toInteger = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
+
 /**
  * The configuration of every Parcours process, read from the environment and checked at start
  * (`api.md`, "Starting it"): a bad value stops the start with a message naming the variable.
@@ -78,6 +81,57 @@ export class AppConfig {
     message: 'NODE_ENV must be development, production or test',
   })
   NODE_ENV?: string;
+
+  // --- Security (docs/security.md) ---
+
+  /** Dev mode only: let `POST /api/v1/dev/tokens` answer other hosts than this machine. */
+  @Transform(toBoolean)
+  @IsIn([true, false], { message: 'DEV_TOKENS_REMOTE must be true or false' })
+  DEV_TOKENS_REMOTE = false;
+
+  /** Tokens valid longer than this (from `iat`, or from now without it) are refused. */
+  @Transform(toInteger)
+  @IsInt({ message: 'TOKEN_MAX_LIFETIME_SECONDS must be a whole number of seconds' })
+  @Min(60, { message: 'TOKEN_MAX_LIFETIME_SECONDS must be at least 60' })
+  @Max(7 * 24 * 3600, { message: 'TOKEN_MAX_LIFETIME_SECONDS must be at most 604800 (7 days)' })
+  TOKEN_MAX_LIFETIME_SECONDS = 12 * 3600;
+
+  /** How far the identity provider's clock may differ from ours when checking `exp`, `nbf` and `iat`. */
+  @Transform(toInteger)
+  @IsInt({ message: 'TOKEN_CLOCK_SKEW_SECONDS must be a whole number of seconds' })
+  @Min(0, { message: 'TOKEN_CLOCK_SKEW_SECONDS must be between 0 and 300' })
+  @Max(300, { message: 'TOKEN_CLOCK_SKEW_SECONDS must be between 0 and 300' })
+  TOKEN_CLOCK_SKEW_SECONDS = 30;
+
+  /** The OpenAPI document and Swagger UI; off by default in production. */
+  @Transform(toBoolean)
+  @IsOptional()
+  @IsIn([true, false], { message: 'API_DOCS must be true or false' })
+  API_DOCS?: boolean;
+
+  /** Requests per minute per signed-in user (all routes together); 429 beyond. */
+  @Transform(toInteger)
+  @IsInt({ message: 'RATE_LIMIT_PER_MINUTE must be a whole number' })
+  @Min(1, { message: 'RATE_LIMIT_PER_MINUTE must be at least 1' })
+  RATE_LIMIT_PER_MINUTE = 1200;
+
+  /** Requests per minute per client address, before any token is looked at. */
+  @Transform(toInteger)
+  @IsInt({ message: 'RATE_LIMIT_IP_PER_MINUTE must be a whole number' })
+  @Min(1, { message: 'RATE_LIMIT_IP_PER_MINUTE must be at least 1' })
+  RATE_LIMIT_IP_PER_MINUTE = 3000;
+
+  /** Reads that return a patient's identity, per minute per signed-in user. */
+  @Transform(toInteger)
+  @IsInt({ message: 'RATE_LIMIT_IDENTITY_READS_PER_MINUTE must be a whole number' })
+  @Min(1, { message: 'RATE_LIMIT_IDENTITY_READS_PER_MINUTE must be at least 1' })
+  RATE_LIMIT_IDENTITY_READS_PER_MINUTE = 120;
+
+  /** Dev tokens minted per minute per client address. */
+  @Transform(toInteger)
+  @IsInt({ message: 'RATE_LIMIT_TOKEN_MINTS_PER_MINUTE must be a whole number' })
+  @Min(1, { message: 'RATE_LIMIT_TOKEN_MINTS_PER_MINUTE must be at least 1' })
+  RATE_LIMIT_TOKEN_MINTS_PER_MINUTE = 20;
 }
 
 export class ConfigError extends Error {
@@ -88,8 +142,27 @@ export class ConfigError extends Error {
 }
 
 const KNOWN = new Set(
-  Object.keys(new AppConfig()).concat(['EVENTSTORE_CONNECTION_STRING', 'OIDC_ISSUER', 'OIDC_AUDIENCE']),
+  Object.keys(new AppConfig()).concat([
+    'EVENTSTORE_CONNECTION_STRING',
+    'OIDC_ISSUER',
+    'OIDC_AUDIENCE',
+    'NODE_ENV',
+    'API_DOCS',
+  ]),
 );
+
+/**
+ * The API's own check: dev authentication lets anyone who reaches the API mint any token, so a production
+ * API without an identity provider must not start. (Processes that serve no request, the projector and
+ * the CLI, do not need it.)
+ */
+export function assertServableConfig(config: AppConfig): void {
+  if (config.NODE_ENV === 'production' && (config.AUTH_MODE !== 'oidc' || !config.OIDC_ISSUER)) {
+    throw new ConfigError([
+      'NODE_ENV=production requires AUTH_MODE=oidc with OIDC_ISSUER and OIDC_AUDIENCE: dev authentication lets anyone mint any token',
+    ]);
+  }
+}
 
 /** Builds the configuration from an environment; throws `ConfigError` listing every bad variable. */
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
@@ -107,6 +180,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       ),
     );
   }
+  config.API_DOCS ??= config.NODE_ENV !== 'production';
   // Resolved once, so every part agrees on it whatever its working directory.
   config.DATA_DIR = resolve(config.DATA_DIR);
   return config;

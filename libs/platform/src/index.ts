@@ -4,3 +4,4 @@ export * from './http/problem.filter';
 export * from './http/validation';
 export * from './event-store.module';
 export * from './http/body-parser';
+export * from './data-dir';

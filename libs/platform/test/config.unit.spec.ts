@@ -1,5 +1,5 @@
 import { isAbsolute } from 'node:path';
-import { ConfigError, loadConfig } from '../src';
+import { assertServableConfig, ConfigError, loadConfig } from '../src';
 
 describe('configuration from the environment', () => {
   it('given nothing, uses the defaults of api.md', () => {
@@ -64,6 +64,13 @@ describe('configuration from the environment', () => {
     [{ SEED_DEMO: 'yes' }, 'SEED_DEMO'],
     [{ SQLITE_SYNCHRONOUS: 'OFF' }, 'SQLITE_SYNCHRONOUS'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
+    [{ TOKEN_MAX_LIFETIME_SECONDS: '3153600000' }, 'TOKEN_MAX_LIFETIME_SECONDS'],
+    [{ TOKEN_MAX_LIFETIME_SECONDS: '1h' }, 'TOKEN_MAX_LIFETIME_SECONDS'],
+    [{ TOKEN_CLOCK_SKEW_SECONDS: '3600' }, 'TOKEN_CLOCK_SKEW_SECONDS'],
+    [{ RATE_LIMIT_PER_MINUTE: '0' }, 'RATE_LIMIT_PER_MINUTE'],
+    [{ DEV_TOKENS_REMOTE: 'yes' }, 'DEV_TOKENS_REMOTE'],
+    [{ API_DOCS: 'maybe' }, 'API_DOCS'],
   ])('refuses %j, naming %s', (env, variable) => {
     let error: unknown;
     try {
@@ -73,6 +80,39 @@ describe('configuration from the environment', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).message).toContain(variable);
+  });
+
+  describe('in production (NODE_ENV=production)', () => {
+    it.each([
+      [{}],
+      [{ AUTH_MODE: 'dev' }],
+      [{ AUTH_MODE: 'dev', OIDC_ISSUER: 'https://id.example.fr', OIDC_AUDIENCE: 'parcours' }],
+    ])('refuses to serve without OIDC (%j), naming the setting', (env) => {
+      expect(() => assertServableConfig(loadConfig({ NODE_ENV: 'production', ...env }))).toThrow(
+        /NODE_ENV=production requires AUTH_MODE=oidc with OIDC_ISSUER/,
+      );
+    });
+
+    it('starts with OIDC, and keeps the API documentation off unless asked for', () => {
+      const oidc = {
+        NODE_ENV: 'production',
+        AUTH_MODE: 'oidc',
+        OIDC_ISSUER: 'https://id.example.fr',
+        OIDC_AUDIENCE: 'parcours',
+      };
+      expect(() => assertServableConfig(loadConfig(oidc))).not.toThrow();
+      expect(loadConfig(oidc)).toMatchObject({ AUTH_MODE: 'oidc', API_DOCS: false });
+      expect(loadConfig({ ...oidc, API_DOCS: 'true' })).toMatchObject({ API_DOCS: true });
+    });
+  });
+
+  it('keeps the API documentation on outside production, and the security defaults', () => {
+    expect(loadConfig({})).toMatchObject({
+      API_DOCS: true,
+      DEV_TOKENS_REMOTE: false,
+      TOKEN_MAX_LIFETIME_SECONDS: 43200,
+      TOKEN_CLOCK_SKEW_SECONDS: 30,
+    });
   });
 
   it('lists every bad variable at once', () => {

@@ -1,12 +1,14 @@
 import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { Public } from '@parcours/auth';
+import { AUTH_OPTIONS, type AuthModuleOptions } from '@parcours/auth';
 import { EVENT_STORE, type EventStore } from '@parcours/event-store';
 import { Projections } from '@parcours/projections';
 import type { Response } from 'express';
 
 export interface HealthReport {
   status: 'ok' | 'unavailable';
+  /** How tokens are verified; dev mode says so loudly, as it lets anyone sign in as anyone. */
+  auth: { mode: 'dev' | 'oidc'; warning?: string };
   store: { kind: string; position?: string; error?: string };
   /** One entry per projection; a failed or stalled one makes the service unhealthy (503). */
   projections: Array<{
@@ -26,9 +28,19 @@ export class HealthController {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly projections: Projections,
+    @Inject(AUTH_OPTIONS) private readonly authOptions: AuthModuleOptions,
   ) {}
 
-  @Public()
+  private auth(): HealthReport['auth'] {
+    return this.authOptions.mode === 'dev'
+      ? {
+          mode: 'dev',
+          warning:
+            'Dev authentication: anyone who can reach POST /api/v1/dev/tokens can sign in as anyone. Not for a deployment.',
+        }
+      : { mode: 'oidc' };
+  }
+
   @Get()
   @ApiOkResponse({
     description: 'The store answers; `position` is the last global position, as a decimal string.',
@@ -53,6 +65,7 @@ export class HealthController {
       if (!projectionsOk) response.status(HttpStatus.SERVICE_UNAVAILABLE);
       return {
         status: projectionsOk ? 'ok' : 'unavailable',
+        auth: this.auth(),
         store: { kind: this.store.kind, position: position.toString() },
         projections,
       };
@@ -60,6 +73,7 @@ export class HealthController {
       response.status(HttpStatus.SERVICE_UNAVAILABLE);
       return {
         status: 'unavailable',
+        auth: this.auth(),
         store: { kind: this.store.kind, error: (error as Error).message },
         projections,
       };

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Inject, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@parcours/auth';
+
 import { EVENT_STORE, type EventStore } from '@parcours/event-store';
 import { type CommandMeta, type CommandOutcome, load } from '../shared/command-runner';
 import { Meta } from '../shared/http/command-meta.decorator';
@@ -22,7 +22,6 @@ export class ActionsController {
   ) {}
 
   @Post('prevention-actions')
-  @Roles('coordinator')
   @ApiCreatedResponse({
     type: CommandResponseDto,
     description: 'PreventionActionHeld; `id` is the new action’s',
@@ -32,7 +31,6 @@ export class ActionsController {
   }
 
   @Post('trainings')
-  @Roles('coordinator')
   @ApiCreatedResponse({ type: CommandResponseDto, description: 'TrainingHeld; `id` is the new action’s' })
   training(@Meta() meta: CommandMeta, @Body() body: HoldTrainingDto): Promise<CommandOutcome> {
     return this.commands.execute(
@@ -41,7 +39,6 @@ export class ActionsController {
   }
 
   @Get('actions/:actionId')
-  @Roles('coordinator', 'professional', 'auditor')
   @ApiOkResponse({ description: 'The action (`kind`: prevention-action or training) with its revision' })
   async get(@Param('cptsId') cptsId: string, @Param('actionId', UuidParam) actionId: string) {
     const { state, revision } = await load(this.store, streamId('action', cptsId, actionId), actionEvolver);

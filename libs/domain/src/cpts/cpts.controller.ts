@@ -21,7 +21,7 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { actorOf, CurrentPrincipal, type Principal, Roles } from '@parcours/auth';
+import { actorOf, CurrentPrincipal, type Principal } from '@parcours/auth';
 import { EVENT_STORE, type EventStore } from '@parcours/event-store';
 import { problem } from '@parcours/platform';
 import type { Request } from 'express';
@@ -94,7 +94,6 @@ export class CptsController {
   ) {}
 
   @Post()
-  @Roles('platform-admin')
   @ApiOperation({
     summary: 'Registers a CPTS (CptsRegistered) and publishes the national cooperation protocols in it',
     description:
@@ -122,7 +121,6 @@ export class CptsController {
   }
 
   @Get(':cptsId')
-  @Roles('coordinator', 'professional', 'auditor', 'analyst')
   @ApiOkResponse({ description: 'The CPTS as folded from its stream: size class, contract, missions…' })
   async get(@Param('cptsId') cptsId: string) {
     const { state, revision } = await load(this.store, streamId('cpts', cptsId), cptsEvolver);
@@ -132,7 +130,6 @@ export class CptsController {
   }
 
   @Post(':cptsId/population')
-  @Roles('coordinator')
   @ApiOperation({ summary: 'CptsPopulationUpdated (in the event catalogue; not in api.md’s table)' })
   @ApiCreatedResponse({ type: CommandResponseDto, description: 'CptsPopulationUpdated' })
   population(@Meta() meta: CommandMeta, @Body() body: UpdatePopulationDto): Promise<CommandOutcome> {
@@ -140,14 +137,12 @@ export class CptsController {
   }
 
   @Post(':cptsId/contract')
-  @Roles('coordinator')
   @ApiCreatedResponse({ type: CommandResponseDto, description: 'AciContractSigned' })
   contract(@Meta() meta: CommandMeta, @Body() body: SignContractDto): Promise<CommandOutcome> {
     return this.commands.execute(new SignAciContract(meta, { ...body, missions: [...body.missions] }));
   }
 
   @Post(':cptsId/missions/:mission/start')
-  @Roles('coordinator')
   @ApiParam({ name: 'mission', enum: MISSIONS })
   @ApiCreatedResponse({ type: CommandResponseDto, description: 'MissionStarted' })
   startMission(
@@ -159,21 +154,18 @@ export class CptsController {
   }
 
   @Post(':cptsId/achievements')
-  @Roles('coordinator')
   @ApiCreatedResponse({ type: CommandResponseDto, description: 'AchievementRecorded' })
   achievement(@Meta() meta: CommandMeta, @Body() body: AchievementDto): Promise<CommandOutcome> {
     return this.commands.execute(new RecordAchievement(meta, { ...body }));
   }
 
   @Post(':cptsId/crises')
-  @Roles('coordinator')
   @ApiCreatedResponse({ type: CommandResponseDto, description: 'CrisisDeclared' })
   crisis(@Meta() meta: CommandMeta, @Body() body: CrisisDto): Promise<CommandOutcome> {
     return this.commands.execute(new DeclareCrisis(meta, { ...body }));
   }
 
   @Post(':cptsId/crisis-plan')
-  @Roles('coordinator')
   @ApiCreatedResponse({ type: CommandResponseDto, description: 'CrisisPlanDrafted or CrisisPlanUpdated' })
   crisisPlan(@Meta() meta: CommandMeta, @Body() body: CrisisPlanDto): Promise<CommandOutcome> {
     return this.commands.execute(new RecordCrisisPlanStep(meta, { ...body }));

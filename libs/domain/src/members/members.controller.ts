@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Inject, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@parcours/auth';
+
 import { EVENT_STORE, type EventStore } from '@parcours/event-store';
 import { type CommandMeta, type CommandOutcome, load } from '../shared/command-runner';
 import { Meta } from '../shared/http/command-meta.decorator';
@@ -21,14 +21,12 @@ export class MembersController {
   ) {}
 
   @Post()
-  @Roles('coordinator')
   @ApiCreatedResponse({ type: CommandResponseDto, description: 'MemberJoined' })
   join(@Meta() meta: CommandMeta, @Body() body: JoinMemberDto): Promise<CommandOutcome> {
     return this.commands.execute(new JoinMember(meta, { ...body }));
   }
 
   @Post(':memberId/departure')
-  @Roles('coordinator')
   @ApiCreatedResponse({ type: CommandResponseDto, description: 'MemberLeft' })
   leave(
     @Meta() meta: CommandMeta,
@@ -39,7 +37,6 @@ export class MembersController {
   }
 
   @Post(':memberId/participations')
-  @Roles('coordinator')
   @ApiCreatedResponse({ type: CommandResponseDto, description: 'ParticipationRecorded' })
   participation(
     @Meta() meta: CommandMeta,
@@ -50,7 +47,6 @@ export class MembersController {
   }
 
   @Post(':memberId/interns')
-  @Roles('coordinator')
   @ApiCreatedResponse({ type: CommandResponseDto, description: 'InternHosted' })
   intern(
     @Meta() meta: CommandMeta,
@@ -62,7 +58,6 @@ export class MembersController {
 
   /** The member's stream state, so a client can check what it wrote (the directory is a projection). */
   @Get(':memberId')
-  @Roles('coordinator', 'professional', 'auditor')
   @ApiOkResponse({ description: 'The member as folded from its stream, with its current revision' })
   async get(@Param('cptsId') cptsId: string, @Param('memberId', UuidParam) memberId: string) {
     const { state, revision } = await load(this.store, streamId('member', cptsId, memberId), memberEvolver);

@@ -1,7 +1,7 @@
 import { Body, Controller, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@parcours/auth';
+
 import { type CommandMeta, type CommandOutcome } from '../shared/command-runner';
 import { Meta } from '../shared/http/command-meta.decorator';
 import { CommandResponseDto, UuidParam } from '../shared/http/params';
@@ -23,8 +23,6 @@ import {
 } from './pathways.dto';
 
 /** Coordinators and professionals record pathway events (api.md, roles). */
-const WRITERS = ['coordinator', 'professional'] as const;
-
 @ApiTags('pathways')
 @ApiBearerAuth()
 @Controller('api/v1/cpts/:cptsId/pathways')
@@ -41,14 +39,12 @@ export class PathwaysController {
   }
 
   @Post()
-  @Roles(...WRITERS)
   @ApiCreatedResponse({ type: CommandResponseDto, description: 'PathwayOpened; `id` is the new pathway' })
   open(@Meta() meta: CommandMeta, @Body() body: OpenPathwayDto): Promise<CommandOutcome> {
     return this.commands.execute(new OpenPathwayCommand(meta, { ...body }));
   }
 
   @Post(':pathwayId/referrals')
-  @Roles(...WRITERS)
   @ApiCreatedResponse({ type: CommandResponseDto, description: 'PatientReferred; `id` is the new referral' })
   refer(
     @Meta() meta: CommandMeta,
@@ -65,7 +61,6 @@ export class PathwaysController {
   }
 
   @Post(':pathwayId/referrals/:referralId/acceptance')
-  @Roles(...WRITERS)
   @ApiCreatedResponse({ type: CommandResponseDto, description: 'ReferralAccepted' })
   accept(
     @Meta() meta: CommandMeta,
@@ -82,7 +77,6 @@ export class PathwaysController {
   }
 
   @Post(':pathwayId/referrals/:referralId/decline')
-  @Roles(...WRITERS)
   @ApiCreatedResponse({ type: CommandResponseDto, description: 'ReferralDeclined' })
   decline(
     @Meta() meta: CommandMeta,
@@ -99,7 +93,6 @@ export class PathwaysController {
   }
 
   @Post(':pathwayId/referrals/:referralId/completion')
-  @Roles(...WRITERS)
   @ApiCreatedResponse({ type: CommandResponseDto, description: 'ReferralCompleted' })
   complete(
     @Meta() meta: CommandMeta,
@@ -116,7 +109,6 @@ export class PathwaysController {
   }
 
   @Post(':pathwayId/discharges')
-  @Roles(...WRITERS)
   @ApiCreatedResponse({
     type: CommandResponseDto,
     description: 'DischargeNotified; `id` is the new discharge',
@@ -132,7 +124,6 @@ export class PathwaysController {
   }
 
   @Post(':pathwayId/medication-reconciliations')
-  @Roles(...WRITERS)
   @ApiCreatedResponse({ type: CommandResponseDto, description: 'MedicationReconciliationSent' })
   reconcile(
     @Meta() meta: CommandMeta,
@@ -143,7 +134,6 @@ export class PathwaysController {
   }
 
   @Post(':pathwayId/follow-ups')
-  @Roles(...WRITERS)
   @ApiCreatedResponse({ type: CommandResponseDto, description: 'FollowUpCompleted' })
   followUp(
     @Meta() meta: CommandMeta,
@@ -154,7 +144,6 @@ export class PathwaysController {
   }
 
   @Post(':pathwayId/protocol-applications')
-  @Roles(...WRITERS)
   @ApiCreatedResponse({
     type: CommandResponseDto,
     description: 'ProtocolApplied; `id` is the new application',
@@ -175,7 +164,6 @@ export class PathwaysController {
   }
 
   @Post(':pathwayId/closure')
-  @Roles(...WRITERS)
   @ApiCreatedResponse({ type: CommandResponseDto, description: 'PathwayClosed' })
   close(
     @Meta() meta: CommandMeta,
@@ -186,7 +174,6 @@ export class PathwaysController {
   }
 
   @Post(':pathwayId/reopening')
-  @Roles(...WRITERS)
   @ApiCreatedResponse({ type: CommandResponseDto, description: 'PathwayReopened' })
   reopen(
     @Meta() meta: CommandMeta,
@@ -197,7 +184,6 @@ export class PathwaysController {
   }
 
   @Post(':pathwayId/corrections')
-  @Roles(...WRITERS)
   @ApiCreatedResponse({ type: CommandResponseDto, description: 'EntryCorrected' })
   correct(
     @Meta() meta: CommandMeta,
@@ -211,7 +197,6 @@ export class PathwaysController {
   }
 
   @Post(':pathwayId/voidings')
-  @Roles(...WRITERS)
   @ApiCreatedResponse({ type: CommandResponseDto, description: 'EntryVoided' })
   void(
     @Meta() meta: CommandMeta,

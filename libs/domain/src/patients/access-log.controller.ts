@@ -1,6 +1,6 @@
 import { BadRequestException, Controller, Get, Header, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@parcours/auth';
+
 import { problem } from '@parcours/platform';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsUUID, Matches, Max, Min, ValidateBy } from 'class-validator';
@@ -98,7 +98,6 @@ export class AccessLogController {
   constructor(private readonly accessLog: PatientAccessLog) {}
 
   @Get()
-  @Roles('auditor')
   @Header('Cache-Control', 'no-store')
   @ApiOkResponse({
     description: 'Entries newest first: id, at, cptsId, patientId, actorId, role, purpose, requestId',

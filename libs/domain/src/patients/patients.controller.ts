@@ -20,7 +20,7 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { CurrentPrincipal, type Principal, Roles } from '@parcours/auth';
+import { CurrentPrincipal, type Principal } from '@parcours/auth';
 import { IdentityVault } from '@parcours/crypto';
 import { EVENT_STORE, type EventStore } from '@parcours/event-store';
 import { problem } from '@parcours/platform';
@@ -105,7 +105,6 @@ export class PatientsController {
   ) {}
 
   @Post()
-  @Roles('coordinator', 'professional')
   @ApiCreatedResponse({ type: CommandResponseDto, description: 'PatientRegistered (identity sealed)' })
   register(@Meta() meta: CommandMeta, @Body() body: RegisterPatientDto): Promise<CommandOutcome> {
     return this.commands.execute(
@@ -118,7 +117,6 @@ export class PatientsController {
    * carrying an identity is first written to the access log; if that write fails, nothing is answered.
    */
   @Get(':patientId')
-  @Roles('coordinator', 'auditor', 'professional')
   @Header('Cache-Control', 'no-store')
   @ApiHeader({
     name: 'X-Purpose',
@@ -162,7 +160,6 @@ export class PatientsController {
   }
 
   @Post(':patientId/medecin-traitant-search')
-  @Roles('coordinator', 'professional')
   @ApiCreatedResponse({ type: CommandResponseDto, description: 'MedecinTraitantSearchRegistered' })
   search(
     @Meta() meta: CommandMeta,
@@ -173,7 +170,6 @@ export class PatientsController {
   }
 
   @Post(':patientId/medecin-traitant')
-  @Roles('coordinator', 'professional')
   @ApiCreatedResponse({ type: CommandResponseDto, description: 'MedecinTraitantAssigned' })
   assign(
     @Meta() meta: CommandMeta,
@@ -184,7 +180,6 @@ export class PatientsController {
   }
 
   @Post(':patientId/consents')
-  @Roles('coordinator', 'professional')
   @ApiCreatedResponse({ type: CommandResponseDto, description: 'ConsentRecorded' })
   consent(
     @Meta() meta: CommandMeta,
@@ -195,7 +190,6 @@ export class PatientsController {
   }
 
   @Post(':patientId/blocks')
-  @Roles('coordinator', 'professional')
   @ApiCreatedResponse({ type: CommandResponseDto, description: 'ProfessionalAccessBlocked' })
   block(
     @Meta() meta: CommandMeta,
@@ -206,7 +200,6 @@ export class PatientsController {
   }
 
   @Post(':patientId/unblocks')
-  @Roles('coordinator', 'professional')
   @ApiCreatedResponse({ type: CommandResponseDto, description: 'ProfessionalAccessUnblocked' })
   unblock(
     @Meta() meta: CommandMeta,
@@ -217,7 +210,6 @@ export class PatientsController {
   }
 
   @Post(':patientId/pharmacien-correspondant')
-  @Roles('coordinator', 'professional')
   @ApiCreatedResponse({ type: CommandResponseDto, description: 'PharmacienCorrespondantDesignated' })
   pharmacien(
     @Meta() meta: CommandMeta,
@@ -228,7 +220,6 @@ export class PatientsController {
   }
 
   @Post(':patientId/erasure')
-  @Roles('coordinator')
   @ApiCreatedResponse({
     type: CommandResponseDto,
     description: 'PatientIdentityErased; the patient’s key is then destroyed',

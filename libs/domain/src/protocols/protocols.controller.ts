@@ -12,7 +12,7 @@ import {
 } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@parcours/auth';
+
 import { EVENT_STORE, type EventStore } from '@parcours/event-store';
 import { problem } from '@parcours/platform';
 import { type CommandMeta, type CommandOutcome, load } from '../shared/command-runner';
@@ -78,7 +78,6 @@ export class ProtocolsController {
   ) {}
 
   @Post()
-  @Roles('coordinator')
   @ApiOperation({ summary: 'Publishes a protocol, or a new version of one (ProtocolPublished)' })
   @ApiCreatedResponse({ type: CommandResponseDto, description: 'ProtocolPublished; `id` is the code' })
   publish(@Meta() meta: CommandMeta, @Body() body: PublishProtocolDto): Promise<CommandOutcome> {
@@ -86,7 +85,6 @@ export class ProtocolsController {
   }
 
   @Post(':code/adherents')
-  @Roles('coordinator')
   @ApiCreatedResponse({ type: CommandResponseDto, description: 'ProtocolAdherentRegistered' })
   adherent(
     @Meta() meta: CommandMeta,
@@ -105,7 +103,6 @@ export class ProtocolsController {
   }
 
   @Post(':code/retirement')
-  @Roles('coordinator')
   @ApiCreatedResponse({ type: CommandResponseDto, description: 'ProtocolRetired' })
   retire(
     @Meta() meta: CommandMeta,
@@ -116,7 +113,6 @@ export class ProtocolsController {
   }
 
   @Get(':code')
-  @Roles('coordinator', 'professional', 'auditor')
   @ApiOkResponse({ description: 'One protocol: its versions, adherents, retirement and revision' })
   async get(@Param('cptsId') cptsId: string, @Param('code', ProtocolCodeParam) code: string) {
     const { state, revision } = await load(this.store, streamId('protocol', cptsId, code), protocolEvolver);

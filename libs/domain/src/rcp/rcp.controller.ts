@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Inject, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@parcours/auth';
+
 import { EVENT_STORE, type EventStore } from '@parcours/event-store';
 import { type CommandMeta, type CommandOutcome, load } from '../shared/command-runner';
 import { Meta } from '../shared/http/command-meta.decorator';
@@ -46,14 +46,12 @@ export class RcpController {
   ) {}
 
   @Post()
-  @Roles('coordinator', 'professional')
   @ApiCreatedResponse({ type: CommandResponseDto, description: 'RcpHeld; `id` is the new RCP’s' })
   hold(@Meta() meta: CommandMeta, @Body() body: HoldRcpDto): Promise<CommandOutcome> {
     return this.commands.execute(new HoldRcp(meta, toRcpHeld(body)));
   }
 
   @Get(':rcpId')
-  @Roles('coordinator', 'professional', 'auditor')
   @ApiOkResponse({ description: 'The RCP as folded from its stream, with its current revision' })
   async get(@Param('cptsId') cptsId: string, @Param('rcpId', UuidParam) rcpId: string) {
     const { state, revision } = await load(this.store, streamId('rcp', cptsId, rcpId), rcpEvolver);

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Inject, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@parcours/auth';
+
 import { EVENT_STORE, type EventStore } from '@parcours/event-store';
 import { type CommandMeta, type CommandOutcome, load } from '../shared/command-runner';
 import { Meta } from '../shared/http/command-meta.decorator';
@@ -30,7 +30,6 @@ export class UnscheduledCareController {
   ) {}
 
   @Post()
-  @Roles('coordinator', 'professional')
   @ApiCreatedResponse({
     type: CommandResponseDto,
     description: 'UnscheduledCareRequested; `id` is the request’s',
@@ -40,7 +39,6 @@ export class UnscheduledCareController {
   }
 
   @Post(':requestId/orientation')
-  @Roles('coordinator', 'professional')
   @ApiCreatedResponse({ type: CommandResponseDto, description: 'UnscheduledCareOriented' })
   orient(
     @Meta() meta: CommandMeta,
@@ -51,7 +49,6 @@ export class UnscheduledCareController {
   }
 
   @Post(':requestId/closure')
-  @Roles('coordinator', 'professional')
   @ApiCreatedResponse({ type: CommandResponseDto, description: 'UnscheduledCareClosed (no appointment)' })
   close(
     @Meta() meta: CommandMeta,
@@ -62,7 +59,6 @@ export class UnscheduledCareController {
   }
 
   @Get(':requestId')
-  @Roles('coordinator', 'professional', 'auditor')
   @ApiOkResponse({
     description: 'The request as folded from its stream: status, orientation or closure, revision',
   })

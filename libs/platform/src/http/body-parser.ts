@@ -4,6 +4,13 @@ import { problem, ProblemError } from './problem';
 /** The largest body the API reads (api.md): beyond it, a 413 and nothing read further. */
 export const BODY_LIMIT = '1mb';
 
+/**
+ * The deepest nesting of objects and arrays a body may have. Every real request is far shallower (a FHIR
+ * bundle needs about 12); a limit checked on the raw bytes, before anything walks the parsed value
+ * recursively, means no deep body can exhaust the stack later.
+ */
+export const MAX_JSON_DEPTH = 64;
+
 /** body-parser marks its errors with `type`; each is the client's doing, never a 500. */
 const PARSER_PROBLEMS: Record<string, [number, string, string]> = {
   'entity.too.large': [413, 'body-too-large', 'The request body is larger than 1 MiB.'],
@@ -13,11 +20,58 @@ const PARSER_PROBLEMS: Record<string, [number, string, string]> = {
   'charset.unsupported': [415, 'unsupported-charset', 'The request body charset is not supported.'],
   'request.aborted': [400, 'request-aborted', 'The request was aborted by the client.'],
   'request.size.invalid': [400, 'bad-content-length', 'The request size does not match its Content-Length.'],
+  'entity.too.deep': [400, 'body-too-deep', `The request body nests deeper than ${MAX_JSON_DEPTH} levels.`],
+  'entity.invalid.utf8': [400, 'invalid-utf8', 'The request body is not valid UTF-8.'],
 };
 
-/** Parses JSON bodies (`application/json` and `application/*+json`) up to `BODY_LIMIT`. */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Thrown from body-parser's `verify` step; its `type` says which problem to answer with. */
+class BodyRejected extends Error {
+  constructor(readonly type: string) {
+    super(type);
+  }
+}
+
+/**
+ * Checks the raw body before it is parsed: valid UTF-8 (JSON is UTF-8, RFC 8259 §8.1, and a lone byte
+ * would otherwise become U+FFFD silently), and no nesting deeper than `MAX_JSON_DEPTH`. One pass over the
+ * bytes, without recursion; brackets inside strings do not count.
+ */
+export function verifyJsonBody(body: Buffer): void {
+  try {
+    utf8.decode(body);
+  } catch {
+    throw new BodyRejected('entity.invalid.utf8');
+  }
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < body.length; i++) {
+    const byte = body[i];
+    if (inString) {
+      if (byte === 0x5c)
+        i++; // a backslash escapes the next character, a quote included
+      else if (byte === 0x22) inString = false;
+    } else if (byte === 0x22) {
+      inString = true;
+    } else if (byte === 0x7b || byte === 0x5b) {
+      if (++depth > MAX_JSON_DEPTH) throw new BodyRejected('entity.too.deep');
+    } else if (byte === 0x7d || byte === 0x5d) {
+      depth--;
+    }
+  }
+}
+
+/**
+ * Parses JSON bodies (`application/json` and `application/*+json`) up to `BODY_LIMIT`, refusing invalid
+ * UTF-8 and deep nesting before parsing (`verifyJsonBody`).
+ */
 export function jsonBodyParser(): RequestHandler {
-  return json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] });
+  return json({
+    limit: BODY_LIMIT,
+    type: ['application/json', 'application/*+json'],
+    verify: (_request, _response, body) => verifyJsonBody(body),
+  });
 }
 
 /**

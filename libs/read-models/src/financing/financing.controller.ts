@@ -8,7 +8,7 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { Roles } from '@parcours/auth';
+
 import { CONTRACT_YEARS, IsTimestamp } from '@parcours/domain';
 import { ReadStore } from '@parcours/projections';
 import { Transform } from 'class-transformer';
@@ -50,7 +50,6 @@ export class FinancingController {
   constructor(private readonly readStore: ReadStore) {}
 
   @Get()
-  @Roles('analyst', 'coordinator', 'auditor')
   @Header('Cache-Control', 'no-store')
   @ApiOkResponse({
     description:

@@ -10,7 +10,7 @@ import {
   Res,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, type Principal, Roles } from '@parcours/auth';
+import { CurrentPrincipal, type Principal } from '@parcours/auth';
 import { requireCpts } from '@parcours/domain';
 import { EVENT_STORE, type EventStore } from '@parcours/event-store';
 import { problem } from '@parcours/platform';
@@ -28,8 +28,6 @@ import { indicatorParams, IndicatorsReader, type IndicatorEvent } from './indica
 import { monthsOf } from './paris-time';
 
 /** Who reads indicators (api.md): not professionals, whose role is the care of their own patients. */
-const READERS = ['coordinator', 'auditor', 'analyst'] as const;
-
 const DEFAULT_PAGE = 1000;
 
 /**
@@ -46,7 +44,6 @@ export class IndicatorsController {
   ) {}
 
   @Get('indicators')
-  @Roles(...READERS)
   @ApiOkResponse({
     description:
       '`{ cptsId, from, to, asOf?, position, indicators: [{ code, mission, value, numerator?, denominator?, breakdown? }] }`',
@@ -65,7 +62,6 @@ export class IndicatorsController {
   }
 
   @Get('indicators/series')
-  @Roles(...READERS)
   @ApiOkResponse({
     description:
       'The figures of `GET …/indicators` for each Paris calendar month of the period (the first and ' +
@@ -87,7 +83,6 @@ export class IndicatorsController {
   }
 
   @Get('indicators/:code/events')
-  @Roles(...READERS)
   @ApiOkResponse({
     description:
       'The figure and the events behind it, in business-time order: `{ …figure, from, to, asOf?, total, limit, offset, events: [{ eventId, type, streamId?, at, recordedAt, correctedBy?, inNumerator?, evidenceEventId?, category?, amount? }] }`',
@@ -133,7 +128,6 @@ export class IndicatorsController {
   }
 
   @Get('exports/indicators.csv')
-  @Roles(...READERS)
   @Header('Content-Type', 'text/csv; charset=utf-8')
   @ApiProduces('text/csv')
   @ApiOkResponse({

@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@parcours/auth';
+
 import { ReadStore } from '@parcours/projections';
 import { readProtocolCatalogue } from './protocol-catalogue.projection';
 import { readRcpRegister } from './rcp-register.projection';
@@ -8,8 +8,6 @@ import { ConsistentReadQueryDto, PeriodQueryDto, UnscheduledCareLogQueryDto } fr
 import { readUnscheduledCareLog } from './unscheduled-care-log.projection';
 
 /** The registers are read by those who run the CPTS, who take part in it, and who audit it. */
-const READERS = ['coordinator', 'professional', 'auditor'] as const;
-
 @ApiTags('rcp')
 @ApiBearerAuth()
 @Controller('api/v1/cpts/:cptsId/rcps')
@@ -17,7 +15,6 @@ export class RcpRegisterController {
   constructor(private readonly readStore: ReadStore) {}
 
   @Get()
-  @Roles(...READERS)
   @ApiOperation({ summary: 'The RCP register, newest first' })
   @ApiOkResponse({
     description:
@@ -38,7 +35,6 @@ export class ProtocolCatalogueController {
   constructor(private readonly readStore: ReadStore) {}
 
   @Get()
-  @Roles(...READERS)
   @ApiOperation({ summary: 'The protocol catalogue, by code, with each version’s usage' })
   @ApiOkResponse({
     description:
@@ -56,7 +52,6 @@ export class UnscheduledCareLogController {
   constructor(private readonly readStore: ReadStore) {}
 
   @Get()
-  @Roles(...READERS)
   @ApiOperation({ summary: 'The unscheduled-care requests (soins non programmés), newest first' })
   @ApiOkResponse({
     description:

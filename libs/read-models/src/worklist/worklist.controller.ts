@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, type Principal, Roles } from '@parcours/auth';
+import { CurrentPrincipal, type Principal } from '@parcours/auth';
 import { ReadStore } from '@parcours/projections';
 import { WORKLIST_DEFAULT_LIMIT, WorklistQueryDto } from './read-queries.dto';
 import { readWorklist } from './worklist.reader';
@@ -17,7 +17,6 @@ export class WorklistController {
   constructor(private readonly readStore: ReadStore) {}
 
   @Get()
-  @Roles('coordinator', 'professional', 'auditor')
   @ApiOperation({ summary: 'What is due or overdue, oldest due first (indicators.md §Worklist)' })
   @ApiOkResponse({
     description:

@@ -1,0 +1,119 @@
+import { type AccessPolicy, PUBLIC, type Role } from '@parcours/auth';
+
+/*
+ * Who may call which route — the roles of the API:
+ *
+ * - platform-admin: creates CPTS tenants; nothing inside one.
+ * - coordinator: everything inside its CPTS but reading the read-access log.
+ * - professional: records pathway events, RCPs and unscheduled care; reads patients, pathways and the
+ *   registers it works with; never changes a patient's record (registration, consents, blocks, médecin
+ *   traitant, pharmacien correspondant, erasure) nor the CPTS, its members or protocols.
+ * - auditor: reads everything in its CPTS, history, integrity and the read-access log; writes nothing.
+ * - analyst: indicators, financing and pseudonymised exports; never an identity.
+ *
+ * The guard enforces this table on every request; `test/security/access-matrix.int.spec.ts` calls every
+ * route of the application as every role, for its own and another CPTS, and fails on a route missing here.
+ */
+
+const COORDINATOR: Role[] = ['coordinator'];
+/** Pathway events, RCPs and unscheduled care. */
+const CARE_WRITERS: Role[] = ['coordinator', 'professional'];
+/** Registers and views of care: no identity is read through these without its own check. */
+const CARE_READERS: Role[] = ['coordinator', 'professional', 'auditor'];
+const FIGURE_READERS: Role[] = ['coordinator', 'auditor', 'analyst'];
+const AUDIT_READERS: Role[] = ['coordinator', 'auditor'];
+const TENANT = '/api/v1/cpts/:cptsId';
+
+export const ACCESS_POLICY: AccessPolicy = {
+  'GET /health': PUBLIC,
+  // Exists only in dev mode (the route is not registered with OIDC).
+  'POST /api/v1/dev/tokens': PUBLIC,
+  'GET /api/v1/me': ['platform-admin', 'coordinator', 'professional', 'auditor', 'analyst'],
+
+  // The CPTS, its ACI contract and missions.
+  'POST /api/v1/cpts': ['platform-admin'],
+  [`GET ${TENANT}`]: ['coordinator', 'professional', 'auditor', 'analyst'],
+  [`POST ${TENANT}/population`]: COORDINATOR,
+  [`POST ${TENANT}/contract`]: COORDINATOR,
+  [`POST ${TENANT}/missions/:mission/start`]: COORDINATOR,
+  [`POST ${TENANT}/achievements`]: COORDINATOR,
+  [`POST ${TENANT}/crises`]: COORDINATOR,
+  [`POST ${TENANT}/crisis-plan`]: COORDINATOR,
+
+  // Members.
+  [`POST ${TENANT}/members`]: COORDINATOR,
+  [`GET ${TENANT}/members`]: CARE_READERS,
+  [`GET ${TENANT}/members/:memberId`]: CARE_READERS,
+  [`POST ${TENANT}/members/:memberId/departure`]: COORDINATOR,
+  [`POST ${TENANT}/members/:memberId/participations`]: COORDINATOR,
+  [`POST ${TENANT}/members/:memberId/interns`]: COORDINATOR,
+
+  // Protocols.
+  [`POST ${TENANT}/protocols`]: COORDINATOR,
+  [`GET ${TENANT}/protocols`]: CARE_READERS,
+  [`GET ${TENANT}/protocols/:code`]: CARE_READERS,
+  [`POST ${TENANT}/protocols/:code/adherents`]: COORDINATOR,
+  [`POST ${TENANT}/protocols/:code/retirement`]: COORDINATOR,
+
+  // Patients: the record is the coordinators'; identities are read by the roles that may, each read logged.
+  [`POST ${TENANT}/patients`]: COORDINATOR,
+  [`GET ${TENANT}/patients`]: AUDIT_READERS,
+  [`GET ${TENANT}/patients/:patientId`]: CARE_READERS,
+  [`GET ${TENANT}/patients/:patientId/summary`]: CARE_READERS,
+  [`POST ${TENANT}/patients/:patientId/medecin-traitant-search`]: COORDINATOR,
+  [`POST ${TENANT}/patients/:patientId/medecin-traitant`]: COORDINATOR,
+  [`POST ${TENANT}/patients/:patientId/consents`]: COORDINATOR,
+  [`POST ${TENANT}/patients/:patientId/blocks`]: COORDINATOR,
+  [`POST ${TENANT}/patients/:patientId/unblocks`]: COORDINATOR,
+  [`POST ${TENANT}/patients/:patientId/pharmacien-correspondant`]: COORDINATOR,
+  [`POST ${TENANT}/patients/:patientId/erasure`]: COORDINATOR,
+
+  // Pathways.
+  [`POST ${TENANT}/pathways`]: CARE_WRITERS,
+  [`GET ${TENANT}/pathways`]: CARE_READERS,
+  [`GET ${TENANT}/pathways/:pathwayId`]: CARE_READERS,
+  [`POST ${TENANT}/pathways/:pathwayId/referrals`]: CARE_WRITERS,
+  [`POST ${TENANT}/pathways/:pathwayId/referrals/:referralId/acceptance`]: CARE_WRITERS,
+  [`POST ${TENANT}/pathways/:pathwayId/referrals/:referralId/decline`]: CARE_WRITERS,
+  [`POST ${TENANT}/pathways/:pathwayId/referrals/:referralId/completion`]: CARE_WRITERS,
+  [`POST ${TENANT}/pathways/:pathwayId/discharges`]: CARE_WRITERS,
+  [`POST ${TENANT}/pathways/:pathwayId/medication-reconciliations`]: CARE_WRITERS,
+  [`POST ${TENANT}/pathways/:pathwayId/follow-ups`]: CARE_WRITERS,
+  [`POST ${TENANT}/pathways/:pathwayId/protocol-applications`]: CARE_WRITERS,
+  [`POST ${TENANT}/pathways/:pathwayId/closure`]: CARE_WRITERS,
+  [`POST ${TENANT}/pathways/:pathwayId/reopening`]: CARE_WRITERS,
+  [`POST ${TENANT}/pathways/:pathwayId/corrections`]: CARE_WRITERS,
+  [`POST ${TENANT}/pathways/:pathwayId/voidings`]: CARE_WRITERS,
+
+  // RCPs, unscheduled care, actions.
+  [`POST ${TENANT}/rcps`]: CARE_WRITERS,
+  [`GET ${TENANT}/rcps`]: CARE_READERS,
+  [`GET ${TENANT}/rcps/:rcpId`]: CARE_READERS,
+  [`POST ${TENANT}/unscheduled-care`]: CARE_WRITERS,
+  [`GET ${TENANT}/unscheduled-care`]: CARE_READERS,
+  [`GET ${TENANT}/unscheduled-care/:requestId`]: CARE_READERS,
+  [`POST ${TENANT}/unscheduled-care/:requestId/orientation`]: CARE_WRITERS,
+  [`POST ${TENANT}/unscheduled-care/:requestId/closure`]: CARE_WRITERS,
+  [`POST ${TENANT}/prevention-actions`]: COORDINATOR,
+  [`POST ${TENANT}/trainings`]: COORDINATOR,
+  [`GET ${TENANT}/actions/:actionId`]: CARE_READERS,
+
+  // The worklist, figures and exports.
+  [`GET ${TENANT}/worklist`]: CARE_READERS,
+  [`GET ${TENANT}/indicators`]: FIGURE_READERS,
+  [`GET ${TENANT}/indicators/series`]: FIGURE_READERS,
+  [`GET ${TENANT}/indicators/:code/events`]: FIGURE_READERS,
+  [`GET ${TENANT}/exports/indicators.csv`]: FIGURE_READERS,
+  [`GET ${TENANT}/financing`]: FIGURE_READERS,
+
+  // Audit.
+  [`GET ${TENANT}/audit/streams/:streamId`]: AUDIT_READERS,
+  [`GET ${TENANT}/audit/verify`]: AUDIT_READERS,
+  [`GET ${TENANT}/audit/access-log`]: ['auditor'],
+};
+
+/** Routes that mint tokens: rate limited per client address, more strictly than the rest. */
+export const TOKEN_MINT_ROUTES: readonly string[] = ['POST /api/v1/dev/tokens'];
+
+/** Routes that may return a patient's identity: rate limited per user, more strictly than the rest. */
+export const IDENTITY_READ_ROUTES: readonly string[] = [`GET ${TENANT}/patients/:patientId`];
