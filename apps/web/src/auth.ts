@@ -47,7 +47,12 @@ export class OidcSignIn {
     const params = new URLSearchParams(location.search);
     try {
       if (params.has('code') || params.has('error')) return await this.manager.signinRedirectCallback();
-      if (params.has('state')) await this.manager.signoutRedirectCallback().catch(() => undefined);
+      if (params.has('state')) {
+        // Back from the provider's end-session page: whatever a renewal stored meanwhile is forgotten.
+        await this.manager.signoutRedirectCallback().catch(() => undefined);
+        await this.manager.removeUser();
+        return null;
+      }
     } finally {
       if (location.search) history.replaceState(null, '', `${location.pathname}${location.hash}`);
     }
@@ -66,6 +71,8 @@ export class OidcSignIn {
    * a local sign-out.
    */
   async signOut(): Promise<void> {
+    // No renewal may store new tokens behind the sign-out.
+    this.manager.stopSilentRenew();
     await this.manager.revokeTokens(['refresh_token']).catch(() => undefined);
     try {
       await this.manager.signoutRedirect();
@@ -76,6 +83,7 @@ export class OidcSignIn {
 
   /** Forgets the tokens here only (the API refused them). */
   forget(): Promise<void> {
+    this.manager.stopSilentRenew();
     return this.manager.removeUser();
   }
 
