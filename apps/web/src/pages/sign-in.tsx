@@ -47,9 +47,9 @@ async function obtainDevToken(request: DevSignIn): Promise<string> {
   return token;
 }
 
-/** A CPTS the store does not know: said on the CPTS field. */
+/** A CPTS the store does not know (its token is refused): said on the CPTS field. */
 function notFound(error: unknown): never {
-  if (error instanceof ApiError && error.status === 404) {
+  if (error instanceof ApiError && (error.status === 404 || error.status === 401)) {
     throw new ApiError({ ...error.problem, errors: [{ path: 'cpts', message: error.message }] });
   }
   throw error;
