@@ -37,6 +37,8 @@ module.exports = {
     '^@parcours/([a-z-]+)$': '<rootDir>/libs/$1/src',
   },
   testTimeout: 30000,
+  // Whatever a test file started and left running (a failing beforeAll, a timeout) is stopped after it.
+  setupFilesAfterEnv: ['<rootDir>/test/support/cleanup.ts'],
   // Child processes and servers are real: give their teardown time, and never leave one behind.
   forceExit: false,
   maxWorkers: 2,
