@@ -1,13 +1,26 @@
 import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '@parcours/auth';
-import { EVENT_STORE, type EventStore } from '@parcours/event-store';
+import {
+  EVENT_STORE,
+  EventStoreDbEventStore,
+  StoreUnavailableError,
+  type EventStore,
+  type ForeignEventsReport,
+} from '@parcours/event-store';
 import { Projections } from '@parcours/projections';
 import type { Response } from 'express';
 
 export interface HealthReport {
   status: 'ok' | 'unavailable';
-  store: { kind: string; position?: string; error?: string };
+  /** `reason`: why the store cannot answer; `foreignEvents`: other applications' events skipped (EventStoreDB). */
+  store: {
+    kind: string;
+    position?: string;
+    error?: string;
+    reason?: string;
+    foreignEvents?: ForeignEventsReport;
+  };
   /** One entry per projection; a failed or stalled one makes the service unhealthy (503). */
   projections: Array<{
     name: string;
@@ -53,16 +66,26 @@ export class HealthController {
       if (!projectionsOk) response.status(HttpStatus.SERVICE_UNAVAILABLE);
       return {
         status: projectionsOk ? 'ok' : 'unavailable',
-        store: { kind: this.store.kind, position: position.toString() },
+        store: { kind: this.store.kind, position: position.toString(), ...this.foreignEvents() },
         projections,
       };
     } catch (error) {
       response.status(HttpStatus.SERVICE_UNAVAILABLE);
       return {
         status: 'unavailable',
-        store: { kind: this.store.kind, error: (error as Error).message },
+        store: {
+          kind: this.store.kind,
+          error: (error as Error).message,
+          ...(error instanceof StoreUnavailableError ? { reason: error.reason } : {}),
+          ...this.foreignEvents(),
+        },
         projections,
       };
     }
+  }
+
+  /** A shared EventStoreDB holds other applications' events too: how many were skipped, never applied. */
+  private foreignEvents(): { foreignEvents?: ForeignEventsReport } {
+    return this.store instanceof EventStoreDbEventStore ? { foreignEvents: this.store.foreignEvents } : {};
   }
 }
