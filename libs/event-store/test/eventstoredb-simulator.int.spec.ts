@@ -211,7 +211,10 @@ describe(`EventStoreDB adapter on the ${SIMULATION}: production failures`, () =>
       const batch = [newEvent('A'), newEvent('B')];
       const original = await store.append('s-1', batch, { expectedRevision: 0 });
       const other = open(simulator.connectionString());
-      for (let i = 0; i < 110; i += 1) await other.append('s-1', [newEvent('Later', { i })]);
+      await other.append(
+        's-1',
+        Array.from({ length: 110 }, (_, i) => newEvent('Later', { i })),
+      );
 
       const retried = await store.append('s-1', batch, { expectedRevision: 0 });
       expect(retried).toEqual({ ...original, replayed: true });
@@ -224,7 +227,10 @@ describe(`EventStoreDB adapter on the ${SIMULATION}: production failures`, () =>
         expectedRevision: 'no_stream',
       });
       const other = open(simulator.connectionString());
-      for (let i = 0; i < 120; i += 1) await other.append('s-1', [newEvent('Later', { i })]);
+      await other.append(
+        's-1',
+        Array.from({ length: 120 }, (_, i) => newEvent('Later', { i })),
+      );
       const elsewhere = open(simulator.connectionString());
       await expect(elsewhere.append('s-1', batch, { expectedRevision: 'no_stream' })).resolves.toEqual({
         ...original,

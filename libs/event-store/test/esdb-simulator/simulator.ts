@@ -60,6 +60,11 @@ export const SIMULATED_VERSION = '24.10.0';
 /** Pages read by catch-up subscriptions, and the checkpoint interval's unit (`Enumerator.ReadBatchSize`). */
 const READ_BATCH_SIZE = 32;
 const NO_POSITION = (1n << 64n) - 1n;
+/**
+ * What clients are told to connect to. A name rather than 127.0.0.1: TLS sends it as the server name,
+ * which may not be an IP address. The nodes listen on 127.0.0.1, where localhost leads too.
+ */
+const CLIENT_HOST = 'localhost';
 
 export type NodeMode = 'ok' | 'not-ready' | 'stuck';
 
@@ -231,7 +236,7 @@ export class SimulatedNode {
     const leader = this.cluster.leader;
     return new Refusal(grpc.status.NOT_FOUND, 'Leader info available', {
       exception: 'not-leader',
-      'leader-endpoint-host': '127.0.0.1',
+      'leader-endpoint-host': CLIENT_HOST,
       'leader-endpoint-port': String(leader.port),
     });
   }
@@ -701,7 +706,7 @@ export class EsdbSimulator {
   connectionString(options: { user?: string | null; node?: number; query?: string } = {}): string {
     const user = options.user === undefined ? (this.secure ? 'admin:changeit' : null) : options.user;
     const hosts = (options.node === undefined ? this.nodes : [this.nodes[options.node]])
-      .map((node) => `127.0.0.1:${node.port}`)
+      .map((node) => `${CLIENT_HOST}:${node.port}`)
       .join(',');
     const query = [
       this.secure ? `tls=true&tlsCAFile=${encodeURIComponent(this.caFile!)}` : 'tls=false',
@@ -814,7 +819,7 @@ export class EsdbSimulator {
           .setTimeStamp(String(Date.now()))
           .setState(node.state === 'leader' ? MemberInfo.VNodeState.LEADER : MemberInfo.VNodeState.FOLLOWER)
           .setIsAlive(true)
-          .setHttpEndPoint(new EndPoint().setAddress('127.0.0.1').setPort(node.port)),
+          .setHttpEndPoint(new EndPoint().setAddress(CLIENT_HOST).setPort(node.port)),
       ),
     );
   }
