@@ -595,7 +595,10 @@ export class EventStoreDbEventStore implements EventStore {
           await sleep(Math.random() * Math.min(100, 5 * 2 ** attempt));
           continue;
         }
-        const again = await this.chainPoint(streamId, eventIds, expected).catch(() => null);
+        const again = await this.chainPoint(streamId, eventIds, expected).catch((recheck: unknown) => {
+          if (recheck instanceof WrongExpectedRevisionError) return null;
+          throw recheck;
+        });
         if (again?.replay) return again.replay;
         throw new WrongExpectedRevisionError(streamId, expected, fromCurrentRevision(error.actualVersion));
       }
