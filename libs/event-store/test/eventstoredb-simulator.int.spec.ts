@@ -14,11 +14,11 @@ import {
   verifyChain,
   type EventStoreDbOptions,
   type NewEvent,
-  type RecordedEvent,
   type SubscriptionMessage,
 } from '../src';
 import { EsdbSimulator } from './esdb-simulator/simulator';
 import { eventStoreContract, newEvent } from './event-store.contract';
+import { failure, take, within } from './subscription-support';
 
 export const SIMULATION = 'EventStoreDB wire simulator (a SIMULATION of 24.10, not a real server)';
 
@@ -36,37 +36,6 @@ eventStoreContract(`EventStoreDB adapter on the ${SIMULATION}, secure single nod
     },
   };
 });
-
-/** Settles with the outcome, or 'still pending' after `ms`: a hang fails the test instead of timing it out. */
-function within<T>(promise: Promise<T>, ms: number): Promise<T | 'still pending'> {
-  return Promise.race([
-    promise,
-    new Promise<'still pending'>((resolve) => setTimeout(() => resolve('still pending'), ms)),
-  ]);
-}
-
-const failure = (promise: Promise<unknown>) =>
-  promise.then(
-    () => 'resolved',
-    (error: unknown) => error,
-  );
-
-/** Takes events from a subscription until `count` have come (caught-up messages are not counted). */
-async function take(
-  iterator: AsyncIterator<SubscriptionMessage>,
-  count: number,
-  timeoutMs = 15_000,
-): Promise<RecordedEvent[]> {
-  const events: RecordedEvent[] = [];
-  const deadline = Date.now() + timeoutMs;
-  while (events.length < count) {
-    const next = await within(iterator.next(), Math.max(0, deadline - Date.now()));
-    if (next === 'still pending') throw new Error(`subscription gave ${events.length} of ${count} events`);
-    if (next.done) throw new Error(`subscription ended after ${events.length} of ${count} events`);
-    if (next.value.kind === 'event') events.push(next.value.event);
-  }
-  return events;
-}
 
 describe(`EventStoreDB adapter on the ${SIMULATION}: production failures`, () => {
   let simulator: EsdbSimulator;

@@ -9,14 +9,9 @@
  */
 import { EventStoreDBClient, jsonEvent } from '@eventstore/db-client';
 import { randomUUID } from 'node:crypto';
-import {
-  EventStoreDbEventStore,
-  decodePosition,
-  encodePosition,
-  type RecordedEvent,
-  type SubscriptionMessage,
-} from '../src';
+import { EventStoreDbEventStore, decodePosition, encodePosition } from '../src';
 import { eventStoreContract, newEvent } from './event-store.contract';
+import { take } from './subscription-support';
 
 const connectionString = process.env.EVENTSTORE_CONNECTION_STRING;
 if (!connectionString) {
@@ -33,31 +28,6 @@ eventStoreContract('EventStoreDB', () => {
     cleanup: () => store.close(),
   });
 });
-
-/** Takes events from a subscription until `count` have come (caught-up messages are not counted). */
-async function take(
-  iterator: AsyncIterator<SubscriptionMessage>,
-  count: number,
-  timeoutMs = 15_000,
-): Promise<RecordedEvent[]> {
-  const events: RecordedEvent[] = [];
-  const deadline = Date.now() + timeoutMs;
-  while (events.length < count) {
-    let timer: NodeJS.Timeout | undefined;
-    const next = await Promise.race([
-      iterator.next(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`subscription gave ${events.length} of ${count} events`)),
-          Math.max(0, deadline - Date.now()),
-        );
-      }),
-    ]).finally(() => clearTimeout(timer));
-    if (next.done) throw new Error(`subscription ended after ${events.length} of ${count} events`);
-    if (next.value.kind === 'event') events.push(next.value.event);
-  }
-  return events;
-}
 
 describe('EventStoreDB adapter on a real server', () => {
   let prefix: string;
