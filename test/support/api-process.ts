@@ -68,6 +68,7 @@ export async function startApi(env: Record<string, string> = {}, timeoutMs = 30_
     child.on('exit', (code, signal) => resolveExit({ code, signal })),
   );
 
+  let listening = false;
   const port = await new Promise<number>((resolvePort, reject) => {
     const timer = setTimeout(() => {
       // Not left running: nobody holds a handle to it yet.
@@ -78,6 +79,7 @@ export async function startApi(env: Record<string, string> = {}, timeoutMs = 30_
     const onData = (): void => {
       const match = /listening on port (\d+)/.exec(output);
       if (match) {
+        listening = true;
         clearTimeout(timer);
         child.stdout.off('data', onData);
         resolvePort(Number(match[1]));
@@ -86,6 +88,7 @@ export async function startApi(env: Record<string, string> = {}, timeoutMs = 30_
     child.stdout.on('data', onData);
     void exited.then(({ code, signal }) => {
       clearTimeout(timer);
+      if (listening) return;
       if (ownDir) rmSync(dataDir, { recursive: true, force: true });
       reject(new Error(`API exited before listening (code ${code}, signal ${signal}):\n${output}`));
     });
