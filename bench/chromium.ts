@@ -40,7 +40,8 @@ export async function chromiumExecutable(): Promise<{ path: string; origin: stri
   return { path: stdout.trim(), origin: '@sparticuz/chromium' };
 }
 
-export async function launchChromium(): Promise<Browser> {
+/** `extraArgs` go to Chromium after ours (a marker switch lets a test find the browser's processes). */
+export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   const { path } = await chromiumExecutable();
-  return chromium.launch({ executablePath: path, headless: true, args: CHROMIUM_ARGS });
+  return chromium.launch({ executablePath: path, headless: true, args: [...CHROMIUM_ARGS, ...extraArgs] });
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { IdSource } from '../../libs/domain/src/shared/ids';
 import { NATIONAL_PROTOCOLS } from '../../libs/domain/src/protocols/national-protocols';
 import { call, startApi, tempDataDir, type RunningApi } from '../support/api-process';
-import { command, token, read } from '../support/tenant';
+import { command, token, tokenForUnknownCpts, read } from '../support/tenant';
 
 const CPTS = 'cpts-aci';
 const NO_CONTRACT = 'cpts-aci-bis';
@@ -330,7 +330,7 @@ describe('CPTS over HTTP', () => {
         (await call(`${base}/crises`, { token: other, body: { declaredOn: '2025-01-01', kind: 'x' } }))
           .status,
       ).toBe(404);
-      const ghost = await token(api.url, 'cpts-ghost', 'coordinator');
+      const ghost = await tokenForUnknownCpts(api.dataDir, 'cpts-ghost', 'coordinator');
       expect((await call(`${api.url}/api/v1/cpts/cpts-ghost`, { token: ghost })).status).toBe(401);
       expect(
         (

@@ -1,5 +1,5 @@
 import { call, startApi, tempDataDir, type RunningApi } from '../support/api-process';
-import { command, registerCptsInStore, token } from '../support/tenant';
+import { command, registerCptsInStore, token, tokenForUnknownCpts } from '../support/tenant';
 
 const CPTS = 'cpts-members';
 const joined = {
@@ -124,7 +124,7 @@ describe('members over HTTP', () => {
   });
 
   it('refuses a token naming a CPTS that was never registered (401)', async () => {
-    const ghost = await token(api.url, 'cpts-ghost', 'coordinator');
+    const ghost = await tokenForUnknownCpts(api.dataDir, 'cpts-ghost', 'coordinator');
     expect(
       (await call(`${api.url}/api/v1/cpts/cpts-ghost/members`, { token: ghost, body: joined })).status,
     ).toBe(401);

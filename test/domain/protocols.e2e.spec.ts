@@ -1,5 +1,5 @@
 import { call, startApi, tempDataDir, type RunningApi } from '../support/api-process';
-import { command, token } from '../support/tenant';
+import { command, token, tokenForUnknownCpts } from '../support/tenant';
 
 const CPTS = 'cpts-protocols';
 const OTHER = 'cpts-protocols-other';
@@ -310,7 +310,7 @@ describe('protocols over HTTP', () => {
       const own = await catalogueOf(`${api.url}/api/v1/cpts/${OTHER}/protocols`, other);
       expect(own.body.items.map((p: { code: string }) => p.code)).not.toContain('plaie-simple');
       expect(own.body.items).toHaveLength(4);
-      const ghost = await token(api.url, 'cpts-ghost', 'coordinator');
+      const ghost = await tokenForUnknownCpts(api.dataDir, 'cpts-ghost', 'coordinator');
       expect((await call(`${api.url}/api/v1/cpts/cpts-ghost/protocols`, { token: ghost })).status).toBe(401);
       const odynophagie = await call(`${api.url}/api/v1/cpts/${OTHER}/protocols/odynophagie`, {
         token: other,

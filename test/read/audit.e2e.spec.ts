@@ -114,7 +114,14 @@ describe('audit over HTTP and the CLI', () => {
       const response = await audit('verify');
       expect(response.status).toBe(200);
       // cpts (3 events) + 4 national protocols (5) + 2 members (2) + 1 patient (1) + 2 pathways (6)
-      expect(response.body).toEqual({ cptsId: CPTS, ok: true, streams: 10, events: 17, broken: [] });
+      expect(response.body).toEqual({
+        cptsId: CPTS,
+        ok: true,
+        streams: 10,
+        events: 17,
+        broken: [],
+        accessLog: { ok: true, entries: 0, broken: [] },
+      });
       const other = await call(`${api.url}/api/v1/cpts/${OTHER}/audit/verify`, {
         token: tokens.otherAuditor,
       });

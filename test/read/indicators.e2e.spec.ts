@@ -4,7 +4,7 @@
  * monthly CSV series, roles and input validation.
  */
 import { call, startApi, type RunningApi } from '../support/api-process';
-import { command, token } from '../support/tenant';
+import { command, token, tokenForUnknownCpts } from '../support/tenant';
 
 const CPTS = 'cpts-indicateurs';
 const MARCH = 'from=2025-03-01&to=2025-04-01';
@@ -289,7 +289,7 @@ describe('indicators over HTTP', () => {
     const professional = await token(api.url, CPTS, 'professional', members.gp);
     expect((await get(`/indicators?${MARCH}`, professional)).status).toBe(403);
     expect((await get(`/exports/indicators.csv?${MARCH}`, professional)).status).toBe(403);
-    const stranger = await token(api.url, 'cpts-ailleurs', 'analyst');
+    const stranger = await tokenForUnknownCpts(api.dataDir, 'cpts-ailleurs', 'analyst');
     expect((await get(`/indicators?${MARCH}`, stranger)).status).toBe(401); // a CPTS never registered;
     expect((await call(`${api.url}/api/v1/cpts/${CPTS}/indicators?${MARCH}`)).status).toBe(401);
   });

@@ -3,7 +3,7 @@
  * models: data recorded through the API, read back with `consistentWith` the last command's position.
  */
 import { call, startApi, type RunningApi } from '../support/api-process';
-import { command, token } from '../support/tenant';
+import { command, token, tokenForUnknownCpts } from '../support/tenant';
 
 const CPTS = 'cpts-registers';
 const OTHER = 'cpts-registers-other';
@@ -330,7 +330,7 @@ describe('registers over HTTP', () => {
       const catalogue = (await theirs('/protocols')).body.items as Array<{ code: string; adherents: number }>;
       expect(catalogue).toHaveLength(4);
       expect(catalogue.every((p) => p.adherents === 0)).toBe(true);
-      const ghost = await token(api.url, 'cpts-ghost', 'coordinator');
+      const ghost = await tokenForUnknownCpts(api.dataDir, 'cpts-ghost', 'coordinator');
       for (const route of routes) {
         const response = await call(`${api.url}/api/v1/cpts/cpts-ghost${route}`, { token: ghost });
         expect([route, response.status]).toEqual([route, 401]);

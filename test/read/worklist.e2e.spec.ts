@@ -3,7 +3,7 @@
  * position of the last command (read-your-writes through the projection runner).
  */
 import { call, startApi, type RunningApi } from '../support/api-process';
-import { command, token } from '../support/tenant';
+import { command, token, tokenForUnknownCpts } from '../support/tenant';
 
 const CPTS = 'cpts-worklist';
 const OTHER = 'cpts-worklist-other';
@@ -297,7 +297,7 @@ describe('worklist over HTTP', () => {
     });
     expect(own.status).toBe(200);
     expect(own.body).toMatchObject({ items: [], count: 0, total: 0 });
-    const ghost = await token(api.url, 'cpts-ghost', 'coordinator');
+    const ghost = await tokenForUnknownCpts(api.dataDir, 'cpts-ghost', 'coordinator');
     expect((await call(`${api.url}/api/v1/cpts/cpts-ghost/worklist`, { token: ghost })).status).toBe(401);
   });
 });

@@ -6,6 +6,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { trackProcess } from './processes';
 
 export const ROOT = resolve(__dirname, '../..');
 const API_MAIN = join(ROOT, 'dist/apps/api/src/main.js');
@@ -46,18 +47,20 @@ export async function startApi(env: Record<string, string> = {}, timeoutMs = 30_
   assertBuilt(API_MAIN);
   const ownDir = env.DATA_DIR === undefined;
   const dataDir = env.DATA_DIR ?? tempDataDir();
-  const child = spawn(process.execPath, [API_MAIN], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH,
-      PORT: '0',
-      DATA_DIR: dataDir,
-      SEED_DEMO: 'false',
-      ...GENEROUS_LIMITS,
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = trackProcess(
+    spawn(process.execPath, [API_MAIN], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH,
+        PORT: '0',
+        DATA_DIR: dataDir,
+        SEED_DEMO: 'false',
+        ...GENEROUS_LIMITS,
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -65,14 +68,18 @@ export async function startApi(env: Record<string, string> = {}, timeoutMs = 30_
     child.on('exit', (code, signal) => resolveExit({ code, signal })),
   );
 
+  let listening = false;
   const port = await new Promise<number>((resolvePort, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`API did not start in ${timeoutMs} ms:\n${output}`)),
-      timeoutMs,
-    );
+    const timer = setTimeout(() => {
+      // Not left running: nobody holds a handle to it yet.
+      child.kill('SIGKILL');
+      if (ownDir) rmSync(dataDir, { recursive: true, force: true });
+      reject(new Error(`API did not start in ${timeoutMs} ms:\n${output}`));
+    }, timeoutMs);
     const onData = (): void => {
       const match = /listening on port (\d+)/.exec(output);
       if (match) {
+        listening = true;
         clearTimeout(timer);
         child.stdout.off('data', onData);
         resolvePort(Number(match[1]));
@@ -81,6 +88,8 @@ export async function startApi(env: Record<string, string> = {}, timeoutMs = 30_
     child.stdout.on('data', onData);
     void exited.then(({ code, signal }) => {
       clearTimeout(timer);
+      if (listening) return;
+      if (ownDir) rmSync(dataDir, { recursive: true, force: true });
       reject(new Error(`API exited before listening (code ${code}, signal ${signal}):\n${output}`));
     });
   });

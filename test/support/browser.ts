@@ -12,12 +12,17 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../../bench/chromium';
+import { trackCloser } from './processes';
 import { ROOT, type RunningApi, startApi } from './api-process';
 
 export const ARTIFACTS = join(ROOT, 'test', 'artifacts');
 
-export function launchBrowser(): Promise<Browser> {
-  return launchChromium();
+/** A headless Chromium, closed after the test file at the latest (see `processes.ts`). */
+export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
+  const browser = await launchChromium(extraArgs);
+  const close = trackCloser(() => browser.close());
+  browser.on('disconnected', () => void close());
+  return browser;
 }
 
 export interface Demo {
@@ -35,7 +40,14 @@ export async function openDemo(env: Record<string, string> = {}): Promise<Demo> 
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   if (/demo seed failed/.test(api.output())) throw new Error(`the demo seed failed:\n${api.output()}`);
-  const browser = await launchBrowser();
+  let browser: Browser;
+  try {
+    browser = await launchBrowser();
+  } catch (error) {
+    // No demo to hand back, so nobody else would stop the API.
+    await api.dispose();
+    throw error;
+  }
   return {
     api,
     browser,

@@ -12,6 +12,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { trackProcess } from './processes';
 
 const PROVIDER_SCRIPT = join(__dirname, 'oidc-provider', 'provider.mjs');
 
@@ -60,14 +61,16 @@ export async function startIdentityProvider(
   setup: ProviderSetup,
   timeoutMs = 15_000,
 ): Promise<RunningProvider> {
-  const child: ChildProcess = fork(PROVIDER_SCRIPT, [], {
-    env: {
-      PATH: process.env.PATH,
-      OIDC_TEST_PROVIDER: JSON.stringify({ accessTokenTtlSeconds: 300, ...setup }),
-    },
-    execArgv: [],
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
+  const child: ChildProcess = trackProcess(
+    fork(PROVIDER_SCRIPT, [], {
+      env: {
+        PATH: process.env.PATH,
+        OIDC_TEST_PROVIDER: JSON.stringify({ accessTokenTtlSeconds: 300, ...setup }),
+      },
+      execArgv: [],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    }),
+  );
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -76,10 +79,11 @@ export async function startIdentityProvider(
   const pending = new Map<number, (reply: Record<string, unknown>) => void>();
   let nextId = 0;
   const issuer = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`the identity provider did not start:\n${output}`)),
-      timeoutMs,
-    );
+    const timer = setTimeout(() => {
+      // Not left running: nobody holds a handle to it yet.
+      child.kill('SIGKILL');
+      reject(new Error(`the identity provider did not start:\n${output}`));
+    }, timeoutMs);
     child.on('message', (message: Record<string, unknown>) => {
       if (message.type === 'ready') {
         clearTimeout(timer);

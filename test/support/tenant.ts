@@ -1,4 +1,5 @@
 /** Tenants and tokens for domain e2e tests. */
+import { issueDevToken } from '@parcours/auth';
 import { SqliteEventStore } from '@parcours/event-store';
 import { join } from 'node:path';
 import { call } from './api-process';
@@ -15,6 +16,14 @@ export async function token(
   });
   if (response.status !== 201) throw new Error(`dev token failed: ${response.text}`);
   return response.body.token as string;
+}
+
+/**
+ * A dev token signed with the API's own key for a CPTS that was never registered (the sign-in route
+ * refuses to mint one): to see how the API treats a token naming an unknown CPTS.
+ */
+export function tokenForUnknownCpts(dataDir: string, cptsId: string, role: string): Promise<string> {
+  return issueDevToken(dataDir, { sub: `ghost:${role}`, cpts: cptsId, roles: [role] });
 }
 
 /**

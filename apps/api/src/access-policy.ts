@@ -69,6 +69,8 @@ export const ACCESS_POLICY: AccessPolicy = {
   [`POST ${TENANT}/patients/:patientId/unblocks`]: COORDINATOR,
   [`POST ${TENANT}/patients/:patientId/pharmacien-correspondant`]: COORDINATOR,
   [`POST ${TENANT}/patients/:patientId/erasure`]: COORDINATOR,
+  // "Who read my record", for the coordinator to hand to the patient (no identity in it).
+  [`GET ${TENANT}/patients/:patientId/access-log`]: AUDIT_READERS,
 
   // Pathways.
   [`POST ${TENANT}/pathways`]: CARE_WRITERS,

@@ -1,4 +1,7 @@
+import { ACCESS_LOG_FILE, PatientAccessLog } from '@parcours/domain';
 import type { EventStore } from '@parcours/event-store';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { type AppConfig, openEventStore } from '@parcours/platform';
 import {
   type AuditBreak,
@@ -39,10 +42,33 @@ export async function verify(
   err: Write = (line) => process.stderr.write(`${line}\n`),
 ): Promise<number> {
   const store = openEventStore(config);
+  let code: number;
   try {
-    return cptsId === undefined ? await verifyAll(store, out) : await verifyOne(store, cptsId, out, err);
+    code = cptsId === undefined ? await verifyAll(store, out) : await verifyOne(store, cptsId, out, err);
   } finally {
     await store.close();
+  }
+  if (code === BAD_USAGE) return code;
+  return verifyAccessLog(config, cptsId, out) && code === OK ? OK : FAILURE_FOUND;
+}
+
+/** The read-access log of DATA_DIR (identity reads), hash-chained per CPTS like the event log. */
+function verifyAccessLog(config: AppConfig, cptsId: string | undefined, out: Write): boolean {
+  const path = join(config.DATA_DIR, ACCESS_LOG_FILE);
+  if (!existsSync(path)) {
+    out('access log: none in DATA_DIR');
+    return true;
+  }
+  const log = new PatientAccessLog(path);
+  try {
+    const report = log.verify(cptsId);
+    out(`access log: ${report.entries} entries — ${report.ok ? 'ok' : `${report.broken.length} broken`}`);
+    for (const broken of report.broken) {
+      out(`  BROKEN access log entry ${broken.id} (#${broken.seq}): ${broken.problem}`);
+    }
+    return report.ok;
+  } finally {
+    log.close();
   }
 }
 

@@ -5,6 +5,7 @@ import {
   ForbiddenException,
   Get,
   Inject,
+  Optional,
   Post,
   Req,
 } from '@nestjs/common';
@@ -19,6 +20,8 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { AuthConfigDto, DevTokenRequestDto, DevTokenResponseDto, PrincipalDto } from './auth.dto';
+import { problem } from '@parcours/platform';
+import { TenantDirectory } from './access-policy';
 import { AUTH_OPTIONS, type AuthModuleOptions } from './auth.options';
 import { CurrentPrincipal } from './decorators';
 import { InvalidClaimsError, type Principal } from './principal';
@@ -61,7 +64,10 @@ export class AuthConfigController {
 @ApiTags('auth')
 @Controller('api/v1/dev')
 export class DevTokensController {
-  constructor(@Inject(AUTH_OPTIONS) private readonly options: AuthModuleOptions) {}
+  constructor(
+    @Inject(AUTH_OPTIONS) private readonly options: AuthModuleOptions,
+    @Optional() private readonly tenants?: TenantDirectory,
+  ) {}
 
   @Post('tokens')
   @ApiCreatedResponse({ type: DevTokenResponseDto })
@@ -72,6 +78,13 @@ export class DevTokensController {
     if (!this.options.devTokensRemote && !isLoopback(request.socket.remoteAddress)) {
       throw new ForbiddenException(
         'Dev tokens are issued to this machine only (set DEV_TOKENS_REMOTE=true to allow other hosts)',
+      );
+    }
+    // A token naming a CPTS that does not exist would be refused on every route: say so now, on the field.
+    if (body.cpts !== undefined && this.tenants && !(await this.tenants.exists(body.cpts))) {
+      const message = `CPTS ${body.cpts} does not exist`;
+      throw new BadRequestException(
+        problem(400, 'invalid-input', message, { errors: [{ path: 'cpts', message }] }),
       );
     }
     try {

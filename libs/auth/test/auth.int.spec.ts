@@ -347,6 +347,12 @@ describe('AuthModule in dev mode, over HTTP', () => {
     ])('answers 400 to %s', async (_case, body) => {
       expect((await issue(body)).status).toBe(400);
     });
+
+    it('refuses a CPTS that does not exist, naming the field', async () => {
+      const response = await issue({ cpts: 'cpts-ghost', role: 'coordinator' });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ errors: [{ path: 'cpts' }] });
+    });
   });
 });
 

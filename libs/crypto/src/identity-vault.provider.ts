@@ -1,4 +1,11 @@
-import { type FactoryProvider, Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  type FactoryProvider,
+  Global,
+  Inject,
+  Injectable,
+  Module,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { AppConfig } from '@parcours/platform';
 import { join } from 'node:path';
@@ -25,3 +32,11 @@ export class IdentityVaultCloser implements OnApplicationShutdown {
     this.vault.close();
   }
 }
+
+/** The vault of DATA_DIR for the whole application: patient keys and the service's own secrets. */
+@Global()
+@Module({
+  providers: [identityVaultProvider, IdentityVaultCloser],
+  exports: [IdentityVault],
+})
+export class IdentityVaultModule {}

@@ -124,6 +124,11 @@ export class IdentityVault {
         marked_at  TEXT NOT NULL,
         PRIMARY KEY (cpts_id, patient_id)
       ) STRICT;
+      CREATE TABLE IF NOT EXISTS service_keys (
+        name       TEXT PRIMARY KEY,
+        key        BLOB NOT NULL,
+        created_at TEXT NOT NULL
+      ) STRICT;
     `);
     // Whatever a crash left in the WAL goes into the main file, where secure_delete has overwritten it.
     this.db.pragma('wal_checkpoint(TRUNCATE)');
@@ -172,6 +177,24 @@ export class IdentityVault {
       ciphertext: ciphertext.toString('base64'),
       tag: cipher.getAuthTag().toString('base64'),
     };
+  }
+
+  /**
+   * A secret of the service itself (e.g. the key of the idempotency fingerprints), kept with the patient
+   * keys and created at first use: 256 random bits, the same for every process sharing this vault.
+   */
+  serviceKey(name: string): Buffer {
+    const read = () =>
+      (
+        this.db.prepare('SELECT key FROM service_keys WHERE name = ?').get(name) as
+          { key: Buffer } | undefined
+      )?.key;
+    const existing = read();
+    if (existing) return existing;
+    this.db
+      .prepare('INSERT OR IGNORE INTO service_keys (name, key, created_at) VALUES (?, ?, ?)')
+      .run(name, randomBytes(KEY_BYTES), new Date().toISOString());
+    return read()!;
   }
 
   /**

@@ -158,4 +158,14 @@ describe('IdentityVault', () => {
     vault.clearErasurePending(CPTS, OTHER);
     expect(vault.pendingErasures()).toEqual([]);
   });
+
+  it('keeps the service’s own keys: random, one per name, the same after a reopen', () => {
+    const first = vault.serviceKey('idempotency-fingerprint');
+    expect(first).toHaveLength(32);
+    expect(vault.serviceKey('idempotency-fingerprint').equals(first)).toBe(true);
+    expect(vault.serviceKey('blind-index:cpts-a').equals(first)).toBe(false);
+    vault.close();
+    vault = new IdentityVault(path);
+    expect(vault.serviceKey('idempotency-fingerprint').equals(first)).toBe(true);
+  });
 });

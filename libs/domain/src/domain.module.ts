@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { IdentityVaultModule } from '@parcours/crypto';
 import { ActionsModule } from './actions';
 import { CptsModule } from './cpts';
 import { MembersModule } from './members';
@@ -12,6 +13,7 @@ import { CommandsHttpModule } from './shared/http/commands-http.module';
 /** The write side of Parcours: one module per capability (a folder each), plus the command plumbing. */
 @Module({
   imports: [
+    IdentityVaultModule,
     CommandsHttpModule,
     CptsModule,
     ProtocolsModule,

@@ -44,11 +44,39 @@ export class InvalidEventError extends EventStoreError {
   }
 }
 
-/** The store cannot take or serve the request now (closed, disk full, read-only, connection lost). */
+/**
+ * Why the store cannot serve a request now. Every one is transient from the caller's point of view: the
+ * same request (with the same event ids) may be sent again later, and nothing was half-written.
+ * - `access-denied`: the store refused our credentials or their rights (a configuration to fix);
+ * - `not-leader`: the node we reached does not lead (an election, or we were on a follower);
+ * - `not-ready`: the node is starting, too busy, or read-only;
+ * - `deadline-exceeded`: no answer in time (a stuck or overloaded store);
+ * - `unavailable`: closed, unreachable, connection lost, disk full or read-only.
+ */
+export type StoreUnavailableReason =
+  'access-denied' | 'not-leader' | 'not-ready' | 'deadline-exceeded' | 'unavailable';
+
+const RETRY_AFTER_SECONDS: Record<StoreUnavailableReason, number> = {
+  'access-denied': 30,
+  'not-leader': 1,
+  'not-ready': 2,
+  'deadline-exceeded': 2,
+  unavailable: 5,
+};
+
+/** The store cannot take or serve the request now (closed, disk full, read-only, connection lost…). */
 export class StoreUnavailableError extends EventStoreError {
   readonly code = 'store-unavailable';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  readonly reason: StoreUnavailableReason;
+  /** How long a caller should wait before trying again (the HTTP `Retry-After`). */
+  readonly retryAfterSeconds: number;
+  constructor(
+    message: string,
+    options: { cause?: unknown; reason?: StoreUnavailableReason; retryAfterSeconds?: number } = {},
+  ) {
+    super(message, { cause: options.cause });
     this.name = 'StoreUnavailableError';
+    this.reason = options.reason ?? 'unavailable';
+    this.retryAfterSeconds = options.retryAfterSeconds ?? RETRY_AFTER_SECONDS[this.reason];
   }
 }

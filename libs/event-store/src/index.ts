@@ -6,4 +6,6 @@ export {
   EventStoreDbEventStore,
   encodePosition,
   decodePosition,
+  type EventStoreDbOptions,
+  type ForeignEventsReport,
 } from './eventstoredb/eventstoredb-event-store';

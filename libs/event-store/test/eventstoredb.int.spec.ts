@@ -1,21 +1,17 @@
 /**
- * The contract suite against a real EventStoreDB, plus what only a server can show about this adapter.
- * Runs when EVENTSTORE_CONNECTION_STRING is set (jest.config.js leaves it out otherwise), e.g.
- *   docker compose up -d eventstore
- *   EVENTSTORE_CONNECTION_STRING='esdb://localhost:2113?tls=false' npx jest libs/event-store
+ * The contract suite against a REAL EventStoreDB, plus what only a server can show about this adapter.
+ * Runs when EVENTSTORE_CONNECTION_STRING is set (jest.config.js leaves it out otherwise); with the
+ * cluster of docker-compose.yml (docs/eventstoredb.md, "The contract suite on a real server"):
+ *   EVENTSTORE_CONNECTION_STRING='esdb://admin:changeit@node1.eventstore:2111,node2.eventstore:2112,node3.eventstore:2113?tls=true&tlsCAFile=certs/ca/ca.crt' npx jest libs/event-store
  * The server must accept appends of 2 MiB (EVENTSTORE_MAX_APPEND_SIZE, set in docker-compose.yml):
- * the suite appends 2,500 events at once.
+ * the suite appends 2,500 events at once. The same tests run on every `npm test` against the wire
+ * simulator (eventstoredb-simulator.int.spec.ts); this file is where a real server confirms them.
  */
-import { EventStoreDBClient } from '@eventstore/db-client';
+import { EventStoreDBClient, jsonEvent } from '@eventstore/db-client';
 import { randomUUID } from 'node:crypto';
-import {
-  EventStoreDbEventStore,
-  decodePosition,
-  encodePosition,
-  type RecordedEvent,
-  type SubscriptionMessage,
-} from '../src';
+import { EventStoreDbEventStore, decodePosition, encodePosition } from '../src';
 import { eventStoreContract, newEvent } from './event-store.contract';
+import { take } from './subscription-support';
 
 const connectionString = process.env.EVENTSTORE_CONNECTION_STRING;
 if (!connectionString) {
@@ -32,31 +28,6 @@ eventStoreContract('EventStoreDB', () => {
     cleanup: () => store.close(),
   });
 });
-
-/** Takes events from a subscription until `count` have come (caught-up messages are not counted). */
-async function take(
-  iterator: AsyncIterator<SubscriptionMessage>,
-  count: number,
-  timeoutMs = 15_000,
-): Promise<RecordedEvent[]> {
-  const events: RecordedEvent[] = [];
-  const deadline = Date.now() + timeoutMs;
-  while (events.length < count) {
-    let timer: NodeJS.Timeout | undefined;
-    const next = await Promise.race([
-      iterator.next(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`subscription gave ${events.length} of ${count} events`)),
-          Math.max(0, deadline - Date.now()),
-        );
-      }),
-    ]).finally(() => clearTimeout(timer));
-    if (next.done) throw new Error(`subscription ended after ${events.length} of ${count} events`);
-    if (next.value.kind === 'event') events.push(next.value.event);
-  }
-  return events;
-}
 
 describe('EventStoreDB adapter on a real server', () => {
   let prefix: string;
@@ -108,6 +79,25 @@ describe('EventStoreDB adapter on a real server', () => {
     } finally {
       await subscription.close();
       await Promise.all([first.close(), second.close()]);
+    }
+  });
+
+  it('passes over an event without the Parcours envelope in $all, and counts it', async () => {
+    const store = new EventStoreDbEventStore(connectionString);
+    const client = EventStoreDBClient.connectionString(connectionString);
+    try {
+      const before = await store.append(stream('mine'), [newEvent('Mine')]);
+      await client.appendToStream(stream('foreign'), jsonEvent({ type: 'SomeoneElses', data: { n: 1 } }));
+      const after = await store.append(stream('mine'), [newEvent('MineAgain')]);
+      const page = await store.readAll({ after: before.position - 1n, maxCount: 1000 });
+      expect(page.filter((e) => e.streamId.startsWith(prefix)).map((e) => e.position)).toEqual([
+        before.position,
+        after.position,
+      ]);
+      expect(store.foreignEvents.skipped).toBeGreaterThanOrEqual(1);
+    } finally {
+      await client.dispose();
+      await store.close();
     }
   });
 

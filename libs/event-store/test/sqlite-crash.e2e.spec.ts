@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { trackProcess } from '../../../test/support/processes';
 import { SqliteEventStore, verifyChain, type RecordedEvent } from '../src';
 
 const WORKER = resolve(__dirname, '../../../test/fixtures/sqlite-append-worker.js');
@@ -21,7 +22,9 @@ interface Ack {
 /** Runs the worker until it has acknowledged `minAcks` appends (plus a random extra delay), then SIGKILLs it. */
 function runAndKill(path: string, minAcks: number): Promise<Ack[]> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [WORKER, path, '64'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = trackProcess(
+      spawn(process.execPath, [WORKER, path, '64'], { stdio: ['ignore', 'pipe', 'pipe'] }),
+    );
     const acks: Ack[] = [];
     let buffer = '';
     let stderr = '';

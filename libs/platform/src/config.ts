@@ -13,6 +13,14 @@ import {
 } from 'class-validator';
 import { resolve } from 'node:path';
 
+/** TLS is on unless the string says `tls=false`; credentials are then needed unless it carries them. */
+function eventStoreNeedsCredentials(connectionString: string | undefined): boolean {
+  if (!connectionString) return false;
+  const secure = !/[?&]tls=false(&|$)/i.test(connectionString);
+  const hasUser = /^esdb(\+discover)?:\/\/[^@/?]+@/.test(connectionString);
+  return secure && !hasUser;
+}
+
 const toBoolean = ({ value }: { value: unknown }): unknown =>
   value === 'true' ? true : value === 'false' ? false : value;
 
@@ -36,6 +44,7 @@ export class AppConfig {
   @IsIn(['sqlite', 'eventstoredb'], { message: 'EVENT_STORE must be sqlite or eventstoredb' })
   EVENT_STORE: 'sqlite' | 'eventstoredb' = 'sqlite';
 
+  // ---- EventStoreDB: where, as whom, trusting which CA, how long to wait -------------------------------
   @ValidateIf(
     (config: AppConfig) =>
       config.EVENT_STORE === 'eventstoredb' || config.EVENTSTORE_CONNECTION_STRING !== undefined,
@@ -45,6 +54,45 @@ export class AppConfig {
       'EVENTSTORE_CONNECTION_STRING must be an esdb:// or esdb+discover:// URL (required with EVENT_STORE=eventstoredb)',
   })
   EVENTSTORE_CONNECTION_STRING?: string;
+
+  /**
+   * The user Parcours connects as, kept apart from the connection string (a mounted secret); required
+   * with a secure (TLS) server unless the string carries `user:password@`: since 23.6 a secure
+   * EventStoreDB refuses anonymous access. It must be in `$admins`, or be granted reading `$all`.
+   */
+  @ValidateIf(
+    (config: AppConfig) =>
+      config.EVENTSTORE_USERNAME !== undefined ||
+      (config.EVENT_STORE === 'eventstoredb' &&
+        eventStoreNeedsCredentials(config.EVENTSTORE_CONNECTION_STRING)),
+  )
+  @IsString({
+    message:
+      'EVENTSTORE_USERNAME and EVENTSTORE_PASSWORD (or user:password@ in EVENTSTORE_CONNECTION_STRING) are required with a secure EventStoreDB: it refuses anonymous access',
+  })
+  @Matches(/^[^:]+$/, { message: 'EVENTSTORE_USERNAME may not contain ":"' })
+  EVENTSTORE_USERNAME?: string = undefined;
+
+  @ValidateIf(
+    (config: AppConfig) =>
+      config.EVENTSTORE_USERNAME !== undefined || config.EVENTSTORE_PASSWORD !== undefined,
+  )
+  @IsString({ message: 'EVENTSTORE_PASSWORD is required with EVENTSTORE_USERNAME' })
+  EVENTSTORE_PASSWORD?: string = undefined;
+
+  /** The CA that signed the cluster's certificates (PEM file), when it is not among the system's. */
+  @IsOptional()
+  @IsString()
+  EVENTSTORE_TLS_CA_FILE?: string = undefined;
+
+  /** Deadline of every call to EventStoreDB, in ms (default: the string's `defaultDeadline`, else 10 s). */
+  @IsOptional()
+  @Transform(({ value }) => (value === undefined ? undefined : Number(value)))
+  @IsInt({ message: 'EVENTSTORE_DEADLINE_MS must be an integer (milliseconds)' })
+  @Min(100, { message: 'EVENTSTORE_DEADLINE_MS must be at least 100' })
+  @Max(600_000, { message: 'EVENTSTORE_DEADLINE_MS must be at most 600000' })
+  EVENTSTORE_DEADLINE_MS?: number = undefined;
+  // ---- end of EventStoreDB ---------------------------------------------------------------------------
 
   @IsIn(['FULL', 'NORMAL'], { message: 'SQLITE_SYNCHRONOUS must be FULL or NORMAL' })
   SQLITE_SYNCHRONOUS: 'FULL' | 'NORMAL' = 'FULL';

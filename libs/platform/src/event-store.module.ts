@@ -16,12 +16,35 @@ import {
 import { join } from 'node:path';
 import type { AppConfig } from './config';
 
+type StoreConfig = Pick<
+  AppConfig,
+  | 'EVENT_STORE'
+  | 'DATA_DIR'
+  | 'SQLITE_SYNCHRONOUS'
+  | 'EVENTSTORE_CONNECTION_STRING'
+  | 'EVENTSTORE_USERNAME'
+  | 'EVENTSTORE_PASSWORD'
+  | 'EVENTSTORE_TLS_CA_FILE'
+  | 'EVENTSTORE_DEADLINE_MS'
+>;
+
+/** The connection string with the CA file added (the client reads it as `tlsCAFile`). */
+export function eventStoreConnectionString(config: StoreConfig): string {
+  const base = config.EVENTSTORE_CONNECTION_STRING!;
+  if (!config.EVENTSTORE_TLS_CA_FILE || /[?&]tlsCAFile=/i.test(base)) return base;
+  const separator = base.includes('?') ? '&' : '?';
+  return `${base}${separator}tlsCAFile=${encodeURIComponent(config.EVENTSTORE_TLS_CA_FILE)}`;
+}
+
 /** Opens the configured adapter: the embedded SQLite file in DATA_DIR, or EventStoreDB. */
-export function openEventStore(
-  config: Pick<AppConfig, 'EVENT_STORE' | 'DATA_DIR' | 'SQLITE_SYNCHRONOUS' | 'EVENTSTORE_CONNECTION_STRING'>,
-): EventStore {
+export function openEventStore(config: StoreConfig): EventStore {
   if (config.EVENT_STORE === 'eventstoredb') {
-    return new EventStoreDbEventStore(config.EVENTSTORE_CONNECTION_STRING!);
+    return new EventStoreDbEventStore({
+      connectionString: eventStoreConnectionString(config),
+      username: config.EVENTSTORE_USERNAME,
+      password: config.EVENTSTORE_PASSWORD,
+      deadlineMs: config.EVENTSTORE_DEADLINE_MS,
+    });
   }
   return new SqliteEventStore({
     path: join(config.DATA_DIR, 'events.db'),
@@ -56,6 +79,10 @@ export class EventStoreModule {
               DATA_DIR: config.get('DATA_DIR', { infer: true }),
               SQLITE_SYNCHRONOUS: config.get('SQLITE_SYNCHRONOUS', { infer: true }),
               EVENTSTORE_CONNECTION_STRING: config.get('EVENTSTORE_CONNECTION_STRING', { infer: true }),
+              EVENTSTORE_USERNAME: config.get('EVENTSTORE_USERNAME', { infer: true }),
+              EVENTSTORE_PASSWORD: config.get('EVENTSTORE_PASSWORD', { infer: true }),
+              EVENTSTORE_TLS_CA_FILE: config.get('EVENTSTORE_TLS_CA_FILE', { infer: true }),
+              EVENTSTORE_DEADLINE_MS: config.get('EVENTSTORE_DEADLINE_MS', { infer: true }),
             }),
         },
         EventStoreCloser,

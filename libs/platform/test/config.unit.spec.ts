@@ -1,5 +1,5 @@
 import { isAbsolute } from 'node:path';
-import { assertServableConfig, ConfigError, loadConfig } from '../src';
+import { assertServableConfig, ConfigError, eventStoreConnectionString, loadConfig } from '../src';
 
 describe('configuration from the environment', () => {
   it('given nothing, uses the defaults of api.md', () => {
@@ -49,8 +49,63 @@ describe('configuration from the environment', () => {
     ).toMatchObject({ AUTH_MODE: 'oidc' });
   });
 
+  it('accepts a secure EventStoreDB with credentials in the string or apart, and a CA and a deadline', () => {
+    const secure = 'esdb://node1:2113,node2:2113,node3:2113?tls=true';
+    expect(
+      loadConfig({
+        EVENT_STORE: 'eventstoredb',
+        EVENTSTORE_CONNECTION_STRING: secure,
+        EVENTSTORE_USERNAME: 'parcours',
+        EVENTSTORE_PASSWORD: 's3cret',
+        EVENTSTORE_TLS_CA_FILE: '/certs/ca/ca.crt',
+        EVENTSTORE_DEADLINE_MS: '5000',
+      }),
+    ).toMatchObject({ EVENTSTORE_USERNAME: 'parcours', EVENTSTORE_DEADLINE_MS: 5000 });
+    expect(
+      loadConfig({
+        EVENT_STORE: 'eventstoredb',
+        EVENTSTORE_CONNECTION_STRING: 'esdb://parcours:s3cret@node1:2113?tls=true',
+      }),
+    ).toMatchObject({ EVENT_STORE: 'eventstoredb' });
+  });
+
+  it('adds the CA file to the connection string the client is given', () => {
+    const config = loadConfig({
+      EVENT_STORE: 'eventstoredb',
+      EVENTSTORE_CONNECTION_STRING: 'esdb://u:p@node1:2113?tls=true',
+      EVENTSTORE_TLS_CA_FILE: '/certs/ca dir/ca.crt',
+    });
+    expect(eventStoreConnectionString(config)).toBe(
+      'esdb://u:p@node1:2113?tls=true&tlsCAFile=%2Fcerts%2Fca%20dir%2Fca.crt',
+    );
+  });
+
   it.each([
     [{ PORT: 'abc' }, 'PORT'],
+    [
+      { EVENT_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: 'esdb://node1:2113?tls=true' },
+      'EVENTSTORE_USERNAME',
+    ],
+    [
+      { EVENT_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: 'esdb://node1:2113' },
+      'refuses anonymous access',
+    ],
+    [
+      {
+        EVENT_STORE: 'eventstoredb',
+        EVENTSTORE_CONNECTION_STRING: 'esdb://node1:2113',
+        EVENTSTORE_USERNAME: 'parcours',
+      },
+      'EVENTSTORE_PASSWORD',
+    ],
+    [
+      {
+        EVENT_STORE: 'eventstoredb',
+        EVENTSTORE_CONNECTION_STRING: 'esdb://u:p@node1:2113',
+        EVENTSTORE_DEADLINE_MS: 'soon',
+      },
+      'EVENTSTORE_DEADLINE_MS',
+    ],
     [{ PORT: '70000' }, 'PORT'],
     [{ EVENT_STORE: 'postgres' }, 'EVENT_STORE'],
     [{ EVENT_STORE: 'eventstoredb' }, 'EVENTSTORE_CONNECTION_STRING'],

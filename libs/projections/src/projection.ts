@@ -35,5 +35,6 @@ export interface ProjectionStatus {
   state: ProjectionState;
   /** Events behind the head of the log (SQLite); null where positions are not counts (EventStoreDB). */
   lag: number | null;
-  error?: { message: string; eventId?: string; position?: string; at: string };
+  /** `reason`: why the store could not be read, when a stalled projection waits for it. */
+  error?: { message: string; reason?: string; eventId?: string; position?: string; at: string };
 }

@@ -1,4 +1,4 @@
-import type { EventStore, RecordedEvent } from '@parcours/event-store';
+import { StoreUnavailableError, type EventStore, type RecordedEvent } from '@parcours/event-store';
 import { ReadStore } from './read-store';
 import type { Projection, ProjectionHandler, ProjectionState, ProjectionStatus } from './projection';
 
@@ -117,10 +117,15 @@ export class ProjectionRunner {
         // The subscription ended without being asked to (the store was closed under it).
         throw new Error('the event store subscription ended');
       } catch (error) {
-        // The store could not be read (closed, disk, connection): stalled, retried with backoff.
+        // The store could not be read (closed, disk, connection, access, election): stalled, retried
+        // with backoff, and why it is stalled is in /health.
         if (ended(run)) return;
         run.state = 'stalled';
-        run.error = { message: (error as Error).message, at: new Date().toISOString() };
+        run.error = {
+          message: (error as Error).message,
+          ...(error instanceof StoreUnavailableError ? { reason: error.reason } : {}),
+          at: new Date().toISOString(),
+        };
         this.logger.warn(`projection ${projection.name} stalled: ${(error as Error).message}`);
         await new Promise((resolve) => setTimeout(resolve, RETRY_MS[Math.min(attempt, RETRY_MS.length - 1)]));
       } finally {

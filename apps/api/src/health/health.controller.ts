@@ -1,7 +1,13 @@
 import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { AUTH_OPTIONS, type AuthModuleOptions } from '@parcours/auth';
-import { EVENT_STORE, type EventStore } from '@parcours/event-store';
+import {
+  EVENT_STORE,
+  EventStoreDbEventStore,
+  StoreUnavailableError,
+  type EventStore,
+  type ForeignEventsReport,
+} from '@parcours/event-store';
 import { Projections } from '@parcours/projections';
 import type { Response } from 'express';
 
@@ -9,7 +15,14 @@ export interface HealthReport {
   status: 'ok' | 'unavailable';
   /** How tokens are verified; dev mode says so loudly, as it lets anyone sign in as anyone. */
   auth: { mode: 'dev' | 'oidc'; warning?: string };
-  store: { kind: string; position?: string; error?: string };
+  /** `reason`: why the store cannot answer; `foreignEvents`: other applications' events skipped (EventStoreDB). */
+  store: {
+    kind: string;
+    position?: string;
+    error?: string;
+    reason?: string;
+    foreignEvents?: ForeignEventsReport;
+  };
   /** One entry per projection; a failed or stalled one makes the service unhealthy (503). */
   projections: Array<{
     name: string;
@@ -66,7 +79,7 @@ export class HealthController {
       return {
         status: projectionsOk ? 'ok' : 'unavailable',
         auth: this.auth(),
-        store: { kind: this.store.kind, position: position.toString() },
+        store: { kind: this.store.kind, position: position.toString(), ...this.foreignEvents() },
         projections,
       };
     } catch (error) {
@@ -74,9 +87,19 @@ export class HealthController {
       return {
         status: 'unavailable',
         auth: this.auth(),
-        store: { kind: this.store.kind, error: (error as Error).message },
+        store: {
+          kind: this.store.kind,
+          error: (error as Error).message,
+          ...(error instanceof StoreUnavailableError ? { reason: error.reason } : {}),
+          ...this.foreignEvents(),
+        },
         projections,
       };
     }
+  }
+
+  /** A shared EventStoreDB holds other applications' events too: how many were skipped, never applied. */
+  private foreignEvents(): { foreignEvents?: ForeignEventsReport } {
+    return this.store instanceof EventStoreDbEventStore ? { foreignEvents: this.store.foreignEvents } : {};
   }
 }

@@ -56,12 +56,9 @@ async function obtainDevToken(request: DevSignIn): Promise<string> {
   return token;
 }
 
-/**
- * A CPTS the store does not know: said on the CPTS field. The API refuses a token naming such a CPTS
- * (401) before any route could answer 404; a dev token it has just signed has nothing else wrong with it.
- */
-function unknownCpts(error: unknown): never {
-  if (error instanceof ApiError && (error.status === 401 || error.status === 404)) {
+/** A CPTS the store does not know (its token is refused): said on the CPTS field. */
+function notFound(error: unknown): never {
+  if (error instanceof ApiError && (error.status === 404 || error.status === 401)) {
     throw new ApiError({ ...error.problem, errors: [{ path: 'cpts', message: error.message }] });
   }
   throw error;
@@ -179,12 +176,9 @@ function DevSignInForm(props: { lang: Lang; onSignedIn: (session: Session) => vo
         const session = sessionFromToken(token);
         if (!session) throw new ApiError({ status: 0, detail: 'Malformed token' });
         // The API has the last word: the token works, and names a CPTS that exists.
-        if (session.cpts) {
-          await get('/api/v1/me', { token }).catch(unknownCpts);
-          await get(`/api/v1/cpts/${encodeURIComponent(session.cpts)}`, { token }).catch(unknownCpts);
-        } else {
-          await get('/api/v1/me', { token });
-        }
+        await get('/api/v1/me', { token });
+        if (session.cpts)
+          await get(`/api/v1/cpts/${encodeURIComponent(session.cpts)}`, { token }).catch(notFound);
         props.onSignedIn(session);
         return { id: session.sub, streamId: '', revision: 0, position: '0' };
       }}

@@ -1,10 +1,16 @@
-import { BadRequestException, Controller, Get, Header, Param, Query } from '@nestjs/common';
+import { BadRequestException, Controller, Get, Header, Inject, Param, Query, Res } from '@nestjs/common';
+import { EVENT_STORE, type EventStore } from '@parcours/event-store';
+import { stringify } from 'csv-stringify/sync';
+import type { Response } from 'express';
 import { ApiBearerAuth, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 
 import { problem } from '@parcours/platform';
 import { Transform } from 'class-transformer';
-import { IsInt, IsOptional, IsUUID, Matches, Max, Min, ValidateBy } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsUUID, Matches, Max, Min, ValidateBy } from 'class-validator';
+import { UuidParam } from '../shared/http/params';
+import { streamId } from '../shared/ids';
 import { parisDate } from '../shared/time';
+import { patientNotFound } from './patients.commands';
 import { type AccessLogEntry, PatientAccessLog } from './access-log';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -116,5 +122,66 @@ export class AccessLogController {
     const limit = query.limit ?? DEFAULT_LIMIT;
     const entries = this.accessLog.list({ cptsId, ...window, patientId: query.patientId, limit: limit + 1 });
     return { entries: entries.slice(0, limit), truncated: entries.length > limit };
+  }
+}
+
+const PARIS_TIME = new Intl.DateTimeFormat('fr-FR', {
+  timeZone: 'Europe/Paris',
+  dateStyle: 'short',
+  timeStyle: 'medium',
+});
+
+export class PatientAccessReportQueryDto {
+  @ApiPropertyOptional({ enum: ['json', 'csv'], default: 'json' })
+  @IsOptional()
+  @IsIn(['json', 'csv'])
+  format?: 'json' | 'csv';
+}
+
+/**
+ * "Who read my record" (GDPR art. 15, right of access): every read of one patient's identity, oldest
+ * first, for the coordinator to hand to the patient — as JSON, or as a CSV that French spreadsheet
+ * software opens as is (`;`, UTF-8 with a byte-order mark, Paris times).
+ */
+@ApiTags('patients')
+@ApiBearerAuth()
+@Controller('api/v1/cpts/:cptsId/patients/:patientId/access-log')
+export class PatientAccessReportController {
+  constructor(
+    private readonly accessLog: PatientAccessLog,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  @Get()
+  @ApiOkResponse({
+    description: 'Every read of the patient’s identity: at, actorId, role, purpose, requestId',
+  })
+  async report(
+    @Param('cptsId') cptsId: string,
+    @Param('patientId', UuidParam) patientId: string,
+    @Query() query: PatientAccessReportQueryDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<{ patientId: string; entries: AccessLogEntry[] } | string> {
+    const [registered] = await this.store.readStream(streamId('patient', cptsId, patientId), { maxCount: 1 });
+    if (registered === undefined) throw patientNotFound();
+    const entries = this.accessLog.list({ cptsId, patientId, limit: Number.MAX_SAFE_INTEGER }).reverse();
+    if (query.format !== 'csv') return { patientId, entries };
+    response.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    response.setHeader('Content-Disposition', `attachment; filename="acces-dossier-${patientId}.csv"`);
+    return stringify(
+      entries.map((entry) => [
+        PARIS_TIME.format(new Date(entry.at)),
+        entry.actorId,
+        entry.role,
+        entry.purpose,
+        entry.requestId,
+      ]),
+      {
+        bom: true,
+        delimiter: ';',
+        header: true,
+        columns: ['Date et heure (Paris)', 'Lecteur', 'Rôle', 'Motif', 'Requête'],
+      },
+    );
   }
 }

@@ -86,4 +86,80 @@ describe('PatientAccessLog', () => {
       to: '2026-03-01T09:00:00.001Z',
     });
   });
+
+  describe('its hash chain', () => {
+    /** Another SQL client with write access: lifts the triggers, as an intruder would. */
+    const tamper = (sql: string) => {
+      log.close();
+      const db = new Database(path);
+      db.exec('DROP TRIGGER access_log_no_update; DROP TRIGGER access_log_no_delete;');
+      db.exec(sql);
+      db.close();
+      log = new PatientAccessLog(path);
+    };
+    const fill = () => {
+      for (let i = 0; i < 5; i++) log.record(read(i % 2 ? P1 : P2), new Date(Date.UTC(2026, 2, 1 + i)));
+      log.record(read(P1, 'cpts-b'));
+    };
+
+    it('verifies per CPTS, and across the file', () => {
+      fill();
+      expect(log.verify('cpts-a')).toEqual({ ok: true, entries: 5, broken: [] });
+      expect(log.verify('cpts-b')).toEqual({ ok: true, entries: 1, broken: [] });
+      expect(log.verify()).toEqual({ ok: true, entries: 6, broken: [] });
+    });
+
+    it('finds an entry changed in place', () => {
+      fill();
+      tamper("UPDATE access_log SET purpose = 'autre' WHERE seq = 3");
+      expect(log.verify('cpts-a')).toMatchObject({
+        ok: false,
+        broken: [{ seq: 3, problem: 'hash-mismatch' }],
+      });
+      expect(log.verify('cpts-b').ok).toBe(true);
+    });
+
+    it('finds an entry removed from the middle', () => {
+      fill();
+      tamper('DELETE FROM access_log WHERE seq = 2');
+      expect(log.verify('cpts-a')).toMatchObject({
+        ok: false,
+        entries: 4,
+        broken: [{ seq: 3, problem: 'prev-hash-mismatch' }],
+      });
+    });
+
+    it('finds entries reordered', () => {
+      fill();
+      tamper('UPDATE access_log SET seq = -1 WHERE seq = 2; UPDATE access_log SET seq = 2 WHERE seq = 4;');
+      expect(log.verify('cpts-a').ok).toBe(false);
+    });
+
+    it('chains the entries of a log written before chaining, once, and keeps them append-only', () => {
+      log.close();
+      rmSync(path);
+      const old = new Database(path);
+      old.exec(`CREATE TABLE access_log (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, at TEXT NOT NULL,
+        cpts_id TEXT NOT NULL, patient_id TEXT NOT NULL, actor_id TEXT NOT NULL, role TEXT NOT NULL,
+        purpose TEXT NOT NULL, request_id TEXT NOT NULL) STRICT;
+        CREATE TRIGGER access_log_no_update BEFORE UPDATE ON access_log
+          BEGIN SELECT RAISE(ABORT, 'the access log is append-only: no update'); END;
+        CREATE TRIGGER access_log_no_delete BEFORE DELETE ON access_log
+          BEGIN SELECT RAISE(ABORT, 'the access log is append-only: no delete'); END;
+        INSERT INTO access_log (id, at, cpts_id, patient_id, actor_id, role, purpose, request_id)
+          VALUES ('e1', '2026-01-01T00:00:00.000Z', 'cpts-a', '${P1}', 'm', 'coordinator', 'consultation', 'r1'),
+                 ('e2', '2026-01-02T00:00:00.000Z', 'cpts-a', '${P2}', 'm', 'coordinator', 'consultation', 'r2');`);
+      old.close();
+      log = new PatientAccessLog(path);
+      log.record(read(P1));
+      expect(log.verify('cpts-a')).toEqual({ ok: true, entries: 3, broken: [] });
+      const db = new Database(path);
+      try {
+        expect(() => db.prepare("UPDATE access_log SET actor_id = 'x'").run()).toThrow(/append-only/);
+      } finally {
+        db.close();
+      }
+    });
+  });
 });

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs
 import { IdentityVault } from '@parcours/crypto';
 import { EVENT_STORE, type EventStore } from '@parcours/event-store';
 import { load } from '../shared/command-runner';
+import { IdempotencyStore } from '../shared/http/idempotency.store';
 import { streamId } from '../shared/ids';
 import { patientEvolver } from './patient.decider';
 
@@ -21,6 +22,7 @@ export class ErasureReconciler implements OnApplicationBootstrap {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(IdentityVault) private readonly vault: IdentityVault,
+    private readonly idempotency: IdempotencyStore,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -48,6 +50,7 @@ export class ErasureReconciler implements OnApplicationBootstrap {
       );
       if (state.exists && state.erased) {
         this.vault.destroy(pending.cptsId, pending.patientId);
+        this.idempotency.forgetStream(streamId('patient', pending.cptsId, pending.patientId));
         destroyed += 1;
       } else if (now.getTime() - Date.parse(pending.markedAt) > STALE_MARK_MS) {
         this.vault.clearErasurePending(pending.cptsId, pending.patientId);

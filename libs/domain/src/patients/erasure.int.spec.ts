@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
 import type { CommandMeta } from '../shared/command-runner';
 import { RuleViolation } from '../shared/errors';
+import { IdempotencyStore } from '../shared/http/idempotency.store';
 import { IdSource } from '../shared/ids';
 import { ErasureReconciler } from './erasure-reconciler';
 import { PatientFacts } from './patient-facts';
@@ -60,6 +61,9 @@ describe('erasure crash safety', () => {
   let erase: ErasePatientIdentityHandler;
   let facts: PatientFacts;
   let patientId: string;
+  let idempotency: IdempotencyStore;
+  /** What the registration request left in the idempotency store (as the HTTP layer records it). */
+  const registrationRemembered = () => idempotency.get(CPTS, 'register-1') !== null;
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'parcours-erasure-'));
@@ -78,13 +82,21 @@ describe('erasure crash safety', () => {
       },
     ]);
     vault = new CrashOnceVault(identityVaultPath(dir));
-    erase = new ErasePatientIdentityHandler(store, vault);
+    idempotency = new IdempotencyStore(join(dir, 'idempotency.db'), vault.serviceKey('idempotency'));
+    erase = new ErasePatientIdentityHandler(store, vault, idempotency);
     facts = new PatientFacts(store, vault);
     patientId = (
       await new RegisterPatientHandler(store, vault).execute(new RegisterPatientCommand(meta(), registration))
     ).id;
+    idempotency.put(CPTS, 'register-1', {
+      requestHash: idempotency.fingerprint({ method: 'POST', path: '/patients', body: registration }),
+      status: 201,
+      body: { id: patientId },
+      streamId: `patient-${CPTS}.${patientId}`,
+    });
   });
   afterEach(async () => {
+    idempotency.close();
     vault.close();
     await store.close();
     rmSync(dir, { recursive: true, force: true });
@@ -100,6 +112,7 @@ describe('erasure crash safety', () => {
     expect(types).toEqual(['PatientRegistered', 'PatientIdentityErased']);
     expect(vault.hasKey(CPTS, patientId)).toBe(true);
     expect(vault.pendingErasures()).toEqual([expect.objectContaining({ cptsId: CPTS, patientId })]);
+    expect(registrationRemembered()).toBe(true);
   }
 
   it('never shows the identity once the erasure is in the log, even while the key still exists', async () => {
@@ -117,6 +130,7 @@ describe('erasure crash safety', () => {
     await expect(retry).rejects.toMatchObject({ rule: 'patient-erased' });
     expect(vault.hasKey(CPTS, patientId)).toBe(false);
     expect(vault.pendingErasures()).toEqual([]);
+    expect(registrationRemembered()).toBe(false);
   });
 
   it('a retry with the same Idempotency-Key is a replay, and destroys the key', async () => {
@@ -124,13 +138,15 @@ describe('erasure crash safety', () => {
     const outcome = await erase.execute(new ErasePatientIdentity(meta('erase-1'), patientId, erasure));
     expect(outcome).toMatchObject({ id: patientId, revision: 1, replayed: true });
     expect(vault.hasKey(CPTS, patientId)).toBe(false);
+    expect(registrationRemembered()).toBe(false);
   });
 
   it('without any retry, the next start destroys the key (pending-erasure mark)', async () => {
     await crashAfterAppend();
-    const reconciler = new ErasureReconciler(store, vault);
+    const reconciler = new ErasureReconciler(store, vault, idempotency);
     expect(await reconciler.reconcile()).toEqual({ destroyed: 1, dropped: 0 });
     expect(vault.hasKey(CPTS, patientId)).toBe(false);
+    expect(registrationRemembered()).toBe(false);
     expect(vault.pendingErasures()).toEqual([]);
   });
 
@@ -142,10 +158,11 @@ describe('erasure crash safety', () => {
     expect(vault.pendingErasures()).toEqual([]);
 
     vault.markErasurePending(CPTS, patientId); // as if the process died before the append
-    const reconciler = new ErasureReconciler(store, vault);
+    const reconciler = new ErasureReconciler(store, vault, idempotency);
     expect(await reconciler.reconcile()).toEqual({ destroyed: 0, dropped: 0 }); // may still be in flight
     expect(await reconciler.reconcile(new Date(Date.now() + 120_000))).toEqual({ destroyed: 0, dropped: 1 });
     expect(vault.hasKey(CPTS, patientId)).toBe(true);
     expect((await facts.load(CPTS, patientId)).exists).toBe(true);
+    expect(registrationRemembered()).toBe(true);
   });
 });

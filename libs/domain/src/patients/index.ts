@@ -8,6 +8,12 @@ export {
   type PatientCommandContext,
 } from './patient.decider';
 export { PatientFacts, type PatientFactsResult, readIdentity } from './patient-facts';
-export { PatientAccessLog, type AccessLogEntry, type AccessLogQuery } from './access-log';
+export {
+  ACCESS_LOG_FILE,
+  PatientAccessLog,
+  type AccessLogEntry,
+  type AccessLogQuery,
+  type AccessLogVerification,
+} from './access-log';
 export { PatientsModule } from './patients.module';
 export { PatientAccessBlockedError } from './patients.controller';

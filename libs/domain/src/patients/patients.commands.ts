@@ -5,6 +5,7 @@ import { EVENT_STORE, type EventStore } from '@parcours/event-store';
 import { memberEvolver, type MemberState } from '../members/member.decider';
 import { type CommandMeta, type CommandOutcome, load, runCommand } from '../shared/command-runner';
 import { ContentionError, NotFoundError, PreconditionFailedError, RuleViolation } from '../shared/errors';
+import { IdempotencyStore } from '../shared/http/idempotency.store';
 import { streamId } from '../shared/ids';
 import { requireCpts } from '../shared/tenant';
 import {
@@ -215,15 +216,22 @@ export class DesignatePharmacienCorrespondantHandler implements ICommandHandler<
  * If the process dies between 2 and 3, the mark remains: the next start (`ErasureReconciler`) destroys
  * the key; and any retry does too — with the same Idempotency-Key it is a replay, without one it is a
  * 422 `patient-erased`, and both destroy the key before answering.
+ * With the key, the remembered Idempotency-Key requests of the patient's stream go too (their keyed
+ * fingerprints cover the registration's identity): nothing left could confirm a guessed identity.
  */
 @CommandHandler(ErasePatientIdentity)
 export class ErasePatientIdentityHandler implements ICommandHandler<ErasePatientIdentity, CommandOutcome> {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(IdentityVault) private readonly vault: IdentityVault,
+    private readonly idempotency: IdempotencyStore,
   ) {}
   async execute({ meta, patientId, data }: ErasePatientIdentity): Promise<CommandOutcome> {
     const { cptsId } = meta;
+    const forget = () => {
+      this.vault.destroy(cptsId, patientId);
+      this.idempotency.forgetStream(streamId('patient', cptsId, patientId));
+    };
     this.vault.markErasurePending(cptsId, patientId);
     let outcome: CommandOutcome;
     try {
@@ -233,7 +241,7 @@ export class ErasePatientIdentityHandler implements ICommandHandler<ErasePatient
     } catch (error) {
       if (error instanceof RuleViolation && error.rule === 'patient-erased') {
         // Erased already: make sure the key is gone too (a crash may have stopped an earlier attempt).
-        this.vault.destroy(cptsId, patientId);
+        forget();
       } else if (
         error instanceof RuleViolation ||
         error instanceof NotFoundError ||
@@ -246,7 +254,7 @@ export class ErasePatientIdentityHandler implements ICommandHandler<ErasePatient
       // Anything else (the store failing mid-append) leaves the mark for the reconciler to settle.
       throw error;
     }
-    this.vault.destroy(cptsId, patientId);
+    forget();
     return outcome;
   }
 }

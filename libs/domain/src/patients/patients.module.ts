@@ -1,10 +1,9 @@
 import { type FactoryProvider, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { IdentityVault, IdentityVaultCloser, identityVaultProvider } from '@parcours/crypto';
 import type { AppConfig } from '@parcours/platform';
 import { join } from 'node:path';
-import { PatientAccessLog } from './access-log';
-import { AccessLogController } from './access-log.controller';
+import { ACCESS_LOG_FILE, PatientAccessLog } from './access-log';
+import { AccessLogController, PatientAccessReportController } from './access-log.controller';
 import { ErasureReconciler } from './erasure-reconciler';
 import { PatientFacts } from './patient-facts';
 import { patientCommandHandlers } from './patients.commands';
@@ -15,7 +14,7 @@ export const patientAccessLogProvider: FactoryProvider<PatientAccessLog> = {
   provide: PatientAccessLog,
   inject: [ConfigService],
   useFactory: (config: ConfigService<AppConfig, true>) =>
-    new PatientAccessLog(join(config.get('DATA_DIR', { infer: true }), 'access-log.db')),
+    new PatientAccessLog(join(config.get('DATA_DIR', { infer: true }), ACCESS_LOG_FILE)),
 };
 
 @Injectable()
@@ -32,16 +31,14 @@ class PatientAccessLogCloser implements OnApplicationShutdown {
  * module for `PatientFacts` (and the vault, and the access log if they show an identity).
  */
 @Module({
-  controllers: [PatientsController, AccessLogController],
+  controllers: [PatientsController, AccessLogController, PatientAccessReportController],
   providers: [
     ...patientCommandHandlers,
-    identityVaultProvider,
-    IdentityVaultCloser,
     patientAccessLogProvider,
     PatientAccessLogCloser,
     PatientFacts,
     ErasureReconciler,
   ],
-  exports: [PatientFacts, IdentityVault, PatientAccessLog],
+  exports: [PatientFacts, PatientAccessLog],
 })
 export class PatientsModule {}

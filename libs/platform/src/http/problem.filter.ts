@@ -22,7 +22,10 @@ export class ProblemFilter implements ExceptionFilter {
     const body = this.toProblem(error, preferredLanguage(request.headers['accept-language']));
     if (body.status >= 500 && body.status !== 503) this.logger.error(error);
     if (response.headersSent) return;
-    if (body.status === 503) response.setHeader('Retry-After', '5');
+    if (body.status === 503) {
+      const seconds = error instanceof StoreUnavailableError ? error.retryAfterSeconds : 5;
+      response.setHeader('Retry-After', String(seconds));
+    }
     if (body.status === 401) response.setHeader('WWW-Authenticate', 'Bearer');
     response.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
   }
@@ -49,6 +52,7 @@ export class ProblemFilter implements ExceptionFilter {
         503,
         'store-unavailable',
         'The event store cannot take this request now; nothing was recorded. Try again shortly.',
+        { reason: error.reason },
       );
     }
     if (error instanceof HttpException) return fromHttpException(error);

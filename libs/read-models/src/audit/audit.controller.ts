@@ -1,7 +1,7 @@
 import { BadRequestException, Controller, Get, Header, Inject, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 
-import { NotFoundError, parseStreamId } from '@parcours/domain';
+import { type AccessLogVerification, NotFoundError, parseStreamId, PatientAccessLog } from '@parcours/domain';
 import { EVENT_STORE, type EventMetadata, type EventStore } from '@parcours/event-store';
 import { problem } from '@parcours/platform';
 import { type AuditBreak, auditStream, streamOwner, type VerifyReport, verifyCpts } from './chain-audit';
@@ -39,7 +39,10 @@ const streamNotFound = (streamId: string) =>
 @ApiBearerAuth()
 @Controller('api/v1/cpts/:cptsId/audit')
 export class AuditController {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly accessLog: PatientAccessLog,
+  ) {}
 
   @Get('streams/:streamId')
   @Header('Cache-Control', 'no-store')
@@ -85,9 +88,14 @@ export class AuditController {
   @ApiOkResponse({
     description:
       '{ ok, streams, events, broken: [{ streamId, revision, position, eventId, problem, detail }] }; ' +
-      'problem is revision-gap, prev-hash-mismatch, hash-mismatch or out-of-order',
+      'problem is revision-gap, prev-hash-mismatch, hash-mismatch or out-of-order; accessLog: the same ' +
+      'check of the read-access log’s chain, { ok, entries, broken: [{ id, seq, problem }] }',
   })
-  async verify(@Param('cptsId') cptsId: string): Promise<VerifyReport & { cptsId: string }> {
-    return { cptsId, ...(await verifyCpts(this.store, cptsId)) };
+  async verify(
+    @Param('cptsId') cptsId: string,
+  ): Promise<VerifyReport & { cptsId: string; accessLog: AccessLogVerification }> {
+    const streams = await verifyCpts(this.store, cptsId);
+    const accessLog = this.accessLog.verify(cptsId);
+    return { cptsId, ...streams, ok: streams.ok && accessLog.ok, accessLog };
   }
 }

@@ -37,7 +37,7 @@ export function parseIdempotencyKey(value: string | undefined): string | undefin
 export const Meta = createParamDecorator((_: unknown, context: ExecutionContext): CommandMeta => {
   const request = context.switchToHttp().getRequest<Request & { id?: unknown }>();
   const principal = principalOf(request);
-  if (!principal) throw new Error('a command route must not be @Public()');
+  if (!principal) throw new Error('a command route must not be public in the access policy');
   const cptsId = (request.params.cptsId as string | undefined) ?? principal.cpts;
   if (!cptsId) throw new Error('a command needs a CPTS');
   const idempotencyKey = parseIdempotencyKey(request.header('idempotency-key'));

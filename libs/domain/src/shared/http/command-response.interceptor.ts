@@ -7,9 +7,7 @@ import {
 } from '@nestjs/common';
 import { principalOf } from '@parcours/auth';
 import { problem } from '@parcours/platform';
-import canonicalize from 'canonicalize';
 import type { Request, Response } from 'express';
-import { createHash } from 'node:crypto';
 import { map, type Observable, of } from 'rxjs';
 import type { CommandOutcome } from '../command-runner';
 import { parseIdempotencyKey } from './command-meta.decorator';
@@ -52,15 +50,11 @@ export class CommandResponseInterceptor implements NestInterceptor {
 
     let requestHash: string | undefined;
     if (key !== undefined && scope !== undefined) {
-      requestHash = createHash('sha256')
-        .update(
-          canonicalize({
-            method: request.method,
-            path: request.originalUrl,
-            body: request.body as unknown,
-          }) ?? '',
-        )
-        .digest('hex');
+      requestHash = this.idempotency.fingerprint({
+        method: request.method,
+        path: request.originalUrl,
+        body: request.body as unknown,
+      });
       const previous = this.idempotency.get(scope, key);
       if (previous) {
         if (previous.requestHash !== requestHash) {
@@ -87,8 +81,12 @@ export class CommandResponseInterceptor implements NestInterceptor {
           position: value.position.toString(),
         };
         response.status(value.replayed ? 200 : 201);
-        if (key !== undefined && scope !== undefined && requestHash !== undefined) {
-          this.idempotency.put(scope, key, { requestHash, status: 201, body });
+        // Only a first response is remembered. A replay found by its event ids means the record of the
+        // original request is gone (lost, or forgotten when its patient was erased): this body may not be
+        // the original's, so remembering it would judge later retries against the wrong request — and,
+        // after an erasure, let them confirm a guessed identity.
+        if (!value.replayed && key !== undefined && scope !== undefined && requestHash !== undefined) {
+          this.idempotency.put(scope, key, { requestHash, status: 201, body, streamId: body.streamId });
         }
         return body;
       }),
