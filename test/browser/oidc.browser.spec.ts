@@ -119,10 +119,12 @@ describe('the web UI signs in with OpenID Connect', () => {
       first,
       { timeout: 30_000 },
     );
-    const renewed = await accessToken();
+    // (Renewals go on every few seconds here: the read carries the latest token, not the first one.)
     const read = page.waitForRequest((request) => request.url().includes(`/api/v1/cpts/${CPTS}/`));
     await page.getByRole('link', { name: 'Parcours', exact: true }).click();
-    expect((await read).headers().authorization).toBe(`Bearer ${renewed}`);
+    const authorization = (await read).headers().authorization;
+    expect(authorization).toMatch(/^Bearer ey/);
+    expect(authorization).not.toBe(`Bearer ${first}`);
     await settle(page);
     await page.getByTestId('signed-in').waitFor();
 

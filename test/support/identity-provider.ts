@@ -59,7 +59,7 @@ export interface RunningProvider {
 
 export async function startIdentityProvider(
   setup: ProviderSetup,
-  timeoutMs = 15_000,
+  timeoutMs = 30_000,
 ): Promise<RunningProvider> {
   const child: ChildProcess = trackProcess(
     fork(PROVIDER_SCRIPT, [], {
