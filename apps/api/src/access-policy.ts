@@ -26,6 +26,8 @@ const TENANT = '/api/v1/cpts/:cptsId';
 
 export const ACCESS_POLICY: AccessPolicy = {
   'GET /health': PUBLIC,
+  // How the web UI signs in (the mode, and the identity provider in oidc mode): needed before any token.
+  'GET /api/v1/auth/config': PUBLIC,
   // Exists only in dev mode (the route is not registered with OIDC).
   'POST /api/v1/dev/tokens': PUBLIC,
   'GET /api/v1/me': ['platform-admin', 'coordinator', 'professional', 'auditor', 'analyst'],
