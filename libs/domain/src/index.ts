@@ -1,6 +1,7 @@
 export * from './shared/decider';
 export * from './shared/errors';
 export * from './shared/time';
+export * from './shared/paris-time';
 export * from './shared/ids';
 export * from './shared/command-runner';
 export * from './shared/tenant';

@@ -2,7 +2,7 @@ import type { Profession } from '../members/member.events';
 import type { ProtocolApplied } from '../pathways/pathway.events';
 import { NATIONAL_PROTOCOLS } from '../protocols/national-protocols';
 import type { ProtocolPublished } from '../protocols/protocol.events';
-import { ageInMonths } from '../shared/time';
+import { ageInMonths } from '../shared/paris-time';
 import { addDays, type DateString, daysBetween, maxDate, MINUTE_MS, weekday } from './calendar';
 import type { Random } from './random';
 import { at, type DemoContext, type DemoMember, type DemoPatient, Members, time } from './world';

@@ -1,6 +1,7 @@
 import type { Evolver, StoredEvent } from '../shared/decider';
 import { broken } from '../shared/errors';
-import { ageInMonths, checkBusinessTime, instant, notBefore, notInFuture, parisDate } from '../shared/time';
+import { ageInMonths, parisDate } from '../shared/paris-time';
+import { checkBusinessTime, instant, notBefore, notInFuture } from '../shared/time';
 import { assertActiveMember, type MemberState } from '../members/member.decider';
 import type { ProtocolState, ProtocolVersion } from '../protocols';
 import { versionInForce } from '../protocols';

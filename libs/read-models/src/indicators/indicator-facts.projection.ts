@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '@parcours/event-store';
 import type { Projection, TableNamer } from '@parcours/projections';
-import { addDays, addParisDays, businessDay, instantOf } from './paris-time';
+import { addDays, businessDay, deadline, instantOf } from '@parcours/domain';
+import { DELAYS } from '../shared/delays';
 
 /**
  * The facts the indicators count: one row per *version* of each indicator-relevant event, bitemporal.
@@ -82,8 +83,6 @@ export type TraitName = keyof typeof TRAIT;
 
 /** `until_day` of a fact that still holds, in the rollup (whose key has no NULLs). */
 export const OPEN_END = '9999-12-31';
-
-const HOUR_MS = 3_600_000;
 
 /** The business fields a fact keeps: what its columns follow from, and what a correction merges into. */
 type Fields = Record<string, unknown>;
@@ -223,7 +222,7 @@ function own(type: string, entity: string, f: Fields): Own {
       o.ref = str(f.dischargeId);
       const notifiedAt = instantOf(f.notifiedAt);
       o.traits = trait(
-        o.at !== null && notifiedAt !== null && notifiedAt <= o.at - 24 * HOUR_MS,
+        o.at !== null && notifiedAt !== null && notifiedAt <= deadline(o.at, DELAYS.dischargeNotice),
         TRAIT.notifiedAhead24h,
       );
       break;
@@ -457,13 +456,16 @@ function link(fact: LinkFrom, q: Linker): Linked {
       if (fact.ref === null || at === null) break;
       give(
         'reconciled48h',
-        first('MedicationReconciliationSent', (r) => r.at !== null && r.at <= at + 48 * HOUR_MS),
+        first(
+          'MedicationReconciliationSent',
+          (r) => r.at !== null && r.at <= deadline(at, DELAYS.medicationReconciliation),
+        ),
       );
       {
-        const deadline = addParisDays(at, 7);
+        const due = deadline(at, DELAYS.followUp);
         give(
           'followedUp7d',
-          first('FollowUpCompleted', (r) => r.at !== null && r.at <= deadline),
+          first('FollowUpCompleted', (r) => r.at !== null && r.at <= due),
         );
       }
       break;
@@ -473,7 +475,7 @@ function link(fact: LinkFrom, q: Linker): Linked {
     case 'UnscheduledCareRequested': {
       const orientation = first('UnscheduledCareOriented');
       give('oriented', orientation);
-      if (orientation?.at != null && at !== null && orientation.at <= at + 24 * HOUR_MS) {
+      if (orientation?.at != null && at !== null && orientation.at <= deadline(at, DELAYS.orientation)) {
         give('oriented24h', orientation);
       }
       break;

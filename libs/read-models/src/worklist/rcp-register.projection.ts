@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '@parcours/event-store';
 import type { Projection, ProjectionHandler, ReadStore, TableNamer } from '@parcours/projections';
-import { parisDateOf } from '../shared/paris-time';
+import { parisDate } from '@parcours/domain';
 import { assertTenant, openTenants, streamParts } from './tenants';
 
 export const RCP_REGISTER_PROJECTION = 'rcp-register';
@@ -96,7 +96,7 @@ export const rcpRegisterProjection: Projection = {
           rcp.id,
           heldAt,
           Date.parse(heldAt),
-          parisDateOf(heldAt),
+          parisDate(heldAt),
           String(data.convenedBy),
           String(data.format),
           data.complex === true ? 1 : 0,

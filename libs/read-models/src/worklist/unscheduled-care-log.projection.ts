@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '@parcours/event-store';
 import type { Projection, ProjectionHandler, ReadStore, TableNamer } from '@parcours/projections';
-import { parisDateOf } from '../shared/paris-time';
+import { parisDate } from '@parcours/domain';
 import { assertTenant, openTenants, streamParts } from './tenants';
 
 export const UNSCHEDULED_CARE_LOG_PROJECTION = 'unscheduled-care-log';
@@ -83,7 +83,7 @@ export const unscheduledCareLogProjection: Projection = {
               snp.id,
               receivedAt,
               Date.parse(receivedAt),
-              parisDateOf(receivedAt),
+              parisDate(receivedAt),
               String(data.channel),
               data.viaSas === true ? 1 : 0,
               String(data.motive),
