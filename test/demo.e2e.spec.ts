@@ -221,7 +221,8 @@ describe('the demo CPTS', () => {
       expect(health.body.store.position).toBe('0');
       expect(api.output()).not.toMatch(/loading the demo/);
       const coord = await token(api.url, DEMO, 'coordinator');
-      expect((await call(`${api.url}/api/v1/cpts/${DEMO}`, { token: coord })).status).toBe(404);
+      // A token naming a CPTS that does not exist is refused at authentication.
+      expect((await call(`${api.url}/api/v1/cpts/${DEMO}`, { token: coord })).status).toBe(401);
     } finally {
       await api.dispose();
     }
