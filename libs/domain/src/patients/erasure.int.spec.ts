@@ -9,12 +9,7 @@ import { RuleViolation } from '../shared/errors';
 import { IdSource } from '../shared/ids';
 import { ErasureReconciler } from './erasure-reconciler';
 import { PatientFacts } from './patient-facts';
-import {
-  ErasePatientIdentity,
-  ErasePatientIdentityHandler,
-  RegisterPatientCommand,
-  RegisterPatientHandler,
-} from './patients.commands';
+import { PatientCommandHandler, PatientCommandMessage } from './patients.handler';
 
 /**
  * Crash safety of erasure, with the real store and the real vault: the process "dies" between the append
@@ -57,7 +52,7 @@ describe('erasure crash safety', () => {
   let dir: string;
   let store: SqliteEventStore;
   let vault: CrashOnceVault;
-  let erase: ErasePatientIdentityHandler;
+  let erase: PatientCommandHandler;
   let facts: PatientFacts;
   let patientId: string;
 
@@ -78,10 +73,12 @@ describe('erasure crash safety', () => {
       },
     ]);
     vault = new CrashOnceVault(identityVaultPath(dir));
-    erase = new ErasePatientIdentityHandler(store, vault);
+    erase = new PatientCommandHandler(store, vault);
     facts = new PatientFacts(store, vault);
     patientId = (
-      await new RegisterPatientHandler(store, vault).execute(new RegisterPatientCommand(meta(), registration))
+      await new PatientCommandHandler(store, vault).execute(
+        new PatientCommandMessage(meta(), null, { type: 'RegisterPatient', data: registration }),
+      )
     ).id;
   });
   afterEach(async () => {
@@ -94,7 +91,12 @@ describe('erasure crash safety', () => {
   async function crashAfterAppend(idempotencyKey?: string): Promise<void> {
     vault.crashNext = true;
     await expect(
-      erase.execute(new ErasePatientIdentity(meta(idempotencyKey), patientId, erasure)),
+      erase.execute(
+        new PatientCommandMessage(meta(idempotencyKey), patientId, {
+          type: 'ErasePatientIdentity',
+          data: erasure,
+        }),
+      ),
     ).rejects.toThrow('process died here');
     const types = (await store.readStream(`patient-${CPTS}.${patientId}`)).map((e) => e.type);
     expect(types).toEqual(['PatientRegistered', 'PatientIdentityErased']);
@@ -112,7 +114,9 @@ describe('erasure crash safety', () => {
 
   it('a retry without Idempotency-Key is a 422 patient-erased, and destroys the key', async () => {
     await crashAfterAppend();
-    const retry = erase.execute(new ErasePatientIdentity(meta(), patientId, erasure));
+    const retry = erase.execute(
+      new PatientCommandMessage(meta(), patientId, { type: 'ErasePatientIdentity', data: erasure }),
+    );
     await expect(retry).rejects.toBeInstanceOf(RuleViolation);
     await expect(retry).rejects.toMatchObject({ rule: 'patient-erased' });
     expect(vault.hasKey(CPTS, patientId)).toBe(false);
@@ -121,7 +125,9 @@ describe('erasure crash safety', () => {
 
   it('a retry with the same Idempotency-Key is a replay, and destroys the key', async () => {
     await crashAfterAppend('erase-1');
-    const outcome = await erase.execute(new ErasePatientIdentity(meta('erase-1'), patientId, erasure));
+    const outcome = await erase.execute(
+      new PatientCommandMessage(meta('erase-1'), patientId, { type: 'ErasePatientIdentity', data: erasure }),
+    );
     expect(outcome).toMatchObject({ id: patientId, revision: 1, replayed: true });
     expect(vault.hasKey(CPTS, patientId)).toBe(false);
   });
@@ -136,7 +142,12 @@ describe('erasure crash safety', () => {
 
   it('a refused erasure leaves the key and no pending mark; a stale mark with no erasure is dropped', async () => {
     await expect(
-      erase.execute(new ErasePatientIdentity(meta(), patientId, { ...erasure, on: '2027-01-01' })),
+      erase.execute(
+        new PatientCommandMessage(meta(), patientId, {
+          type: 'ErasePatientIdentity',
+          data: { ...erasure, on: '2027-01-01' },
+        }),
+      ),
     ).rejects.toMatchObject({ rule: 'business-time-in-future' });
     expect(vault.hasKey(CPTS, patientId)).toBe(true);
     expect(vault.pendingErasures()).toEqual([]);
