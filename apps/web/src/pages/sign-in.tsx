@@ -48,8 +48,12 @@ async function obtainDevToken(request: DevSignIn): Promise<string> {
 }
 
 /** A CPTS the store does not know: said on the CPTS field. */
+/**
+ * The CPTS the new token names does not exist: the API refuses such a token (401), or answers 404 for the
+ * CPTS itself. Either way the message goes next to the CPTS field.
+ */
 function notFound(error: unknown): never {
-  if (error instanceof ApiError && error.status === 404) {
+  if (error instanceof ApiError && (error.status === 404 || error.status === 401)) {
     throw new ApiError({ ...error.problem, errors: [{ path: 'cpts', message: error.message }] });
   }
   throw error;
@@ -107,9 +111,12 @@ export function SignInPage(props: {
             const session = sessionFromToken(token);
             if (!session) throw new ApiError({ status: 0, detail: 'Malformed token' });
             // The API has the last word: the token works, and names a CPTS that exists.
-            await get('/api/v1/me', { token });
-            if (session.cpts)
+            if (session.cpts) {
+              await get('/api/v1/me', { token }).catch(notFound);
               await get(`/api/v1/cpts/${encodeURIComponent(session.cpts)}`, { token }).catch(notFound);
+            } else {
+              await get('/api/v1/me', { token });
+            }
             props.onSignedIn(session);
             return { id: session.sub, streamId: '', revision: 0, position: '0' };
           }}
