@@ -41,7 +41,7 @@ export type CptsState =
 export type RegisteredCpts = Extract<CptsState, { exists: true }>;
 
 /**
- * Taille 1–4 of the ACI (`docs/rules.md`, Financing): < 40 000 → 1, 40 000–79 999 → 2,
+ * Taille 1–4 of the ACI (`docs/indicators.md`, Financing): < 40 000 → 1, 40 000–79 999 → 2,
  * 80 000–175 000 → 3, > 175 000 → 4.
  */
 export function sizeClassOf(population: number): 1 | 2 | 3 | 4 {

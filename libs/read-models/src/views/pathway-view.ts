@@ -126,7 +126,7 @@ function recipient(to: PatientReferred['to'] | undefined): string {
 }
 
 /**
- * The worklist's items of one pathway (`docs/rules.md`, Worklist): none once it is closed. Due times come
+ * The worklist's items of one pathway (`docs/indicators.md`, Worklist): none once it is closed. Due times come
  * from the worklist's rules (the one deadline function), so a pathway's pending steps and the worklist
  * always agree. The state is the stream as it now stands: voided entries neither open nor close a step,
  * corrected ones count with their corrected fields.

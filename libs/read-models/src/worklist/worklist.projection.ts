@@ -71,7 +71,7 @@ interface CaseRow {
 }
 
 /**
- * The worklist (`docs/rules.md`, Worklist). A pathway's items are derived from its followed entries
+ * The worklist (`docs/indicators.md`, Worklist). A pathway's items are derived from its followed entries
  * (corrections merged, voidings marked) and the RCP cases about it, and recomputed as a whole on each of
  * its events: a correction that moves `dischargeAt`, a voiding, a closure or a reopening then needs no
  * rule of its own. Unscheduled-care requests, médecin-traitant searches and RCPs are read from their
