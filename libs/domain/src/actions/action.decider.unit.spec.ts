@@ -1,5 +1,6 @@
 import type { MemberState } from '../members/member.decider';
-import { decideCorrectionCommand } from '../shared/corrections';
+import { type CorrectionEvent, decideCorrectionCommand } from '../shared/corrections';
+import type { StoredEvent } from '../shared/decider';
 import { decider, decisionAt } from '../shared/testing';
 import {
   type ActionMembers,
@@ -178,12 +179,12 @@ describe('action decider', () => {
   describe('corrections and voidings, decided again', () => {
     const run =
       (targetEventId: string, correction?: Record<string, unknown>) =>
-      (_: unknown, history: Parameters<typeof decideCorrectionCommand>[1]) =>
+      (_: unknown, history: Array<StoredEvent<ActionEvent | CorrectionEvent>>) =>
         decideCorrectionCommand(
           correction === undefined
             ? { type: 'VoidEntry', data: { targetEventId, reason: 'Erreur' } }
             : { type: 'CorrectEntry', data: { targetEventId, reason: 'Erreur', correction } },
-          history as never,
+          history,
           actionCorrections,
           members,
           decisionAt(now),
@@ -225,6 +226,55 @@ describe('action decider', () => {
           return [];
         })
         .then([]);
+    });
+  });
+
+  describe('each rule, tried through a correction', () => {
+    const cases: Array<[string, ActionEvent, Record<string, unknown>, string]> = [
+      [
+        'business-time-in-future',
+        { type: 'PreventionActionHeld', data: prevention },
+        { heldOn: '2026-06-17' },
+        'correction.heldOn',
+      ],
+      [
+        'duplicate-member',
+        { type: 'PreventionActionHeld', data: prevention },
+        { memberIds: ['a', 'a'] },
+        'correction.memberIds[1]',
+      ],
+      [
+        'unknown-member',
+        { type: 'PreventionActionHeld', data: prevention },
+        { memberIds: ['stranger'] },
+        'correction.memberIds[0]',
+      ],
+      [
+        'member-has-left',
+        { type: 'TrainingHeld', data: { ...training, attendeeMemberIds: ['left'] } },
+        { heldOn: '2026-04-01' },
+        'correction',
+      ],
+      [
+        'training-needs-an-attendee',
+        { type: 'TrainingHeld', data: training },
+        { attendeeMemberIds: [] },
+        'correction.attendeeMemberIds',
+      ],
+    ];
+    it.each(cases)('%s', (rule, entry, correction, path) => {
+      action
+        .given(entry)
+        .when((_, history) =>
+          decideCorrectionCommand(
+            { type: 'CorrectEntry', data: { targetEventId: 'event-0', reason: 'x', correction } },
+            history,
+            actionCorrections,
+            members,
+            decisionAt(now),
+          ),
+        )
+        .thenBreaks(rule, path);
     });
   });
 });

@@ -1,7 +1,8 @@
 import { fold } from '../shared/decider';
 import { NotFoundError } from '../shared/errors';
 import { decider, decisionAt, stored } from '../shared/testing';
-import { decideCorrectionCommand } from '../shared/corrections';
+import { type CorrectionEvent, decideCorrectionCommand } from '../shared/corrections';
+import type { StoredEvent } from '../shared/decider';
 import { addYears } from '../shared/paris-time';
 import { cptsCorrections, cptsEvolver, decideCpts, sizeClassOf } from './cpts.decider';
 import type { CptsEvent, CptsRegistered, Mission } from './cpts.events';
@@ -494,12 +495,12 @@ describe('cpts decider', () => {
     );
     const run =
       (targetEventId: string, correction?: Record<string, unknown>) =>
-      (_: unknown, history: Parameters<typeof decideCorrectionCommand>[1]) =>
+      (_: unknown, history: Array<StoredEvent<CptsEvent | CorrectionEvent>>) =>
         decideCorrectionCommand(
           correction === undefined
             ? { type: 'VoidEntry', data: { targetEventId, reason: 'Erreur' } }
             : { type: 'CorrectEntry', data: { targetEventId, reason: 'Erreur', correction } },
-          history as never,
+          history,
           cptsCorrections,
           undefined,
           decision,
@@ -579,6 +580,117 @@ describe('cpts decider', () => {
       achievements: { 'event-3': { contractYear: 1, mission: 'parcours', rate: 0.5 } },
       crises: { 'event-4': { declaredOn: '2024-01-05', kind: 'grippe' } },
       crisisPlan: { drafted: { on: '2023-09-01', eventId: 'event-5' }, updates: { 'event-6': '2024-09-01' } },
+    });
+  });
+
+  describe('each rule, tried through a correction', () => {
+    // The last entry given is the one corrected.
+    const started = (mission: Mission, startedOn: string): CptsEvent => ({
+      type: 'MissionStarted',
+      data: { mission, startedOn },
+    });
+    const achieved = (contractYear: number, mission: Mission, rate: number): CptsEvent => ({
+      type: 'AchievementRecorded',
+      data: { contractYear, mission, rate },
+    });
+    const crisis: CptsEvent = {
+      type: 'CrisisDeclared',
+      data: { declaredOn: '2025-07-15', kind: 'canicule' },
+    };
+    const cases: Array<[string, CptsEvent[], Record<string, unknown>, string]> = [
+      ['rate-invalid', [registered, signed, achieved(1, 'parcours', 0.5)], { rate: -1 }, 'correction.rate'],
+      [
+        'contract-year-invalid',
+        [registered, signed, achieved(1, 'parcours', 0.5)],
+        { contractYear: 6 },
+        'correction.contractYear',
+      ],
+      [
+        'contract-year-not-started',
+        [registered, signed, achieved(1, 'parcours', 0.5)],
+        { contractYear: 5 },
+        'correction.contractYear',
+      ],
+      [
+        'mission-not-in-contract',
+        [registered, signed, achieved(1, 'parcours', 0.5)],
+        { mission: 'accompagnement-professionnels' },
+        'correction.mission',
+      ],
+      [
+        'achievement-recorded',
+        [registered, signed, achieved(1, 'parcours', 0.5), achieved(1, 'prevention', 0.5)],
+        { mission: 'parcours' },
+        'correction.mission',
+      ],
+      [
+        'business-time-too-early',
+        [registered, signed, started('parcours', '2023-06-01')],
+        { startedOn: '2023-03-31' },
+        'correction.startedOn',
+      ],
+      [
+        'business-time-in-future',
+        [registered, signed, started('parcours', '2023-06-01')],
+        { startedOn: '2026-07-01' },
+        'correction.startedOn',
+      ],
+      ['period-reversed', [registered, crisis], { endedOn: '2025-07-01' }, 'correction.endedOn'],
+      [
+        'business-time-in-future',
+        [registered, crisis],
+        { declaredOn: '2026-07-01' },
+        'correction.declaredOn',
+      ],
+      [
+        'crisis-mission-not-started',
+        [
+          registered,
+          signed,
+          started('crises-sanitaires', '2023-06-01'),
+          { type: 'CrisisPlanDrafted', data: { on: '2023-09-01' } },
+        ],
+        { on: '2023-05-01' },
+        'correction.on',
+      ],
+      [
+        'business-time-too-early',
+        [
+          registered,
+          signed,
+          started('crises-sanitaires', '2023-06-01'),
+          { type: 'CrisisPlanDrafted', data: { on: '2023-09-01' } },
+          { type: 'CrisisPlanUpdated', data: { on: '2024-09-01' } },
+        ],
+        { on: '2023-08-01' },
+        'correction.on',
+      ],
+      [
+        'business-time-in-future',
+        [
+          registered,
+          { type: 'CptsPopulationUpdated', data: { population: 61_000, effectiveOn: '2026-01-01' } },
+        ],
+        { effectiveOn: '2026-07-01' },
+        'correction.effectiveOn',
+      ],
+    ];
+    it.each(cases)('%s', (rule, entries, correction, path) => {
+      cpts
+        .given(...entries)
+        .when((_, history) =>
+          decideCorrectionCommand(
+            {
+              type: 'CorrectEntry',
+              data: { targetEventId: `event-${entries.length - 1}`, reason: 'x', correction },
+            },
+            history,
+            cptsCorrections,
+            undefined,
+            decision,
+          ),
+        )
+        .thenBreaks(rule, path);
     });
   });
 });

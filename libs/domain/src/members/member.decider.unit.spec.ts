@@ -1,4 +1,5 @@
-import { decideCorrectionCommand } from '../shared/corrections';
+import { type CorrectionEvent, decideCorrectionCommand } from '../shared/corrections';
+import type { StoredEvent } from '../shared/decider';
 import { decider, decisionAt } from '../shared/testing';
 import type { MemberCommand } from './member.commands';
 import { decideMember, memberCorrections, memberEvolver } from './member.decider';
@@ -131,12 +132,12 @@ describe('member decider', () => {
       );
     const run =
       (targetEventId: string, correction?: Record<string, unknown>) =>
-      (_: unknown, history: Parameters<typeof decideCorrectionCommand>[1]) =>
+      (_: unknown, history: Array<StoredEvent<MemberEvent | CorrectionEvent>>) =>
         decideCorrectionCommand(
           correction === undefined
             ? { type: 'VoidEntry', data: { targetEventId, reason: 'Erreur' } }
             : { type: 'CorrectEntry', data: { targetEventId, reason: 'Erreur', correction } },
-          history as never,
+          history,
           memberCorrections,
           undefined,
           decision,
@@ -209,6 +210,37 @@ describe('member decider', () => {
         })
         .when(decide({ type: 'LeaveCpts', data: { leftOn: '2026-04-01' } }))
         .then([{ type: 'MemberLeft', data: { leftOn: '2026-04-01' } }]);
+    });
+  });
+
+  describe('each rule, tried through a correction', () => {
+    const hosted: MemberEvent = {
+      type: 'InternHosted',
+      data: { profession: 'pharmacien', from: '2026-01-05', to: '2026-04-30' },
+    };
+    const cases: Array<[string, MemberEvent[], Record<string, unknown>, string]> = [
+      ['business-time-too-early', [joinedEvent, participated], { on: '2024-06-01' }, 'correction.on'],
+      ['member-has-left', [joinedEvent, leftEvent, participated], { on: '2026-04-01' }, 'correction.on'],
+      ['business-time-in-future', [joinedEvent, participated], { on: '2026-06-16' }, 'correction.on'],
+      ['period-reversed', [joinedEvent, hosted], { to: '2026-01-01' }, 'correction.to'],
+      ['business-time-too-early', [joinedEvent, leftEvent], { leftOn: '2024-12-31' }, 'correction.leftOn'],
+    ];
+    it.each(cases)('%s', (rule, entries, correction, path) => {
+      member
+        .given(...entries)
+        .when((_, history) =>
+          decideCorrectionCommand(
+            {
+              type: 'CorrectEntry',
+              data: { targetEventId: `event-${entries.length - 1}`, reason: 'x', correction },
+            },
+            history,
+            memberCorrections,
+            undefined,
+            decision,
+          ),
+        )
+        .thenBreaks(rule, path);
     });
   });
 });

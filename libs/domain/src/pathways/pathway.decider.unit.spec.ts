@@ -1053,4 +1053,206 @@ describe('pathway decider', () => {
         .thenBreaks('professional-blocked');
     });
   });
+
+  describe('each rule, tried through a correction', () => {
+    const v2: ProtocolVersion = {
+      code: 'pollakiurie-brulure-mictionnelle',
+      version: 2,
+      title: 'Pollakiurie',
+      kind: 'cooperation-nationale',
+      eligibility: {
+        sex: 'F',
+        minAgeMonths: 192,
+        maxAgeMonths: 791,
+        exclusions: [{ code: 'fievre', label: 'Fièvre' }],
+      },
+      tests: ['bandelette-urinaire'],
+      professions: ['pharmacien', 'infirmier'],
+      requiresMtInformation: true,
+      effectiveFrom: '2021-05-05',
+    };
+    const protocol: ProtocolState = {
+      exists: true,
+      code: v2.code,
+      versions: [{ ...v2, version: 1, effectiveFrom: '2020-03-06' }, v2],
+      adherents: [
+        { memberId: PHARMA, delegatingDoctorMemberId: GP, trainedOn: '2024-02-01', signedOn: '2024-02-15' },
+      ],
+    };
+    const applied: PathwayEvent = {
+      type: 'ProtocolApplied',
+      data: {
+        applicationId: 'a-1',
+        protocolCode: v2.code,
+        protocolVersion: 2,
+        byMemberId: PHARMA,
+        appliedAt: '2026-03-10T10:00:00+01:00',
+        eligibility: { eligible: true, answers: {} },
+        test: { kind: 'bandelette-urinaire', result: 'negatif' },
+        outcome: 'conseil',
+      },
+    };
+    const followedUp: PathwayEvent = {
+      type: 'FollowUpCompleted',
+      data: { byMemberId: GP, at: '2026-03-09T15:00:00+01:00', kind: 'appel' },
+    };
+    const reconciled: PathwayEvent = {
+      type: 'MedicationReconciliationSent',
+      data: { dischargeId: 'd-1', toMemberId: PHARMA, sentAt: '2026-03-07T09:00:00+01:00' },
+    };
+    const withProtocol = facts({ protocol });
+    const doctorGone = {
+      ...withProtocol,
+      members: { ...withProtocol.members, [GP]: member('medecin-generaliste', { leftOn: '2026-03-01' }) },
+    };
+    // [rule, the entries (the last is the target), the correction, the facts, the path]
+    const cases: Array<[string, PathwayEvent[], Record<string, unknown>, SpecFacts, string]> = [
+      [
+        'business-time-in-future',
+        [opened, referred],
+        { referredAt: '2026-06-15T12:06:00+02:00' },
+        facts(),
+        'correction.referredAt',
+      ],
+      [
+        'business-time-too-early',
+        [opened, referred],
+        { referredAt: '2026-03-01T10:00:00+01:00' },
+        facts(),
+        'correction.referredAt',
+      ],
+      ['unknown-member', [opened, referred], { fromMemberId: 'nobody' }, facts(), 'correction.fromMemberId'],
+      ['member-has-left', [opened, referred], { fromMemberId: GONE }, facts(), 'correction.fromMemberId'],
+      [
+        'professional-blocked',
+        [opened, referred],
+        { to: { memberId: NURSE } },
+        facts({}, { blockedMemberIds: [NURSE] }),
+        'correction.to.memberId',
+      ],
+      ['referral-without-recipient', [opened, referred], { to: {} }, facts(), 'correction.to'],
+      [
+        'business-time-too-early',
+        [opened, referred, accepted],
+        { appointmentAt: '2026-03-03T09:00:00+01:00' },
+        facts(),
+        'correction.appointmentAt',
+      ],
+      [
+        'planned-time-too-far',
+        [opened, referred, accepted],
+        { appointmentAt: '2027-07-01T10:00:00+02:00' },
+        facts(),
+        'correction.appointmentAt',
+      ],
+      [
+        'period-reversed',
+        [opened, discharged],
+        { admittedAt: '2026-03-07T10:00:00+01:00' },
+        facts(),
+        'correction',
+      ],
+      [
+        'not-a-pharmacist',
+        [opened, discharged],
+        { pharmacistMemberId: GP },
+        facts(),
+        'correction.pharmacistMemberId',
+      ],
+      [
+        'not-a-general-practitioner',
+        [opened, discharged],
+        { gpMemberId: PHARMA },
+        facts(),
+        'correction.gpMemberId',
+      ],
+      [
+        'planned-time-too-far',
+        [opened, discharged],
+        { dischargeAt: '2027-07-01T10:00:00+02:00' },
+        facts(),
+        'correction.dischargeAt',
+      ],
+      [
+        'not-a-pharmacist',
+        [opened, discharged, reconciled],
+        { toMemberId: NURSE },
+        facts(),
+        'correction.toMemberId',
+      ],
+      ['unknown-discharge', [opened, followedUp], { dischargeId: 'd-9' }, facts(), 'correction.dischargeId'],
+      [
+        'protocol-version-not-in-force',
+        [opened, applied],
+        { protocolVersion: 1 },
+        withProtocol,
+        'correction.protocolVersion',
+      ],
+      [
+        'profession-not-allowed',
+        [opened, applied],
+        { byMemberId: KINE },
+        withProtocol,
+        'correction.byMemberId',
+      ],
+      ['not-an-adherent', [opened, applied], { byMemberId: NURSE }, withProtocol, 'correction.byMemberId'],
+      [
+        'delegating-doctor-has-left',
+        [opened, applied],
+        { appliedAt: '2026-03-10T11:00:00+01:00' },
+        doctorGone,
+        'correction',
+      ],
+      [
+        'patient-not-eligible',
+        [opened, applied],
+        { eligibility: { eligible: true, answers: { fievre: true } } },
+        withProtocol,
+        'correction',
+      ],
+      [
+        'outcome-not-allowed-by-test',
+        [opened, applied],
+        { outcome: 'dispensation', mtInformedAt: '2026-03-10T10:30:00+01:00' },
+        withProtocol,
+        'correction.outcome',
+      ],
+      [
+        'test-not-in-protocol',
+        [opened, applied],
+        { test: { kind: 'trod-angine', result: 'negatif' } },
+        withProtocol,
+        'correction.test.kind',
+      ],
+      [
+        'mt-information-required',
+        [opened, applied],
+        { outcome: 'dispensation', test: { kind: 'bandelette-urinaire', result: 'positif' } },
+        withProtocol,
+        'correction',
+      ],
+      [
+        'business-time-too-early',
+        [opened, applied],
+        { mtInformedAt: '2026-03-10T09:00:00+01:00' },
+        withProtocol,
+        'correction.mtInformedAt',
+      ],
+    ];
+    it.each(cases)('%s', (rule, entries, correction, given, path) => {
+      const target = `event-${entries.length - 1}`;
+      pathway
+        .given(...entries)
+        .when((_, history) =>
+          decideCorrectionCommand(
+            { type: 'CorrectEntry', data: { targetEventId: target, reason: 'x', correction } },
+            history,
+            pathwayCorrections,
+            given,
+            { ...decisionAt(now), actor: given.actor },
+          ),
+        )
+        .thenBreaks(rule, path);
+    });
+  });
 });

@@ -1,7 +1,8 @@
 import type { SealedIdentity } from '@parcours/crypto';
 import type { MemberState } from '../members/member.decider';
 import { fold } from '../shared/decider';
-import { decideCorrectionCommand } from '../shared/corrections';
+import { type CorrectionEvent, decideCorrectionCommand } from '../shared/corrections';
+import type { StoredEvent } from '../shared/decider';
 import { decider, decisionAt, stored } from '../shared/testing';
 import type { PatientCommand, RegisterPatient as RegisterPatientCommand } from './patient.commands';
 import {
@@ -745,12 +746,12 @@ describe('patient decider', () => {
         correction?: Record<string, unknown>,
         members: Record<string, MemberState> = { [GP]: gp },
       ) =>
-      (_: unknown, history: Parameters<typeof decideCorrectionCommand>[1]) =>
+      (_: unknown, history: Array<StoredEvent<PatientEvent | CorrectionEvent>>) =>
         decideCorrectionCommand(
           correction === undefined
             ? { type: 'VoidEntry', data: { targetEventId, reason: 'Erreur' } }
             : { type: 'CorrectEntry', data: { targetEventId, reason: 'Erreur', correction } },
-          history as never,
+          history,
           patientCorrections,
           { earliest: identity.birthDate, members },
           decisionAt(now),
@@ -775,6 +776,95 @@ describe('patient decider', () => {
         .then([{ type: 'EntryVoided', data: { targetEventId: 'event-2', reason: 'Erreur' } }]);
       given.when(change('event-3')).thenBreaks('consent-not-given', 'targetEventId');
       given.when(change('event-0')).thenBreaks('entry-not-voidable');
+    });
+  });
+
+  describe('each rule, tried through a correction', () => {
+    const search: PatientEvent = {
+      type: 'MedecinTraitantSearchRegistered',
+      data: { registeredOn: '2026-02-01', requestedBy: GP, priority: 'ald' },
+    };
+    const assigned: PatientEvent = {
+      type: 'MedecinTraitantAssigned',
+      data: { memberId: GP, assignedOn: '2026-02-20' },
+    };
+    const closed: PatientEvent = {
+      type: 'MedecinTraitantSearchClosed',
+      data: { closedOn: '2026-03-01', reason: 'autre' },
+    };
+    const consent: PatientEvent = {
+      type: 'ConsentRecorded',
+      data: { scope: 'resultat-test', decision: 'accord', on: '2026-02-01' },
+    };
+    const status: PatientEvent = {
+      type: 'PatientStatusUpdated',
+      data: { effectiveOn: '2026-03-01', precarious: true },
+    };
+    const members = { [GP]: gp, [PHARMACIST]: pharmacist, [NURSE]: nurse, gone, unknown };
+    const cases: Array<[string, PatientEvent[], Record<string, unknown>, string]> = [
+      [
+        'business-time-in-future',
+        [registered, search],
+        { registeredOn: '2026-07-01' },
+        'correction.registeredOn',
+      ],
+      [
+        'business-time-too-early',
+        [registered, search],
+        { registeredOn: '1948-03-01' },
+        'correction.registeredOn',
+      ],
+      ['unknown-member', [registered, search], { requestedBy: 'unknown' }, 'correction.requestedBy'],
+      ['member-has-left', [registered, search], { requestedBy: 'gone' }, 'correction.requestedBy'],
+      [
+        'professional-blocked',
+        [registered, blocked(NURSE), search],
+        { requestedBy: NURSE },
+        'correction.requestedBy',
+      ],
+      [
+        'not-a-medecin-generaliste',
+        [registered, search, assigned],
+        { memberId: NURSE },
+        'correction.memberId',
+      ],
+      [
+        'business-time-too-early',
+        [registered, search, assigned],
+        { assignedOn: '2026-01-20' },
+        'correction.assignedOn',
+      ],
+      [
+        'business-time-too-early',
+        [registered, search, closed],
+        { closedOn: '2026-01-20' },
+        'correction.closedOn',
+      ],
+      ['consent-not-given', [registered, consent], { decision: 'retrait' }, 'correction.decision'],
+      ['status-unchanged', [registered, status], { precarious: false }, 'correction'],
+      [
+        'business-time-in-future',
+        [registered, status],
+        { effectiveOn: '2026-07-01' },
+        'correction.effectiveOn',
+      ],
+    ];
+    it.each(cases)('%s', (rule, entries, correction, path) => {
+      patient
+        .given(...entries)
+        .when((_, history) =>
+          decideCorrectionCommand(
+            {
+              type: 'CorrectEntry',
+              data: { targetEventId: `event-${entries.length - 1}`, reason: 'x', correction },
+            },
+            history,
+            patientCorrections,
+            { earliest: identity.birthDate, members },
+            decisionAt(now),
+          ),
+        )
+        .thenBreaks(rule, path);
     });
   });
 });

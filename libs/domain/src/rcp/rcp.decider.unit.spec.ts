@@ -2,7 +2,8 @@ import type { MemberState } from '../members/member.decider';
 import type { MemberJoined } from '../members/member.events';
 import type { Closure, PathwayState } from '../pathways/pathway.decider';
 import type { PatientState } from '../patients/patient.decider';
-import { decideCorrectionCommand } from '../shared/corrections';
+import { type CorrectionEvent, decideCorrectionCommand } from '../shared/corrections';
+import type { StoredEvent } from '../shared/decider';
 import { decider, decisionAt, stored } from '../shared/testing';
 import { decideRcp, type RcpFacts, rcpCorrections, rcpEvolver, type RcpState } from './rcp.decider';
 import type { RcpEvent, RcpHeld } from './rcp.events';
@@ -337,12 +338,12 @@ describe('RCP decider', () => {
   describe('corrections and voidings, decided again', () => {
     const change =
       (correction?: Record<string, unknown>, given: RcpFacts = facts) =>
-      (_: unknown, history: Parameters<typeof decideCorrectionCommand>[1]) =>
+      (_: unknown, history: Array<StoredEvent<RcpEvent | CorrectionEvent>>) =>
         decideCorrectionCommand(
           correction === undefined
             ? { type: 'VoidEntry', data: { targetEventId: 'event-0', reason: 'Erreur' } }
             : { type: 'CorrectEntry', data: { targetEventId: 'event-0', reason: 'Erreur', correction } },
-          history as never,
+          history,
           rcpCorrections,
           given,
           decisionAt(now),
@@ -382,6 +383,87 @@ describe('RCP decider', () => {
         .given(recorded)
         .when(change())
         .then([{ type: 'EntryVoided', data: { targetEventId: 'event-0', reason: 'Erreur' } }]);
+    });
+  });
+
+  describe('each rule, tried through a correction', () => {
+    const blockingFacts: RcpFacts = {
+      ...facts,
+      patients: { ...facts.patients, 'patient-1': patientBlocking(OTHER_DOCTOR) },
+    };
+    const cases: Array<[string, Record<string, unknown>, RcpFacts, string]> = [
+      ['business-time-in-future', { heldAt: '2026-06-16T18:00:00+02:00' }, facts, 'correction.heldAt'],
+      ['rcp-duration-out-of-range', { durationMinutes: 0 }, facts, 'correction.durationMinutes'],
+      ['unknown-member', { convenedBy: 'stranger' }, facts, 'correction.convenedBy'],
+      [
+        'member-has-left',
+        { participants: [{ memberId: DOCTOR }, { memberId: LEFT }] },
+        facts,
+        'correction.participants[1].memberId',
+      ],
+      [
+        'duplicate-participant',
+        { participants: [{ memberId: DOCTOR }, { memberId: DOCTOR }] },
+        facts,
+        'correction.participants[1].memberId',
+      ],
+      [
+        'rcp-needs-two-professions',
+        { participants: [{ memberId: DOCTOR }, { memberId: OTHER_DOCTOR }] },
+        facts,
+        'correction.participants',
+      ],
+      ['rcp-needs-a-case', { cases: [] }, facts, 'correction.cases'],
+      [
+        'unknown-pathway',
+        { cases: [{ pathwayId: 'elsewhere', decisions: ['x'] }] },
+        facts,
+        'correction.cases[0].pathwayId',
+      ],
+      ['duplicate-case', { cases: [...held.cases, held.cases[0]] }, facts, 'correction.cases[1].pathwayId'],
+      [
+        'review-before-rcp',
+        { cases: [{ pathwayId: PATHWAY, decisions: ['x'], reviewOn: '2026-06-01' }] },
+        facts,
+        'correction.cases[0].reviewOn',
+      ],
+      [
+        'planned-time-too-far',
+        { cases: [{ pathwayId: PATHWAY, decisions: ['x'], reviewOn: '2027-06-16' }] },
+        facts,
+        'correction.cases[0].reviewOn',
+      ],
+      ['business-time-too-early', { heldAt: '2025-12-31T18:00:00+01:00' }, facts, 'correction.heldAt'],
+      [
+        'pathway-not-open',
+        { complex: false },
+        {
+          ...facts,
+          pathways: {
+            ...facts.pathways,
+            [PATHWAY]: pathwayOf('patient-1', [{ closedAt: '2026-05-01T10:00:00+02:00' }]),
+          },
+        },
+        'correction',
+      ],
+      ['professional-blocked', { convenedBy: OTHER_DOCTOR }, blockingFacts, 'correction.convenedBy'],
+    ];
+    it.each(cases)('%s', (rule, correction, given, path) => {
+      rcp
+        .given({ type: 'RcpHeld', data: held })
+        .when((_, history) =>
+          decideCorrectionCommand(
+            {
+              type: 'CorrectEntry',
+              data: { targetEventId: 'event-0', reason: 'x', correction },
+            },
+            history,
+            rcpCorrections,
+            given,
+            decisionAt(now),
+          ),
+        )
+        .thenBreaks(rule, path);
     });
   });
 });

@@ -1,6 +1,7 @@
 import type { MemberState } from '../members/member.decider';
 import type { PatientState } from '../patients/patient.decider';
-import { decideCorrectionCommand } from '../shared/corrections';
+import { type CorrectionEvent, decideCorrectionCommand } from '../shared/corrections';
+import type { StoredEvent } from '../shared/decider';
 import { decider, decisionAt } from '../shared/testing';
 import {
   decideUnscheduledCare,
@@ -314,12 +315,12 @@ describe('unscheduled care decider', () => {
   describe('corrections and voidings, decided again', () => {
     const change =
       (targetEventId: string, correction?: Record<string, unknown>, patient?: PatientState) =>
-      (_: unknown, history: Parameters<typeof decideCorrectionCommand>[1]) =>
+      (_: unknown, history: Array<StoredEvent<UnscheduledCareEvent | CorrectionEvent>>) =>
         decideCorrectionCommand(
           correction === undefined
             ? { type: 'VoidEntry', data: { targetEventId, reason: 'Erreur' } }
             : { type: 'CorrectEntry', data: { targetEventId, reason: 'Erreur', correction } },
-          history as never,
+          history,
           unscheduledCareCorrections,
           { ...(patient ? { patient } : {}), members: { doctor, other: doctor } },
           decisionAt(now),
@@ -357,6 +358,98 @@ describe('unscheduled care decider', () => {
         .given(requestedEvent, orientedEvent)
         .when(change('event-0'))
         .then([{ type: 'EntryVoided', data: { targetEventId: 'event-0', reason: 'Erreur' } }]);
+    });
+  });
+
+  describe('each rule, tried through a correction', () => {
+    const aboutPatient: UnscheduledCareEvent = {
+      type: 'UnscheduledCareRequested',
+      data: { ...requested, patientId: 'p' },
+    };
+    const cases: Array<
+      [string, UnscheduledCareEvent[], Record<string, unknown>, PatientState | undefined, string]
+    > = [
+      [
+        'business-time-in-future',
+        [requestedEvent],
+        { receivedAt: '2026-06-15T10:06:00+02:00' },
+        undefined,
+        'correction.receivedAt',
+      ],
+      ['sas-channel-needs-via-sas', [requestedEvent], { channel: 'sas' }, undefined, 'correction'],
+      [
+        'business-time-too-early',
+        [aboutPatient],
+        { receivedAt: '2025-06-15T08:10:00+02:00' },
+        patientBorn(2026),
+        'correction.receivedAt',
+      ],
+      [
+        'unknown-patient',
+        [requestedEvent],
+        { patientId: 'elsewhere' },
+        { exists: false },
+        'correction.patientId',
+      ],
+      [
+        'appointment-too-far',
+        [requestedEvent, orientedEvent],
+        { appointmentAt: '2026-07-16T09:00:00+02:00' },
+        undefined,
+        'correction.appointmentAt',
+      ],
+      [
+        'unknown-member',
+        [requestedEvent, orientedEvent],
+        { toMemberId: 'stranger' },
+        undefined,
+        'correction.toMemberId',
+      ],
+      [
+        'member-has-left',
+        [requestedEvent, orientedEvent],
+        { toMemberId: 'leaving', appointmentAt: '2026-06-16T09:00:00+02:00' },
+        undefined,
+        'correction.toMemberId',
+      ],
+      [
+        'professional-blocked',
+        [aboutPatient, orientedEvent],
+        { appointmentAt: '2026-06-15T15:00:00+02:00' },
+        patientBorn(1950, ['doctor']),
+        'correction',
+      ],
+      [
+        'business-time-too-early',
+        [requestedEvent, closedEvent],
+        { closedAt: '2026-06-15T08:00:00+02:00' },
+        undefined,
+        'correction.closedAt',
+      ],
+      [
+        'business-time-in-future',
+        [requestedEvent, closedEvent],
+        { closedAt: '2026-06-15T12:00:00+02:00' },
+        undefined,
+        'correction.closedAt',
+      ],
+    ];
+    it.each(cases)('%s', (rule, entries, correction, patient, path) => {
+      snp
+        .given(...entries)
+        .when((_, history) =>
+          decideCorrectionCommand(
+            {
+              type: 'CorrectEntry',
+              data: { targetEventId: `event-${entries.length - 1}`, reason: 'x', correction },
+            },
+            history,
+            unscheduledCareCorrections,
+            { ...(patient ? { patient } : {}), members: { doctor, leaving: leavingDoctor } },
+            decisionAt(now),
+          ),
+        )
+        .thenBreaks(rule, path);
     });
   });
 });
