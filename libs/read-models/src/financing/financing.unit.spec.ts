@@ -58,6 +58,16 @@ class History {
   population(population: number, effectiveOn: string) {
     return this.add('CptsPopulationUpdated', { population, effectiveOn });
   }
+  /** The id the computation gives an event written without one: its revision. */
+  idOfLast(): string {
+    return `revision-${this.events.length - 1}`;
+  }
+  corrected(targetEventId: string, correction: Record<string, unknown>) {
+    return this.add('EntryCorrected', { targetEventId, reason: 'saisie erronée', correction });
+  }
+  voided(targetEventId: string) {
+    return this.add('EntryVoided', { targetEventId, reason: 'saisie erronée' });
+  }
 }
 
 const compute = (history: History, year: number, asOf?: string): Financing =>
@@ -463,6 +473,65 @@ describe('ACI financing (avenant 2)', () => {
       expect(financing.balance).toBe(15_000 + 0.25 * (60_000 + 70_000));
       // Year 2 has no top-up: the advance is 75 % of functioning and fixed parts only.
       expect(compute(history, 2).advance).toBe(0.75 * (60_000 + 70_000));
+    });
+  });
+
+  describe('corrections and voidings of the CPTS stream', () => {
+    it('pays the corrected achievement rate, and the original one as of before the correction', () => {
+      const history = new History()
+        .registered(60_000)
+        .signed('2023-03-01', SOCLE)
+        .started('acces-soins', '2023-03-01')
+        .achieved(1, 'acces-soins', 1);
+      const achievement = history.idOfLast();
+      const beforeCorrection = history.lastRecordedAt;
+      history.corrected(achievement, { rate: 0.5 });
+      expect(line(compute(history, 1), 'variable', 'acces-soins').amount).toBe(15_000);
+      expect(line(compute(history, 1, beforeCorrection), 'variable', 'acces-soins').amount).toBe(30_000);
+    });
+
+    it('pays nothing for a voided achievement, and prorates from a corrected mission start', () => {
+      const history = new History()
+        .registered(60_000)
+        .signed('2023-03-01', SOCLE)
+        .started('acces-soins', '2023-03-01');
+      const start = history.idOfLast();
+      history.achieved(1, 'acces-soins', 1);
+      const achievement = history.idOfLast();
+      history.voided(achievement);
+      expect(line(compute(history, 1), 'variable', 'acces-soins').amount).toBe(0);
+      expect(line(compute(history, 1), 'fixed', 'acces-soins').amount).toBe(70_000);
+      history.corrected(start, { startedOn: '2023-07-01' });
+      expect(line(compute(history, 1), 'fixed', 'acces-soins')).toMatchObject({
+        amount: 46_666.67,
+        basis: 'prorata 244/366 × 70 000',
+      });
+    });
+
+    it('pays no crisis variable part once the only crisis of the year is voided', () => {
+      const history = new History()
+        .registered(60_000)
+        .signed('2023-03-01', ALL_MISSIONS)
+        .started('crises-sanitaires', '2023-03-01')
+        .crisis('2023-11-15');
+      const crisis = history.idOfLast();
+      const beforeVoiding = history.lastRecordedAt;
+      history.voided(crisis);
+      expect(line(compute(history, 1), 'variable', 'crises-sanitaires').amount).toBe(0);
+      expect(
+        line(compute(history, 1, beforeVoiding), 'variable', 'crises-sanitaires').amount,
+      ).toBeGreaterThan(0);
+    });
+
+    it('moves a crisis to the year of its corrected date', () => {
+      const history = new History()
+        .registered(60_000)
+        .signed('2023-03-01', ALL_MISSIONS)
+        .started('crises-sanitaires', '2023-03-01')
+        .crisis('2023-11-15');
+      history.corrected(history.idOfLast(), { declaredOn: '2024-04-02' });
+      expect(line(compute(history, 1), 'variable', 'crises-sanitaires').amount).toBe(0);
+      expect(line(compute(history, 2), 'variable', 'crises-sanitaires').amount).toBeGreaterThan(0);
     });
   });
 
