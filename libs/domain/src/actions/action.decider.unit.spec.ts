@@ -1,7 +1,7 @@
 import type { MemberState } from '../members/member.decider';
 import { type CorrectionEvent, decideCorrectionCommand } from '../shared/corrections';
 import type { StoredEvent } from '../shared/decider';
-import { decider, decisionAt } from '../shared/testing';
+import { changeOf, decider, decisionAt, lastOf } from '../shared/testing';
 import {
   type ActionMembers,
   type ActionState,
@@ -181,9 +181,7 @@ describe('action decider', () => {
       (targetEventId: string, correction?: Record<string, unknown>) =>
       (_: unknown, history: Array<StoredEvent<ActionEvent | CorrectionEvent>>) =>
         decideCorrectionCommand(
-          correction === undefined
-            ? { type: 'VoidEntry', data: { targetEventId, reason: 'Erreur' } }
-            : { type: 'CorrectEntry', data: { targetEventId, reason: 'Erreur', correction } },
+          changeOf(targetEventId, correction),
           history,
           actionCorrections,
           members,
@@ -267,7 +265,7 @@ describe('action decider', () => {
         .given(entry)
         .when((_, history) =>
           decideCorrectionCommand(
-            { type: 'CorrectEntry', data: { targetEventId: 'event-0', reason: 'x', correction } },
+            changeOf(lastOf(history), correction),
             history,
             actionCorrections,
             members,

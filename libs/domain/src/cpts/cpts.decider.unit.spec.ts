@@ -1,6 +1,6 @@
 import { fold } from '../shared/decider';
 import { NotFoundError } from '../shared/errors';
-import { decider, decisionAt, stored } from '../shared/testing';
+import { changeOf, decider, decisionAt, lastOf, stored } from '../shared/testing';
 import { type CorrectionEvent, decideCorrectionCommand } from '../shared/corrections';
 import type { StoredEvent } from '../shared/decider';
 import { addYears } from '../shared/paris-time';
@@ -497,9 +497,7 @@ describe('cpts decider', () => {
       (targetEventId: string, correction?: Record<string, unknown>) =>
       (_: unknown, history: Array<StoredEvent<CptsEvent | CorrectionEvent>>) =>
         decideCorrectionCommand(
-          correction === undefined
-            ? { type: 'VoidEntry', data: { targetEventId, reason: 'Erreur' } }
-            : { type: 'CorrectEntry', data: { targetEventId, reason: 'Erreur', correction } },
+          changeOf(targetEventId, correction),
           history,
           cptsCorrections,
           undefined,
@@ -680,10 +678,7 @@ describe('cpts decider', () => {
         .given(...entries)
         .when((_, history) =>
           decideCorrectionCommand(
-            {
-              type: 'CorrectEntry',
-              data: { targetEventId: `event-${entries.length - 1}`, reason: 'x', correction },
-            },
+            changeOf(lastOf(history), correction),
             history,
             cptsCorrections,
             undefined,

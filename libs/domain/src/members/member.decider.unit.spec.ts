@@ -1,6 +1,6 @@
 import { type CorrectionEvent, decideCorrectionCommand } from '../shared/corrections';
 import type { StoredEvent } from '../shared/decider';
-import { decider, decisionAt } from '../shared/testing';
+import { changeOf, decider, decisionAt, lastOf } from '../shared/testing';
 import type { MemberCommand } from './member.commands';
 import { decideMember, memberCorrections, memberEvolver } from './member.decider';
 import type { MemberEvent, MemberJoined } from './member.events';
@@ -134,9 +134,7 @@ describe('member decider', () => {
       (targetEventId: string, correction?: Record<string, unknown>) =>
       (_: unknown, history: Array<StoredEvent<MemberEvent | CorrectionEvent>>) =>
         decideCorrectionCommand(
-          correction === undefined
-            ? { type: 'VoidEntry', data: { targetEventId, reason: 'Erreur' } }
-            : { type: 'CorrectEntry', data: { targetEventId, reason: 'Erreur', correction } },
+          changeOf(targetEventId, correction),
           history,
           memberCorrections,
           undefined,
@@ -230,10 +228,7 @@ describe('member decider', () => {
         .given(...entries)
         .when((_, history) =>
           decideCorrectionCommand(
-            {
-              type: 'CorrectEntry',
-              data: { targetEventId: `event-${entries.length - 1}`, reason: 'x', correction },
-            },
+            changeOf(lastOf(history), correction),
             history,
             memberCorrections,
             undefined,

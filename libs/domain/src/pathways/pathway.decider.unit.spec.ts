@@ -3,7 +3,7 @@ import type { PatientState } from '../patients/patient.decider';
 import type { ProtocolState, ProtocolVersion } from '../protocols';
 import { type CorrectionEvent, decideCorrectionCommand } from '../shared/corrections';
 import type { StoredEvent } from '../shared/decider';
-import { decider, decisionAt } from '../shared/testing';
+import { changeOf, decider, decisionAt, lastOf } from '../shared/testing';
 import type { PathwayCommand } from './pathway.commands';
 import {
   decidePathway,
@@ -880,15 +880,10 @@ describe('pathway decider', () => {
     const change =
       (targetEventId: string, correction?: Record<string, unknown>, given: SpecFacts = facts()) =>
       (_: unknown, history: Array<StoredEvent<PathwayEvent | CorrectionEvent>>) =>
-        decideCorrectionCommand(
-          correction === undefined
-            ? { type: 'VoidEntry', data: { targetEventId, reason: 'Erreur' } }
-            : { type: 'CorrectEntry', data: { targetEventId, reason: 'Erreur', correction } },
-          history,
-          pathwayCorrections,
-          given,
-          { ...decisionAt(now), actor: given.actor },
-        );
+        decideCorrectionCommand(changeOf(targetEventId, correction), history, pathwayCorrections, given, {
+          ...decisionAt(now),
+          actor: given.actor,
+        });
     const corrected = (targetEventId: string, correction: Record<string, unknown>) => [
       { type: 'EntryCorrected', data: { targetEventId, reason: 'Erreur', correction } } as CorrectionEvent,
     ];
@@ -1240,17 +1235,13 @@ describe('pathway decider', () => {
       ],
     ];
     it.each(cases)('%s', (rule, entries, correction, given, path) => {
-      const target = `event-${entries.length - 1}`;
       pathway
         .given(...entries)
         .when((_, history) =>
-          decideCorrectionCommand(
-            { type: 'CorrectEntry', data: { targetEventId: target, reason: 'x', correction } },
-            history,
-            pathwayCorrections,
-            given,
-            { ...decisionAt(now), actor: given.actor },
-          ),
+          decideCorrectionCommand(changeOf(lastOf(history), correction), history, pathwayCorrections, given, {
+            ...decisionAt(now),
+            actor: given.actor,
+          }),
         )
         .thenBreaks(rule, path);
     });

@@ -3,7 +3,7 @@ import type { MemberState } from '../members/member.decider';
 import { fold } from '../shared/decider';
 import { type CorrectionEvent, decideCorrectionCommand } from '../shared/corrections';
 import type { StoredEvent } from '../shared/decider';
-import { decider, decisionAt, stored } from '../shared/testing';
+import { changeOf, decider, decisionAt, lastOf, stored } from '../shared/testing';
 import type { PatientCommand, RegisterPatient as RegisterPatientCommand } from './patient.commands';
 import {
   assertNotBlocked,
@@ -748,9 +748,7 @@ describe('patient decider', () => {
       ) =>
       (_: unknown, history: Array<StoredEvent<PatientEvent | CorrectionEvent>>) =>
         decideCorrectionCommand(
-          correction === undefined
-            ? { type: 'VoidEntry', data: { targetEventId, reason: 'Erreur' } }
-            : { type: 'CorrectEntry', data: { targetEventId, reason: 'Erreur', correction } },
+          changeOf(targetEventId, correction),
           history,
           patientCorrections,
           { earliest: identity.birthDate, members },
@@ -854,10 +852,7 @@ describe('patient decider', () => {
         .given(...entries)
         .when((_, history) =>
           decideCorrectionCommand(
-            {
-              type: 'CorrectEntry',
-              data: { targetEventId: `event-${entries.length - 1}`, reason: 'x', correction },
-            },
+            changeOf(lastOf(history), correction),
             history,
             patientCorrections,
             { earliest: identity.birthDate, members },

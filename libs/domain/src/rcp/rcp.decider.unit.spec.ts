@@ -4,7 +4,7 @@ import type { Closure, PathwayState } from '../pathways/pathway.decider';
 import type { PatientState } from '../patients/patient.decider';
 import { type CorrectionEvent, decideCorrectionCommand } from '../shared/corrections';
 import type { StoredEvent } from '../shared/decider';
-import { decider, decisionAt, stored } from '../shared/testing';
+import { changeOf, decider, decisionAt, lastOf, stored } from '../shared/testing';
 import { decideRcp, type RcpFacts, rcpCorrections, rcpEvolver, type RcpState } from './rcp.decider';
 import type { RcpEvent, RcpHeld } from './rcp.events';
 
@@ -340,9 +340,7 @@ describe('RCP decider', () => {
       (correction?: Record<string, unknown>, given: RcpFacts = facts) =>
       (_: unknown, history: Array<StoredEvent<RcpEvent | CorrectionEvent>>) =>
         decideCorrectionCommand(
-          correction === undefined
-            ? { type: 'VoidEntry', data: { targetEventId: 'event-0', reason: 'Erreur' } }
-            : { type: 'CorrectEntry', data: { targetEventId: 'event-0', reason: 'Erreur', correction } },
+          changeOf('event-0', correction),
           history,
           rcpCorrections,
           given,
@@ -453,10 +451,7 @@ describe('RCP decider', () => {
         .given({ type: 'RcpHeld', data: held })
         .when((_, history) =>
           decideCorrectionCommand(
-            {
-              type: 'CorrectEntry',
-              data: { targetEventId: 'event-0', reason: 'x', correction },
-            },
+            changeOf(lastOf(history), correction),
             history,
             rcpCorrections,
             given,

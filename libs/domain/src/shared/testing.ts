@@ -1,4 +1,4 @@
-import type { CorrectionEvent } from './corrections';
+import type { CorrectEntry, CorrectionEvent, VoidEntry } from './corrections';
 import { stateOf } from './command-runner';
 import type { Decision, DomainEvent, Evolver, StoredEvent } from './decider';
 import { RuleViolation } from './errors';
@@ -59,3 +59,16 @@ export function stored<E extends DomainEvent>(
 export function decisionAt(now: Date, actor = { id: 'coordinator-1', role: 'coordinator' }): Decision {
   return { now, actor, newId: (purpose) => `${purpose}-new` };
 }
+
+/** The command that corrects `targetEventId` with `correction`, or voids it without one. */
+export const changeOf = (
+  targetEventId: string,
+  correction?: Record<string, unknown>,
+): CorrectEntry | VoidEntry =>
+  correction === undefined
+    ? { type: 'VoidEntry', data: { targetEventId, reason: 'Erreur' } }
+    : { type: 'CorrectEntry', data: { targetEventId, reason: 'Erreur', correction } };
+
+/** The id of the last event given. */
+export const lastOf = (history: ReadonlyArray<StoredEvent<DomainEvent>>): string =>
+  history[history.length - 1].context.eventId;

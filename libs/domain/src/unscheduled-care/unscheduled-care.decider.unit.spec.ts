@@ -2,7 +2,7 @@ import type { MemberState } from '../members/member.decider';
 import type { PatientState } from '../patients/patient.decider';
 import { type CorrectionEvent, decideCorrectionCommand } from '../shared/corrections';
 import type { StoredEvent } from '../shared/decider';
-import { decider, decisionAt } from '../shared/testing';
+import { changeOf, decider, decisionAt, lastOf } from '../shared/testing';
 import {
   decideUnscheduledCare,
   unscheduledCareCorrections,
@@ -317,9 +317,7 @@ describe('unscheduled care decider', () => {
       (targetEventId: string, correction?: Record<string, unknown>, patient?: PatientState) =>
       (_: unknown, history: Array<StoredEvent<UnscheduledCareEvent | CorrectionEvent>>) =>
         decideCorrectionCommand(
-          correction === undefined
-            ? { type: 'VoidEntry', data: { targetEventId, reason: 'Erreur' } }
-            : { type: 'CorrectEntry', data: { targetEventId, reason: 'Erreur', correction } },
+          changeOf(targetEventId, correction),
           history,
           unscheduledCareCorrections,
           { ...(patient ? { patient } : {}), members: { doctor, other: doctor } },
@@ -439,10 +437,7 @@ describe('unscheduled care decider', () => {
         .given(...entries)
         .when((_, history) =>
           decideCorrectionCommand(
-            {
-              type: 'CorrectEntry',
-              data: { targetEventId: `event-${entries.length - 1}`, reason: 'x', correction },
-            },
+            changeOf(lastOf(history), correction),
             history,
             unscheduledCareCorrections,
             { ...(patient ? { patient } : {}), members: { doctor, leaving: leavingDoctor } },
