@@ -7,7 +7,7 @@ import { DemoModule, DomainModule } from '@parcours/domain';
 import { EVENT_STORE, type EventStore } from '@parcours/event-store';
 import { type AppConfig, EventStoreModule, ProblemFilter } from '@parcours/platform';
 import { ProjectionsModule } from '@parcours/projections';
-import { ReadModelsModule } from '@parcours/read-models';
+import { ReadModelsModule } from '@parcours/cross-capability';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';

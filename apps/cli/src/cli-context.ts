@@ -5,7 +5,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { DomainModule } from '@parcours/domain';
 import { type AppConfig, EventStoreModule } from '@parcours/platform';
 import { ProjectionsModule } from '@parcours/projections';
-import { ReadModelsModule } from '@parcours/read-models';
+import { ReadModelsModule } from '@parcours/cross-capability';
 
 /** What CLI commands that need the application get: the store, the domain, the read models (not running). */
 @Module({})

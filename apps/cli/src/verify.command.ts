@@ -9,7 +9,7 @@ import {
   type VerifyReport,
   verifyCpts,
   verifyStreams,
-} from '@parcours/read-models';
+} from '@parcours/cross-capability';
 
 /** Exit codes of api.md. */
 const OK = 0;

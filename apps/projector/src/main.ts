@@ -6,7 +6,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { DomainModule } from '@parcours/domain';
 import { ConfigError, EventStoreModule, loadConfig, secureDataDir, type AppConfig } from '@parcours/platform';
 import { Projections, ProjectionsModule } from '@parcours/projections';
-import { ReadModelsModule } from '@parcours/read-models';
+import { ReadModelsModule } from '@parcours/cross-capability';
 import { Logger, LoggerModule } from 'nestjs-pino';
 
 /**

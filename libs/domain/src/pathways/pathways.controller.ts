@@ -257,5 +257,5 @@ export class PathwaysController {
     return this.send(meta, pathwayId, { type: 'VoidEntry', data: { targetEventId, reason } });
   }
 
-  // GET …/pathways and …/pathways/{id} are served by the read side (`@parcours/read-models`, views).
+  // GET …/pathways and …/pathways/{id} are served by the read side (`@parcours/cross-capability`, views).
 }
