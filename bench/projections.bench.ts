@@ -25,7 +25,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import Database from 'better-sqlite3';
 import { EVENT_STORE, type EventStore } from '@parcours/event-store';
 import { loadConfig } from '@parcours/platform';
-import { ProjectionRegistry, ReadStore, rebuildProjection } from '@parcours/projections';
+import { ProjectionRegistry, ReadStore, rebuildProjections } from '@parcours/projections';
 import { withApplication } from '../apps/cli/src/cli-context';
 import { startApi, timedFetch, type BenchApi } from './api-process';
 import {
@@ -221,8 +221,8 @@ async function rebuildAll(dataDir: string, events: number, run: number): Promise
         let generation = '';
         let applied = 0;
         const elapsed = await timed(async () => {
-          const result = await rebuildProjection(timingStore(store, clock), readStore, projection);
-          generation = result.generation;
+          const result = await rebuildProjections(timingStore(store, clock), readStore, [projection]);
+          generation = result.generations.get(projection.name) ?? '';
           applied = result.events;
         });
         results.push({

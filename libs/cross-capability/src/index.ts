@@ -1,5 +1,4 @@
-export * from './read-models.module';
-export * from './views';
+export * from './cross-capability.module';
 export * from './worklist';
 export * from './indicators';
 export * from './financing';

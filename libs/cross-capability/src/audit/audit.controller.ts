@@ -1,7 +1,16 @@
-import { BadRequestException, Controller, Get, Header, Inject, Param } from '@nestjs/common';
+import { BadRequestException, Controller, Get, Header, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 
-import { type AccessLogVerification, NotFoundError, parseStreamId, PatientAccessLog } from '@parcours/domain';
+import {
+  ACCESS_LOG_DEFAULT_LIMIT,
+  AccessLog,
+  type AccessLogEntry,
+  AccessLogQueryDto,
+  type AccessLogVerification,
+  checkedAccessLogWindow,
+  NotFoundError,
+  parseStreamId,
+} from '@parcours/domain';
 import { EVENT_STORE, type EventMetadata, type EventStore } from '@parcours/event-store';
 import { problem } from '@parcours/platform';
 import { type AuditBreak, auditStream, streamOwner, type VerifyReport, verifyCpts } from './chain-audit';
@@ -33,7 +42,8 @@ const streamNotFound = (streamId: string) =>
 
 /**
  * `GET …/audit/streams/{streamId}` and `GET …/audit/verify` (api.md): the stored log itself, read from
- * the event store by design (not a read model), for auditors and coordinators.
+ * the event store by design (not a read model), for auditors and coordinators; and `GET …/audit/access-log`,
+ * who read which patient's identity (auditors).
  */
 @ApiTags('audit')
 @ApiBearerAuth()
@@ -41,8 +51,23 @@ const streamNotFound = (streamId: string) =>
 export class AuditController {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    private readonly accessLog: PatientAccessLog,
+    private readonly accessLog: AccessLog,
   ) {}
+
+  @Get('access-log')
+  @Header('Cache-Control', 'no-store')
+  @ApiOkResponse({
+    description: 'Entries newest first: id, at, cptsId, patientId, actorId, role, purpose, requestId',
+  })
+  accessLogEntries(
+    @Param('cptsId') cptsId: string,
+    @Query() query: AccessLogQueryDto,
+  ): { entries: AccessLogEntry[]; truncated: boolean } {
+    const window = checkedAccessLogWindow(query.from, query.to);
+    const limit = query.limit ?? ACCESS_LOG_DEFAULT_LIMIT;
+    const entries = this.accessLog.list({ cptsId, ...window, patientId: query.patientId, limit: limit + 1 });
+    return { entries: entries.slice(0, limit), truncated: entries.length > limit };
+  }
 
   @Get('streams/:streamId')
   @Header('Cache-Control', 'no-store')

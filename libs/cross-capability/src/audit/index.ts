@@ -1,4 +1,4 @@
-export { AuditReadModule } from './audit.module';
+export { AuditModule } from './audit.module';
 export {
   auditStream,
   type AuditBreak,

@@ -1,6 +1,6 @@
 import { type NewEvent, SqliteEventStore } from '@parcours/event-store';
 import { cptsHistoryProjection, readCptsHistory } from '@parcours/domain';
-import { ReadModelNotReadyError, ReadStore, rebuildProjection } from '@parcours/projections';
+import { ReadModelNotReadyError, ReadStore, rebuildProjections } from '@parcours/projections';
 import { ACI_AVENANT_2 } from './aci-amounts';
 import { computeFinancing } from './financing';
 
@@ -51,7 +51,7 @@ describe('the CPTS history read model behind financing', () => {
     ]);
 
     expect(() => readCptsHistory(readStore, 'abc')).toThrow(ReadModelNotReadyError);
-    await rebuildProjection(store, readStore, cptsHistoryProjection);
+    await rebuildProjections(store, readStore, [cptsHistoryProjection]);
 
     const history = readCptsHistory(readStore, 'abc');
     expect(history.map((e) => e.type)).toEqual([

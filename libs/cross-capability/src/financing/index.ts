@@ -1,4 +1,4 @@
-export { FinancingReadModule } from './financing.module';
+export { FinancingModule } from './financing.module';
 export { ACI_AVENANT_2, ACI_AMOUNT_TABLES, type AciAmounts, type SizeClassAmounts } from './aci-amounts';
 export {
   computeFinancing,

@@ -1,4 +1,4 @@
-export { IndicatorsReadModule } from './indicators.module';
+export { IndicatorsModule, indicatorProjections } from './indicators.module';
 export {
   INDICATORS,
   indicatorByCode,

@@ -342,7 +342,7 @@ export const INDICATORS: readonly IndicatorDefinition[] = [
           (SELECT a.event_id FROM ${table('activity')} a
             WHERE a.cpts_id = f.cpts_id AND a.member_id = f.entity AND a.day >= @windowFrom AND a.day < @to
               AND ${known('a')}
-            ORDER BY a.day DESC, a.fact_id DESC LIMIT 1) AS evidence
+            ORDER BY a.day DESC, a.recorded_at DESC, a.event_id DESC LIMIT 1) AS evidence
         FROM ${table('facts')} f
         WHERE ${selectionWhere(MEMBERS_AT_END, 'f', 'facts')})
       WHERE evidence IS NOT NULL`,

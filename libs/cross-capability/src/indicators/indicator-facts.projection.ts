@@ -1,7 +1,18 @@
-import type Database from 'better-sqlite3';
-import type { RecordedEvent } from '@parcours/event-store';
-import type { Projection, TableNamer } from '@parcours/projections';
-import { businessDay, deadline, DELAYS, instantOf } from '@parcours/domain';
+import {
+  type ActionEvent,
+  businessDay,
+  type CorrectionEvent,
+  type CptsEvent,
+  deadline,
+  DELAYS,
+  instantOf,
+  type MemberEvent,
+  type PathwayEvent,
+  type PatientEvent,
+  type RcpEvent,
+  type UnscheduledCareEvent,
+} from '@parcours/domain';
+import { defineProjection, type ProjectedEvent, table, type Tables } from '@parcours/projections';
 
 /**
  * The facts the indicators count: one row per *version* of each indicator-relevant event, bitemporal.
@@ -20,6 +31,8 @@ import { businessDay, deadline, DELAYS, instantOf } from '@parcours/domain';
  *   events is recorded, corrected or voided, the fact gets a new version at that recorded time, so an
  *   as-of reading sees the traits as they were known then.
  *
+ * `links` keeps, per stream and reference (a discharge, a referral), the current facts that link to each
+ * other, so that what a new event changes is found by key, whatever the length of the stream.
  * `daily` is the current state rolled up per day (and per until_day, label and traits): the figures
  * without `asOf` add up at most a few rows per day instead of counting facts one by one.
  * `activity` holds, per fact version, the members it shows active (`adhesion.membres-actifs`).
@@ -46,7 +59,7 @@ import { businessDay, deadline, DELAYS, instantOf } from '@parcours/domain';
  * | ReferralAccepted                | referralId    | acceptedAt       |                  |              |                                 |
  * | DischargeNotified               | dischargeId   | dischargeAt      |                  |              | notifiedAhead24h, reconciled48h, followedUp7d |
  * | MedicationReconciliationSent    | dischargeId   | sentAt           |                  |              |                                 |
- * | FollowUpCompleted               | dischargeId?  | at               | kind             |              |                                 |
+ * | FollowUpCompleted               | dischargeId?  | completedAt      | kind             |              |                                 |
  * | ProtocolApplied                 | applicationId | appliedAt        | code@version     |              | dispensation, mtInformed        |
  * | RcpHeld                         |               | heldAt           | format           | cases        | complex                         |
  * | UnscheduledCareRequested        |               | receivedAt       | channel          |              | viaSas, oriented, oriented24h   |
@@ -55,6 +68,17 @@ import { businessDay, deadline, DELAYS, instantOf } from '@parcours/domain';
  * | TrainingHeld                    |               | heldOn           |                  | attendees    |                                 |
  */
 export const INDICATOR_FACTS = 'indicators';
+
+/** Every event the indicators count, and the corrections and voidings of them. */
+export type IndicatorFactsEvent =
+  | CptsEvent
+  | MemberEvent
+  | PatientEvent
+  | PathwayEvent
+  | RcpEvent
+  | UnscheduledCareEvent
+  | ActionEvent
+  | CorrectionEvent;
 
 export const TRAIT = {
   /** Discharge notified at least 24 h before `dischargeAt`. */
@@ -116,7 +140,7 @@ const KEPT: Record<string, readonly string[]> = {
   ReferralAccepted: ['acceptedAt', 'referralId', 'appointmentAt'],
   DischargeNotified: ['dischargeAt', 'dischargeId', 'notifiedAt'],
   MedicationReconciliationSent: ['sentAt', 'dischargeId', 'toMemberId'],
-  FollowUpCompleted: ['at', 'dischargeId', 'byMemberId', 'kind'],
+  FollowUpCompleted: ['completedAt', 'dischargeId', 'byMemberId', 'kind'],
   ProtocolApplied: [
     'appliedAt',
     'applicationId',
@@ -144,15 +168,6 @@ const int = (value: unknown): number | null =>
 const ids = (value: unknown): string[] =>
   Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 const trait = (condition: boolean, bit: number) => (condition ? bit : 0);
-
-/** The events this projection reads (filtered by the store). */
-export const FACT_EVENT_TYPES: readonly string[] = [
-  ...Object.keys(KEPT),
-  'PatientRegistered',
-  'PatientIdentityCorrected',
-  'EntryCorrected',
-  'EntryVoided',
-];
 
 /** The kept fields of an event's data, or of a correction (only the fields it gives). */
 function keep(type: string, data: Fields): Fields {
@@ -293,78 +308,11 @@ function entityOf(streamId: string, cptsId: string): string {
   return dot < 0 ? cptsId : streamId.slice(dot + 1);
 }
 
-/**
- * `facts_by_day` covers what counts and rates read as of a time (no table lookups for a year of facts);
- * `facts_by_entity` serves the links within a stream and the corrections.
- */
-export function createIndicatorTables(db: Database.Database, table: TableNamer): void {
-  db.exec(`
-    CREATE TABLE IF NOT EXISTS ${table('facts')} (
-      id INTEGER PRIMARY KEY,
-      cpts_id TEXT NOT NULL,
-      event_id TEXT NOT NULL,
-      revised_by TEXT,
-      stream_id TEXT NOT NULL,
-      revision INTEGER NOT NULL,
-      type TEXT NOT NULL,
-      entity TEXT NOT NULL,
-      ref TEXT,
-      business_time TEXT,
-      day TEXT,
-      at INTEGER,
-      label TEXT,
-      amount INTEGER,
-      traits INTEGER NOT NULL,
-      evidence TEXT,
-      until_day TEXT,
-      fields TEXT,
-      recorded_at INTEGER NOT NULL,
-      superseded_at INTEGER
-    ) STRICT;
-    CREATE INDEX IF NOT EXISTS ${table('facts_by_day')} ON ${table('facts')} (cpts_id, type, day, recorded_at, superseded_at, traits);
-    CREATE INDEX IF NOT EXISTS ${table('facts_by_entity')} ON ${table('facts')} (cpts_id, entity, type);
-
-    CREATE TABLE IF NOT EXISTS ${table('daily')} (
-      cpts_id TEXT NOT NULL,
-      type TEXT NOT NULL,
-      day TEXT NOT NULL,
-      until_day TEXT NOT NULL,
-      label TEXT NOT NULL,
-      traits INTEGER NOT NULL,
-      n INTEGER NOT NULL,
-      amount INTEGER NOT NULL,
-      PRIMARY KEY (cpts_id, type, day, until_day, label, traits)
-    ) STRICT, WITHOUT ROWID;
-
-    CREATE TABLE IF NOT EXISTS ${table('activity')} (
-      fact_id INTEGER NOT NULL,
-      cpts_id TEXT NOT NULL,
-      member_id TEXT NOT NULL,
-      day TEXT NOT NULL,
-      event_id TEXT NOT NULL,
-      recorded_at INTEGER NOT NULL,
-      superseded_at INTEGER,
-      PRIMARY KEY (fact_id, member_id)
-    ) STRICT;
-    CREATE INDEX IF NOT EXISTS ${table('activity_by_member')} ON ${table('activity')} (cpts_id, member_id, day);
-
-    CREATE TABLE IF NOT EXISTS ${table('patients')} (
-      cpts_id TEXT NOT NULL,
-      patient_id TEXT NOT NULL,
-      event_id TEXT NOT NULL,
-      birth_year INTEGER,
-      ald INTEGER NOT NULL,
-      precarious INTEGER NOT NULL,
-      recorded_at INTEGER NOT NULL,
-      PRIMARY KEY (cpts_id, patient_id)
-    ) STRICT;
-  `);
-}
-
 interface FactRow {
-  id: number;
   cpts_id: string;
   event_id: string;
+  /** 0 for the event's own fact; each correction or change of its links writes the next version. */
+  version: number;
   revised_by: string | null;
   stream_id: string;
   revision: number;
@@ -384,6 +332,128 @@ interface FactRow {
   recorded_at: number;
   superseded_at: number | null;
 }
+
+interface LinksRow {
+  cpts_id: string;
+  entity: string;
+  /** The discharge or referral the facts are about, '' for the stream itself. */
+  ref: string;
+  /** LinkRow[], JSON. */
+  facts: string;
+}
+
+interface DailyRow {
+  cpts_id: string;
+  type: string;
+  day: string;
+  until_day: string;
+  label: string;
+  traits: number;
+  n: number;
+  amount: number;
+}
+
+interface ActivityRow {
+  cpts_id: string;
+  event_id: string;
+  version: number;
+  member_id: string;
+  day: string;
+  recorded_at: number;
+  superseded_at: number | null;
+}
+
+interface PatientRow {
+  cpts_id: string;
+  patient_id: string;
+  event_id: string;
+  birth_year: number | null;
+  ald: number;
+  precarious: number;
+  recorded_at: number;
+}
+
+/**
+ * `facts` rows are reached by key while applying (an event's versions); the indexes are the reads': a
+ * period's facts by type and day (as of a time), and a stream's facts (the exceptions of some figures).
+ */
+const tables = {
+  facts: table<FactRow>({
+    columns: {
+      cpts_id: 'TEXT',
+      event_id: 'TEXT',
+      version: 'INTEGER',
+      revised_by: 'TEXT NULL',
+      stream_id: 'TEXT',
+      revision: 'INTEGER',
+      type: 'TEXT',
+      entity: 'TEXT',
+      ref: 'TEXT NULL',
+      business_time: 'TEXT NULL',
+      day: 'TEXT NULL',
+      at: 'INTEGER NULL',
+      label: 'TEXT NULL',
+      amount: 'INTEGER NULL',
+      traits: 'INTEGER',
+      evidence: 'TEXT NULL',
+      until_day: 'TEXT NULL',
+      fields: 'TEXT NULL',
+      recorded_at: 'INTEGER',
+      superseded_at: 'INTEGER NULL',
+    },
+    key: ['cpts_id', 'event_id', 'version'],
+    indexes: [
+      ['cpts_id', 'type', 'day', 'recorded_at', 'superseded_at', 'traits'],
+      ['cpts_id', 'entity', 'type'],
+    ],
+    appendOnly: true,
+  }),
+  links: table<LinksRow>({
+    columns: { cpts_id: 'TEXT', entity: 'TEXT', ref: 'TEXT', facts: 'TEXT' },
+    key: ['cpts_id', 'entity', 'ref'],
+  }),
+  daily: table<DailyRow>({
+    columns: {
+      cpts_id: 'TEXT',
+      type: 'TEXT',
+      day: 'TEXT',
+      until_day: 'TEXT',
+      label: 'TEXT',
+      traits: 'INTEGER',
+      n: 'INTEGER',
+      amount: 'INTEGER',
+    },
+    key: ['cpts_id', 'type', 'day', 'until_day', 'label', 'traits'],
+  }),
+  activity: table<ActivityRow>({
+    columns: {
+      cpts_id: 'TEXT',
+      event_id: 'TEXT',
+      version: 'INTEGER',
+      member_id: 'TEXT',
+      day: 'TEXT',
+      recorded_at: 'INTEGER',
+      superseded_at: 'INTEGER NULL',
+    },
+    key: ['cpts_id', 'event_id', 'version', 'member_id'],
+    indexes: [['cpts_id', 'member_id', 'day']],
+    appendOnly: true,
+  }),
+  patients: table<PatientRow>({
+    columns: {
+      cpts_id: 'TEXT',
+      patient_id: 'TEXT',
+      event_id: 'TEXT',
+      birth_year: 'INTEGER NULL',
+      ald: 'INTEGER',
+      precarious: 'INTEGER',
+      recorded_at: 'INTEGER',
+    },
+    key: ['cpts_id', 'patient_id'],
+  }),
+};
+
+type IndicatorTables = Tables<typeof tables>;
 
 /** What a fact's traits and validity owe to other events. */
 interface Linked {
@@ -431,12 +501,6 @@ const SHOWS_ACTIVITY = new Set([
   'TrainingHeld',
 ]);
 
-/** A version about to be stored, and the members it shows active (or the version to copy them from). */
-interface Version {
-  row: Omit<FactRow, 'id'>;
-  active: string[] | { from: number };
-}
-
 /** For each type whose facts depend on others: the facts of these types can change them. */
 const DEPENDS_ON: Record<string, readonly string[]> = {
   DischargeNotified: ['MedicationReconciliationSent', 'FollowUpCompleted'],
@@ -459,28 +523,34 @@ for (const [subject, sources] of Object.entries(DEPENDS_ON)) {
 const BY_REF = new Set(['DischargeNotified', 'PatientReferred']);
 
 /** What `link` needs of the facts it looks at. */
-type LinkRow = Pick<FactRow, 'event_id' | 'type' | 'revision' | 'day' | 'at'>;
-
-interface Linker {
-  /** Current facts of a stream, earliest business time first. */
-  byEntity: Database.Statement<[string, string], LinkRow>;
-  /** … with this ref. */
-  byRef: Database.Statement<[string, string, string], LinkRow>;
+interface LinkRow {
+  event_id: string;
+  version: number;
+  type: string;
+  revision: number;
+  day: string | null;
+  at: number | null;
 }
 
 /** What `link` needs of the fact it looks from. */
-type LinkFrom = Pick<FactRow, 'cpts_id' | 'type' | 'entity' | 'ref' | 'at' | 'revision'>;
+type LinkFrom = Pick<FactRow, 'type' | 'ref' | 'at' | 'revision'>;
 
-function link(fact: LinkFrom, q: Linker): Linked {
+/** The facts that link to each other: those whose traits or end follow from others, and those others. */
+const LINKABLE = new Set([...Object.keys(DEPENDS_ON), ...Object.values(DEPENDS_ON).flat()]);
+
+/** A group's current linkable facts in the order `link` looks at them: business time, then as stored. */
+function ordered(group: LinkRow[]): LinkRow[] {
+  return group
+    .map((row, index) => ({ row, index }))
+    .sort((a, b) => (a.row.at ?? -Infinity) - (b.row.at ?? -Infinity) || a.index - b.index)
+    .map(({ row }) => row);
+}
+
+function link(fact: LinkFrom, group: readonly LinkRow[]): Linked {
   const { type } = fact;
   const linked: Linked = { traits: 0, evidence: {}, until: null };
-  // Everything current in the stream (or about the same discharge or referral), fetched once.
-  let others: LinkRow[] | undefined;
-  const ofType = (source: string) =>
-    (others ??=
-      fact.ref !== null && BY_REF.has(type)
-        ? q.byRef.all(fact.cpts_id, fact.entity, fact.ref)
-        : q.byEntity.all(fact.cpts_id, fact.entity)).filter((row) => row.type === source);
+  // The current facts of its group (the stream, or the same discharge or referral), by business time.
+  const ofType = (source: string) => group.filter((row) => row.type === source);
   const first = (source: string, ok: (row: LinkRow) => boolean = () => true) => ofType(source).find(ok);
   const give = (name: TraitName, row: LinkRow | undefined) => {
     if (!row) return;
@@ -551,265 +621,320 @@ function link(fact: LinkFrom, q: Linker): Linked {
   return linked;
 }
 
-/** Bump `version` whenever the tables or what `apply` writes change: the runner rebuilds beside the old one. */
-export const indicatorFactsProjection: Projection = {
+/** Bump `version` whenever the tables or what the handlers write change: the engine rebuilds beside the old one. */
+export const indicatorFactsProjection = defineProjection<IndicatorFactsEvent>()({
   name: INDICATOR_FACTS,
-  version: 3,
-  filter: { eventTypes: [...FACT_EVENT_TYPES] },
-  open(db, table) {
-    createIndicatorTables(db, table);
-    const facts = table('facts');
-    const insertFact = db.prepare(`
-      INSERT INTO ${facts} (cpts_id, event_id, revised_by, stream_id, revision, type, entity, ref, business_time,
-        day, at, label, amount, traits, evidence, until_day, fields, recorded_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    const supersedeFact = db.prepare(`UPDATE ${facts} SET superseded_at = ? WHERE id = ?`);
-    // Corrections and voidings target an entry of their own pathway: look there.
-    const currentOf = db.prepare<[string, string, string], FactRow>(
-      `SELECT * FROM ${facts} WHERE cpts_id = ? AND entity = ? AND event_id = ? AND superseded_at IS NULL`,
-    );
-    const lean = 'event_id, type, revision, day, at';
-    const linker: Linker = {
-      byEntity: db.prepare(
-        `SELECT ${lean} FROM ${facts} WHERE cpts_id = ? AND entity = ? AND superseded_at IS NULL ORDER BY at, id`,
-      ),
-      byRef: db.prepare(
-        `SELECT ${lean} FROM ${facts} WHERE cpts_id = ? AND entity = ? AND ref = ? AND superseded_at IS NULL ORDER BY at, id`,
-      ),
-    };
-    const dependentsByEntity = db.prepare<[string, string, string], FactRow>(
-      `SELECT * FROM ${facts} WHERE cpts_id = ? AND entity = ? AND type = ? AND superseded_at IS NULL`,
-    );
-    const dependentsByRef = db.prepare<[string, string, string, string], FactRow>(
-      `SELECT * FROM ${facts} WHERE cpts_id = ? AND entity = ? AND type = ? AND ref = ? AND superseded_at IS NULL`,
-    );
-    // Rows that fall to n = 0 stay: they add nothing, and a later version often brings them back.
-    const rollup = db.prepare(`
-      INSERT INTO ${table('daily')} (cpts_id, type, day, until_day, label, traits, n, amount)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT (cpts_id, type, day, until_day, label, traits)
-      DO UPDATE SET n = n + excluded.n, amount = amount + excluded.amount`);
-    const insertActivity = db.prepare(`
-      INSERT OR IGNORE INTO ${table('activity')} (fact_id, cpts_id, member_id, day, event_id, recorded_at)
-      VALUES (?, ?, ?, ?, ?, ?)`);
-    const copyActivity = db.prepare(`
-      INSERT INTO ${table('activity')} (fact_id, cpts_id, member_id, day, event_id, recorded_at)
-      SELECT ?, cpts_id, member_id, day, event_id, ? FROM ${table('activity')} WHERE fact_id = ?`);
-    const supersedeActivity = db.prepare(
-      `UPDATE ${table('activity')} SET superseded_at = ? WHERE fact_id = ? AND superseded_at IS NULL`,
-    );
-    const insertPatient = db.prepare(`
-      INSERT OR IGNORE INTO ${table('patients')} (cpts_id, patient_id, event_id, birth_year, ald, precarious, recorded_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?)`);
-    // A corrected birth date brings its birth year (in clear, as at registration).
-    const correctBirthYear = db.prepare(
-      `UPDATE ${table('patients')} SET birth_year = ? WHERE cpts_id = ? AND patient_id = ?`,
-    );
-
-    const count = (row: Omit<FactRow, 'id'>, sign: 1 | -1) => {
-      if (row.day === null) return;
-      rollup.run(
-        row.cpts_id,
-        row.type,
-        row.day,
-        row.until_day ?? OPEN_END,
-        row.label ?? '',
-        row.traits,
-        sign,
-        sign * (row.amount ?? 0),
-      );
-    };
-
-    const supersede = (row: FactRow, recordedAt: number) => {
-      supersedeFact.run(recordedAt, row.id);
-      if (SHOWS_ACTIVITY.has(row.type)) supersedeActivity.run(recordedAt, row.id);
-      count(row, -1);
-    };
-
-    /**
-     * A fact from the fields of its event (new, or corrected). A new event has nothing to link to yet:
-     * what a fact depends on comes later in its stream (a reopening after its closure, a leaving after the
-     * joining, an assignment after the search) or refers to it (a reconciliation or follow-up names its
-     * discharge, an acceptance its referral, an orientation its request, and the commands refuse those
-     * before it exists). So only corrected facts and refreshed ones look their links up.
-     */
-    const fromFields = (
-      base: Pick<
-        FactRow,
-        'cpts_id' | 'event_id' | 'revised_by' | 'stream_id' | 'revision' | 'type' | 'entity'
-      >,
-      fields: Fields,
-      recordedAt: number,
-      isNew: boolean,
-    ): Version => {
-      const o = own(base.type, base.entity, fields);
-      const row: Omit<FactRow, 'id'> = {
-        cpts_id: base.cpts_id,
-        event_id: base.event_id,
-        revised_by: base.revised_by,
-        stream_id: base.stream_id,
-        revision: base.revision,
-        type: base.type,
-        entity: base.entity,
-        ref: o.ref,
-        business_time: o.businessTime,
-        day: o.day,
-        at: o.at,
-        label: o.label,
-        amount: o.amount,
-        traits: o.traits,
-        evidence: null,
-        until_day: null,
-        // Only entries that can be corrected need their fields again.
-        fields: CORRECTABLE.has(base.type) ? JSON.stringify(fields) : null,
-        recorded_at: recordedAt,
-        superseded_at: null,
-      };
-      return { row: isNew ? row : linkedVersion(row), active: o.active };
-    };
-
-    /** `row` with its links looked up again. */
-    const linkedVersion = (row: Omit<FactRow, 'id'>): Omit<FactRow, 'id'> => {
-      const linked = link(row, linker);
-      return {
-        ...row,
-        traits: (row.traits & ~LINKED_TRAITS) | linked.traits,
-        evidence: Object.keys(linked.evidence).length > 0 ? JSON.stringify(linked.evidence) : null,
-        until_day: linked.until,
-      };
-    };
-
-    const store = ({ row, active }: Version): void => {
-      const id = Number(
-        insertFact.run(
-          row.cpts_id,
-          row.event_id,
-          row.revised_by,
-          row.stream_id,
-          row.revision,
-          row.type,
-          row.entity,
-          row.ref,
-          row.business_time,
-          row.day,
-          row.at,
-          row.label,
-          row.amount,
-          row.traits,
-          row.evidence,
-          row.until_day,
-          row.fields,
-          row.recorded_at,
-        ).lastInsertRowid,
-      );
-      count(row, 1);
-      if (row.day === null || !SHOWS_ACTIVITY.has(row.type)) return;
-      if (Array.isArray(active)) {
-        for (const member of active) {
-          insertActivity.run(id, row.cpts_id, member, row.day, row.event_id, row.recorded_at);
-        }
-      } else {
-        copyActivity.run(id, row.recorded_at, active.from);
-      }
-    };
-
-    /** After `changed` was written or removed: the facts that depend on it get a new version if they changed. */
-    const refreshDependents = (
-      changed: Pick<FactRow, 'cpts_id' | 'entity' | 'type' | 'ref' | 'event_id'>,
-      recordedAt: number,
-    ) => {
-      for (const subject of DEPENDENTS[changed.type] ?? []) {
-        // A follow-up without a discharge follows none up.
-        if (BY_REF.has(subject) && changed.ref === null) continue;
-        const rows = BY_REF.has(subject)
-          ? dependentsByRef.all(changed.cpts_id, changed.entity, subject, changed.ref!)
-          : dependentsByEntity.all(changed.cpts_id, changed.entity, subject);
-        for (const { id, ...row } of rows) {
-          if (row.event_id === changed.event_id) continue;
-          const next = linkedVersion({ ...row, recorded_at: recordedAt, superseded_at: null });
-          if (
-            next.traits === row.traits &&
-            next.evidence === row.evidence &&
-            next.until_day === row.until_day
-          ) {
-            continue;
-          }
-          supersede({ id, ...row }, recordedAt);
-          store({ row: next, active: { from: id } });
-        }
-      }
-    };
-
+  version: 4,
+  tables,
+  open: (t) => {
+    const facts = new Facts(t);
+    const counted = (event: ProjectedEvent<IndicatorFactsEvent>) => facts.counted(event);
     return {
-      apply(event: RecordedEvent) {
-        const { cptsId, eventId } = event.metadata;
-        const recordedAt = Date.parse(event.metadata.recordedAt);
-        const data = event.data;
-        switch (event.type) {
-          case 'PatientRegistered':
-            insertPatient.run(
-              cptsId,
-              entityOf(event.streamId, cptsId),
-              eventId,
-              int(data.birthYear),
-              data.ald === true ? 1 : 0,
-              data.precarious === true ? 1 : 0,
-              recordedAt,
-            );
-            return;
-          case 'PatientIdentityCorrected':
-            correctBirthYear.run(int(data.birthYear), cptsId, entityOf(event.streamId, cptsId));
-            return;
-          case 'EntryCorrected':
-          case 'EntryVoided': {
-            const targetId = str(data.targetEventId);
-            const target =
-              targetId === null
-                ? undefined
-                : currentOf.get(cptsId, entityOf(event.streamId, cptsId), targetId);
-            // Only entries of the same stream; entries that are not counted here have no fact.
-            if (!target || target.stream_id !== event.streamId) return;
-            supersede(target, recordedAt);
-            if (event.type === 'EntryCorrected') {
-              const correction =
-                data.correction !== null &&
-                typeof data.correction === 'object' &&
-                !Array.isArray(data.correction)
-                  ? (data.correction as Fields)
-                  : {};
-              const fields = {
-                ...(JSON.parse(target.fields ?? '{}') as Fields),
-                ...keep(target.type, correction),
-              };
-              const corrected = fromFields({ ...target, revised_by: eventId }, fields, recordedAt, false);
-              store(corrected);
-              refreshDependents(corrected.row, recordedAt);
-            } else {
-              refreshDependents(target, recordedAt);
-            }
-            return;
-          }
-          default: {
-            if (!(event.type in KEPT)) return;
-            const inserted = fromFields(
-              {
-                cpts_id: cptsId,
-                event_id: eventId,
-                revised_by: null,
-                stream_id: event.streamId,
-                revision: event.revision,
-                type: event.type,
-                entity: entityOf(event.streamId, cptsId),
-              },
-              keep(event.type, data),
-              recordedAt,
-              true,
-            );
-            store(inserted);
-            refreshDependents(inserted.row, recordedAt);
-          }
-        }
-      },
+      CptsRegistered: counted,
+      CptsPopulationUpdated: counted,
+      AciContractSigned: () => undefined,
+      MissionStarted: () => undefined,
+      AchievementRecorded: () => undefined,
+      CrisisDeclared: () => undefined,
+      CrisisPlanDrafted: () => undefined,
+      CrisisPlanUpdated: () => undefined,
+      MemberJoined: counted,
+      MemberLeft: counted,
+      ParticipationRecorded: counted,
+      InternHosted: counted,
+      PatientRegistered: (event) => facts.patientRegistered(event),
+      PatientIdentityCorrected: (event) => facts.birthYearCorrected(event),
+      MedecinTraitantSearchRegistered: counted,
+      MedecinTraitantAssigned: counted,
+      MedecinTraitantSearchClosed: counted,
+      PatientStatusUpdated: counted,
+      ConsentRecorded: () => undefined,
+      ProfessionalAccessBlocked: () => undefined,
+      ProfessionalAccessUnblocked: () => undefined,
+      PharmacienCorrespondantDesignated: () => undefined,
+      PatientIdentityErased: () => undefined,
+      PathwayOpened: counted,
+      PatientReferred: counted,
+      ReferralAccepted: counted,
+      ReferralDeclined: () => undefined,
+      ReferralCompleted: () => undefined,
+      DischargeNotified: counted,
+      MedicationReconciliationSent: counted,
+      FollowUpCompleted: counted,
+      ProtocolApplied: counted,
+      PathwayClosed: counted,
+      PathwayReopened: counted,
+      RcpHeld: counted,
+      UnscheduledCareRequested: counted,
+      UnscheduledCareOriented: counted,
+      UnscheduledCareClosed: () => undefined,
+      PreventionActionHeld: counted,
+      TrainingHeld: counted,
+      EntryCorrected: (event) => facts.changed(event),
+      EntryVoided: (event) => facts.changed(event),
     };
   },
-};
+});
+
+/** The facts of one generation, and what each event does to them. */
+class Facts {
+  constructor(private readonly t: IndicatorTables) {}
+
+  private count(row: FactRow, sign: 1 | -1): void {
+    if (row.day === null) return;
+    const key = [
+      row.cpts_id,
+      row.type,
+      row.day,
+      row.until_day ?? OPEN_END,
+      row.label ?? '',
+      row.traits,
+    ] as const;
+    const current = this.t.daily.get(...key);
+    // Rows that fall to n = 0 stay: they add nothing, and a later version often brings them back.
+    this.t.daily.put({
+      cpts_id: row.cpts_id,
+      type: row.type,
+      day: key[2],
+      until_day: key[3],
+      label: key[4],
+      traits: row.traits,
+      n: (current?.n ?? 0) + sign,
+      amount: (current?.amount ?? 0) + sign * (row.amount ?? 0),
+    });
+  }
+
+  /** The members a version shows active (from its fields, which every such entry keeps). */
+  private active(row: FactRow): string[] {
+    if (!SHOWS_ACTIVITY.has(row.type) || row.day === null) return [];
+    return own(row.type, row.entity, JSON.parse(row.fields ?? '{}') as Fields).active;
+  }
+
+  private supersede(row: FactRow, recordedAt: number): void {
+    this.t.facts.put({ ...row, superseded_at: recordedAt });
+    for (const member of this.active(row)) {
+      const activity = this.t.activity.get(row.cpts_id, row.event_id, row.version, member);
+      if (activity) this.t.activity.put({ ...activity, superseded_at: recordedAt });
+    }
+    this.count(row, -1);
+  }
+
+  private store(row: FactRow): void {
+    this.t.facts.put(row);
+    this.count(row, 1);
+    if (row.day === null) return;
+    for (const member of this.active(row)) {
+      this.t.activity.put({
+        cpts_id: row.cpts_id,
+        event_id: row.event_id,
+        version: row.version,
+        member_id: member,
+        day: row.day,
+        recorded_at: row.recorded_at,
+        superseded_at: null,
+      });
+    }
+  }
+
+  // ---- link groups ------------------------------------------------------------------------------------
+
+  private group(cptsId: string, entity: string, ref: string | null): LinkRow[] {
+    const row = this.t.links.get(cptsId, entity, ref ?? '');
+    return row ? (JSON.parse(row.facts) as LinkRow[]) : [];
+  }
+
+  private saveGroup(cptsId: string, entity: string, ref: string | null, group: LinkRow[]): void {
+    if (group.length === 0) this.t.links.delete(cptsId, entity, ref ?? '');
+    else this.t.links.put({ cpts_id: cptsId, entity, ref: ref ?? '', facts: JSON.stringify(group) });
+  }
+
+  /** The fact as its group now knows it (replaced, added, or removed when `row` is null). */
+  private regroup(previous: FactRow | null, row: FactRow | null): void {
+    const fact = row ?? previous;
+    if (!fact || !LINKABLE.has(fact.type)) return;
+    if (previous) {
+      const group = this.group(previous.cpts_id, previous.entity, previous.ref);
+      this.saveGroup(
+        previous.cpts_id,
+        previous.entity,
+        previous.ref,
+        group.filter((member) => member.event_id !== previous.event_id),
+      );
+    }
+    if (row) {
+      const group = this.group(row.cpts_id, row.entity, row.ref);
+      group.push({
+        event_id: row.event_id,
+        version: row.version,
+        type: row.type,
+        revision: row.revision,
+        day: row.day,
+        at: row.at,
+      });
+      this.saveGroup(row.cpts_id, row.entity, row.ref, group);
+    }
+  }
+
+  /** `row` with its links looked up again in its group. */
+  private linked(row: FactRow): FactRow {
+    const linked = link(row, ordered(this.group(row.cpts_id, row.entity, row.ref)));
+    return {
+      ...row,
+      traits: (row.traits & ~LINKED_TRAITS) | linked.traits,
+      evidence: Object.keys(linked.evidence).length > 0 ? JSON.stringify(linked.evidence) : null,
+      until_day: linked.until,
+    };
+  }
+
+  /**
+   * A fact from the fields of its event (new, or corrected). A new event has nothing to link to yet:
+   * what a fact depends on comes later in its stream (a reopening after its closure, a leaving after the
+   * joining, an assignment after the search) or refers to it (a reconciliation or follow-up names its
+   * discharge, an acceptance its referral, an orientation its request, and the commands refuse those
+   * before it exists). So only corrected facts and refreshed ones look their links up.
+   */
+  private fromFields(
+    base: Pick<
+      FactRow,
+      'cpts_id' | 'event_id' | 'version' | 'revised_by' | 'stream_id' | 'revision' | 'type' | 'entity'
+    >,
+    fields: Fields,
+    recordedAt: number,
+  ): FactRow {
+    const o = own(base.type, base.entity, fields);
+    return {
+      ...base,
+      ref: o.ref,
+      business_time: o.businessTime,
+      day: o.day,
+      at: o.at,
+      label: o.label,
+      amount: o.amount,
+      traits: o.traits,
+      evidence: null,
+      until_day: null,
+      // Only entries that can be corrected need their fields again.
+      fields: CORRECTABLE.has(base.type) ? JSON.stringify(fields) : null,
+      recorded_at: recordedAt,
+      superseded_at: null,
+    };
+  }
+
+  /** After `changed` was written or removed: the facts that depend on it get a new version if they changed. */
+  private refreshDependents(
+    changed: Pick<FactRow, 'cpts_id' | 'entity' | 'type' | 'ref' | 'event_id'>,
+    recordedAt: number,
+  ): void {
+    for (const subject of DEPENDENTS[changed.type] ?? []) {
+      // A follow-up without a discharge follows none up.
+      if (BY_REF.has(subject) && changed.ref === null) continue;
+      const group = this.group(changed.cpts_id, changed.entity, BY_REF.has(subject) ? changed.ref : null);
+      for (const member of group) {
+        if (member.type !== subject || member.event_id === changed.event_id) continue;
+        const row = this.t.facts.get(changed.cpts_id, member.event_id, member.version);
+        if (!row) continue;
+        const next = this.linked({
+          ...row,
+          version: row.version + 1,
+          recorded_at: recordedAt,
+          superseded_at: null,
+        });
+        if (
+          next.traits === row.traits &&
+          next.evidence === row.evidence &&
+          next.until_day === row.until_day
+        ) {
+          continue;
+        }
+        this.supersede(row, recordedAt);
+        this.store(next);
+        this.regroup(row, next);
+      }
+    }
+  }
+
+  // ---- events ------------------------------------------------------------------------------------------
+
+  counted(event: ProjectedEvent<IndicatorFactsEvent>): void {
+    const { cptsId, eventId } = event.metadata;
+    const recordedAt = Date.parse(event.metadata.recordedAt);
+    const row = this.fromFields(
+      {
+        cpts_id: cptsId,
+        event_id: eventId,
+        version: 0,
+        revised_by: null,
+        stream_id: event.streamId,
+        revision: event.revision,
+        type: event.type,
+        entity: entityOf(event.streamId, cptsId),
+      },
+      keep(event.type, event.data as unknown as Fields),
+      recordedAt,
+    );
+    this.store(row);
+    this.regroup(null, row);
+    this.refreshDependents(row, recordedAt);
+  }
+
+  patientRegistered(
+    event: ProjectedEvent<Extract<IndicatorFactsEvent, { type: 'PatientRegistered' }>>,
+  ): void {
+    const { cptsId, eventId } = event.metadata;
+    const patientId = entityOf(event.streamId, cptsId);
+    // The first registration holds (a stream has one).
+    if (this.t.patients.get(cptsId, patientId)) return;
+    this.t.patients.put({
+      cpts_id: cptsId,
+      patient_id: patientId,
+      event_id: eventId,
+      birth_year: int(event.data.birthYear),
+      ald: event.data.ald === true ? 1 : 0,
+      precarious: event.data.precarious === true ? 1 : 0,
+      recorded_at: Date.parse(event.metadata.recordedAt),
+    });
+  }
+
+  /** A corrected birth date brings its birth year (in clear, as at registration). */
+  birthYearCorrected(
+    event: ProjectedEvent<Extract<IndicatorFactsEvent, { type: 'PatientIdentityCorrected' }>>,
+  ): void {
+    const { cptsId } = event.metadata;
+    const patient = this.t.patients.get(cptsId, entityOf(event.streamId, cptsId));
+    if (patient) this.t.patients.put({ ...patient, birth_year: int(event.data.birthYear) });
+  }
+
+  /** `EntryCorrected` supersedes the target's current version with one corrected; `EntryVoided` with none. */
+  changed(event: ProjectedEvent<CorrectionEvent>): void {
+    const { cptsId, eventId } = event.metadata;
+    const recordedAt = Date.parse(event.metadata.recordedAt);
+    const targetId = str(event.data.targetEventId);
+    // Only entries of the same stream; entries that are not counted here have no fact.
+    const target =
+      targetId === null
+        ? undefined
+        : this.t.facts.scan(cptsId, targetId).find((row) => row.superseded_at === null);
+    if (!target || target.stream_id !== event.streamId) return;
+    this.supersede(target, recordedAt);
+    if (event.type === 'EntryVoided') {
+      this.regroup(target, null);
+      this.refreshDependents(target, recordedAt);
+      return;
+    }
+    const correction = event.data.correction;
+    const fields = {
+      ...(JSON.parse(target.fields ?? '{}') as Fields),
+      ...keep(target.type, correction !== null && typeof correction === 'object' ? correction : {}),
+    };
+    const corrected = this.fromFields(
+      { ...target, version: target.version + 1, revised_by: eventId },
+      fields,
+      recordedAt,
+    );
+    this.regroup(target, corrected);
+    const linked = this.linked(corrected);
+    this.store(linked);
+    this.regroup(corrected, linked);
+    this.refreshDependents(linked, recordedAt);
+  }
+}

@@ -4,6 +4,9 @@ import { indicatorFactsProjection } from './indicator-facts.projection';
 import { IndicatorsController } from './indicators.controller';
 import { IndicatorsReader } from './indicators.reader';
 
+/** The read models of the indicators. */
+export const indicatorProjections = [indicatorFactsProjection];
+
 /** The indicators of `indicators.md`: the facts projection, the figures, the drill-down and the CSV series. */
 @Module({
   controllers: [IndicatorsController],
@@ -16,8 +19,8 @@ import { IndicatorsReader } from './indicators.reader';
   ],
   exports: [IndicatorsReader],
 })
-export class IndicatorsReadModule {
+export class IndicatorsModule {
   constructor(registry: ProjectionRegistry) {
-    registry.register(indicatorFactsProjection);
+    registry.register(...indicatorProjections);
   }
 }

@@ -1,4 +1,3 @@
-export { WorklistReadModule } from './worklist.module';
-export { WORKLIST_KINDS, type WorklistKind, type WorklistItem } from './worklist.rules';
-export { worklistProjection, WORKLIST_PROJECTION } from './worklist.projection';
-export { readWorklist, type WorklistEntry, type WorklistQuery } from './worklist.reader';
+export { WorklistModule } from './worklist.module';
+export { WORKLIST_KINDS, type WorklistKind, type WorklistEntry } from './worklist';
+export { readWorklist, type WorklistQuery } from './worklist.queries';

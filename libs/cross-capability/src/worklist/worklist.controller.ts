@@ -1,9 +1,10 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '@parcours/auth';
+import { restrictedMember } from '@parcours/domain';
 import { ReadStore } from '@parcours/projections';
 import { WORKLIST_DEFAULT_LIMIT, WorklistQueryDto } from './worklist.dto';
-import { readWorklist } from './worklist.reader';
+import { readWorklist } from './worklist.queries';
 
 /**
  * The worklist is operational: coordinators run it, professionals act on it (the discharge's pharmacist,
@@ -27,10 +28,7 @@ export class WorklistController {
     @Query() query: WorklistQueryDto,
     @CurrentPrincipal() principal: Principal,
   ) {
-    const onlyProfessional =
-      principal.roles.includes('professional') &&
-      !principal.roles.includes('coordinator') &&
-      !principal.roles.includes('auditor');
+    const member = restrictedMember(principal);
     return readWorklist(
       this.readStore,
       cptsId,
@@ -40,7 +38,7 @@ export class WorklistController {
         ...(query.pathwayId === undefined ? {} : { pathwayId: query.pathwayId }),
         ...(query.patientId === undefined ? {} : { patientId: query.patientId }),
         limit: query.limit ?? WORKLIST_DEFAULT_LIMIT,
-        ...(onlyProfessional ? { hideBlockedFor: principal.sub } : {}),
+        ...(member === undefined ? {} : { hideBlockedFor: member }),
       },
       new Date(),
     );

@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ConsistentReadQueryDto } from '@parcours/domain';
 import { Transform } from 'class-transformer';
 import { IsArray, IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
-import { WORKLIST_KINDS, type WorklistKind } from './worklist.rules';
+import { WORKLIST_KINDS, type WorklistKind } from './worklist';
 
 export const WORKLIST_MAX_LIMIT = 500;
 export const WORKLIST_DEFAULT_LIMIT = 100;

@@ -433,7 +433,11 @@ describe('pathway decider', () => {
         .thenBreaks('not-a-pharmacist', 'toMemberId');
     });
     it('refuses a follow-up for an unknown discharge, accepts one without discharge', () => {
-      const followUp = { byMemberId: GP, at: '2026-03-09T15:00:00+01:00', kind: 'consultation' as const };
+      const followUp = {
+        byMemberId: GP,
+        completedAt: '2026-03-09T15:00:00+01:00',
+        kind: 'consultation' as const,
+      };
       pathway
         .given(opened)
         .when((s) => decideFollowUp({ ...followUp, dischargeId: 'd-9' }, open(s), facts(), now))
@@ -451,7 +455,7 @@ describe('pathway decider', () => {
             {
               dischargeId: 'd-1',
               byMemberId: NURSE,
-              at: '2026-03-09T15:00:00+01:00',
+              completedAt: '2026-03-09T15:00:00+01:00',
               kind: 'visite-domicile',
             },
             open(s),
@@ -1089,7 +1093,7 @@ describe('pathway decider', () => {
     };
     const followedUp: PathwayEvent = {
       type: 'FollowUpCompleted',
-      data: { byMemberId: GP, at: '2026-03-09T15:00:00+01:00', kind: 'appel' },
+      data: { byMemberId: GP, completedAt: '2026-03-09T15:00:00+01:00', kind: 'appel' },
     };
     const reconciled: PathwayEvent = {
       type: 'MedicationReconciliationSent',

@@ -83,7 +83,8 @@ export interface MedicationReconciliationSent {
 export interface FollowUpCompleted {
   dischargeId?: string;
   byMemberId: string;
-  at: string;
+  /** `at` in version 1 of the event (see `shared/upcasting.ts`). */
+  completedAt: string;
   kind: (typeof FOLLOW_UP_KINDS)[number];
 }
 export interface ProtocolApplied {
@@ -129,7 +130,7 @@ export const BUSINESS_TIME_FIELD: Record<PathwayEventType, string> = {
   ReferralCompleted: 'completedAt',
   DischargeNotified: 'dischargeAt',
   MedicationReconciliationSent: 'sentAt',
-  FollowUpCompleted: 'at',
+  FollowUpCompleted: 'completedAt',
   ProtocolApplied: 'appliedAt',
   PathwayClosed: 'closedAt',
   PathwayReopened: 'reopenedAt',

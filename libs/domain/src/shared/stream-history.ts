@@ -1,42 +1,40 @@
-import type Database from 'better-sqlite3';
-import { type DomainEvent, type Evolver, type StoredEvent } from './decider';
+import { type ProjectedEvent, type ProjectionTable, table } from '@parcours/projections';
 import { stateOf, toStored } from './command-runner';
-import type { RecordedEvent } from '@parcours/event-store';
-import type { TableNamer } from '@parcours/projections';
+import type { CorrectionEvent } from './corrections';
+import type { DomainEvent, Evolver, StoredEvent } from './decider';
+
+export interface HistoryRow {
+  stream_id: string;
+  /** The stream's events as a read model saw them (JSON). */
+  events: string;
+}
 
 /**
- * The events of a record's stream as a read model saw them (corrections and voidings included), so that
- * the record can be folded again as it now stands — with the write side's own `evolve` — whenever one of
- * its entries is corrected or voided. For the short streams of a single record (an RCP, a request, a
- * patient's médecin-traitant search); `keep` drops what the read model must not hold (an identity).
+ * The events of a short record's stream (an RCP, an unscheduled-care request, a patient), kept by a read
+ * model so that the record can be folded again as it now stands — with the write side's own `evolve` —
+ * when one of its entries is corrected or voided. Such a stream holds a handful of events whatever the
+ * size of the CPTS; long streams (pathways) are kept entry by entry instead.
  */
-export function openStreamHistories(
-  db: Database.Database,
-  table: TableNamer,
-  keep: (event: StoredEvent) => StoredEvent = (event) => event,
-) {
-  const histories = table('histories');
-  db.exec(
-    `CREATE TABLE IF NOT EXISTS ${histories} (stream_id TEXT PRIMARY KEY, events TEXT NOT NULL) STRICT`,
-  );
-  const get = db.prepare<[string], { events: string }>(`SELECT events FROM ${histories} WHERE stream_id = ?`);
-  const save = db.prepare(
-    `INSERT INTO ${histories} (stream_id, events) VALUES (?, ?)
-     ON CONFLICT (stream_id) DO UPDATE SET events = excluded.events`,
-  );
-  return {
-    /** Adds the event to its stream's history, and returns the history. */
-    record(event: RecordedEvent): StoredEvent[] {
-      const row = get.get(event.streamId);
-      const history = row ? (JSON.parse(row.events) as StoredEvent[]) : [];
-      history.push(keep(toStored(event)));
-      save.run(event.streamId, JSON.stringify(history));
-      return history;
-    },
-  };
+export const historyTable = () =>
+  table<HistoryRow>({ columns: { stream_id: 'TEXT', events: 'TEXT' }, key: ['stream_id'] });
+
+/** Adds the event to its stream's history and returns the history; `keep` drops what must not be kept. */
+export function recordInHistory<E extends DomainEvent>(
+  histories: ProjectionTable<HistoryRow>,
+  event: ProjectedEvent<E | CorrectionEvent>,
+  keep: (event: StoredEvent<E | CorrectionEvent>) => StoredEvent<E | CorrectionEvent> = (e) => e,
+): Array<StoredEvent<E | CorrectionEvent>> {
+  const row = histories.get(event.streamId);
+  const history = row ? (JSON.parse(row.events) as Array<StoredEvent<E | CorrectionEvent>>) : [];
+  history.push(keep(toStored<E | CorrectionEvent>(event)));
+  histories.put({ stream_id: event.streamId, events: JSON.stringify(history) });
+  return history;
 }
 
 /** A history folded as it now stands, by the write side's evolver. */
-export function foldHistory<S, E extends DomainEvent>(evolver: Evolver<S, E>, history: StoredEvent[]): S {
-  return stateOf(evolver, history as Array<StoredEvent<E>>);
+export function foldHistory<S, E extends DomainEvent>(
+  evolver: Evolver<S, E>,
+  history: ReadonlyArray<StoredEvent<E | CorrectionEvent>>,
+): S {
+  return stateOf(evolver, history);
 }

@@ -1,12 +1,17 @@
-import type Database from 'better-sqlite3';
-import { APPLICATION_OUTCOMES } from '../../pathways/pathway.events';
-import { type ProtocolPublished } from '../protocol.events';
+import { defineProjection, type ProjectedEvent, type ReadStore, table } from '@parcours/projections';
+import { assertCptsKnown } from '../../cpts/cpts-history/cpts-history.projection';
+import { APPLICATION_OUTCOMES, type PathwayEvent } from '../../pathways/pathway.events';
+import type { CorrectionEvent } from '../../shared/corrections';
+import type { DomainEvent } from '../../shared/decider';
+import { parseStreamId } from '../../shared/ids';
 import { versionInForce } from '../protocol.decider';
-import type { RecordedEvent } from '@parcours/event-store';
-import type { Projection, ProjectionHandler, ReadStore, TableNamer } from '@parcours/projections';
-import { assertTenant, openTenants, streamParts } from '../../shared/read-tenants';
+import type { ProtocolEvent, ProtocolPublished } from '../protocol.events';
 
-export const PROTOCOL_CATALOGUE_PROJECTION = 'protocol-catalogue';
+export const PROTOCOL_CATALOGUE = 'protocol-catalogue';
+
+/** The protocols' streams, and the applications recorded in pathways (corrected or voided there). */
+export type ProtocolCatalogueEvent =
+  ProtocolEvent | Extract<PathwayEvent, DomainEvent<'ProtocolApplied'>> | CorrectionEvent;
 
 export interface ProtocolUsage {
   version: number;
@@ -33,6 +38,7 @@ export interface CatalogueItem {
 }
 
 interface ProtocolRow {
+  cpts_id: string;
   code: string;
   revision: number;
   versions: string;
@@ -40,125 +46,152 @@ interface ProtocolRow {
   adherents: number;
 }
 
+interface AdherentRow {
+  cpts_id: string;
+  code: string;
+  member_id: string;
+}
+
+/** An application as it now stands: what a correction changes, what a voiding takes away. */
+interface ApplicationRow {
+  cpts_id: string;
+  event_id: string;
+  code: string;
+  version: number;
+  outcome: string;
+}
+
+/** Applications counted per version and outcome, kept up to date event by event. */
+interface UsageRow {
+  cpts_id: string;
+  code: string;
+  version: number;
+  outcome: string;
+  n: number;
+}
+
+const tables = {
+  protocols: table<ProtocolRow>({
+    columns: {
+      cpts_id: 'TEXT',
+      code: 'TEXT',
+      revision: 'INTEGER',
+      versions: 'TEXT',
+      retired_on: 'TEXT NULL',
+      adherents: 'INTEGER',
+    },
+    key: ['cpts_id', 'code'],
+  }),
+  adherents: table<AdherentRow>({
+    columns: { cpts_id: 'TEXT', code: 'TEXT', member_id: 'TEXT' },
+    key: ['cpts_id', 'code', 'member_id'],
+  }),
+  applications: table<ApplicationRow>({
+    columns: { cpts_id: 'TEXT', event_id: 'TEXT', code: 'TEXT', version: 'INTEGER', outcome: 'TEXT' },
+    key: ['cpts_id', 'event_id'],
+  }),
+  usage: table<UsageRow>({
+    columns: { cpts_id: 'TEXT', code: 'TEXT', version: 'INTEGER', outcome: 'TEXT', n: 'INTEGER' },
+    key: ['cpts_id', 'code', 'version', 'outcome'],
+  }),
+};
+
 /**
  * The protocol catalogue: each protocol's versions, retirement and adherents, and how often each version
  * was applied, by outcome. Applications live in pathway streams; a correction may change their version
- * or outcome (the code is not correctable), a voiding removes them — hence the pathway corrections and
- * voidings in the filter, of which only those targeting an application change anything.
+ * or outcome (the code is not correctable), a voiding removes them — hence the corrections and voidings,
+ * of which only those targeting an application change anything.
  */
-export const protocolCatalogueProjection: Projection = {
-  name: PROTOCOL_CATALOGUE_PROJECTION,
-  version: 1,
-  filter: {
-    eventTypes: [
-      'CptsRegistered',
-      'ProtocolPublished',
-      'ProtocolAdherentRegistered',
-      'ProtocolRetired',
-      'ProtocolApplied',
-      'EntryCorrected',
-      'EntryVoided',
-    ],
-  },
-  open(db: Database.Database, table: TableNamer): ProjectionHandler {
-    db.exec(`
-      CREATE TABLE IF NOT EXISTS ${table('protocols')} (
-        cpts_id TEXT NOT NULL, code TEXT NOT NULL, revision INTEGER NOT NULL,
-        versions TEXT NOT NULL, retired_on TEXT,
-        PRIMARY KEY (cpts_id, code)) STRICT;
-      CREATE TABLE IF NOT EXISTS ${table('adherents')} (
-        cpts_id TEXT NOT NULL, code TEXT NOT NULL, member_id TEXT NOT NULL,
-        PRIMARY KEY (cpts_id, code, member_id)) STRICT;
-      CREATE TABLE IF NOT EXISTS ${table('applications')} (
-        cpts_id TEXT NOT NULL, event_id TEXT NOT NULL, code TEXT NOT NULL,
-        version INTEGER NOT NULL, outcome TEXT NOT NULL,
-        PRIMARY KEY (cpts_id, event_id)) STRICT;
-    `);
-    const tenant = openTenants(db, table);
-    const sql = {
-      versions: db.prepare<[string, string], { versions: string }>(
-        `SELECT versions FROM ${table('protocols')} WHERE cpts_id = ? AND code = ?`,
-      ),
-      publish: db.prepare(
-        `INSERT INTO ${table('protocols')} (cpts_id, code, revision, versions) VALUES (?, ?, ?, ?)
-         ON CONFLICT (cpts_id, code) DO UPDATE SET revision = excluded.revision, versions = excluded.versions`,
-      ),
-      revision: db.prepare(`UPDATE ${table('protocols')} SET revision = ? WHERE cpts_id = ? AND code = ?`),
-      retire: db.prepare(
-        `UPDATE ${table('protocols')} SET revision = ?, retired_on = ? WHERE cpts_id = ? AND code = ?`,
-      ),
-      adherent: db.prepare(
-        `INSERT OR IGNORE INTO ${table('adherents')} (cpts_id, code, member_id) VALUES (?, ?, ?)`,
-      ),
-      apply: db.prepare(
-        `INSERT OR REPLACE INTO ${table('applications')} (cpts_id, event_id, code, version, outcome)
-         VALUES (?, ?, ?, ?, ?)`,
-      ),
-      correctVersion: db.prepare(
-        `UPDATE ${table('applications')} SET version = ? WHERE cpts_id = ? AND event_id = ?`,
-      ),
-      correctOutcome: db.prepare(
-        `UPDATE ${table('applications')} SET outcome = ? WHERE cpts_id = ? AND event_id = ?`,
-      ),
-      void: db.prepare(`DELETE FROM ${table('applications')} WHERE cpts_id = ? AND event_id = ?`),
+export const protocolCatalogueProjection = defineProjection<ProtocolCatalogueEvent>()({
+  name: PROTOCOL_CATALOGUE,
+  version: 2,
+  tables,
+  open: ({ protocols, adherents, applications, usage }) => {
+    const count = (application: ApplicationRow, by: 1 | -1) => {
+      const { cpts_id, code, version, outcome } = application;
+      const n = (usage.get(cpts_id, code, version, outcome)?.n ?? 0) + by;
+      if (n === 0) usage.delete(cpts_id, code, version, outcome);
+      else usage.put({ cpts_id, code, version, outcome, n });
+    };
+    const protocolOf = (event: ProjectedEvent<ProtocolCatalogueEvent>) => {
+      const stream = parseStreamId(event.streamId);
+      return stream?.category === 'protocol' && stream.id !== undefined
+        ? { cptsId: stream.cptsId, code: stream.id }
+        : null;
+    };
+    const pathwayCpts = (event: ProjectedEvent<ProtocolCatalogueEvent>) => {
+      const stream = parseStreamId(event.streamId);
+      return stream?.category === 'pathway' ? stream.cptsId : null;
     };
     return {
-      apply(event: RecordedEvent): void {
-        const data = event.data;
-        if (event.type === 'CptsRegistered') return tenant(event);
-        const protocol = streamParts(event.streamId, 'protocol');
-        if (protocol) {
-          const { cptsId, id: code } = protocol;
-          switch (event.type) {
-            case 'ProtocolPublished': {
-              const row = sql.versions.get(cptsId, code);
-              const versions = row ? (JSON.parse(row.versions) as ProtocolPublished[]) : [];
-              versions.push(data as unknown as ProtocolPublished);
-              versions.sort((a, b) => a.version - b.version);
-              sql.publish.run(cptsId, code, event.revision, JSON.stringify(versions));
-              return;
-            }
-            case 'ProtocolAdherentRegistered':
-              sql.adherent.run(cptsId, code, String(data.memberId));
-              sql.revision.run(event.revision, cptsId, code);
-              return;
-            case 'ProtocolRetired':
-              sql.retire.run(event.revision, String(data.effectiveTo), cptsId, code);
-              return;
-          }
-          return;
-        }
-        const pathway = streamParts(event.streamId, 'pathway');
-        if (!pathway) return;
-        const { cptsId } = pathway;
-        switch (event.type) {
-          case 'ProtocolApplied':
-            sql.apply.run(
-              cptsId,
-              event.metadata.eventId,
-              String(data.protocolCode),
-              Number(data.protocolVersion),
-              String(data.outcome),
-            );
-            return;
-          case 'EntryCorrected': {
-            // Matches no row unless the target is an application.
-            const target = String(data.targetEventId);
-            const correction = (data.correction ?? {}) as Record<string, unknown>;
-            if (typeof correction.protocolVersion === 'number')
-              sql.correctVersion.run(correction.protocolVersion, cptsId, target);
-            if (typeof correction.outcome === 'string')
-              sql.correctOutcome.run(correction.outcome, cptsId, target);
-            return;
-          }
-          case 'EntryVoided':
-            sql.void.run(cptsId, String(data.targetEventId));
-            return;
-        }
+      ProtocolPublished: (event) => {
+        const protocol = protocolOf(event);
+        if (!protocol) return;
+        const row = protocols.get(protocol.cptsId, protocol.code);
+        const versions = row ? (JSON.parse(row.versions) as ProtocolPublished[]) : [];
+        versions.push(event.data);
+        versions.sort((a, b) => a.version - b.version);
+        protocols.put({
+          cpts_id: protocol.cptsId,
+          code: protocol.code,
+          revision: event.revision,
+          versions: JSON.stringify(versions),
+          retired_on: row?.retired_on ?? null,
+          adherents: row?.adherents ?? 0,
+        });
+      },
+      ProtocolAdherentRegistered: (event) => {
+        const protocol = protocolOf(event);
+        const row = protocol && protocols.get(protocol.cptsId, protocol.code);
+        if (!protocol || !row) return;
+        const known = adherents.get(protocol.cptsId, protocol.code, event.data.memberId);
+        if (!known)
+          adherents.put({ cpts_id: protocol.cptsId, code: protocol.code, member_id: event.data.memberId });
+        protocols.put({ ...row, revision: event.revision, adherents: row.adherents + (known ? 0 : 1) });
+      },
+      ProtocolRetired: (event) => {
+        const protocol = protocolOf(event);
+        const row = protocol && protocols.get(protocol.cptsId, protocol.code);
+        if (!row) return;
+        protocols.put({ ...row, revision: event.revision, retired_on: event.data.effectiveTo });
+      },
+      ProtocolApplied: (event) => {
+        const cptsId = pathwayCpts(event);
+        if (cptsId === null) return;
+        const application: ApplicationRow = {
+          cpts_id: cptsId,
+          event_id: event.metadata.eventId,
+          code: event.data.protocolCode,
+          version: event.data.protocolVersion,
+          outcome: event.data.outcome,
+        };
+        applications.put(application);
+        count(application, 1);
+      },
+      EntryCorrected: (event) => {
+        const cptsId = pathwayCpts(event);
+        const before = cptsId === null ? undefined : applications.get(cptsId, event.data.targetEventId);
+        if (!before) return;
+        const { protocolVersion, outcome } = event.data.correction;
+        const after: ApplicationRow = {
+          ...before,
+          ...(typeof protocolVersion === 'number' ? { version: protocolVersion } : {}),
+          ...(typeof outcome === 'string' ? { outcome } : {}),
+        };
+        count(before, -1);
+        count(after, 1);
+        applications.put(after);
+      },
+      EntryVoided: (event) => {
+        const cptsId = pathwayCpts(event);
+        const before = cptsId === null ? undefined : applications.get(cptsId, event.data.targetEventId);
+        if (!before) return;
+        count(before, -1);
+        applications.delete(before.cpts_id, before.event_id);
       },
     };
   },
-};
+});
 
 /** The catalogue of one CPTS, by code; `inForce` as of `now` (Paris date). */
 export function readProtocolCatalogue(
@@ -166,21 +199,15 @@ export function readProtocolCatalogue(
   cptsId: string,
   now: Date,
 ): { items: CatalogueItem[] } {
-  const table = readStore.tables(PROTOCOL_CATALOGUE_PROJECTION);
-  const db = readStore.db;
-  assertTenant(db, table, cptsId);
-  const rows = db
+  assertCptsKnown(readStore, cptsId);
+  const table = readStore.tables(PROTOCOL_CATALOGUE);
+  const rows = readStore
     .prepare<[string], ProtocolRow>(
-      `SELECT p.code, p.revision, p.versions, p.retired_on,
-         (SELECT COUNT(*) FROM ${table('adherents')} a WHERE a.cpts_id = p.cpts_id AND a.code = p.code) AS adherents
-       FROM ${table('protocols')} p WHERE p.cpts_id = ? ORDER BY p.code COLLATE BINARY`,
+      `SELECT * FROM "${table('protocols')}" WHERE cpts_id = ? ORDER BY code COLLATE BINARY`,
     )
     .all(cptsId);
-  const counts = db
-    .prepare<[string], { code: string; version: number; outcome: string; n: number }>(
-      `SELECT code, version, outcome, COUNT(*) AS n FROM ${table('applications')}
-       WHERE cpts_id = ? GROUP BY code, version, outcome`,
-    )
+  const counts = readStore
+    .prepare<[string], UsageRow>(`SELECT * FROM "${table('usage')}" WHERE cpts_id = ?`)
     .all(cptsId);
   const today = now.toISOString();
   const items = rows.map((row): CatalogueItem => {

@@ -1,12 +1,18 @@
-import type Database from 'better-sqlite3';
-import type { RecordedEvent } from '@parcours/event-store';
-import type { Projection, ProjectionHandler, ReadStore, TableNamer } from '@parcours/projections';
+import { defineProjection, type ProjectedEvent, type ReadStore, table } from '@parcours/projections';
+import { assertCptsKnown } from '../../cpts/cpts-history/cpts-history.projection';
+import type { MemberEvent } from '../../members/member.events';
+import type { CorrectionEvent } from '../../shared/corrections';
+import type { DomainEvent } from '../../shared/decider';
+import { parseStreamId } from '../../shared/ids';
 import { parisDate } from '../../shared/paris-time';
+import { foldHistory, historyTable, recordInHistory } from '../../shared/stream-history';
 import { rcpEvolver } from '../rcp.decider';
-import { foldHistory, openStreamHistories } from '../../shared/stream-history';
-import { assertTenant, openTenants, streamParts } from '../../shared/read-tenants';
+import type { RcpEvent } from '../rcp.events';
 
-export const RCP_REGISTER_PROJECTION = 'rcp-register';
+export const RCP_REGISTER = 'rcp-register';
+
+/** The RCPs as their streams stand, and who the members are (for their professions). */
+export type RcpRegisterEvent = RcpEvent | CorrectionEvent | Extract<MemberEvent, DomainEvent<'MemberJoined'>>;
 
 export interface RcpRegisterItem {
   id: string;
@@ -22,8 +28,11 @@ export interface RcpRegisterItem {
 }
 
 interface RcpRow {
+  cpts_id: string;
   rcp_id: string;
   held_at: string;
+  held_ms: number;
+  held_on: string;
   convened_by: string;
   format: string;
   complex: number;
@@ -33,92 +42,96 @@ interface RcpRow {
   cases: string;
 }
 
+interface MemberRow {
+  cpts_id: string;
+  member_id: string;
+  profession: string;
+}
+
+const tables = {
+  members: table<MemberRow>({
+    columns: { cpts_id: 'TEXT', member_id: 'TEXT', profession: 'TEXT' },
+    key: ['cpts_id', 'member_id'],
+  }),
+  rcps: table<RcpRow>({
+    columns: {
+      cpts_id: 'TEXT',
+      rcp_id: 'TEXT',
+      held_at: 'TEXT',
+      held_ms: 'INTEGER',
+      held_on: 'TEXT',
+      convened_by: 'TEXT',
+      format: 'TEXT',
+      complex: 'INTEGER',
+      duration_minutes: 'INTEGER',
+      participant_count: 'INTEGER',
+      professions: 'TEXT',
+      cases: 'TEXT',
+    },
+    key: ['cpts_id', 'rcp_id'],
+    indexes: [['cpts_id', 'held_on']],
+  }),
+  histories: historyTable(),
+};
+
 /**
  * The RCP register: one row per RCP as its stream now stands (corrected, or gone once voided), with what
  * a register shows (not the decisions, which stay on `GET …/rcps/{id}`). Member professions come from
  * `MemberJoined`, which the log always has before an RCP that names the member (the RCP rule checks the
  * member exists).
  */
-export const rcpRegisterProjection: Projection = {
-  name: RCP_REGISTER_PROJECTION,
-  version: 2,
-  filter: { eventTypes: ['CptsRegistered', 'MemberJoined', 'RcpHeld', 'EntryCorrected', 'EntryVoided'] },
-  open(db: Database.Database, table: TableNamer): ProjectionHandler {
-    db.exec(`
-      CREATE TABLE IF NOT EXISTS ${table('members')} (
-        cpts_id TEXT NOT NULL, member_id TEXT NOT NULL, profession TEXT NOT NULL,
-        PRIMARY KEY (cpts_id, member_id)) STRICT;
-      CREATE TABLE IF NOT EXISTS ${table('rcps')} (
-        cpts_id TEXT NOT NULL, rcp_id TEXT NOT NULL,
-        held_at TEXT NOT NULL, held_ms INTEGER NOT NULL, held_on TEXT NOT NULL,
-        convened_by TEXT NOT NULL, format TEXT NOT NULL, complex INTEGER NOT NULL,
-        duration_minutes INTEGER NOT NULL, participant_count INTEGER NOT NULL,
-        professions TEXT NOT NULL, cases TEXT NOT NULL,
-        PRIMARY KEY (cpts_id, rcp_id)) STRICT;
-      CREATE INDEX IF NOT EXISTS ${table('rcps_by_day')} ON ${table('rcps')} (cpts_id, held_on);
-    `);
-    const tenant = openTenants(db, table);
-    const saveMember = db.prepare(
-      `INSERT OR REPLACE INTO ${table('members')} (cpts_id, member_id, profession) VALUES (?, ?, ?)`,
-    );
-    const profession = db.prepare<[string, string], { profession: string }>(
-      `SELECT profession FROM ${table('members')} WHERE cpts_id = ? AND member_id = ?`,
-    );
-    const histories = openStreamHistories(db, table);
-    const dropRcp = db.prepare(`DELETE FROM ${table('rcps')} WHERE cpts_id = ? AND rcp_id = ?`);
-    const saveRcp = db.prepare(
-      `INSERT OR REPLACE INTO ${table('rcps')} (cpts_id, rcp_id, held_at, held_ms, held_on, convened_by, format,
-         complex, duration_minutes, participant_count, professions, cases)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
+export const rcpRegisterProjection = defineProjection<RcpRegisterEvent>()({
+  name: RCP_REGISTER,
+  version: 3,
+  tables,
+  open: ({ members, rcps, histories }) => {
+    const onRcp = (event: ProjectedEvent<RcpEvent | CorrectionEvent>): void => {
+      const stream = parseStreamId(event.streamId);
+      if (stream?.category !== 'rcp' || stream.id === undefined) return;
+      const held = foldHistory(rcpEvolver, recordInHistory(histories, event));
+      if (!held.exists) {
+        rcps.delete(stream.cptsId, stream.id);
+        return;
+      }
+      const professions = new Set<string>();
+      for (const participant of held.participants) {
+        const known =
+          'memberId' in participant
+            ? members.get(stream.cptsId, participant.memberId)?.profession
+            : participant.profession;
+        if (known !== undefined) professions.add(known);
+      }
+      const cases = held.cases.map((c) => ({
+        pathwayId: c.pathwayId,
+        ...(c.reviewOn === undefined ? {} : { reviewOn: c.reviewOn }),
+      }));
+      rcps.put({
+        cpts_id: stream.cptsId,
+        rcp_id: stream.id,
+        held_at: held.heldAt,
+        held_ms: Date.parse(held.heldAt),
+        held_on: parisDate(held.heldAt),
+        convened_by: held.convenedBy,
+        format: held.format,
+        complex: held.complex ? 1 : 0,
+        duration_minutes: held.durationMinutes,
+        participant_count: held.participants.length,
+        professions: JSON.stringify([...professions].sort()),
+        cases: JSON.stringify(cases),
+      });
+    };
     return {
-      apply(event: RecordedEvent): void {
-        const data = event.data;
-        if (event.type === 'CptsRegistered') return tenant(event);
-        if (event.type === 'MemberJoined') {
-          const member = streamParts(event.streamId, 'member');
-          if (member) saveMember.run(member.cptsId, member.id, String(data.profession));
-          return;
-        }
-        const rcp = streamParts(event.streamId, 'rcp');
-        if (!rcp) return;
-        const held = foldHistory(rcpEvolver, histories.record(event));
-        if (!held.exists) {
-          dropRcp.run(rcp.cptsId, rcp.id);
-          return;
-        }
-        const participants = held.participants as Array<{ memberId?: string; profession?: string }>;
-        const professions = new Set<string>();
-        for (const participant of participants) {
-          const known =
-            participant.memberId !== undefined
-              ? profession.get(rcp.cptsId, participant.memberId)?.profession
-              : participant.profession;
-          if (known !== undefined) professions.add(known);
-        }
-        const cases = held.cases.map((c) => ({
-          pathwayId: c.pathwayId,
-          ...(c.reviewOn === undefined ? {} : { reviewOn: c.reviewOn }),
-        }));
-        const { heldAt } = held;
-        saveRcp.run(
-          rcp.cptsId,
-          rcp.id,
-          heldAt,
-          Date.parse(heldAt),
-          parisDate(heldAt),
-          held.convenedBy,
-          held.format,
-          held.complex ? 1 : 0,
-          held.durationMinutes,
-          participants.length,
-          JSON.stringify([...professions].sort()),
-          JSON.stringify(cases),
-        );
+      MemberJoined: (event) => {
+        const stream = parseStreamId(event.streamId);
+        if (stream?.category !== 'member' || stream.id === undefined) return;
+        members.put({ cpts_id: stream.cptsId, member_id: stream.id, profession: event.data.profession });
       },
+      RcpHeld: onRcp,
+      EntryCorrected: onRcp,
+      EntryVoided: onRcp,
     };
   },
-};
+});
 
 /** Newest first; `from`/`to` are Paris dates, the period `[from, to)`. */
 export function readRcpRegister(
@@ -126,8 +139,8 @@ export function readRcpRegister(
   cptsId: string,
   period: { from?: string; to?: string },
 ): { items: RcpRegisterItem[]; count: number } {
-  const table = readStore.tables(RCP_REGISTER_PROJECTION);
-  assertTenant(readStore.db, table, cptsId);
+  assertCptsKnown(readStore, cptsId);
+  const table = readStore.tables(RCP_REGISTER);
   const where = ['cpts_id = ?'];
   const params: string[] = [cptsId];
   if (period.from !== undefined) {
@@ -138,9 +151,9 @@ export function readRcpRegister(
     where.push('held_on < ?');
     params.push(period.to);
   }
-  const rows = readStore.db
+  const rows = readStore
     .prepare<string[], RcpRow>(
-      `SELECT * FROM ${table('rcps')} WHERE ${where.join(' AND ')} ORDER BY held_ms DESC, rcp_id DESC`,
+      `SELECT * FROM "${table('rcps')}" WHERE ${where.join(' AND ')} ORDER BY held_ms DESC, rcp_id DESC`,
     )
     .all(...params);
   const items = rows.map((row): RcpRegisterItem => ({

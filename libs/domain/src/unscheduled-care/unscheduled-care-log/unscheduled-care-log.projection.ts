@@ -1,19 +1,22 @@
-import type Database from 'better-sqlite3';
-import type { RecordedEvent } from '@parcours/event-store';
-import type { Projection, ProjectionHandler, ReadStore, TableNamer } from '@parcours/projections';
+import { defineProjection, type ProjectedEvent, type ReadStore, table } from '@parcours/projections';
+import { assertCptsKnown } from '../../cpts/cpts-history/cpts-history.projection';
+import type { CorrectionEvent } from '../../shared/corrections';
+import { parseStreamId } from '../../shared/ids';
 import { parisDate } from '../../shared/paris-time';
-import { unscheduledCareEvolver } from '../unscheduled-care.decider';
-import type { UnscheduledCareStatus } from '../unscheduled-care.decider';
-import { foldHistory, openStreamHistories } from '../../shared/stream-history';
-import { assertTenant, openTenants, streamParts } from '../../shared/read-tenants';
+import { foldHistory, historyTable, recordInHistory } from '../../shared/stream-history';
+import { orientationDue } from '../../shared/delays';
+import { unscheduledCareEvolver, type UnscheduledCareStatus } from '../unscheduled-care.decider';
+import type { UnscheduledCareEvent } from '../unscheduled-care.events';
 
-export const UNSCHEDULED_CARE_LOG_PROJECTION = 'unscheduled-care-log';
+export const UNSCHEDULED_CARE_LOG = 'unscheduled-care-log';
 
 export const UNSCHEDULED_CARE_STATUSES = [
   'requested',
   'oriented',
   'closed',
 ] as const satisfies readonly UnscheduledCareStatus[];
+
+export type UnscheduledCareLogEvent = UnscheduledCareEvent | CorrectionEvent;
 
 export interface UnscheduledCareLogItem {
   id: string;
@@ -28,9 +31,12 @@ export interface UnscheduledCareLogItem {
   closedAt?: string;
 }
 
-interface RequestRow {
+export interface RequestRow {
+  cpts_id: string;
   request_id: string;
   received_at: string;
+  received_ms: number;
+  received_on: string;
   channel: string;
   via_sas: number;
   motive: string;
@@ -39,74 +45,91 @@ interface RequestRow {
   oriented_to: string | null;
   appointment_at: string | null;
   closed_at: string | null;
+  /** The request's first event: what opens the worklist's `snp.orientation` item. */
+  requested_by: string;
+  /** When orienting it is due (receivedAt + 24 h) and overdue, for the worklist; null if not a time. */
+  orientation_due_at: string | null;
+  orientation_due_ms: number | null;
 }
+
+const tables = {
+  requests: table<RequestRow>({
+    columns: {
+      cpts_id: 'TEXT',
+      request_id: 'TEXT',
+      received_at: 'TEXT',
+      received_ms: 'INTEGER',
+      received_on: 'TEXT',
+      channel: 'TEXT',
+      via_sas: 'INTEGER',
+      motive: 'TEXT',
+      patient_id: 'TEXT NULL',
+      status: 'TEXT',
+      oriented_to: 'TEXT NULL',
+      appointment_at: 'TEXT NULL',
+      closed_at: 'TEXT NULL',
+      requested_by: 'TEXT',
+      orientation_due_at: 'TEXT NULL',
+      orientation_due_ms: 'INTEGER NULL',
+    },
+    key: ['cpts_id', 'request_id'],
+    indexes: [
+      ['cpts_id', 'received_on'],
+      ['cpts_id', 'status', 'orientation_due_ms'],
+    ],
+  }),
+  histories: historyTable(),
+};
 
 /**
  * The log of unscheduled-care requests (soins non programmés): one row per request as its stream now
  * stands, with its answer (a voided orientation makes it a request to orient again; a voided request leaves
- * the log).
+ * the log). The worklist reads the requests still to orient from here.
  */
-export const unscheduledCareLogProjection: Projection = {
-  name: UNSCHEDULED_CARE_LOG_PROJECTION,
-  version: 2,
-  filter: {
-    eventTypes: [
-      'CptsRegistered',
-      'UnscheduledCareRequested',
-      'UnscheduledCareOriented',
-      'UnscheduledCareClosed',
-      'EntryCorrected',
-      'EntryVoided',
-    ],
-  },
-  open(db: Database.Database, table: TableNamer): ProjectionHandler {
-    db.exec(`
-      CREATE TABLE IF NOT EXISTS ${table('requests')} (
-        cpts_id TEXT NOT NULL, request_id TEXT NOT NULL,
-        received_at TEXT NOT NULL, received_ms INTEGER NOT NULL, received_on TEXT NOT NULL,
-        channel TEXT NOT NULL, via_sas INTEGER NOT NULL, motive TEXT NOT NULL, patient_id TEXT,
-        status TEXT NOT NULL, oriented_to TEXT, appointment_at TEXT, closed_at TEXT,
-        PRIMARY KEY (cpts_id, request_id)) STRICT;
-      CREATE INDEX IF NOT EXISTS ${table('requests_by_day')} ON ${table('requests')} (cpts_id, received_on);
-    `);
-    const tenant = openTenants(db, table);
-    const histories = openStreamHistories(db, table);
-    const save = db.prepare(
-      `INSERT OR REPLACE INTO ${table('requests')} (cpts_id, request_id, received_at, received_ms, received_on,
-         channel, via_sas, motive, patient_id, status, oriented_to, appointment_at, closed_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    const drop = db.prepare(`DELETE FROM ${table('requests')} WHERE cpts_id = ? AND request_id = ?`);
+export const unscheduledCareLogProjection = defineProjection<UnscheduledCareLogEvent>()({
+  name: UNSCHEDULED_CARE_LOG,
+  version: 3,
+  tables,
+  open: ({ requests, histories }) => {
+    const apply = (event: ProjectedEvent<UnscheduledCareLogEvent>): void => {
+      const stream = parseStreamId(event.streamId);
+      if (stream?.category !== 'snp' || stream.id === undefined) return;
+      const history = recordInHistory(histories, event);
+      const request = foldHistory(unscheduledCareEvolver, history);
+      if (!request.exists) {
+        requests.delete(stream.cptsId, stream.id);
+        return;
+      }
+      const { receivedAt, orientation, closure } = request;
+      const due = orientationDue(receivedAt);
+      requests.put({
+        cpts_id: stream.cptsId,
+        request_id: stream.id,
+        received_at: receivedAt,
+        received_ms: Date.parse(receivedAt),
+        received_on: parisDate(receivedAt),
+        channel: request.channel,
+        via_sas: request.viaSas ? 1 : 0,
+        motive: request.motive,
+        patient_id: request.patientId ?? null,
+        status: request.status,
+        oriented_to: orientation?.toMemberId ?? null,
+        appointment_at: orientation?.appointmentAt ?? null,
+        closed_at: closure?.closedAt ?? null,
+        requested_by: history[0].context.eventId,
+        orientation_due_at: due ? due.dueAt : null,
+        orientation_due_ms: due ? due.overdueFromMs : null,
+      });
+    };
     return {
-      apply(event: RecordedEvent): void {
-        if (event.type === 'CptsRegistered') return tenant(event);
-        const snp = streamParts(event.streamId, 'snp');
-        if (!snp) return;
-        const request = foldHistory(unscheduledCareEvolver, histories.record(event));
-        if (!request.exists) {
-          drop.run(snp.cptsId, snp.id);
-          return;
-        }
-        const { receivedAt, orientation, closure } = request;
-        save.run(
-          snp.cptsId,
-          snp.id,
-          receivedAt,
-          Date.parse(receivedAt),
-          parisDate(receivedAt),
-          request.channel,
-          request.viaSas ? 1 : 0,
-          request.motive,
-          request.patientId ?? null,
-          request.status,
-          orientation?.toMemberId ?? null,
-          orientation?.appointmentAt ?? null,
-          closure?.closedAt ?? null,
-        );
-      },
+      UnscheduledCareRequested: apply,
+      UnscheduledCareOriented: apply,
+      UnscheduledCareClosed: apply,
+      EntryCorrected: apply,
+      EntryVoided: apply,
     };
   },
-};
+});
 
 /** Newest first; `from`/`to` are Paris dates of `receivedAt`, the period `[from, to)`. */
 export function readUnscheduledCareLog(
@@ -114,8 +137,8 @@ export function readUnscheduledCareLog(
   cptsId: string,
   query: { from?: string; to?: string; status?: UnscheduledCareStatus },
 ): { items: UnscheduledCareLogItem[]; count: number } {
-  const table = readStore.tables(UNSCHEDULED_CARE_LOG_PROJECTION);
-  assertTenant(readStore.db, table, cptsId);
+  assertCptsKnown(readStore, cptsId);
+  const table = readStore.tables(UNSCHEDULED_CARE_LOG);
   const where = ['cpts_id = ?'];
   const params: string[] = [cptsId];
   if (query.from !== undefined) {
@@ -130,9 +153,9 @@ export function readUnscheduledCareLog(
     where.push('status = ?');
     params.push(query.status);
   }
-  const rows = readStore.db
+  const rows = readStore
     .prepare<string[], RequestRow>(
-      `SELECT * FROM ${table('requests')} WHERE ${where.join(' AND ')}
+      `SELECT * FROM "${table('requests')}" WHERE ${where.join(' AND ')}
        ORDER BY received_ms DESC, request_id DESC`,
     )
     .all(...params);

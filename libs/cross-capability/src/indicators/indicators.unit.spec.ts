@@ -1,34 +1,41 @@
 /**
  * Every indicator of the catalogue on hand-built event sequences: the events go through the facts
- * projection into an in-memory read store, and the figures are read back as the API reads them. Each
+ * projection (the projection spec helper, each event a live batch) into an in-memory read store, and the
+ * figures are read back as the API reads them; after each test the same events rebuilt at once must give
+ * the same rows. Each
  * figure asked without `asOf` is computed twice, from the current rollup and from the bitemporal facts,
  * and must agree; its drill-down must list as many events as it counts.
  */
+import { schemaVersionOf } from '@parcours/domain';
 import type { RecordedEvent } from '@parcours/event-store';
-import { ReadStore } from '@parcours/projections';
+import { serveProjections, type ServedProjections } from '@parcours/projections';
 import { randomUUID } from 'node:crypto';
 import { INDICATORS, indicatorByCode } from './indicator-catalogue';
-import { INDICATOR_FACTS, indicatorFactsProjection } from './indicator-facts.projection';
+import { indicatorFactsProjection } from './indicator-facts.projection';
 import { indicatorParams, IndicatorsReader, type IndicatorFigure } from './indicators.reader';
 
 const CPTS = 'cpts-test';
 type Data = Record<string, unknown>;
 
+/** Every log a test made, checked and closed after it. */
+const logs: Log[] = [];
+afterEach(() => {
+  for (const log of logs.splice(0)) {
+    expect(log.served.rebuiltEqualsLive()).toBe(true);
+    log.served.close();
+  }
+});
+
 class Log {
-  readonly read = new ReadStore(':memory:');
+  readonly served: ServedProjections = serveProjections([indicatorFactsProjection]);
+  readonly read = this.served.readStore;
   readonly reader = new IndicatorsReader(this.read);
-  private readonly handler;
   private readonly revisions = new Map<string, number>();
   private position = 0n;
   private clock = Date.parse('2027-01-01T00:00:00Z');
 
   constructor() {
-    const { generation } = this.read.createGeneration(INDICATOR_FACTS, indicatorFactsProjection.version);
-    this.handler = indicatorFactsProjection.open(
-      this.read.db,
-      ReadStore.tableNamer(INDICATOR_FACTS, generation),
-    );
-    this.read.activate(INDICATOR_FACTS, generation);
+    logs.push(this);
   }
 
   /** Events from now on are recorded at this instant (each 1 ms after the previous one). */
@@ -59,14 +66,14 @@ class Log {
         correlationId: 'c',
         causationId: 'c',
         source: 'api',
-        schemaVersion: 1,
+        schemaVersion: schemaVersionOf(type),
         recordedAt: new Date(this.clock).toISOString(),
         prevHash: 'p',
         hash: 'h',
       },
     };
     this.clock += 1;
-    this.read.db.transaction(() => this.handler.apply(event))();
+    this.served.apply(event);
     return eventId;
   }
 
@@ -514,7 +521,7 @@ describe('parcours', () => {
       log.record(pathwayStream('p'), 'FollowUpCompleted', {
         ...(dischargeId ? { dischargeId } : {}),
         byMemberId: 'gp',
-        at,
+        completedAt: at,
         kind: 'consultation',
       });
     // D1: everything exactly on time.
@@ -539,7 +546,7 @@ describe('parcours', () => {
     log.record(pathwayStream('p'), 'EntryCorrected', {
       targetEventId: d3FollowUp,
       reason: 'x',
-      correction: { at: '2026-05-29T10:00:00+02:00' },
+      correction: { completedAt: '2026-05-29T10:00:00+02:00' },
     });
     log.record(pathwayStream('p'), 'EntryVoided', { targetEventId: d4, reason: 'doublon' });
 
@@ -612,7 +619,7 @@ describe('parcours', () => {
       log.record(pathwayStream('p'), 'FollowUpCompleted', {
         dischargeId: id,
         byMemberId: 'gp',
-        at,
+        completedAt: at,
         kind: 'appel',
       });
     };
@@ -794,7 +801,7 @@ describe('adhesion (Plan 100 % CPTS)', () => {
     });
     log.record(pathwayStream('p'), 'FollowUpCompleted', {
       byMemberId: 'M5',
-      at: '2025-01-31T10:00:00+01:00',
+      completedAt: '2025-01-31T10:00:00+01:00',
       kind: 'appel',
     });
     const voidedAt = '2027-06-01T00:00:00.000Z';

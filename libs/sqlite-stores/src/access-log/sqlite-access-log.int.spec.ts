@@ -2,8 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { accessLogWindow, parisDayStart } from './access-log.controller';
-import { PatientAccessLog } from './access-log';
+import { SqliteAccessLog } from './sqlite-access-log';
 
 const P1 = '0193a0e0-0000-7000-8000-000000000001';
 const P2 = '0193a0e0-0000-7000-8000-000000000002';
@@ -16,14 +15,14 @@ const read = (patientId: string, cptsId = 'cpts-a') => ({
   requestId: 'req-1',
 });
 
-describe('PatientAccessLog', () => {
+describe('SqliteAccessLog', () => {
   let dir: string;
   let path: string;
-  let log: PatientAccessLog;
+  let log: SqliteAccessLog;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'parcours-access-log-'));
     path = join(dir, 'access-log.db');
-    log = new PatientAccessLog(path);
+    log = new SqliteAccessLog(path);
   });
   afterEach(() => {
     log.close();
@@ -74,19 +73,6 @@ describe('PatientAccessLog', () => {
     expect(statSync(path).mode & 0o777).toBe(0o600);
   });
 
-  it('takes a date as a whole Paris day', () => {
-    expect(parisDayStart('2026-01-15')).toBe('2026-01-14T23:00:00.000Z');
-    expect(parisDayStart('2026-07-15')).toBe('2026-07-14T22:00:00.000Z');
-    expect(accessLogWindow('2026-03-01', '2026-03-31')).toEqual({
-      from: '2026-02-28T23:00:00.000Z',
-      to: '2026-03-31T22:00:00.000Z',
-    });
-    expect(accessLogWindow(undefined, '2026-03-01T10:00:00+01:00')).toEqual({
-      from: undefined,
-      to: '2026-03-01T09:00:00.001Z',
-    });
-  });
-
   describe('its hash chain', () => {
     /** Another SQL client with write access: lifts the triggers, as an intruder would. */
     const tamper = (sql: string) => {
@@ -95,7 +81,7 @@ describe('PatientAccessLog', () => {
       db.exec('DROP TRIGGER access_log_no_update; DROP TRIGGER access_log_no_delete;');
       db.exec(sql);
       db.close();
-      log = new PatientAccessLog(path);
+      log = new SqliteAccessLog(path);
     };
     const fill = () => {
       for (let i = 0; i < 5; i++) log.record(read(i % 2 ? P1 : P2), new Date(Date.UTC(2026, 2, 1 + i)));
@@ -151,7 +137,7 @@ describe('PatientAccessLog', () => {
           VALUES ('e1', '2026-01-01T00:00:00.000Z', 'cpts-a', '${P1}', 'm', 'coordinator', 'consultation', 'r1'),
                  ('e2', '2026-01-02T00:00:00.000Z', 'cpts-a', '${P2}', 'm', 'coordinator', 'consultation', 'r2');`);
       old.close();
-      log = new PatientAccessLog(path);
+      log = new SqliteAccessLog(path);
       log.record(read(P1));
       expect(log.verify('cpts-a')).toEqual({ ok: true, entries: 3, broken: [] });
       const db = new Database(path);

@@ -4,7 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { IdempotencyStore } from './idempotency.store';
+import { SqliteIdempotencyStore } from './sqlite-idempotency.store';
 
 const registration = {
   method: 'POST',
@@ -12,16 +12,16 @@ const registration = {
   body: { identity: { familyName: 'Lemaire', givenName: 'Odile', birthDate: '1951-04-12' } },
 };
 
-describe('IdempotencyStore', () => {
+describe('SqliteIdempotencyStore', () => {
   let dir: string;
   let path: string;
   let key: Buffer;
-  let store: IdempotencyStore;
+  let store: SqliteIdempotencyStore;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'parcours-idempotency-'));
     path = join(dir, 'idempotency.db');
     key = randomBytes(32);
-    store = new IdempotencyStore(path, key);
+    store = new SqliteIdempotencyStore(path, key);
   });
   afterEach(() => {
     store.close();
@@ -33,9 +33,9 @@ describe('IdempotencyStore', () => {
     const fingerprint = store.fingerprint(registration);
     expect(fingerprint).toMatch(/^[0-9a-f]{64}$/);
     expect(fingerprint).not.toBe(plain);
-    expect(new IdempotencyStore(join(dir, 'other.db'), randomBytes(32)).fingerprint(registration)).not.toBe(
-      fingerprint,
-    );
+    expect(
+      new SqliteIdempotencyStore(join(dir, 'other.db'), randomBytes(32)).fingerprint(registration),
+    ).not.toBe(fingerprint);
     // Key order does not matter: a retry serialised differently is the same request.
     expect(
       store.fingerprint({ body: registration.body, path: registration.path, method: registration.method }),
@@ -65,7 +65,7 @@ describe('IdempotencyStore', () => {
       }
     });
     expect(bytes.some((content) => content.includes(fingerprint))).toBe(false);
-    store = new IdempotencyStore(path, key);
+    store = new SqliteIdempotencyStore(path, key);
   });
 
   it('drops the records of an older file, whose fingerprints were unkeyed', () => {
@@ -76,7 +76,7 @@ describe('IdempotencyStore', () => {
       status INTEGER NOT NULL, body TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY (scope, key)) STRICT;
       INSERT INTO responses VALUES ('cpts-a', 'k1', 'deadbeef', 201, '{}', '2026-01-01T00:00:00Z');`);
     old.close();
-    store = new IdempotencyStore(path, key);
+    store = new SqliteIdempotencyStore(path, key);
     expect(store.get('cpts-a', 'k1')).toBeNull();
     store.put('cpts-a', 'k1', { requestHash: 'x', status: 201, body: { id: 'a' }, streamId: 's' });
     expect(store.get('cpts-a', 'k1')).toEqual({ requestHash: 'x', status: 201, body: { id: 'a' } });

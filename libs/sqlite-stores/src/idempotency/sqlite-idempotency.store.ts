@@ -3,15 +3,7 @@ import canonicalize from 'canonicalize';
 import { createHmac } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-
-export interface IdempotencyRecord {
-  /** The request's keyed fingerprint (`fingerprint`). */
-  requestHash: string;
-  status: number;
-  body: unknown;
-  /** The stream the command changed: what erasing that patient forgets. */
-  streamId?: string;
-}
+import { type IdempotencyRecord, IdempotencyStore } from '@parcours/domain';
 
 /**
  * Remembers the first response to each Idempotency-Key, per CPTS, so a retry gets it back and a reuse of
@@ -24,7 +16,7 @@ export interface IdempotencyRecord {
  * deleted when that patient is erased (`forgetStream`) — afterwards a retry with the old key finds its
  * events and answers 200 whatever body it carries, so the API confirms nothing either.
  */
-export class IdempotencyStore {
+export class SqliteIdempotencyStore extends IdempotencyStore {
   private readonly db: Database.Database;
   private readonly getStmt: Database.Statement<
     [string, string],
@@ -39,6 +31,7 @@ export class IdempotencyStore {
     path: string,
     private readonly fingerprintKey: Buffer,
   ) {
+    super();
     mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
@@ -66,19 +59,19 @@ export class IdempotencyStore {
   }
 
   /** The keyed fingerprint of a request (method, path, body), as compared between a request and its retry. */
-  fingerprint(request: { method: string; path: string; body: unknown }): string {
+  override fingerprint(request: { method: string; path: string; body: unknown }): string {
     return createHmac('sha256', this.fingerprintKey)
       .update(canonicalize(request) ?? '')
       .digest('hex');
   }
 
-  get(scope: string, key: string): Omit<IdempotencyRecord, 'streamId'> | null {
+  override get(scope: string, key: string): Omit<IdempotencyRecord, 'streamId'> | null {
     const row = this.getStmt.get(scope, key);
     return row ? { requestHash: row.request_hash, status: row.status, body: JSON.parse(row.body) } : null;
   }
 
   /** First writer wins: a concurrent duplicate that got here second keeps the first response. */
-  put(scope: string, key: string, record: IdempotencyRecord): void {
+  override put(scope: string, key: string, record: IdempotencyRecord): void {
     this.putStmt.run(
       scope,
       key,
@@ -91,7 +84,7 @@ export class IdempotencyStore {
   }
 
   /** Forgets every request that changed this stream (a patient being erased). Returns how many. */
-  forgetStream(streamId: string): number {
+  override forgetStream(streamId: string): number {
     const { changes } = this.forgetStmt.run(streamId);
     this.db.pragma('wal_checkpoint(TRUNCATE)');
     return changes;

@@ -3,6 +3,13 @@ import canonicalize from 'canonicalize';
 import { createHash } from 'node:crypto';
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
+import {
+  type AccessLog,
+  type AccessLogEntry,
+  type AccessLogQuery,
+  type AccessLogRecord,
+  type AccessLogVerification,
+} from '@parcours/domain';
 import { v7 as uuidv7 } from 'uuid';
 
 /**
@@ -16,34 +23,6 @@ import { v7 as uuidv7 } from 'uuid';
  * seeing it (only the very last entries can be cut off unseen, as with any chain).
  */
 
-/** The access log's file in DATA_DIR. */
-export const ACCESS_LOG_FILE = 'access-log.db';
-
-export interface AccessLogEntry {
-  id: string;
-  /** ISO 8601 UTC, milliseconds: when the identity was handed out. */
-  at: string;
-  cptsId: string;
-  patientId: string;
-  actorId: string;
-  role: string;
-  purpose: string;
-  requestId: string;
-}
-
-export type AccessLogRecord = Omit<AccessLogEntry, 'id' | 'at'>;
-
-export interface AccessLogQuery {
-  cptsId: string;
-  /** Inclusive, ISO 8601 UTC. */
-  from?: string;
-  /** Exclusive, ISO 8601 UTC. */
-  to?: string;
-  patientId?: string;
-  /** At most this many entries, newest first. */
-  limit: number;
-}
-
 interface Row {
   seq: number;
   id: string;
@@ -56,14 +35,6 @@ interface Row {
   request_id: string;
   prev_hash: string;
   hash: string;
-}
-
-/** What `verify` found in one CPTS's chain. */
-export interface AccessLogVerification {
-  ok: boolean;
-  entries: number;
-  /** The first entry that does not hold, if any: changed (`hash-mismatch`), or not chained to the one before. */
-  broken: Array<{ id: string; seq: number; problem: 'hash-mismatch' | 'prev-hash-mismatch' }>;
 }
 
 const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
@@ -89,7 +60,11 @@ function toEntry(row: Row): AccessLogEntry {
   };
 }
 
-export class PatientAccessLog {
+/** The access log's file in DATA_DIR. */
+export const ACCESS_LOG_FILE = 'access-log.db';
+
+/** The access log in its own SQLite file (`DATA_DIR/access-log.db`). */
+export class SqliteAccessLog implements AccessLog {
   private readonly db: Database.Database;
   private readonly insert: Database.Statement<
     [string, string, string, string, string, string, string, string, string, string]
