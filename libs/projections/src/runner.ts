@@ -16,6 +16,13 @@ import { ReadStore } from './read-store';
 import { ProjectionTable, type TableDefinition } from './table';
 
 const RETRY_MS = [500, 1000, 2000, 5000];
+/**
+ * A projection that a batch brings no event for has nothing to write but its checkpoint: that is written
+ * with the next batch that brings it one, or at most this often (a process reading the checkpoints, an
+ * API with `PROJECTIONS=off`, sees it at most this late; a restart reads those events again, and finds
+ * nothing of its types in them).
+ */
+const IDLE_CHECKPOINT_MS = 100;
 const LAG_SAMPLES = 10_000;
 
 export interface RunnerLogger {
@@ -57,8 +64,10 @@ export interface RunnerProgress {
 export interface Slot {
   projection: AnyProjection;
   generation: string;
-  /** The checkpoint: every event up to here is in this generation. */
+  /** Every event up to here is in this generation. */
   position: bigint;
+  /** The checkpoint as written (behind `position` while no event of the projection's types came). */
+  saved: bigint;
   state: ProjectionState;
   /** A generation not yet served: built without its read indexes, switched to once caught up. */
   building: boolean;
@@ -91,6 +100,7 @@ export class ProjectionApplier {
   private readonly buildCacheRows: number;
   /** The checkpoints moved behind what was read (a generation replaced): read again from the lowest. */
   moved = false;
+  private savedAt = 0;
 
   /** `rebuild`: every projection gets a new generation, from the start of the log. */
   constructor(
@@ -130,6 +140,7 @@ export class ProjectionApplier {
       projection,
       generation: row.generation,
       position: BigInt(row.position),
+      saved: BigInt(row.position),
       state: 'catching-up',
       building,
       tables: [],
@@ -197,12 +208,24 @@ export class ProjectionApplier {
       Object.assign(slot, this.prepare(slot.projection, false));
       this.moved = true;
     }
-    const before = new Map([...this.slots.values()].map((slot) => [slot, slot.position]));
+    const before = new Map(
+      [...this.slots.values()].map((slot) => [slot, [slot.position, slot.saved] as const]),
+    );
+    const now = Date.now();
+    const saveIdle = now - this.savedAt >= IDLE_CHECKPOINT_MS;
     db.exec('BEGIN');
     try {
       for (const slot of this.slots.values()) {
         if (ended(slot) || upTo <= slot.position || this.moved) continue;
         const events = batch.filter((e) => e.position > slot.position && slot.types.has(e.type));
+        if (events.length === 0 && !slot.building) {
+          slot.position = upTo;
+          if (saveIdle) {
+            this.readStore.saveCheckpoint(slot.projection.name, slot.generation, upTo);
+            slot.saved = upTo;
+          }
+          continue;
+        }
         db.exec('SAVEPOINT projection');
         try {
           for (const event of events) slot.handlers[event.type](event);
@@ -210,6 +233,7 @@ export class ProjectionApplier {
           this.readStore.saveCheckpoint(slot.projection.name, slot.generation, upTo);
           db.exec('RELEASE projection');
           slot.position = upTo;
+          slot.saved = upTo;
         } catch {
           db.exec('ROLLBACK TO projection');
           db.exec('RELEASE projection');
@@ -218,10 +242,12 @@ export class ProjectionApplier {
         }
       }
       db.exec('COMMIT');
+      if (saveIdle) this.savedAt = now;
     } catch (error) {
       if (db.inTransaction) db.exec('ROLLBACK');
-      for (const [slot, position] of before) {
+      for (const [slot, [position, saved]] of before) {
         slot.position = position;
+        slot.saved = saved;
         for (const table of slot.tables) table.forget();
       }
       throw error;
@@ -245,6 +271,7 @@ export class ProjectionApplier {
         this.readStore.saveCheckpoint(slot.projection.name, slot.generation, event.position);
         db.exec('RELEASE projection');
         slot.position = event.position;
+        slot.saved = event.position;
       } catch (error) {
         db.exec('ROLLBACK TO projection');
         db.exec('RELEASE projection');
@@ -284,6 +311,17 @@ export class ProjectionApplier {
         at: new Date().toISOString(),
       };
     }
+  }
+
+  /** Writes the checkpoints held back (before stopping: a restart then reads less again). */
+  saveCheckpoints(): void {
+    this.readStore.db.transaction(() => {
+      for (const slot of this.slots.values()) {
+        if (slot.saved === slot.position) continue;
+        this.readStore.saveCheckpoint(slot.projection.name, slot.generation, slot.position);
+        slot.saved = slot.position;
+      }
+    })();
   }
 
   stop(): void {
@@ -510,6 +548,11 @@ export class ProjectionRunner {
     this.applier.stop();
     await this.subscription?.close();
     await this.loop;
+    try {
+      this.applier.saveCheckpoints();
+    } catch {
+      // The read store is gone or full: the checkpoints written stand, and a restart reads from them.
+    }
     this.notify();
   }
 }

@@ -1,9 +1,14 @@
 import type Database from 'better-sqlite3';
 
-/** A column: its SQLite type, `NULL` when it may be empty. */
-export type ColumnType = 'TEXT' | 'INTEGER' | 'REAL' | 'TEXT NULL' | 'INTEGER NULL' | 'REAL NULL';
+/**
+ * A column: its SQLite type, `NULL` when it may be empty. `JSON`: a document stored as text; a handler
+ * reads and writes it as the object itself, parsed once when read from the database and serialised once
+ * when written, however many events change it in between.
+ */
+export type ColumnType =
+  'TEXT' | 'INTEGER' | 'REAL' | 'JSON' | 'TEXT NULL' | 'INTEGER NULL' | 'REAL NULL' | 'JSON NULL';
 
-/** What a row holds: plain values (JSON goes in TEXT columns, written by the projection). */
+/** What a key column holds. */
 export type RowValue = string | number | null;
 
 /**
@@ -43,7 +48,8 @@ const CHUNK = 64;
 export function createTableSql<R extends object>(name: string, definition: TableDefinition<R>): string {
   const columns = Object.entries(definition.columns as Record<string, ColumnType>).map(([column, type]) => {
     if (!SAFE.test(column)) throw new Error(`bad column name ${column}`);
-    return type.endsWith(' NULL') ? `${column} ${type.slice(0, -5)}` : `${column} ${type} NOT NULL`;
+    const sql = type.replace('JSON', 'TEXT');
+    return sql.endsWith(' NULL') ? `${column} ${sql.slice(0, -5)}` : `${column} ${sql} NOT NULL`;
   });
   return `CREATE TABLE IF NOT EXISTS "${name}" (${columns.join(', ')}, PRIMARY KEY (${definition.key.join(', ')})) STRICT, WITHOUT ROWID`;
 }
@@ -81,9 +87,12 @@ export class ProjectionTable<R extends object> {
   private readonly cache = new Map<string, Entry<R>>();
   private readonly columns: string[];
   private readonly keyColumns: string[];
+  /** The JSON columns, by name. */
+  private readonly documents: Set<string>;
   private readonly sql: {
     get: Database.Statement;
     upsert: Database.Statement;
+    upsertChunk: Database.Statement;
     insert: Database.Statement;
     insertChunk: Database.Statement;
     remove: Database.Statement;
@@ -101,6 +110,11 @@ export class ProjectionTable<R extends object> {
   ) {
     this.columns = Object.keys(definition.columns);
     this.keyColumns = [...definition.key];
+    this.documents = new Set(
+      Object.entries(definition.columns as Record<string, ColumnType>)
+        .filter(([, type]) => type.startsWith('JSON'))
+        .map(([column]) => column),
+    );
     this.fresh = options.fresh;
     const list = this.columns.join(', ');
     const one = `(${this.columns.map(() => '?').join(', ')})`;
@@ -110,15 +124,14 @@ export class ProjectionTable<R extends object> {
       others.length === 0
         ? 'DO NOTHING'
         : `DO UPDATE SET ${others.map((c) => `${c} = excluded.${c}`).join(', ')}`;
+    const chunk = Array.from({ length: CHUNK }, () => one).join(', ');
+    const onConflict = `ON CONFLICT (${this.keyColumns.join(', ')}) ${update}`;
     this.sql = {
       get: db.prepare(`SELECT * FROM "${name}" WHERE ${byKey}`),
-      upsert: db.prepare(
-        `INSERT INTO "${name}" (${list}) VALUES ${one} ON CONFLICT (${this.keyColumns.join(', ')}) ${update}`,
-      ),
+      upsert: db.prepare(`INSERT INTO "${name}" (${list}) VALUES ${one} ${onConflict}`),
+      upsertChunk: db.prepare(`INSERT INTO "${name}" (${list}) VALUES ${chunk} ${onConflict}`),
       insert: db.prepare(`INSERT INTO "${name}" (${list}) VALUES ${one}`),
-      insertChunk: db.prepare(
-        `INSERT INTO "${name}" (${list}) VALUES ${Array.from({ length: CHUNK }, () => one).join(', ')}`,
-      ),
+      insertChunk: db.prepare(`INSERT INTO "${name}" (${list}) VALUES ${chunk}`),
       remove: db.prepare(`DELETE FROM "${name}" WHERE ${byKey}`),
     };
   }
@@ -138,8 +151,11 @@ export class ProjectionTable<R extends object> {
     const cached = this.cache.get(id);
     if (cached) return cached.row ?? undefined;
     if (this.fresh) return undefined;
-    const found = this.sql.get.get(...key) as R | undefined;
-    this.cache.set(id, { key, row: found ?? null, dirty: false, stored: found !== undefined });
+    const stored = this.sql.get.get(...key) as R | undefined;
+    const found = stored === undefined ? undefined : this.parsed(stored);
+    if (!this.definition.appendOnly) {
+      this.cache.set(id, { key, row: found ?? null, dirty: false, stored: found !== undefined });
+    }
     return found;
   }
 
@@ -196,7 +212,7 @@ export class ProjectionTable<R extends object> {
       );
       this.scans.set(prefix.length, statement);
     }
-    const rows = statement.all(...prefix) as R[];
+    const rows = (statement.all(...prefix) as R[]).map((row) => this.parsed(row));
     if (!this.definition.appendOnly) {
       for (const row of rows) {
         const key = this.keyValues(row);
@@ -210,7 +226,8 @@ export class ProjectionTable<R extends object> {
   /** Writes what changed since the last flush (inside the caller's transaction). */
   flush(): void {
     if (this.changed.length > 0) {
-      const fresh: unknown[][] = [];
+      const inserted: unknown[][] = [];
+      const upserted: unknown[][] = [];
       const changed = this.changed;
       this.changed = [];
       for (const entry of changed) {
@@ -218,25 +235,38 @@ export class ProjectionTable<R extends object> {
         if (entry.row === null) {
           if (entry.stored) this.sql.remove.run(...entry.key);
           entry.stored = false;
-        } else if (entry.stored) {
-          this.sql.upsert.run(...this.values(entry.row));
         } else {
-          fresh.push(this.values(entry.row));
+          (entry.stored ? upserted : inserted).push(this.values(entry.row));
           entry.stored = true;
         }
       }
-      this.insertFresh(fresh);
+      this.write(inserted, this.sql.insertChunk, this.sql.insert);
+      this.write(upserted, this.sql.upsertChunk, this.sql.upsert);
     }
     this.trim();
   }
 
-  private values(row: R): RowValue[] {
-    const record = row as Record<string, RowValue>;
-    return this.columns.map((column) => record[column] ?? null);
+  /** A row as read from the database, its JSON columns parsed. */
+  private parsed(row: R): R {
+    if (this.documents.size === 0) return row;
+    const record = row as Record<string, unknown>;
+    for (const column of this.documents) {
+      const text = record[column];
+      if (typeof text === 'string') record[column] = JSON.parse(text);
+    }
+    return row;
   }
 
-  /** New rows, in key order (an ordered B-tree fills page after page), many per statement. */
-  private insertFresh(rows: unknown[][]): void {
+  private values(row: R): unknown[] {
+    const record = row as Record<string, unknown>;
+    return this.columns.map((column) => {
+      const value = record[column] ?? null;
+      return value !== null && this.documents.has(column) ? JSON.stringify(value) : value;
+    });
+  }
+
+  /** Rows in key order (an ordered B-tree fills page after page), many per statement. */
+  private write(rows: unknown[][], chunk: Database.Statement, one: Database.Statement): void {
     if (rows.length === 0) return;
     if (rows.length > 1) {
       const keyIndexes = this.keyColumns.map((c) => this.columns.indexOf(c));
@@ -253,8 +283,15 @@ export class ProjectionTable<R extends object> {
       });
     }
     let i = 0;
-    for (; i + CHUNK <= rows.length; i += CHUNK) this.sql.insertChunk.run(...rows.slice(i, i + CHUNK).flat());
-    for (; i < rows.length; i += 1) this.sql.insert.run(...rows[i]);
+    if (rows.length >= CHUNK) {
+      const args = new Array<unknown>(CHUNK * this.columns.length);
+      for (; i + CHUNK <= rows.length; i += CHUNK) {
+        let at = 0;
+        for (let r = i; r < i + CHUNK; r += 1) for (const value of rows[r]) args[at++] = value;
+        chunk.run(args);
+      }
+    }
+    for (; i < rows.length; i += 1) one.run(...rows[i]);
   }
 
   /** Memory stays bounded: written append-only rows leave at once, others once there are too many. */

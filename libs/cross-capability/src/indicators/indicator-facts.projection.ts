@@ -338,8 +338,7 @@ interface LinksRow {
   entity: string;
   /** The discharge or referral the facts are about, '' for the stream itself. */
   ref: string;
-  /** LinkRow[], JSON. */
-  facts: string;
+  facts: LinkRow[];
 }
 
 interface DailyRow {
@@ -409,7 +408,7 @@ const tables = {
     appendOnly: true,
   }),
   links: table<LinksRow>({
-    columns: { cpts_id: 'TEXT', entity: 'TEXT', ref: 'TEXT', facts: 'TEXT' },
+    columns: { cpts_id: 'TEXT', entity: 'TEXT', ref: 'TEXT', facts: 'JSON' },
     key: ['cpts_id', 'entity', 'ref'],
   }),
   daily: table<DailyRow>({
@@ -739,13 +738,12 @@ class Facts {
   // ---- link groups ------------------------------------------------------------------------------------
 
   private group(cptsId: string, entity: string, ref: string | null): LinkRow[] {
-    const row = this.t.links.get(cptsId, entity, ref ?? '');
-    return row ? (JSON.parse(row.facts) as LinkRow[]) : [];
+    return this.t.links.get(cptsId, entity, ref ?? '')?.facts ?? [];
   }
 
   private saveGroup(cptsId: string, entity: string, ref: string | null, group: LinkRow[]): void {
     if (group.length === 0) this.t.links.delete(cptsId, entity, ref ?? '');
-    else this.t.links.put({ cpts_id: cptsId, entity, ref: ref ?? '', facts: JSON.stringify(group) });
+    else this.t.links.put({ cpts_id: cptsId, entity, ref: ref ?? '', facts: group });
   }
 
   /** The fact as its group now knows it (replaced, added, or removed when `row` is null). */

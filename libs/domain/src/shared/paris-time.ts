@@ -119,11 +119,21 @@ export function deadline(from: string | number, delay: Delay): number {
   return fromParisWallClock(parisWallClock(ms) + delay.days * DAY_MS);
 }
 
+/** `YYYY-MM-DD` of each day met, by day number: every date a rebuild writes is one of a few thousand. */
+const dayNames = new Map<number, string>();
+
 /** The Paris calendar date of an instant or a timestamp; a `YYYY-MM-DD` date is itself. */
 export function parisDate(value: string | number): string {
   if (typeof value === 'string' && DATE_ONLY.test(value)) return value;
   const ms = typeof value === 'number' ? value : Date.parse(value);
-  return new Date(parisWallClock(ms)).toISOString().slice(0, 10);
+  const day = Math.floor(parisWallClock(ms) / DAY_MS);
+  let name = dayNames.get(day);
+  if (name === undefined) {
+    name = new Date(day * DAY_MS).toISOString().slice(0, 10);
+    if (dayNames.size >= 100_000) dayNames.clear();
+    dayNames.set(day, name);
+  }
+  return name;
 }
 
 /** The Paris day of a business time, or null when the value is not a time at all. */

@@ -5,8 +5,8 @@ import type { DomainEvent, Evolver, StoredEvent } from './decider';
 
 export interface HistoryRow {
   stream_id: string;
-  /** The stream's events as a read model saw them (JSON). */
-  events: string;
+  /** The stream's events as a read model saw them. */
+  events: StoredEvent[];
 }
 
 /**
@@ -16,7 +16,7 @@ export interface HistoryRow {
  * size of the CPTS; long streams (pathways) are kept entry by entry instead.
  */
 export const historyTable = () =>
-  table<HistoryRow>({ columns: { stream_id: 'TEXT', events: 'TEXT' }, key: ['stream_id'] });
+  table<HistoryRow>({ columns: { stream_id: 'TEXT', events: 'JSON' }, key: ['stream_id'] });
 
 /** Adds the event to its stream's history and returns the history; `keep` drops what must not be kept. */
 export function recordInHistory<E extends DomainEvent>(
@@ -24,10 +24,9 @@ export function recordInHistory<E extends DomainEvent>(
   event: ProjectedEvent<E | CorrectionEvent>,
   keep: (event: StoredEvent<E | CorrectionEvent>) => StoredEvent<E | CorrectionEvent> = (e) => e,
 ): Array<StoredEvent<E | CorrectionEvent>> {
-  const row = histories.get(event.streamId);
-  const history = row ? (JSON.parse(row.events) as Array<StoredEvent<E | CorrectionEvent>>) : [];
+  const history = (histories.get(event.streamId)?.events ?? []) as Array<StoredEvent<E | CorrectionEvent>>;
   history.push(keep(toStored<E | CorrectionEvent>(event)));
-  histories.put({ stream_id: event.streamId, events: JSON.stringify(history) });
+  histories.put({ stream_id: event.streamId, events: history as StoredEvent[] });
   return history;
 }
 

@@ -124,7 +124,7 @@ interface RcpIndexRow {
 interface RcpRow {
   cpts_id: string;
   rcp_id: string;
-  pathways: string;
+  pathways: string[];
 }
 
 const tables = {
@@ -233,7 +233,7 @@ const tables = {
     key: ['cpts_id', 'pathway_id', 'rcp_stream'],
   }),
   rcps: table<RcpRow>({
-    columns: { cpts_id: 'TEXT', rcp_id: 'TEXT', pathways: 'TEXT' },
+    columns: { cpts_id: 'TEXT', rcp_id: 'TEXT', pathways: 'JSON' },
     key: ['cpts_id', 'rcp_id'],
   }),
   histories: historyTable(),
@@ -606,7 +606,7 @@ function applyRcp(
   const history = recordInHistory(t.histories, event);
   const rcp = foldHistory(rcpEvolver, history);
   const before = t.rcps.get(cptsId, rcpId);
-  const touched = new Set<string>(before ? (JSON.parse(before.pathways) as string[]) : []);
+  const touched = new Set<string>(before ? before.pathways : []);
   for (const pathwayId of touched) t.rcp_cases.delete(cptsId, pathwayId, rcpId);
   const now = new Set<string>();
   if (rcp.exists) {
@@ -633,6 +633,6 @@ function applyRcp(
       touched.add(pathwayId);
     }
   }
-  t.rcps.put({ cpts_id: cptsId, rcp_id: rcpId, pathways: JSON.stringify([...now].sort()) });
+  t.rcps.put({ cpts_id: cptsId, rcp_id: rcpId, pathways: [...now].sort() });
   for (const pathwayId of touched) reviewStep(t, cptsId, pathwayId);
 }

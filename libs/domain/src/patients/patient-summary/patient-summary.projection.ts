@@ -18,8 +18,7 @@ export interface PatientRow {
   cpts_id: string;
   patient_id: string;
   revision: number;
-  /** PatientSummaryState, JSON. */
-  state: string;
+  state: PatientSummaryState;
   has_medecin_traitant: number;
   birth_year: number;
 }
@@ -47,7 +46,7 @@ const tables = {
       cpts_id: 'TEXT',
       patient_id: 'TEXT',
       revision: 'INTEGER',
-      state: 'TEXT',
+      state: 'JSON',
       has_medecin_traitant: 'INTEGER',
       birth_year: 'INTEGER',
     },
@@ -105,12 +104,12 @@ export const patientSummaryProjection = defineProjection<PatientSummaryEvent>()(
         cpts_id: cptsId,
         patient_id: patientId,
         revision: event.revision,
-        state: JSON.stringify(kept),
+        state: kept,
         has_medecin_traitant: kept.hasMedecinTraitant ? 1 : 0,
         birth_year: kept.birthYear,
       });
       const blocked = new Set(kept.blockedMemberIds);
-      const previously = before ? (JSON.parse(before.state) as PatientSummaryState).blockedMemberIds : [];
+      const previously = before ? before.state.blockedMemberIds : [];
       for (const memberId of previously)
         if (!blocked.has(memberId)) blocks.delete(cptsId, patientId, memberId);
       for (const memberId of blocked)

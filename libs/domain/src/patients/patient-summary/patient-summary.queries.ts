@@ -5,6 +5,9 @@ import { PathwayViewQueries } from '../../pathways/pathway-view/pathway-view.que
 import { DEFAULT_PAGE, MAX_PAGE } from '../../pathways/pathway-view/pathway-view.queries';
 import { PATIENT_SUMMARY, type PatientRow, type PatientSummaryState } from './patient-summary.projection';
 
+/** A row as SQLite gives it: the state still as text. */
+type StoredRow = Omit<PatientRow, 'state'> & { state: string };
+
 /** `after` cursors of the patient list: the last patient id of a page, opaque to clients. */
 export function encodePatientCursor(patientId: string): string {
   return Buffer.from(`patient|${patientId}`, 'utf8').toString('base64url');
@@ -52,7 +55,7 @@ export class PatientSummaryQueries {
   patient(cptsId: string, patientId: string): { revision: number; state: PatientSummaryState } | null {
     const patients = this.readStore.tables(PATIENT_SUMMARY)('patients');
     const row = this.readStore
-      .prepare<[string, string], PatientRow>(
+      .prepare<[string, string], StoredRow>(
         `SELECT * FROM "${patients}" WHERE cpts_id = ? AND patient_id = ?`,
       )
       .get(cptsId, patientId);
@@ -102,7 +105,7 @@ export class PatientSummaryQueries {
     const limit = Math.min(Math.max(filter.limit ?? DEFAULT_PAGE, 1), MAX_PAGE);
     params.limit = limit + 1;
     const rows = this.readStore
-      .prepare<[Record<string, unknown>], PatientRow>(
+      .prepare<[Record<string, unknown>], StoredRow>(
         `SELECT * FROM "${patients}" WHERE ${where.join(' AND ')} ORDER BY patient_id LIMIT @limit`,
       )
       .all(params);

@@ -41,7 +41,7 @@ interface ProtocolRow {
   cpts_id: string;
   code: string;
   revision: number;
-  versions: string;
+  versions: ProtocolPublished[];
   retired_on: string | null;
   adherents: number;
 }
@@ -76,7 +76,7 @@ const tables = {
       cpts_id: 'TEXT',
       code: 'TEXT',
       revision: 'INTEGER',
-      versions: 'TEXT',
+      versions: 'JSON',
       retired_on: 'TEXT NULL',
       adherents: 'INTEGER',
     },
@@ -128,14 +128,14 @@ export const protocolCatalogueProjection = defineProjection<ProtocolCatalogueEve
         const protocol = protocolOf(event);
         if (!protocol) return;
         const row = protocols.get(protocol.cptsId, protocol.code);
-        const versions = row ? (JSON.parse(row.versions) as ProtocolPublished[]) : [];
+        const versions = row ? [...row.versions] : [];
         versions.push(event.data);
         versions.sort((a, b) => a.version - b.version);
         protocols.put({
           cpts_id: protocol.cptsId,
           code: protocol.code,
           revision: event.revision,
-          versions: JSON.stringify(versions),
+          versions,
           retired_on: row?.retired_on ?? null,
           adherents: row?.adherents ?? 0,
         });
@@ -202,7 +202,7 @@ export function readProtocolCatalogue(
   assertCptsKnown(readStore, cptsId);
   const table = readStore.tables(PROTOCOL_CATALOGUE);
   const rows = readStore
-    .prepare<[string], ProtocolRow>(
+    .prepare<[string], Omit<ProtocolRow, 'versions'> & { versions: string }>(
       `SELECT * FROM "${table('protocols')}" WHERE cpts_id = ? ORDER BY code COLLATE BINARY`,
     )
     .all(cptsId);
