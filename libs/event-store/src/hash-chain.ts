@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import canonicalize from 'canonicalize';
+import { canonicalJson } from './canonical-json';
 import type { EventData, EventMetadata, RecordedEvent } from './event-store.port';
 
 /**
@@ -16,10 +16,15 @@ export function genesisHash(streamId: string): string {
   return sha256(streamId);
 }
 
+/** sha256(prevHash ‖ body), where body is the canonical JSON of { type, data, metadata without hash }. */
+export function chainHash(prevHash: string, body: string): string {
+  return sha256(prevHash + body);
+}
+
 export function eventHash(type: string, data: EventData, metadata: Omit<EventMetadata, 'hash'>): string {
-  const body = canonicalize({ type, data, metadata });
+  const body = canonicalJson({ type, data, metadata });
   if (body === undefined) throw new Error('event is not serialisable');
-  return sha256(metadata.prevHash + body);
+  return chainHash(metadata.prevHash, body);
 }
 
 export interface ChainBreak {
