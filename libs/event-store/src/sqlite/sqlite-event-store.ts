@@ -8,6 +8,7 @@ import {
   InvalidEventError,
   StoreUnavailableError,
   WrongExpectedRevisionError,
+  type StoreUnavailableReason,
 } from '../errors';
 import type {
   AllFilter,
@@ -26,6 +27,7 @@ import type {
   SubscriptionMessage,
 } from '../event-store.port';
 import { genesisHash } from '../hash-chain';
+import { storageUnavailable } from './storage-errors';
 
 export interface SqliteEventStoreOptions {
   /** File path, or `:memory:` (tests of pure logic only: nothing survives the process). */
@@ -80,17 +82,21 @@ const READ_PAGE = 1000;
 /** Streams whose tail is remembered (~200 B each): the ones being worked on, not the whole log. */
 const TAIL_CACHE_SIZE = 20_000;
 
-/** SQLite result codes that mean "the store cannot write now", not "this request is wrong". */
-const UNAVAILABLE_CODES = /^SQLITE_(FULL|READONLY|IOERR|CANTOPEN|BUSY|LOCKED|NOMEM|CORRUPT|NOTADB|PROTOCOL)/;
+/** Why appends fail now: from the last append that failed for the disk's sake, or the last probe. */
+export interface WriteFailure {
+  reason: StoreUnavailableReason;
+  message: string;
+  /** When appends started failing (ISO 8601). */
+  since: string;
+}
 
-function toStoreError(error: unknown): unknown {
+/** While appends fail, how often `writeFailure()` tries a write of its own to see whether they would work. */
+const PROBE_INTERVAL_MS = 1000;
+
+function toStoreError(error: unknown, dir?: string): unknown {
   if (error instanceof EventStoreError) return error;
-  const code = (error as { code?: unknown })?.code;
-  if (typeof code === 'string' && UNAVAILABLE_CODES.test(code)) {
-    return new StoreUnavailableError(`event store unavailable (${code}): ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
+  const unavailable = storageUnavailable(error, 'event store', dir);
+  if (unavailable) return unavailable;
   if (error instanceof TypeError && /database connection is not open/i.test(error.message)) {
     return new StoreUnavailableError('event store is closed', { cause: error });
   }
@@ -169,6 +175,11 @@ export class SqliteEventStore implements EventStore {
   private readonly waiters = new Set<() => void>();
   private readonly subscriptions = new Set<EventSubscription>();
   private readonly tails = new TailCache(TAIL_CACHE_SIZE);
+  /** The directory of the file, where a disk failure is diagnosed (none in memory). */
+  private readonly dir: string | undefined;
+  private failure: WriteFailure | null = null;
+  private lastProbe = 0;
+  private readonly probeWrite: () => void;
   /** One transaction (BEGIN IMMEDIATE) for a batch of appends: each one's outcome. */
   private readonly writeBatch: (batch: PendingAppend[]) => Outcome[];
 
@@ -186,7 +197,8 @@ export class SqliteEventStore implements EventStore {
   };
 
   constructor(options: SqliteEventStoreOptions) {
-    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+    this.dir = options.path === ':memory:' ? undefined : dirname(options.path);
+    if (this.dir) mkdirSync(this.dir, { recursive: true });
     try {
       this.db = new Database(options.path);
       this.db.pragma('journal_mode = WAL');
@@ -195,7 +207,7 @@ export class SqliteEventStore implements EventStore {
       this.db.defaultSafeIntegers(false);
       this.migrate();
     } catch (error) {
-      throw toStoreError(error);
+      throw toStoreError(error, this.dir);
     }
     this.groupCommit = options.groupCommit ?? true;
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
@@ -233,6 +245,17 @@ export class SqliteEventStore implements EventStore {
          ON CONFLICT (stream_id) DO UPDATE SET revision = revision + 1, metadata = excluded.metadata`,
       ),
     };
+    // A write that needs new pages and a commit, as an append does, and leaves nothing behind. `$` stream
+    // ids are refused to callers, so the row cannot be anyone's.
+    const probeInsert = db.prepare<[string]>(
+      `INSERT INTO stream_metadata (stream_id, revision, metadata) VALUES ('$write-probe', 0, ?)`,
+    );
+    const probeDelete = db.prepare(`DELETE FROM stream_metadata WHERE stream_id = '$write-probe'`);
+    const probe = db.transaction(() => {
+      probeInsert.run('x'.repeat(16 * 1024));
+      probeDelete.run();
+    });
+    this.probeWrite = () => probe.immediate();
     const transaction = db.transaction((batch: PendingAppend[]) => this.writeAppends(batch));
     this.writeBatch = (batch) => {
       const { outcomes, written } = transaction.immediate(batch);
@@ -282,8 +305,9 @@ export class SqliteEventStore implements EventStore {
       try {
         [outcome] = this.writeBatch([{ streamId, events: prepared, expected, resolve: noop, reject: noop }]);
       } catch (error) {
-        throw toStoreError(error);
+        throw this.writeFailed(error);
       }
+      this.failure = null;
       if (!outcome.ok) throw outcome.error;
       this.notify();
       return outcome.result;
@@ -310,16 +334,46 @@ export class SqliteEventStore implements EventStore {
     try {
       outcomes = this.writeBatch(batch);
     } catch (error) {
-      const failure = toStoreError(error);
+      const failure = this.writeFailed(error);
       for (const pending of batch) pending.reject(failure);
       return;
     }
+    this.failure = null;
     batch.forEach((pending, i) => {
       const outcome = outcomes[i];
       if (outcome.ok) pending.resolve(outcome.result);
       else pending.reject(outcome.error);
     });
     this.notify();
+  }
+
+  /** A write that failed as a whole: the error for its callers, remembered when the disk is the cause. */
+  private writeFailed(error: unknown): unknown {
+    const failure = toStoreError(error, this.dir);
+    if (failure instanceof StoreUnavailableError) {
+      const since = this.failure?.reason === failure.reason ? this.failure.since : new Date().toISOString();
+      this.failure = { reason: failure.reason, message: failure.message, since };
+      this.lastProbe = Date.now();
+    }
+    return failure;
+  }
+
+  /**
+   * Why appends fail now, or null when they work. Reads go on meanwhile. While appends fail, a write of
+   * its own is tried now and then (a row written and deleted in one transaction), so that the answer turns back to null as
+   * soon as space returns or the disk is writable again, even before the next command.
+   */
+  writeFailure(): WriteFailure | null {
+    if (this.failure && !this.closed && Date.now() - this.lastProbe >= PROBE_INTERVAL_MS) {
+      this.lastProbe = Date.now();
+      try {
+        this.probeWrite();
+        this.failure = null;
+      } catch (error) {
+        this.writeFailed(error);
+      }
+    }
+    return this.failure;
   }
 
   /**
@@ -583,7 +637,7 @@ export class SqliteEventStore implements EventStore {
     try {
       return read();
     } catch (error) {
-      throw toStoreError(error);
+      throw toStoreError(error, this.dir);
     }
   }
 }
