@@ -77,6 +77,7 @@ const TARGET = {
   rebuildSecondsPer1M: 20,
   indicatorsYearMs: 200,
   apiRssMB: 300,
+  readStoreVsLog: 1.2,
 };
 const MISSED = 'TARGET MISSED';
 
@@ -558,6 +559,7 @@ async function main(): Promise<void> {
   const overallPerSecond = cached.events / total.median;
   const per1M = (total.median * 1_000_000) / cached.events;
   const scaled = cached.events !== 1_000_000;
+  const readStoreBytes = runs[runs.length - 1].readStoreBytes;
   const yearLatency = api.latencies[0];
   const yearMedian = yearLatency.samples.length > 0 ? median(yearLatency.samples) : null;
   const rssMB = api.memory ? (api.memory.rssMiB * 2 ** 20) / 1e6 : null;
@@ -599,6 +601,15 @@ async function main(): Promise<void> {
           : 'unknown (no /proc)',
         `< ${TARGET.apiRssMB} MB`,
         rssMB === null ? '—' : verdict(rssMB < TARGET.apiRssMB, `≥ ${TARGET.apiRssMB} MB`),
+      ],
+      [
+        'read store size / event store size',
+        `${bytes(readStoreBytes)} / ${bytes(storeBytes)} = ${(readStoreBytes / storeBytes).toFixed(2)}×`,
+        `≤ ${TARGET.readStoreVsLog}×`,
+        verdict(
+          readStoreBytes <= TARGET.readStoreVsLog * storeBytes,
+          `${(readStoreBytes / storeBytes).toFixed(2)}×`,
+        ),
       ],
     ],
   };
