@@ -651,6 +651,16 @@ async function main(): Promise<void> {
       `and the ${names.length} projections together spend ${pct(readShare)} of the rebuild reading.`,
   );
 
+  if (overallPerSecond < TARGET.rebuildPerSecond) {
+    notes.push(
+      `What the rebuild targets would take: per-event work that does not grow with the pathway — in a CPU ` +
+        `profile of the API applying referrals to a 500-event pathway, a third of the time was Paris-time ` +
+        `formatting (\`parisLocal\`, \`Intl\`) as pathway-views and the worklist recompute every pending step ` +
+        `of the pathway at each event —, the log read once for all read models rather than once each, and ` +
+        `more rows per read-store transaction. The read side is being reworked for that.`,
+    );
+  }
+
   console.log(`\n${textTable(targetsTable)}\n\n${textTable(rebuildTable)}\n\n${textTable(apiTable)}`);
   if (api.figures.length > 0) {
     console.log(
