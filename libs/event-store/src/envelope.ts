@@ -117,7 +117,7 @@ export function prepareAppend(streamId: string, events: NewEvent[]): PreparedEve
     const where = `append to ${streamId}, event ${index}`;
     const generatedId = event.eventId === undefined || event.eventId === null;
     const eventId = generatedId ? uuidv7() : event.eventId!;
-    if (!isUuid(eventId)) throw new InvalidEventError(`${where}: eventId must be a UUID`);
+    if (!generatedId && !isUuid(eventId)) throw new InvalidEventError(`${where}: eventId must be a UUID`);
     if (seen.has(eventId)) throw new InvalidEventError(`${where}: eventId ${eventId} appears twice`);
     seen.add(eventId);
     const type = nonEmpty(event.type, `${where}: type`, 100);

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { canonicalJson } from './canonical-json';
 import type { EventData, EventMetadata, RecordedEvent } from './event-store.port';
 
@@ -10,7 +10,8 @@ import type { EventData, EventMetadata, RecordedEvent } from './event-store.port
  * verifies after a patient's key is destroyed.
  */
 
-const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+// The one-shot hash (Node ≥ 20.12): half the cost of createHash().update().digest() on an event.
+const sha256 = (text: string): string => hash('sha256', text, 'hex');
 
 export function genesisHash(streamId: string): string {
   return sha256(streamId);
