@@ -20,7 +20,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { NATIONAL_PROTOCOLS } from '@parcours/domain';
+import { fromParisWallClock as fromParis, NATIONAL_PROTOCOLS, parisTimestamp } from '@parcours/domain';
 import { SqliteEventStore, type Actor, type NewEvent } from '@parcours/event-store';
 
 export const BENCH_CPTS = 'cpts-bench';
@@ -114,31 +114,13 @@ const dayNumber = (date: string): number =>
 const fromDayNumber = (day: number): string => new Date(day * DAY_MS).toISOString().slice(0, 10);
 const addDays = (date: string, days: number): string => fromDayNumber(dayNumber(date) + days);
 
-function lastSunday(year: number, month: number): number {
-  const last = Date.UTC(year, month, 0) / DAY_MS;
-  return last - new Date(last * DAY_MS).getUTCDay();
-}
-const offsetCache = new Map<number, [number, number]>();
-/** Paris offset in minutes at an instant: +120 in summer time, +60 otherwise. */
-function parisOffset(ms: number): number {
-  const year = new Date(ms).getUTCFullYear();
-  let bounds = offsetCache.get(year);
-  if (!bounds) {
-    bounds = [lastSunday(year, 3) * DAY_MS + HOUR_MS, lastSunday(year, 10) * DAY_MS + HOUR_MS];
-    offsetCache.set(year, bounds);
-  }
-  return ms >= bounds[0] && ms < bounds[1] ? 120 : 60;
-}
 /** Paris wall time `hour` (06–23, fractional) on `date`, as an instant. */
 function parisInstant(date: string, hour: number): number {
-  const day = dayNumber(date) * DAY_MS;
-  return day + Math.round(hour * 60) * MINUTE_MS - parisOffset(day + 12 * HOUR_MS) * MINUTE_MS;
+  return fromParis(dayNumber(date) * DAY_MS + Math.round(hour * 60) * MINUTE_MS);
 }
 /** `2025-03-06T17:30:00+01:00`: to the minute, with the offset of that instant. */
 function at(ms: number): string {
-  const offset = parisOffset(ms);
-  const local = new Date(Math.floor(ms / MINUTE_MS) * MINUTE_MS + offset * MINUTE_MS).toISOString();
-  return `${local.slice(0, 16)}:00+0${offset / 60}:00`;
+  return parisTimestamp(Math.floor(ms / MINUTE_MS) * MINUTE_MS);
 }
 const parisDay = (ms: number): string => at(ms).slice(0, 10);
 

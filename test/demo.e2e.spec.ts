@@ -8,7 +8,7 @@ import { SqliteEventStore } from '@parcours/event-store';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { call, runCli, type RunningApi, startApi, tempDataDir } from './support/api-process';
-import { token } from './support/tenant';
+import { token, tokenForUnknownCpts } from './support/tenant';
 
 const DEMO = 'cpts-demo';
 const NATIONAL_PROTOCOLS = [
@@ -220,8 +220,13 @@ describe('the demo CPTS', () => {
       const health = await call(`${api.url}/health`);
       expect(health.body.store.position).toBe('0');
       expect(api.output()).not.toMatch(/loading the demo/);
-      const coord = await token(api.url, DEMO, 'coordinator');
-      expect((await call(`${api.url}/api/v1/cpts/${DEMO}`, { token: coord })).status).toBe(404);
+      // No demo CPTS: the sign-in refuses a token for it, and a token made for it anyway is refused.
+      const signIn = await call(`${api.url}/api/v1/dev/tokens`, {
+        body: { cpts: DEMO, role: 'coordinator' },
+      });
+      expect(signIn.body).toMatchObject({ status: 400, errors: [{ path: 'cpts' }] });
+      const coord = await tokenForUnknownCpts(api.dataDir, DEMO, 'coordinator');
+      expect((await call(`${api.url}/api/v1/cpts/${DEMO}`, { token: coord })).status).toBe(401);
     } finally {
       await api.dispose();
     }

@@ -136,6 +136,16 @@ describe('fuzzing every POST route', () => {
         viaSas: false,
       })
     ).id;
+    ids.actionId = (
+      await command(`${base}/prevention-actions`, coord, {
+        theme: 'Dépistage',
+        heldOn: '2026-01-06',
+        participants: 10,
+        memberIds: [ids.memberId],
+      })
+    ).id;
+    // An id that names no RCP: its routes are fuzzed up to their 404.
+    ids.rcpId = '01a24c3e-0000-7000-8000-000000000000';
     ids.code = 'odynophagie';
     ids.mission = 'parcours';
   });

@@ -85,6 +85,7 @@ describe('prevention actions and trainings over HTTP', () => {
         ...prevention,
         id: response.body.id,
         revision: 0,
+        eventId: expect.any(String),
         kind: 'prevention-action',
       });
     }
@@ -102,6 +103,7 @@ describe('prevention actions and trainings over HTTP', () => {
       attendeeMemberIds: [a],
       id: response.body.id,
       revision: 0,
+      eventId: expect.any(String),
       kind: 'training',
     });
   });

@@ -440,7 +440,9 @@ describe('CPTS over HTTP', () => {
       expect(response.status).toBe(201);
       expect(response.body).toMatchObject({ id: CPTS, streamId: `cpts-${CPTS}` });
       const read = await call(base, { token: coordinator });
-      expect(read.body.missions).toEqual([{ mission: 'parcours', startedOn: SIGNED_ON }]);
+      expect(read.body.missions).toEqual([
+        { mission: 'parcours', startedOn: SIGNED_ON, eventId: expect.any(String) },
+      ]);
     });
     it('answers each broken rule with its 422', async () => {
       const cases: Array<[string, string, unknown, string, string?]> = [
@@ -482,7 +484,9 @@ describe('CPTS over HTTP', () => {
       const again = await call(`${base}/achievements`, { token: coordinator, body: { ...body, rate: 0.9 } });
       expect(again.status).toBe(422);
       expect(again.body.rule).toBe('achievement-recorded');
-      expect((await call(base, { token: coordinator })).body.achievements).toEqual([body]);
+      expect((await call(base, { token: coordinator })).body.achievements).toEqual([
+        { ...body, eventId: expect.any(String) },
+      ]);
     });
     it('answers each broken rule with its 422', async () => {
       const cases: Array<[string, unknown, string]> = [
@@ -524,13 +528,26 @@ describe('CPTS over HTTP', () => {
       });
       expect(reversed.status).toBe(422);
       expect(reversed.body).toMatchObject({ rule: 'period-reversed', errors: [{ path: 'endedOn' }] });
-      expect((await call(base, { token: coordinator })).body.crises).toEqual([crisis]);
+      expect((await call(base, { token: coordinator })).body.crises).toEqual([
+        { ...crisis, eventId: expect.any(String) },
+      ]);
     });
 
-    it('drafts the crisis plan once, then updates it; each rule broken is a 422', async () => {
+    it('drafts the crisis plan once the crisis mission started, then updates it; each rule broken is a 422', async () => {
+      const [DRAFTED, UPDATED] = [daysAgo(300), daysAgo(200)];
+      const beforeMission = await call(`${base}/crisis-plan`, {
+        token: coordinator,
+        body: { on: daysAgo(500), kind: 'drafted' },
+      });
+      expect(beforeMission.status).toBe(422);
+      expect(beforeMission.body).toMatchObject({
+        rule: 'crisis-mission-not-started',
+        errors: [{ path: 'on' }],
+      });
+      await command(`${base}/missions/crises-sanitaires/start`, coordinator, { startedOn: SIGNED_ON });
       const noPlan = await call(`${base}/crisis-plan`, {
         token: coordinator,
-        body: { on: '2025-03-01', kind: 'updated' },
+        body: { on: DRAFTED, kind: 'updated' },
       });
       expect(noPlan.status).toBe(422);
       expect(noPlan.body.rule).toBe('no-crisis-plan');
@@ -539,19 +556,19 @@ describe('CPTS over HTTP', () => {
         (
           await call(`${base}/crisis-plan`, {
             token: coordinator,
-            body: { on: '2025-03-01', kind: 'drafted' },
+            body: { on: DRAFTED, kind: 'drafted' },
           })
         ).status,
       ).toBe(201);
       const twice = await call(`${base}/crisis-plan`, {
         token: coordinator,
-        body: { on: '2025-04-01', kind: 'drafted' },
+        body: { on: daysAgo(290), kind: 'drafted' },
       });
       expect(twice.status).toBe(422);
       expect(twice.body.rule).toBe('crisis-plan-drafted');
       const early = await call(`${base}/crisis-plan`, {
         token: coordinator,
-        body: { on: '2025-02-01', kind: 'updated' },
+        body: { on: daysAgo(310), kind: 'updated' },
       });
       expect(early.status).toBe(422);
       expect(early.body).toMatchObject({ rule: 'business-time-too-early', errors: [{ path: 'on' }] });
@@ -559,17 +576,18 @@ describe('CPTS over HTTP', () => {
         (
           await call(`${base}/crisis-plan`, {
             token: coordinator,
-            body: { on: '2025-09-01', kind: 'updated' },
+            body: { on: UPDATED, kind: 'updated' },
           })
         ).status,
       ).toBe(201);
       expect((await call(base, { token: coordinator })).body.crisisPlan).toEqual({
-        draftedOn: '2025-03-01',
-        updates: ['2025-09-01'],
+        draftedOn: DRAFTED,
+        draftEventId: expect.any(String),
+        updates: [{ on: UPDATED, eventId: expect.any(String) }],
       });
       const badKind = await call(`${base}/crisis-plan`, {
         token: coordinator,
-        body: { on: '2025-09-01', kind: 'rewritten' },
+        body: { on: UPDATED, kind: 'rewritten' },
       });
       expect(badKind.status).toBe(400);
     });

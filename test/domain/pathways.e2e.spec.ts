@@ -113,6 +113,7 @@ describe('pathways over HTTP', () => {
       byMemberId: members.pharma,
       appliedAt: '2026-03-10T10:00:00+01:00',
       eligibility: { eligible: true, answers: {} },
+      test: { kind: 'bandelette-urinaire', result: 'positif' },
       outcome: 'dispensation',
       mtInformedAt: '2026-03-10T10:30:00+01:00',
     });
@@ -297,6 +298,7 @@ describe('pathways over HTTP', () => {
         byMemberId: members.pharma,
         appliedAt: '2026-03-10T10:00:00+01:00',
         eligibility: { eligible: true, answers: {} },
+        test: { kind: 'bandelette-urinaire', result: 'positif' },
         outcome: 'dispensation',
         mtInformedAt: '2026-03-10T10:30:00+01:00',
         ...extra,

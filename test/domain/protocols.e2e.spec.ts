@@ -262,15 +262,25 @@ describe('protocols over HTTP', () => {
     });
 
     it('refuses a retirement before the protocol took effect (422)', async () => {
-      const response = await call(`${base}/rhino-conjonctivite-allergique/retirement`, {
+      await command(base, coordinator, { ...local, code: 'plaie-chronique' });
+      const response = await call(`${base}/plaie-chronique/retirement`, {
         token: coordinator,
-        body: { effectiveTo: '2019-12-31' },
+        body: { effectiveTo: '2023-12-31' },
       });
       expect(response.status).toBe(422);
       expect(response.body).toMatchObject({
         rule: 'retirement-before-publication',
         errors: [{ path: 'effectiveTo' }],
       });
+    });
+
+    it('refuses retiring a national cooperation protocol: it is the platform’s (422)', async () => {
+      const response = await call(`${base}/rhino-conjonctivite-allergique/retirement`, {
+        token: coordinator,
+        body: { effectiveTo: '2026-06-30' },
+      });
+      expect(response.status).toBe(422);
+      expect(response.body).toMatchObject({ rule: 'national-protocol-reserved' });
     });
   });
 

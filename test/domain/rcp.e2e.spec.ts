@@ -107,7 +107,7 @@ describe('RCP over HTTP', () => {
     for (const reader of [coordinator, professional, await token(api.url, CPTS, 'auditor')]) {
       const read = await call(`${base}/${response.body.id}`, { token: reader });
       expect(read.status).toBe(200);
-      expect(read.body).toEqual({ ...rcp, id: response.body.id, revision: 0 });
+      expect(read.body).toEqual({ ...rcp, id: response.body.id, revision: 0, eventId: expect.any(String) });
     }
   });
 

@@ -108,6 +108,7 @@ describe('unscheduled care over HTTP', () => {
       id,
       revision: 0,
       status: 'requested',
+      entries: [{ eventId: expect.any(String), type: 'UnscheduledCareRequested' }],
     });
 
     const orientation = { toMemberId: doctor, appointmentAt: hoursAhead(20) };

@@ -199,7 +199,7 @@ describe('audit over HTTP and the CLI', () => {
       expect(lines[0]).toMatchObject({ streamId: pathway1, metadata: { hash: expect.any(String) } });
       const { state } = lines[lines.length - 1];
       expect(state).toMatchObject({ exists: true, status: 'open', kind: 'sortie-hospitalisation' });
-      expect(state.entries.map((e: any) => e.type)).toEqual(['PathwayOpened', 'PatientReferred']);
+      expect(Object.values(state.referrals).map((r: any) => r.accepted)).toEqual([undefined]);
 
       const now = cli('replay', pathway1);
       expect(now.stdout.trim().split('\n')).toHaveLength(4); // three events and the state

@@ -122,9 +122,10 @@ describe('financing over HTTP', () => {
       'taux 1 × prorata 244/366 × 10 000',
     ]);
     expect(response.body.total).toBe(392_333.34);
-    // 75 % of 60 000 + 45 000 + 70 000 + 35 000 + 15 000 + 35 000 + 6 666.67 = 266 666.67 → 200 000.0025
-    expect(response.body.advance).toBe(200_000);
-    expect(response.body.balance).toBe(192_333.34);
+    // The top-up in full, 45 000, and 75 % of 60 000 + 70 000 + 35 000 + 15 000 + 35 000 + 6 666.67
+    // = 221 666.67 → 166 250.0025: 211 250.
+    expect(response.body.advance).toBe(211_250);
+    expect(response.body.balance).toBe(181_083.34);
   });
 
   it('computes a later year: no top-up, the plan update, no crisis, no rate recorded yet', async () => {

@@ -161,6 +161,7 @@ describe('registers over HTTP', () => {
         byMemberId: m.pharmacist,
         appliedAt: '2026-03-10T10:00:00+01:00',
         eligibility: { eligible: true, answers: {} },
+        test: { kind: 'bandelette-urinaire', result: outcome === 'dispensation' ? 'positif' : 'negatif' },
         outcome,
         ...(outcome === 'dispensation' ? { mtInformedAt: '2026-03-10T10:30:00+01:00' } : {}),
       });

@@ -26,6 +26,8 @@ const TENANT = '/api/v1/cpts/:cptsId';
 
 export const ACCESS_POLICY: AccessPolicy = {
   'GET /health': PUBLIC,
+  // How the web UI signs in (the mode, and the identity provider in oidc mode): needed before any token.
+  'GET /api/v1/auth/config': PUBLIC,
   // Exists only in dev mode (the route is not registered with OIDC).
   'POST /api/v1/dev/tokens': PUBLIC,
   'GET /api/v1/me': ['platform-admin', 'coordinator', 'professional', 'auditor', 'analyst'],
@@ -39,6 +41,8 @@ export const ACCESS_POLICY: AccessPolicy = {
   [`POST ${TENANT}/achievements`]: COORDINATOR,
   [`POST ${TENANT}/crises`]: COORDINATOR,
   [`POST ${TENANT}/crisis-plan`]: COORDINATOR,
+  [`POST ${TENANT}/corrections`]: COORDINATOR,
+  [`POST ${TENANT}/voidings`]: COORDINATOR,
 
   // Members.
   [`POST ${TENANT}/members`]: COORDINATOR,
@@ -47,6 +51,8 @@ export const ACCESS_POLICY: AccessPolicy = {
   [`POST ${TENANT}/members/:memberId/departure`]: COORDINATOR,
   [`POST ${TENANT}/members/:memberId/participations`]: COORDINATOR,
   [`POST ${TENANT}/members/:memberId/interns`]: COORDINATOR,
+  [`POST ${TENANT}/members/:memberId/corrections`]: COORDINATOR,
+  [`POST ${TENANT}/members/:memberId/voidings`]: COORDINATOR,
 
   // Protocols.
   [`POST ${TENANT}/protocols`]: COORDINATOR,
@@ -67,6 +73,11 @@ export const ACCESS_POLICY: AccessPolicy = {
   [`POST ${TENANT}/patients/:patientId/unblocks`]: COORDINATOR,
   [`POST ${TENANT}/patients/:patientId/pharmacien-correspondant`]: COORDINATOR,
   [`POST ${TENANT}/patients/:patientId/erasure`]: COORDINATOR,
+  [`POST ${TENANT}/patients/:patientId/identity-correction`]: COORDINATOR,
+  [`POST ${TENANT}/patients/:patientId/status`]: COORDINATOR,
+  [`POST ${TENANT}/patients/:patientId/medecin-traitant-search/closure`]: COORDINATOR,
+  [`POST ${TENANT}/patients/:patientId/corrections`]: COORDINATOR,
+  [`POST ${TENANT}/patients/:patientId/voidings`]: COORDINATOR,
   // "Who read my record", for the coordinator to hand to the patient (no identity in it).
   [`GET ${TENANT}/patients/:patientId/access-log`]: AUDIT_READERS,
 
@@ -91,14 +102,20 @@ export const ACCESS_POLICY: AccessPolicy = {
   [`POST ${TENANT}/rcps`]: CARE_WRITERS,
   [`GET ${TENANT}/rcps`]: CARE_READERS,
   [`GET ${TENANT}/rcps/:rcpId`]: CARE_READERS,
+  [`POST ${TENANT}/rcps/:rcpId/corrections`]: CARE_WRITERS,
+  [`POST ${TENANT}/rcps/:rcpId/voidings`]: CARE_WRITERS,
   [`POST ${TENANT}/unscheduled-care`]: CARE_WRITERS,
   [`GET ${TENANT}/unscheduled-care`]: CARE_READERS,
   [`GET ${TENANT}/unscheduled-care/:requestId`]: CARE_READERS,
   [`POST ${TENANT}/unscheduled-care/:requestId/orientation`]: CARE_WRITERS,
   [`POST ${TENANT}/unscheduled-care/:requestId/closure`]: CARE_WRITERS,
+  [`POST ${TENANT}/unscheduled-care/:requestId/corrections`]: CARE_WRITERS,
+  [`POST ${TENANT}/unscheduled-care/:requestId/voidings`]: CARE_WRITERS,
   [`POST ${TENANT}/prevention-actions`]: COORDINATOR,
   [`POST ${TENANT}/trainings`]: COORDINATOR,
   [`GET ${TENANT}/actions/:actionId`]: CARE_READERS,
+  [`POST ${TENANT}/actions/:actionId/corrections`]: COORDINATOR,
+  [`POST ${TENANT}/actions/:actionId/voidings`]: COORDINATOR,
 
   // The worklist, figures and exports.
   [`GET ${TENANT}/worklist`]: CARE_READERS,

@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
-import { AuthGuard, AuthModule } from '@parcours/auth';
+import { AuthGuard, AuthModule, parseRoleMap } from '@parcours/auth';
 import { DemoModule, DomainModule } from '@parcours/domain';
 import { EVENT_STORE, type EventStore } from '@parcours/event-store';
 import { type AppConfig, EventStoreModule, ProblemFilter } from '@parcours/platform';
@@ -53,6 +53,17 @@ export class AppModule {
           dataDir: config.DATA_DIR,
           oidcIssuer: config.OIDC_ISSUER,
           oidcAudience: config.OIDC_AUDIENCE,
+          oidcClaims: {
+            rolesClaim: config.OIDC_ROLES_CLAIM,
+            cptsClaim: config.OIDC_CPTS_CLAIM,
+            roleMap: config.OIDC_ROLE_MAP === undefined ? undefined : parseRoleMap(config.OIDC_ROLE_MAP),
+          },
+          oidcJwksCooldownSeconds: config.OIDC_JWKS_COOLDOWN_SECONDS,
+          oidcClient: {
+            clientId: config.OIDC_CLIENT_ID,
+            scope: config.OIDC_SCOPE,
+            resource: config.OIDC_RESOURCE,
+          },
           maxTokenLifetimeSeconds: config.TOKEN_MAX_LIFETIME_SECONDS,
           clockSkewSeconds: config.TOKEN_CLOCK_SKEW_SECONDS,
           devTokensRemote: config.DEV_TOKENS_REMOTE,

@@ -40,7 +40,8 @@ export async function createApp(
   app.use(apiHeaders());
   app.use(jsonBodyParser(), bodyParserErrors);
   app.useGlobalPipes(createValidationPipe());
-  if (!serveWeb(app))
+  const identityProvider = config.AUTH_MODE === 'oidc' ? config.OIDC_ISSUER : undefined;
+  if (!serveWeb(app, { identityProvider }))
     logger.warn(`The web UI is not built (no ${WEB_DIR}/index.html): run npm run build`, 'main');
   if (config.API_DOCS) serveApiDocs(app);
   if (config.AUTH_MODE === 'dev') warnDevAuth(logger, config);

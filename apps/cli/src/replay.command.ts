@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { fold, type PathwayEvent, pathwayEvolver, toStored } from '@parcours/domain';
+import { type CorrectionEvent, type PathwayEvent, pathwayEvolver, stateOf, toStored } from '@parcours/domain';
 import { type AppConfig, openEventStore } from '@parcours/platform';
 import { streamOwner } from '@parcours/read-models';
 
@@ -55,9 +55,10 @@ export async function replay(
       );
     }
     if (streamId.startsWith('pathway-')) {
-      const state = fold(
+      // The pathway as it then stood: corrections applied, voided entries out.
+      const state = stateOf(
         pathwayEvolver,
-        known.map((event) => toStored<PathwayEvent>(event)),
+        known.map((event) => toStored<PathwayEvent | CorrectionEvent>(event)),
       );
       out(JSON.stringify({ state }));
     }

@@ -93,6 +93,14 @@ export const LABELS = {
     refus: ['Refus', 'Refusal'],
     retrait: ['Retrait', 'Withdrawal'],
   },
+  searchClosure: {
+    injoignable: ['Patient injoignable', 'Patient unreachable'],
+    'refus-patient': ['Refus du patient', 'Patient declined'],
+    'mt-trouve-hors-cpts': ['Médecin traitant trouvé hors CPTS', 'Médecin traitant found outside the CPTS'],
+    demenagement: ['Déménagement', 'Moved away'],
+    deces: ['Décès', 'Death'],
+    autre: ['Autre', 'Other'],
+  },
   priority: {
     ald: ['ALD', 'Long-term condition (ALD)'],
     'plus-de-70-ans': ['Plus de 70 ans', 'Over 70'],
@@ -177,6 +185,9 @@ export const LABELS = {
     MissionStarted: ['Mission démarrée', 'Mission started'],
     ParticipationRecorded: ['Participation enregistrée', 'Participation recorded'],
     PatientIdentityErased: ['Identité du patient effacée', 'Patient identity erased'],
+    PatientIdentityCorrected: ['Identité du patient corrigée', 'Patient identity corrected'],
+    PatientStatusUpdated: ['Situation du patient mise à jour', 'Patient status updated'],
+    MedecinTraitantSearchClosed: ['Recherche de médecin traitant close', 'Médecin traitant search closed'],
     PatientRegistered: ['Patient enregistré', 'Patient registered'],
     PharmacienCorrespondantDesignated: [
       'Pharmacien correspondant désigné',

@@ -1,9 +1,10 @@
 /**
- * Who is signed in. The one seam for signing in: `SignInMethod`. In dev mode the sign-in page asks the
- * API for a dev token (`POST /api/v1/dev/tokens`); an OpenID Connect authorization-code flow would be
- * another `SignInMethod` that ends with the same `startSession(token)`.
+ * Who is signed in. Two ways to sign in end in the same `Session`: in dev mode the sign-in page asks the
+ * API for a dev token (`POST /api/v1/dev/tokens`) and reads it (`sessionFromToken`); with OpenID Connect
+ * (`auth.ts`) the identity provider issues the token and the API says whom it names (`GET /api/v1/me`,
+ * `sessionFromPrincipal`), since each provider puts roles and CPTS in claims of its own.
  *
- * The token lives in sessionStorage: it dies with the tab, and is never sent anywhere but our own API.
+ * Tokens live in sessionStorage: they die with the tab, and are never sent anywhere but our own API.
  */
 export type Role = 'platform-admin' | 'coordinator' | 'professional' | 'auditor' | 'analyst';
 export const ROLES: readonly Role[] = ['coordinator', 'professional', 'auditor', 'analyst', 'platform-admin'];
@@ -15,17 +16,14 @@ export interface Session {
   roles: Role[];
   /** Milliseconds since the epoch. */
   expiresAt: number;
+  /** The user's name, when the identity provider gives it. */
+  name?: string;
 }
 
 export interface DevSignIn {
   cpts?: string;
   role: Role;
   sub?: string;
-}
-
-/** How a token is obtained. The page for `dev` is `pages/sign-in.tsx`. */
-export interface SignInMethod {
-  kind: 'dev' | 'oidc';
 }
 
 const STORAGE_KEY = 'parcours.session';
@@ -59,6 +57,17 @@ export function sessionFromToken(token: string): Session | null {
   };
 }
 
+/** A session for a token the API has vouched for (`GET /api/v1/me` answered with this principal). */
+export function sessionFromPrincipal(
+  token: string,
+  principal: { sub: string; cpts: string | null; roles: Role[] },
+  expiresAt: number,
+  name?: string,
+): Session {
+  return { token, sub: principal.sub, cpts: principal.cpts, roles: principal.roles, expiresAt, name };
+}
+
+/** The dev session kept in this tab, if any (with OpenID Connect, `auth.ts` keeps the tokens). */
 export function loadSession(): Session | null {
   const token = sessionStorage.getItem(STORAGE_KEY);
   if (!token) return null;

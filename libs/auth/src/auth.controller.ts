@@ -19,7 +19,7 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { DevTokenRequestDto, DevTokenResponseDto, PrincipalDto } from './auth.dto';
+import { AuthConfigDto, DevTokenRequestDto, DevTokenResponseDto, PrincipalDto } from './auth.dto';
 import { problem } from '@parcours/platform';
 import { TenantDirectory } from './access-policy';
 import { AUTH_OPTIONS, type AuthModuleOptions } from './auth.options';
@@ -36,6 +36,27 @@ export class MeController {
   @ApiUnauthorizedResponse()
   me(@CurrentPrincipal() principal: Principal): PrincipalDto {
     return { sub: principal.sub, cpts: principal.cpts, roles: principal.roles };
+  }
+}
+
+/** What a client needs to know to sign in, before it has a token: the mode, and the provider in oidc mode. */
+@ApiTags('auth')
+@Controller('api/v1/auth')
+export class AuthConfigController {
+  constructor(@Inject(AUTH_OPTIONS) private readonly options: AuthModuleOptions) {}
+
+  @Get('config')
+  @ApiOkResponse({ type: AuthConfigDto })
+  config(): AuthConfigDto {
+    if (this.options.mode === 'dev') return { mode: 'dev' };
+    const client = this.options.oidcClient ?? {};
+    return {
+      mode: 'oidc',
+      issuer: this.options.oidcIssuer,
+      clientId: client.clientId,
+      scope: client.scope ?? 'openid',
+      resource: client.resource,
+    };
   }
 }
 

@@ -43,3 +43,29 @@ export class PrincipalDto {
   @ApiProperty({ enum: ROLES, isArray: true })
   roles!: Role[];
 }
+
+/** How a client signs in to this server: public, since it is what a client needs before it has a token. */
+export class AuthConfigDto {
+  @ApiProperty({
+    enum: ['dev', 'oidc'],
+    description: 'dev: tokens from POST /api/v1/dev/tokens; oidc: from the identity provider',
+  })
+  mode!: 'dev' | 'oidc';
+
+  @ApiPropertyOptional({ description: 'oidc: the issuer (where discovery starts)' })
+  issuer?: string;
+
+  @ApiPropertyOptional({
+    description:
+      "oidc: the web UI's public client id (authorization code flow with PKCE); absent when none is configured",
+  })
+  clientId?: string;
+
+  @ApiPropertyOptional({ description: 'oidc: the scopes the web UI asks for', example: 'openid' })
+  scope?: string;
+
+  @ApiPropertyOptional({
+    description: 'oidc: the resource indicator (RFC 8707) the web UI asks its access token for',
+  })
+  resource?: string;
+}

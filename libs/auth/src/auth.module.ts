@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { DevTokensController, MeController } from './auth.controller';
+import { AuthConfigController, DevTokensController, MeController } from './auth.controller';
 import { TenantDirectory } from './access-policy';
 import { AUTH_OPTIONS, type AuthModuleOptions } from './auth.options';
 import { AuthGuard } from './auth.guard';
@@ -23,7 +23,10 @@ export class AuthModule {
     return {
       module: AuthModule,
       global: true,
-      controllers: options.mode === 'dev' ? [MeController, DevTokensController] : [MeController],
+      controllers:
+        options.mode === 'dev'
+          ? [MeController, AuthConfigController, DevTokensController]
+          : [MeController, AuthConfigController],
       providers: [
         { provide: AUTH_OPTIONS, useValue: options },
         ...(options.tenants ? [{ provide: TenantDirectory, ...options.tenants }] : []),
@@ -50,7 +53,10 @@ function verifierProvider(options: AuthModuleOptions): () => TokenVerifier | Pro
       if (!oidcIssuer || !oidcAudience) {
         throw new Error('AUTH_MODE=oidc requires OIDC_ISSUER and OIDC_AUDIENCE');
       }
-      const verifier = new OidcTokenVerifier(oidcIssuer, oidcAudience, limits);
+      const verifier = new OidcTokenVerifier(oidcIssuer, oidcAudience, limits, {
+        claims: options.oidcClaims,
+        jwksCooldownSeconds: options.oidcJwksCooldownSeconds,
+      });
       return () => verifier;
     }
     default:

@@ -24,16 +24,25 @@ export {
   type DevTokenClaims,
 } from './tokens';
 export {
+  type ClaimMapping,
+  DEFAULT_CLAIM_MAPPING,
+  claimAt,
+  parseRoleMap,
+  principalFromProviderClaims,
+} from './claims';
+export {
   TokenVerifier,
   DevTokenVerifier,
   OidcTokenVerifier,
   AuthenticationError,
   IdentityProviderUnavailableError,
   ACCEPTED_ALGORITHMS,
+  DEFAULT_JWKS_COOLDOWN_SECONDS,
+  type OidcVerifierOptions,
 } from './token-verifier';
 export { CurrentPrincipal, principalOf, type AuthenticatedRequest } from './decorators';
 export { PUBLIC, routeKey, requestRouteKey, TenantDirectory, type AccessPolicy } from './access-policy';
 export { AuthGuard, TENANT_PARAM } from './auth.guard';
 export { AuthModule } from './auth.module';
 export { AUTH_OPTIONS, type AuthModuleOptions } from './auth.options';
-export { DevTokenRequestDto, DevTokenResponseDto, PrincipalDto } from './auth.dto';
+export { AuthConfigDto, DevTokenRequestDto, DevTokenResponseDto, PrincipalDto } from './auth.dto';

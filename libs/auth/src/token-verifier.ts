@@ -1,4 +1,13 @@
-import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey, type KeyLike } from 'jose';
+import {
+  createRemoteJWKSet,
+  decodeJwt,
+  decodeProtectedHeader,
+  errors,
+  jwtVerify,
+  type JWTVerifyGetKey,
+  type KeyLike,
+} from 'jose';
+import { type ClaimMapping, DEFAULT_CLAIM_MAPPING, principalFromProviderClaims } from './claims';
 import { loadOrCreateDevSigningKey } from './dev-keys';
 import { InvalidClaimsError, type Principal, principalFromClaims } from './principal';
 import { DEV_AUDIENCE, DEV_ISSUER } from './tokens';
@@ -10,6 +19,9 @@ import { DEV_AUDIENCE, DEV_ISSUER } from './tokens';
 export const ACCEPTED_ALGORITHMS = ['EdDSA', 'ES256', 'RS256', 'PS256'];
 
 const DISCOVERY_TIMEOUT_MS = 5000;
+
+/** jose's default: a token naming a key we do not have makes us re-fetch the JWKS at most this often. */
+export const DEFAULT_JWKS_COOLDOWN_SECONDS = 30;
 
 /** What every verifier checks beyond the signature. */
 export interface TokenLimits {
@@ -61,8 +73,19 @@ export class DevTokenVerifier extends TokenVerifier {
 
   verify(token: string): Promise<Principal> {
     const key = () => Promise.resolve(this.publicKey);
-    return verifyToken(token, key, { issuer: DEV_ISSUER, audience: DEV_AUDIENCE, ...this.limits });
+    const expected = { issuer: DEV_ISSUER, audience: DEV_AUDIENCE, ...this.limits };
+    return verifyToken(token, key, expected, principalFromClaims);
   }
+}
+
+export interface OidcVerifierOptions {
+  /** Where the provider's tokens carry the roles and the CPTS; default `roles` and `cpts`. */
+  claims?: ClaimMapping;
+  /**
+   * A token signed with a key the cached JWKS lacks (the provider rotated its keys) makes the JWKS be
+   * fetched again, but not more often than this, so that forged key ids cannot flood the provider.
+   */
+  jwksCooldownSeconds?: number;
 }
 
 /**
@@ -77,6 +100,7 @@ export class OidcTokenVerifier extends TokenVerifier {
     private readonly issuer: string,
     private readonly audience: string,
     private readonly limits: TokenLimits = DEFAULT_TOKEN_LIMITS,
+    private readonly options: OidcVerifierOptions = {},
   ) {
     super();
     const problem = untrustworthy(issuer);
@@ -85,12 +109,19 @@ export class OidcTokenVerifier extends TokenVerifier {
   }
 
   async verify(token: string): Promise<Principal> {
+    // What can be refused without the provider's keys is refused first: while the provider is down,
+    // garbage and tokens that could never be valid here are still a 401, not a 503.
+    assertWellFormed(token, this.issuer);
     const expected = { issuer: this.issuer, audience: this.audience, ...this.limits };
-    return verifyToken(token, await this.keySet(), expected);
+    const mapping = this.options.claims ?? DEFAULT_CLAIM_MAPPING;
+    return verifyToken(token, await this.keySet(), expected, (claims) =>
+      principalFromProviderClaims(claims, mapping),
+    );
   }
 
   private keySet(): Promise<JWTVerifyGetKey> {
-    this.keys ??= discoverKeys(this.issuer).catch((error: unknown) => {
+    const cooldownSeconds = this.options.jwksCooldownSeconds ?? DEFAULT_JWKS_COOLDOWN_SECONDS;
+    this.keys ??= discoverKeys(this.issuer, cooldownSeconds * 1000).catch((error: unknown) => {
       this.keys = undefined;
       throw error;
     });
@@ -102,6 +133,7 @@ async function verifyToken(
   token: string,
   keys: JWTVerifyGetKey,
   expected: TokenLimits & { issuer: string; audience: string },
+  toPrincipal: (claims: Record<string, unknown>) => Principal,
 ): Promise<Principal> {
   let payload: Record<string, unknown>;
   try {
@@ -118,7 +150,7 @@ async function verifyToken(
   }
   checkLifetime(payload, expected);
   try {
-    return principalFromClaims(payload);
+    return toPrincipal(payload);
   } catch (error) {
     if (error instanceof InvalidClaimsError) {
       throw new AuthenticationError(`malformed claims: ${error.message}`);
@@ -158,7 +190,27 @@ function reasonFor(error: unknown): string {
   return 'invalid token';
 }
 
-async function discoverKeys(issuer: string): Promise<JWTVerifyGetKey> {
+/**
+ * A compact JWS whose header names an algorithm we accept and whose issuer is ours: only such a token is
+ * worth fetching keys for.
+ */
+function assertWellFormed(token: string, issuer: string): void {
+  let alg: unknown;
+  let iss: unknown;
+  try {
+    ({ alg } = decodeProtectedHeader(token));
+    ({ iss } = decodeJwt(token));
+  } catch {
+    throw new AuthenticationError('malformed token');
+  }
+  if (typeof alg !== 'string' || !ACCEPTED_ALGORITHMS.includes(alg)) {
+    throw new AuthenticationError('algorithm not allowed');
+  }
+  if (iss !== issuer)
+    throw new AuthenticationError(iss === undefined ? 'iss claim missing' : 'iss claim rejected');
+}
+
+async function discoverKeys(issuer: string, cooldownMs: number): Promise<JWTVerifyGetKey> {
   // OpenID Connect Discovery 1.0 §4: the issuer without its trailing slash, then the well-known path.
   const url = `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
   let metadata: { issuer?: unknown; jwks_uri?: unknown } | null;
@@ -184,7 +236,7 @@ async function discoverKeys(issuer: string): Promise<JWTVerifyGetKey> {
   }
   const problem = untrustworthy(jwksUri);
   if (problem) throw new IdentityProviderUnavailableError(`OIDC discovery at ${url}: jwks_uri ${problem}`);
-  const remote = createRemoteJWKSet(new URL(jwksUri));
+  const remote = createRemoteJWKSet(new URL(jwksUri), { cooldownDuration: cooldownMs });
   return async (header, token) => {
     try {
       return await remote(header, token);

@@ -76,6 +76,7 @@ const POLICY: AccessPolicy = {
   'GET /api/v1/cpts/:cptsId/indicators': ['analyst'],
   'GET /api/v1/me': ['platform-admin', 'coordinator', 'professional', 'auditor', 'analyst'],
   'POST /api/v1/dev/tokens': PUBLIC,
+  'GET /api/v1/auth/config': PUBLIC,
 };
 
 /** The CPTSs that exist in these tests; `cpts-ghost` is named by tokens but was never registered. */
@@ -289,6 +290,13 @@ describe('AuthModule in dev mode, over HTTP', () => {
     expect((await call('/api/v1/me')).status).toBe(401);
   });
 
+  it('says how to sign in, to anyone: with dev tokens', async () => {
+    const response = await call('/api/v1/auth/config');
+
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ mode: 'dev' });
+  });
+
   it('documents its routes for OpenAPI', () => {
     const document = SwaggerModule.createDocument(app, new DocumentBuilder().addBearerAuth().build());
 
@@ -437,6 +445,13 @@ describe('AuthModule in oidc mode, against a local identity provider', () => {
     ],
   ])('refuses %s with 401', async (_case, makeToken) => {
     expect((await call('/api/v1/cpts/cpts-a/things', await makeToken())).status).toBe(401);
+  });
+
+  it('says how to sign in, to anyone: at the provider (no client for the UI configured here)', async () => {
+    const response = await fetch(`${url}/api/v1/auth/config`);
+
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ mode: 'oidc', issuer, scope: 'openid' });
   });
 
   it('has no dev token route', async () => {

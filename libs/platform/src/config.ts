@@ -115,6 +115,48 @@ export class AppConfig {
   @Matches(/\S/, { message: 'OIDC_AUDIENCE is required with AUTH_MODE=oidc' })
   OIDC_AUDIENCE?: string;
 
+  // --- OpenID Connect: what the provider's tokens carry, and the web UI's client (docs/security.md) ---
+
+  /** The claim holding the roles: a name, or a dotted path such as `realm_access.roles`. */
+  @Matches(/^\S+$/, { message: 'OIDC_ROLES_CLAIM must be a claim name or a dotted path, without spaces' })
+  OIDC_ROLES_CLAIM = 'roles';
+
+  /** The claim holding the CPTS id: a name, or a dotted path. */
+  @Matches(/^\S+$/, { message: 'OIDC_CPTS_CLAIM must be a claim name or a dotted path, without spaces' })
+  OIDC_CPTS_CLAIM = 'cpts';
+
+  /** `provider-role=parcours-role,…`; without it, the provider's role names are Parcours role names. */
+  @IsOptional()
+  @Matches(/^\s*[^=,\s]+\s*=\s*[^=,\s]+\s*(,\s*[^=,\s]+\s*=\s*[^=,\s]+\s*)*$/, {
+    message: 'OIDC_ROLE_MAP must be comma-separated provider-role=parcours-role pairs',
+  })
+  OIDC_ROLE_MAP?: string;
+
+  /** How often at most a token signed with a key we lack makes the provider's JWKS be fetched again. */
+  @Transform(toInteger)
+  @IsInt({ message: 'OIDC_JWKS_COOLDOWN_SECONDS must be a whole number of seconds' })
+  @Min(1, { message: 'OIDC_JWKS_COOLDOWN_SECONDS must be between 1 and 3600' })
+  @Max(3600, { message: 'OIDC_JWKS_COOLDOWN_SECONDS must be between 1 and 3600' })
+  OIDC_JWKS_COOLDOWN_SECONDS = 30;
+
+  /** The web UI's public client at the provider (authorization code + PKCE, no secret). */
+  @IsOptional()
+  @Matches(/^\S+$/, { message: 'OIDC_CLIENT_ID must not contain spaces' })
+  OIDC_CLIENT_ID?: string;
+
+  /** The scopes the web UI asks for. */
+  @Matches(/^openid( \S+)*$/, {
+    message: 'OIDC_SCOPE must start with openid, scopes separated by single spaces',
+  })
+  OIDC_SCOPE = 'openid';
+
+  /** The resource indicator (RFC 8707) the web UI asks its access token for; usually OIDC_AUDIENCE. */
+  @IsOptional()
+  @Matches(/^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s#]+$/, {
+    message: 'OIDC_RESOURCE must be an absolute URI without a fragment',
+  })
+  OIDC_RESOURCE?: string;
+
   @Transform(toBoolean)
   @IsIn([true, false], { message: 'SEED_DEMO must be true or false' })
   SEED_DEMO = true;
@@ -194,6 +236,9 @@ const KNOWN = new Set(
     'EVENTSTORE_CONNECTION_STRING',
     'OIDC_ISSUER',
     'OIDC_AUDIENCE',
+    'OIDC_ROLE_MAP',
+    'OIDC_CLIENT_ID',
+    'OIDC_RESOURCE',
     'NODE_ENV',
     'API_DOCS',
   ]),

@@ -126,6 +126,15 @@ describe('configuration from the environment', () => {
     [{ RATE_LIMIT_PER_MINUTE: '0' }, 'RATE_LIMIT_PER_MINUTE'],
     [{ DEV_TOKENS_REMOTE: 'yes' }, 'DEV_TOKENS_REMOTE'],
     [{ API_DOCS: 'maybe' }, 'API_DOCS'],
+    [{ OIDC_ROLES_CLAIM: 'realm access' }, 'OIDC_ROLES_CLAIM'],
+    [{ OIDC_CPTS_CLAIM: ' ' }, 'OIDC_CPTS_CLAIM'],
+    [{ OIDC_ROLE_MAP: 'coordinateur:coordinator' }, 'OIDC_ROLE_MAP'],
+    [{ OIDC_ROLE_MAP: 'a=coordinator,' }, 'OIDC_ROLE_MAP'],
+    [{ OIDC_JWKS_COOLDOWN_SECONDS: '0' }, 'OIDC_JWKS_COOLDOWN_SECONDS'],
+    [{ OIDC_CLIENT_ID: 'parcours web' }, 'OIDC_CLIENT_ID'],
+    [{ OIDC_SCOPE: 'profile' }, 'OIDC_SCOPE'],
+    [{ OIDC_RESOURCE: 'parcours-api' }, 'OIDC_RESOURCE'],
+    [{ OIDC_RESOURCE: 'https://parcours.example/api#x' }, 'OIDC_RESOURCE'],
   ])('refuses %j, naming %s', (env, variable) => {
     let error: unknown;
     try {
@@ -167,6 +176,34 @@ describe('configuration from the environment', () => {
       DEV_TOKENS_REMOTE: false,
       TOKEN_MAX_LIFETIME_SECONDS: 43200,
       TOKEN_CLOCK_SKEW_SECONDS: 30,
+    });
+  });
+
+  it("reads the provider's claim names, role mapping and the web UI's client, with defaults", () => {
+    expect(loadConfig({})).toMatchObject({
+      OIDC_ROLES_CLAIM: 'roles',
+      OIDC_CPTS_CLAIM: 'cpts',
+      OIDC_JWKS_COOLDOWN_SECONDS: 30,
+      OIDC_SCOPE: 'openid',
+    });
+    expect(
+      loadConfig({
+        OIDC_ROLES_CLAIM: 'realm_access.roles',
+        OIDC_CPTS_CLAIM: 'https://cpts.example/cpts',
+        OIDC_ROLE_MAP: 'coordinateur=coordinator, auditeur=auditor',
+        OIDC_JWKS_COOLDOWN_SECONDS: '5',
+        OIDC_CLIENT_ID: 'parcours-web',
+        OIDC_SCOPE: 'openid profile offline_access',
+        OIDC_RESOURCE: 'https://parcours.example/api',
+      }),
+    ).toMatchObject({
+      OIDC_ROLES_CLAIM: 'realm_access.roles',
+      OIDC_CPTS_CLAIM: 'https://cpts.example/cpts',
+      OIDC_ROLE_MAP: 'coordinateur=coordinator, auditeur=auditor',
+      OIDC_JWKS_COOLDOWN_SECONDS: 5,
+      OIDC_CLIENT_ID: 'parcours-web',
+      OIDC_SCOPE: 'openid profile offline_access',
+      OIDC_RESOURCE: 'https://parcours.example/api',
     });
   });
 

@@ -11,12 +11,20 @@ export const WEB_DIR = resolve(__dirname, '..', '..', '..', '..', 'web');
  * Serves the coordinators' web UI (apps/web, built into dist/web) at `/`. The UI is a client of the
  * public API like any other; only its files are served here. Its responses carry a strict
  * Content-Security-Policy (own scripts, styles and API only; no inline code, no framing), set by helmet
- * on the UI's files only, since Swagger UI at /api/docs needs inline scripts.
+ * on the UI's files only, since Swagger UI at /api/docs needs inline scripts. With OpenID Connect the UI
+ * also talks to the identity provider (discovery, token and revocation endpoints): its origin, and no
+ * other, is added to `connect-src`.
  *
  * Returns false when the UI was not built (the API still serves).
  */
-export function serveWeb(app: NestExpressApplication, dir = WEB_DIR): boolean {
+export function serveWeb(
+  app: NestExpressApplication,
+  options: { dir?: string; identityProvider?: string } = {},
+): boolean {
+  const dir = options.dir ?? WEB_DIR;
   if (!existsSync(join(dir, 'index.html'))) return false;
+  const connectSrc = ["'self'"];
+  if (options.identityProvider) connectSrc.push(new URL(options.identityProvider).origin);
   const headers = helmet({
     contentSecurityPolicy: {
       useDefaults: false,
@@ -25,7 +33,7 @@ export function serveWeb(app: NestExpressApplication, dir = WEB_DIR): boolean {
         scriptSrc: ["'self'"],
         styleSrc: ["'self'"],
         imgSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
+        connectSrc,
         fontSrc: ["'self'"],
         objectSrc: ["'none'"],
         baseUri: ["'none'"],

@@ -4,6 +4,7 @@
  * grouped by mission, then the total, the advance and the balance. The contract year defaults to the
  * current one, from the contract's signature date (`GET …/cpts/{c}`).
  */
+import type { ComponentChild } from 'preact';
 import { useState } from 'preact/hooks';
 import type { PageProps } from '../app';
 import { query, tenant } from '../api';
@@ -11,6 +12,8 @@ import { formatDate, formatDateTime, formatEuros, parisIso, parisLocal, parisTod
 import { type Lang, useLang, useText } from '../i18n';
 import { label } from '../labels';
 import { href, navigate } from '../router';
+import { hasRole } from '../session';
+import { EntryChange } from '../ui/entry-change';
 import { Loaded, PageTitle, useQuery } from '../ui/page';
 import { addDays, addYears, isDate } from './indicator-common';
 import { TableRegion } from '../ui/table';
@@ -39,10 +42,31 @@ interface Cpts {
   name: string;
   population: number;
   contract?: { signedOn: string; missions: string[] };
+  missions: Array<{ mission: string; startedOn: string; eventId: string }>;
+  achievements: Array<{ contractYear: number; mission: string; rate: number; eventId: string }>;
+  crises: Array<{ declaredOn: string; kind: string; endedOn?: string; eventId: string }>;
+  crisisPlan: { draftedOn?: string; draftEventId?: string; updates: Array<{ on: string; eventId: string }> };
 }
 
 const TEXT = {
   fr: {
+    entries: 'Ce que le financement compte',
+    entriesIntro:
+      'Les démarrages de mission, taux d’atteinte, crises et plan de crise enregistrés : une erreur de saisie se corrige ou s’annule ici, et le financement suit (« tel que connu le » montre le calcul d’avant).',
+    noEntries: 'Rien n’est encore enregistré.',
+    missionStarted: (mission: string) => `Démarrage de la mission ${mission}`,
+    achievement: (year: number, mission: string, rate: number) =>
+      `Taux d’atteinte ${String(rate).replace('.', ',')} — ${mission}, année ${year}`,
+    crisis: (kind: string) => `Crise sanitaire déclarée : ${kind}`,
+    planDrafted: 'Plan de crise rédigé',
+    planUpdated: 'Plan de crise mis à jour',
+    startedOn: 'Date de démarrage',
+    rate: 'Taux (0 à 1)',
+    mission: 'Mission',
+    declaredOn: 'Date de déclaration',
+    crisisKind: 'Nature de la crise',
+    endedOn: 'Date de fin',
+    on: 'Date',
     title: 'Financement ACI',
     intro:
       'La rémunération de la CPTS pour une année de contrat, selon l’avenant 2 de l’accord conventionnel interprofessionnel : calculée à partir du contrat, des missions démarrées, des taux d’atteinte, du plan de crise et des crises déclarées.',
@@ -82,6 +106,23 @@ const TEXT = {
     } as Record<string, string>,
   },
   en: {
+    entries: 'What the financing counts',
+    entriesIntro:
+      'The mission starts, achievement rates, crises and crisis plan recorded: a typing mistake is corrected or voided here, and the financing follows (“as known on” shows the computation before).',
+    noEntries: 'Nothing is recorded yet.',
+    missionStarted: (mission: string) => `Start of the mission ${mission}`,
+    achievement: (year: number, mission: string, rate: number) =>
+      `Achievement rate ${rate} — ${mission}, year ${year}`,
+    crisis: (kind: string) => `Health crisis declared: ${kind}`,
+    planDrafted: 'Crisis plan drafted',
+    planUpdated: 'Crisis plan updated',
+    startedOn: 'Start date',
+    rate: 'Rate (0 to 1)',
+    mission: 'Mission',
+    declaredOn: 'Declaration date',
+    crisisKind: 'Kind of crisis',
+    endedOn: 'End date',
+    on: 'Date',
     title: 'ACI financing',
     intro:
       'What the CPTS is paid for a contract year under amendment 2 of the interprofessional agreement (ACI): computed from the contract, the missions started, the achievement rates, the crisis plan and the crises declared.',
@@ -130,10 +171,12 @@ function currentContractYear(signedOn: string, today: string): number {
   return year;
 }
 
-export function FinancingPage({ route }: PageProps) {
+export function FinancingPage({ route, session }: PageProps) {
   const text = useText(TEXT);
   const lang = useLang();
   const cpts = useQuery<Cpts>(tenant(''));
+  // A correction changes the figures: the year's financing is read again.
+  const [changes, setChanges] = useState(0);
   return (
     <>
       <PageTitle title={text.title}>{text.title}</PageTitle>
@@ -141,18 +184,170 @@ export function FinancingPage({ route }: PageProps) {
       <Loaded query={cpts}>
         {(data) =>
           data.contract && isDate(data.contract.signedOn) ? (
-            <FinancingOfYear
-              text={text}
-              lang={lang}
-              signedOn={data.contract.signedOn}
-              params={route.params}
-            />
+            <>
+              <FinancingOfYear
+                key={changes}
+                text={text}
+                lang={lang}
+                signedOn={data.contract.signedOn}
+                params={route.params}
+              />
+              <ContractEntries
+                text={text}
+                lang={lang}
+                cpts={data}
+                editable={hasRole(session, 'coordinator')}
+                onDone={() => {
+                  setChanges((n) => n + 1);
+                  cpts.reload();
+                }}
+              />
+            </>
           ) : (
             <p class="empty">{text.noContract}</p>
           )
         }
       </Loaded>
     </>
+  );
+}
+
+/**
+ * What the financing is computed from — mission starts, achievement rates, crises, the crisis plan — each
+ * with a form to correct it or void it (a rate typed 0.08 instead of 0.8), for the coordinator.
+ */
+function ContractEntries(props: {
+  text: Text;
+  lang: Lang;
+  cpts: Cpts;
+  editable: boolean;
+  onDone: () => void;
+}) {
+  const { text, lang, cpts, editable, onDone } = props;
+  const base = tenant('');
+  const missionOptions = (cpts.contract?.missions ?? []).map((m): [string, string] => [
+    m,
+    label(lang, 'mission', m),
+  ]);
+  const rows: Array<{ key: string; what: string; when: string; change?: ComponentChild }> = [];
+  for (const started of cpts.missions) {
+    const what = text.missionStarted(label(lang, 'mission', started.mission));
+    rows.push({
+      key: started.eventId,
+      what,
+      when: formatDate(started.startedOn, lang),
+      change: editable && (
+        <EntryChange
+          base={base}
+          eventId={started.eventId}
+          what={what}
+          fields={[{ name: 'startedOn', label: text.startedOn, kind: 'date', value: started.startedOn }]}
+          voidable
+          onDone={onDone}
+        />
+      ),
+    });
+  }
+  for (const achievement of cpts.achievements) {
+    const what = text.achievement(
+      achievement.contractYear,
+      label(lang, 'mission', achievement.mission),
+      achievement.rate,
+    );
+    rows.push({
+      key: achievement.eventId,
+      what,
+      when: text.year(achievement.contractYear),
+      change: editable && (
+        <EntryChange
+          base={base}
+          eventId={achievement.eventId}
+          what={what}
+          fields={[
+            { name: 'rate', label: text.rate, kind: 'number', value: achievement.rate },
+            {
+              name: 'mission',
+              label: text.mission,
+              kind: 'select',
+              options: missionOptions,
+              value: achievement.mission,
+            },
+            {
+              name: 'contractYear',
+              label: text.contractYear,
+              kind: 'number',
+              value: achievement.contractYear,
+            },
+          ]}
+          voidable
+          onDone={onDone}
+        />
+      ),
+    });
+  }
+  for (const crisis of cpts.crises) {
+    const what = text.crisis(crisis.kind);
+    rows.push({
+      key: crisis.eventId,
+      what,
+      when: formatDate(crisis.declaredOn, lang),
+      change: editable && (
+        <EntryChange
+          base={base}
+          eventId={crisis.eventId}
+          what={what}
+          fields={[
+            { name: 'declaredOn', label: text.declaredOn, kind: 'date', value: crisis.declaredOn },
+            { name: 'kind', label: text.crisisKind, kind: 'text', value: crisis.kind },
+            { name: 'endedOn', label: text.endedOn, kind: 'date', value: crisis.endedOn },
+          ]}
+          voidable
+          onDone={onDone}
+        />
+      ),
+    });
+  }
+  const plan = cpts.crisisPlan;
+  const planSteps = [
+    ...(plan.draftedOn && plan.draftEventId
+      ? [{ eventId: plan.draftEventId, on: plan.draftedOn, what: text.planDrafted }]
+      : []),
+    ...plan.updates.map((update) => ({ eventId: update.eventId, on: update.on, what: text.planUpdated })),
+  ];
+  for (const step of planSteps) {
+    rows.push({
+      key: step.eventId,
+      what: step.what,
+      when: formatDate(step.on, lang),
+      change: editable && (
+        <EntryChange
+          base={base}
+          eventId={step.eventId}
+          what={step.what}
+          fields={[{ name: 'on', label: text.on, kind: 'date', value: step.on }]}
+          voidable
+          onDone={onDone}
+        />
+      ),
+    });
+  }
+  return (
+    <section class="card" aria-labelledby="contract-entries-title">
+      <h2 id="contract-entries-title">{text.entries}</h2>
+      <p class="muted">{text.entriesIntro}</p>
+      {rows.length === 0 ? (
+        <p class="empty">{text.noEntries}</p>
+      ) : (
+        <ul class="list-plain contract-entries">
+          {rows.map((row) => (
+            <li key={row.key}>
+              <strong>{row.what}</strong> — {row.when}
+              {row.change}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
   );
 }
 

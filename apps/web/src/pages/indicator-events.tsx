@@ -11,6 +11,7 @@ import { type Lang, useLang, useText } from '../i18n';
 import { label, type LabelSet } from '../labels';
 import { href } from '../router';
 import { hasRole } from '../session';
+import { EntryChange } from '../ui/entry-change';
 import { Loaded, PageTitle, useQuery } from '../ui/page';
 import {
   addDays,
@@ -73,6 +74,10 @@ const AMOUNT: Record<string, [fr: string, en: string]> = {
 
 const TEXT = {
   fr: {
+    thisAction: 'cette action',
+    heldOn: 'Date',
+    reached: 'Personnes touchées',
+    theme: 'Thème',
     title: (name: string) => `${name} : les événements`,
     back: 'Retour aux indicateurs',
     period: 'Période',
@@ -107,6 +112,10 @@ const TEXT = {
     badPeriod: 'La période de l’adresse n’est pas valide.',
   },
   en: {
+    thisAction: 'this action',
+    heldOn: 'Date',
+    reached: 'People reached',
+    theme: 'Theme',
     title: (name: string) => `${name}: the events`,
     back: 'Back to the indicators',
     period: 'Period',
@@ -227,7 +236,15 @@ export function IndicatorEventsPage({ session, route }: PageProps) {
                 <p class="empty">{text.empty}</p>
               ) : (
                 <>
-                  <EventsTable text={text} lang={lang} code={code} data={data} seesRecords={seesRecords} />
+                  <EventsTable
+                    text={text}
+                    lang={lang}
+                    code={code}
+                    data={data}
+                    seesRecords={seesRecords}
+                    editsActions={hasRole(session, 'coordinator') && !asOf}
+                    onChanged={drill.reload}
+                  />
                   {data.total > data.limit && (
                     <nav class="pager" aria-label={text.pages}>
                       <span>
@@ -255,7 +272,16 @@ export function IndicatorEventsPage({ session, route }: PageProps) {
   );
 }
 
-function EventsTable(props: { text: Text; lang: Lang; code: string; data: DrillDown; seesRecords: boolean }) {
+function EventsTable(props: {
+  text: Text;
+  lang: Lang;
+  code: string;
+  data: DrillDown;
+  seesRecords: boolean;
+  /** A coordinator corrects or voids the prevention actions and trainings listed (they have no page). */
+  editsActions: boolean;
+  onChanged: () => void;
+}) {
   const { text, lang, code, data, seesRecords } = props;
   const { events } = data;
   const isRate = data.denominator !== undefined;
@@ -308,7 +334,34 @@ function EventsTable(props: { text: Text; lang: Lang; code: string; data: DrillD
             <td>
               <code title={event.eventId}>{shortId(event.eventId)}</code>
             </td>
-            {hasLinks && <td>{event.streamId && <RecordLinks text={text} streamId={event.streamId} />}</td>}
+            {hasLinks && (
+              <td>
+                {event.streamId && <RecordLinks text={text} streamId={event.streamId} />}
+                {props.editsActions && event.streamId?.startsWith('action-') && (
+                  <EntryChange
+                    base={tenant(`/actions/${idOfStream(event.streamId)}`)}
+                    eventId={event.eventId}
+                    what={text.thisAction}
+                    fields={[
+                      { name: 'heldOn', label: text.heldOn, kind: 'date', value: event.at?.slice(0, 10) },
+                      ...(event.type === 'PreventionActionHeld'
+                        ? [
+                            {
+                              name: 'participants',
+                              label: text.reached,
+                              kind: 'number' as const,
+                              value: event.amount,
+                            },
+                          ]
+                        : []),
+                      { name: 'theme', label: text.theme, kind: 'text' as const },
+                    ]}
+                    voidable
+                    onDone={props.onChanged}
+                  />
+                )}
+              </td>
+            )}
           </tr>
         ))}
       </tbody>

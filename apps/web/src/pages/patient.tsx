@@ -13,7 +13,16 @@ import { useLang, useText } from '../i18n';
 import { label, options } from '../labels';
 import { href } from '../router';
 import { hasRole } from '../session';
-import { Checkbox, CommandForm, DateInput, type FormValues, InputError, Select, TextArea } from '../ui/forms';
+import {
+  Checkbox,
+  CommandForm,
+  DateInput,
+  type FormValues,
+  InputError,
+  Select,
+  TextArea,
+  TextInput,
+} from '../ui/forms';
 import { MemberSelect, useMemberName, useMembers } from '../ui/members';
 import { ErrorMessage, Loaded, PageTitle, useQuery } from '../ui/page';
 import { YesNo } from './patient-shared';
@@ -61,7 +70,10 @@ interface Identity {
 
 const ACTIONS = [
   'medecin-traitant-search',
+  'medecin-traitant-search-closure',
   'medecin-traitant',
+  'status',
+  'identity-correction',
   'consent',
   'block',
   'unblock',
@@ -129,7 +141,10 @@ const TEXT = {
     actions: 'Actions',
     actionLabels: {
       'medecin-traitant-search': 'Enregistrer une recherche de médecin traitant',
+      'medecin-traitant-search-closure': 'Clore la recherche de médecin traitant sans attribution',
       'medecin-traitant': 'Attribuer un médecin traitant',
+      status: 'Mettre à jour la situation (ALD, précarité)',
+      'identity-correction': 'Corriger l’identité…',
       consent: 'Enregistrer un consentement',
       block: 'Bloquer un professionnel',
       unblock: 'Débloquer un professionnel',
@@ -160,6 +175,19 @@ const TEXT = {
     confirm: 'Je confirme l’effacement définitif de l’identité de ce patient.',
     mustConfirm: 'Cochez la case pour confirmer l’effacement.',
     erase: 'Effacer définitivement l’identité',
+    yes: 'Oui',
+    no: 'Non',
+    optional: 'Facultatif.',
+    closedOn: 'Date de clôture',
+    closureReason: 'Pourquoi la recherche s’arrête',
+    effectiveOn: 'À partir du',
+    unchanged: 'Inchangé',
+    aldNow: 'ALD',
+    precariousNow: 'Précarité (CSS, AME)',
+    identityIntro:
+      'L’identité corrigée est chiffrée avec la clé du patient, comme à l’enregistrement ; l’ancienne reste dans l’historique, chiffrée. Saisissez l’identité complète telle qu’elle doit se lire.',
+    correctionReason: 'Motif de la correction',
+    correctionReasonHint: 'Par exemple « faute de frappe », « INS qualifié ». Pas de donnée personnelle ici.',
   },
   en: {
     title: (id: string) => `Patient ${id}`,
@@ -217,7 +245,10 @@ const TEXT = {
     actions: 'Actions',
     actionLabels: {
       'medecin-traitant-search': 'Register a médecin traitant search',
+      'medecin-traitant-search-closure': 'Close the médecin traitant search without an assignment',
       'medecin-traitant': 'Assign a médecin traitant',
+      status: 'Update the situation (ALD, precarity)',
+      'identity-correction': 'Correct the identity…',
       consent: 'Record a consent',
       block: 'Block a professional',
       unblock: 'Unblock a professional',
@@ -248,6 +279,19 @@ const TEXT = {
     confirm: 'I confirm the permanent erasure of this patient’s identity.',
     mustConfirm: 'Tick the box to confirm the erasure.',
     erase: 'Erase the identity for good',
+    yes: 'Yes',
+    no: 'No',
+    optional: 'Optional.',
+    closedOn: 'Closing date',
+    closureReason: 'Why the search ends',
+    effectiveOn: 'From',
+    unchanged: 'Unchanged',
+    aldNow: 'ALD',
+    precariousNow: 'Precarity (CSS, AME)',
+    identityIntro:
+      'The corrected identity is sealed with the patient’s key, as at registration; the former one stays in the history, sealed. Enter the whole identity as it should read.',
+    correctionReason: 'Reason for the correction',
+    correctionReasonHint: 'E.g. “typing mistake”, “INS qualified”. No personal data here.',
   },
 };
 
@@ -527,6 +571,83 @@ function ActionForm(props: { action: Action; patient: PatientSummary; onDone: ()
         </CommandForm>
       );
     }
+    case 'medecin-traitant-search-closure':
+      return (
+        <CommandForm
+          {...common}
+          fields={['closedOn', 'reason']}
+          submit={send('medecin-traitant-search/closure', (values) => ({
+            closedOn: values.required('closedOn'),
+            reason: values.required('reason'),
+          }))}
+        >
+          <DateInput name="closedOn" label={text.closedOn} required defaultValue={today} />
+          <Select
+            name="reason"
+            label={text.closureReason}
+            required
+            options={options(lang, 'searchClosure')}
+          />
+        </CommandForm>
+      );
+    case 'status': {
+      const choice = (current: boolean): Array<[string, string]> => [
+        ['', `${text.unchanged} (${current ? text.yes : text.no})`],
+        ['true', text.yes],
+        ['false', text.no],
+      ];
+      const flag = (value: string | undefined) => (value === undefined ? undefined : value === 'true');
+      return (
+        <CommandForm
+          {...common}
+          fields={['effectiveOn', 'ald', 'precarious']}
+          submit={send('status', (values) => ({
+            effectiveOn: values.required('effectiveOn'),
+            ald: flag(values.text('ald')),
+            precarious: flag(values.text('precarious')),
+          }))}
+        >
+          <DateInput name="effectiveOn" label={text.effectiveOn} required defaultValue={today} />
+          <Select name="ald" label={text.aldNow} options={choice(patient.ald)} defaultValue="" />
+          <Select
+            name="precarious"
+            label={text.precariousNow}
+            options={choice(patient.precarious)}
+            defaultValue=""
+          />
+        </CommandForm>
+      );
+    }
+    case 'identity-correction':
+      return (
+        <CommandForm
+          {...common}
+          intro={<p>{text.identityIntro}</p>}
+          fields={['identity', 'reason']}
+          submit={send('identity-correction', (values) => ({
+            identity: {
+              familyName: values.required('identity.familyName'),
+              givenName: values.required('identity.givenName'),
+              birthDate: values.required('identity.birthDate'),
+              ins: values.text('identity.ins'),
+            },
+            reason: values.required('reason'),
+          }))}
+        >
+          <TextInput name="identity.familyName" label={text.familyName} required maxLength={100} />
+          <TextInput name="identity.givenName" label={text.givenName} required maxLength={100} />
+          <DateInput name="identity.birthDate" label={text.birthDate} required />
+          <TextInput name="identity.ins" label={text.ins} hint={text.optional} maxLength={15} />
+          <TextArea
+            name="reason"
+            label={text.correctionReason}
+            hint={text.correctionReasonHint}
+            required
+            maxLength={500}
+            rows={2}
+          />
+        </CommandForm>
+      );
     case 'medecin-traitant':
       return (
         <CommandForm
@@ -662,13 +783,20 @@ export function PatientPage({ session, route }: PageProps) {
       <Loaded query={summary}>
         {(patient) => {
           const available = ACTIONS.filter(
-            (candidate) => candidate !== 'unblock' || patient.blockedMemberIds.length > 0,
+            (candidate) =>
+              (candidate !== 'unblock' || patient.blockedMemberIds.length > 0) &&
+              (candidate !== 'medecin-traitant-search-closure' ||
+                patient.medecinTraitantSearch !== undefined),
           );
           return (
             <div class="columns">
               <div>
                 <SummaryCard patient={patient} />
-                <IdentityCard key={`${patient.erased}`} patientId={patient.id} erased={patient.erased} />
+                <IdentityCard
+                  key={`${patient.erased}-${patient.revision}`}
+                  patientId={patient.id}
+                  erased={patient.erased}
+                />
                 <PathwaysCard pathways={patient.pathways} />
               </div>
               {coordinator && (

@@ -8,10 +8,11 @@ import type { PageProps } from '../app';
 import { query, tenant } from '../api';
 import { formatDate, formatDateTime, formatNumber, shortId } from '../format';
 import { useLang, useText } from '../i18n';
-import { label } from '../labels';
+import { label, options } from '../labels';
 import { href, navigate } from '../router';
 import { canWrite } from '../session';
 import { useMembers } from '../ui/members';
+import { EntryChange } from '../ui/entry-change';
 import { Loaded, PageTitle, useQuery } from '../ui/page';
 import { YesNo } from './patient-shared';
 import { participantText, RcpForm } from './rcp-form';
@@ -31,6 +32,8 @@ interface RcpRegisterItem {
 
 interface Rcp {
   id: string;
+  /** The RcpHeld a correction or a voiding targets. */
+  eventId: string;
   convenedBy: string;
   heldAt: string;
   durationMinutes: number;
@@ -44,6 +47,7 @@ interface Rcp {
 
 const TEXT = {
   fr: {
+    thisRcp: 'cette RCP',
     title: 'RCP',
     longTitle: 'Réunions de concertation pluriprofessionnelle',
     intro: 'Le registre des RCP, la plus récente en premier.',
@@ -82,6 +86,7 @@ const TEXT = {
     decisions: 'Décisions',
   },
   en: {
+    thisRcp: 'this RCP',
     title: 'RCP',
     longTitle: 'Multi-professional coordination meetings (RCP)',
     intro: 'The RCP register, newest first.',
@@ -121,7 +126,7 @@ const TEXT = {
   },
 };
 
-function RcpDetail({ id }: { id: string }) {
+function RcpDetail({ id, editable }: { id: string; editable: boolean }) {
   const text = useText(TEXT);
   const lang = useLang();
   const members = useMembers();
@@ -187,6 +192,32 @@ function RcpDetail({ id }: { id: string }) {
                     <YesNo value={data.familyPresent} />
                   </dd>
                 </dl>
+                {editable && (
+                  <EntryChange
+                    base={tenant(`/rcps/${encodeURIComponent(id)}`)}
+                    eventId={data.eventId}
+                    what={text.thisRcp}
+                    fields={[
+                      { name: 'heldAt', label: text.heldAt, kind: 'datetime', value: data.heldAt },
+                      {
+                        name: 'durationMinutes',
+                        label: text.duration,
+                        kind: 'number',
+                        value: data.durationMinutes,
+                      },
+                      {
+                        name: 'format',
+                        label: text.format,
+                        kind: 'select',
+                        options: options(lang, 'rcpFormat'),
+                        value: data.format,
+                      },
+                      { name: 'complex', label: text.complex, kind: 'boolean', value: data.complex },
+                    ]}
+                    voidable
+                    onDone={(change) => (change === 'voided' ? navigate(href('/rcps')) : rcp.reload())}
+                  />
+                )}
               </section>
               <section class="card" aria-labelledby="rcp-participants-title">
                 <h2 id="rcp-participants-title">{text.participants}</h2>
@@ -357,5 +388,5 @@ function RcpRegister({ session, route }: PageProps) {
 
 export function RcpsPage(props: PageProps) {
   const id = props.route.segments[1];
-  return id ? <RcpDetail id={id} /> : <RcpRegister {...props} />;
+  return id ? <RcpDetail id={id} editable={canWrite(props.session)} /> : <RcpRegister {...props} />;
 }

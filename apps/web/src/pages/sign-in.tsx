@@ -1,11 +1,11 @@
 /**
- * Sign-in. In dev mode: pick a CPTS and a role, and the API signs a dev token
- * (`POST /api/v1/dev/tokens`). This page is the only place that knows how a token is obtained: an OpenID
- * Connect authorization-code flow would replace `obtainDevToken` and end the same way, with
- * `onSignedIn(sessionFromToken(token))`.
+ * Sign-in, in the server's mode (`auth.ts`). Dev mode: pick a CPTS and a role, and the API signs a dev
+ * token (`POST /api/v1/dev/tokens`). OpenID Connect: one button to the CPTS's identity provider, whose
+ * login page signs the user in and sends them back (the app completes the sign-in on its return).
  */
 import { useState } from 'preact/hooks';
 import { ApiError, get, post } from '../api';
+import type { AuthConfig } from '../auth';
 import type { Lang } from '../i18n';
 import { useText } from '../i18n';
 import { options } from '../labels';
@@ -23,7 +23,12 @@ const TEXT = {
     sub: 'Identifiant de l’utilisateur (facultatif)',
     subHint: 'Pour un professionnel de santé : son identifiant de membre de la CPTS.',
     submit: 'Se connecter',
-    oidc: 'La connexion de développement est désactivée sur ce serveur (mode OpenID Connect).',
+    oidcIntro:
+      'Parcours enregistre les parcours de soins coordonnés par la CPTS. La connexion se fait auprès du fournisseur d’identité de la CPTS, qui vous ramène ici ensuite.',
+    noClient:
+      'La connexion par le navigateur n’est pas configurée sur ce serveur (OIDC_CLIENT_ID) : adressez-vous à son administrateur.',
+    redirecting: 'Redirection vers le fournisseur d’identité…',
+    loading: 'Chargement…',
     language: 'Langue',
   },
   en: {
@@ -36,7 +41,11 @@ const TEXT = {
     sub: 'User id (optional)',
     subHint: 'For a health professional: their member id in the CPTS.',
     submit: 'Sign in',
-    oidc: 'Development sign-in is disabled on this server (OpenID Connect mode).',
+    oidcIntro:
+      'Parcours records the care pathways the CPTS coordinates. You sign in with the CPTS’s identity provider, which then brings you back here.',
+    noClient: 'Browser sign-in is not configured on this server (OIDC_CLIENT_ID): ask its administrator.',
+    redirecting: 'Redirecting to the identity provider…',
+    loading: 'Loading…',
     language: 'Language',
   },
 };
@@ -58,11 +67,16 @@ function notFound(error: unknown): never {
 export function SignInPage(props: {
   lang: Lang;
   onLang: (lang: Lang) => void;
+  /** How this server signs in; null while the UI asks it. */
+  auth: AuthConfig | null;
+  /** Dev mode: the session of the token just obtained. */
   onSignedIn: (session: Session) => void;
+  /** OpenID Connect: leaves for the provider's login page; absent when no client is configured. */
+  onOidcSignIn?: () => Promise<void>;
+  /** Why the last attempt failed (the server unreachable, the provider or the API refusing). */
+  problem?: string;
 }) {
   const text = useText(TEXT);
-  const [disabled, setDisabled] = useState(false);
-  const roles = options(props.lang, 'role').filter(([role]) => ROLES.includes(role as Role));
   return (
     <main id="main" class="sign-in" tabIndex={-1}>
       <div class="lang" role="group" aria-label={text.language}>
@@ -80,51 +94,98 @@ export function SignInPage(props: {
         ))}
       </div>
       <h1>Parcours</h1>
-      {disabled ? (
-        <div class="alert" role="alert">
-          {text.oidc}
+      {props.problem && (
+        <div class="alert error" role="alert">
+          <p>{props.problem}</p>
         </div>
+      )}
+      {props.auth === null ? (
+        !props.problem && (
+          <p class="boot" role="status">
+            {text.loading}
+          </p>
+        )
+      ) : props.auth.mode === 'oidc' ? (
+        <OidcSignInPanel onSignIn={props.onOidcSignIn} />
       ) : (
-        <CommandForm
-          title={text.title}
-          submitLabel={text.submit}
-          fields={['cpts', 'role', 'sub']}
-          intro={<p>{text.intro}</p>}
-          submit={async (values) => {
-            const role = values.required('role') as Role;
-            const request: DevSignIn = { role };
-            const cpts = values.text('cpts');
-            if (cpts && role !== 'platform-admin') request.cpts = cpts;
-            const sub = values.text('sub');
-            if (sub) request.sub = sub;
-            let token: string;
-            try {
-              token = await obtainDevToken(request);
-            } catch (error) {
-              if (error instanceof ApiError && error.status === 404) setDisabled(true);
-              throw error;
-            }
-            const session = sessionFromToken(token);
-            if (!session) throw new ApiError({ status: 0, detail: 'Malformed token' });
-            // The API has the last word: the token works, and names a CPTS that exists.
-            await get('/api/v1/me', { token });
-            if (session.cpts)
-              await get(`/api/v1/cpts/${encodeURIComponent(session.cpts)}`, { token }).catch(notFound);
-            props.onSignedIn(session);
-            return { id: session.sub, streamId: '', revision: 0, position: '0' };
-          }}
-        >
-          <TextInput
-            name="cpts"
-            label={text.cpts}
-            hint={text.cptsHint}
-            defaultValue="cpts-demo"
-            maxLength={40}
-          />
-          <Select name="role" label={text.role} options={roles} defaultValue="coordinator" required />
-          <TextInput name="sub" label={text.sub} hint={text.subHint} maxLength={255} />
-        </CommandForm>
+        <DevSignInForm lang={props.lang} onSignedIn={props.onSignedIn} />
       )}
     </main>
+  );
+}
+
+function OidcSignInPanel(props: { onSignIn?: () => Promise<void> }) {
+  const text = useText(TEXT);
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const { onSignIn } = props;
+  return (
+    <section class="card" aria-labelledby="sign-in-title">
+      <h2 id="sign-in-title">{text.title}</h2>
+      <p>{text.oidcIntro}</p>
+      {problem && (
+        <div class="alert error" role="alert">
+          <p>{problem}</p>
+        </div>
+      )}
+      {onSignIn ? (
+        <div class="actions">
+          <button
+            type="button"
+            class="primary"
+            disabled={busy}
+            onClick={() => {
+              setBusy(true);
+              setProblem(null);
+              // On success the browser leaves the page; coming back here means it did not.
+              onSignIn().catch((error: unknown) => {
+                setBusy(false);
+                setProblem(error instanceof Error ? error.message : String(error));
+              });
+            }}
+          >
+            {busy ? text.redirecting : text.submit}
+          </button>
+        </div>
+      ) : (
+        <div class="alert error" role="alert">
+          <p>{text.noClient}</p>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function DevSignInForm(props: { lang: Lang; onSignedIn: (session: Session) => void }) {
+  const text = useText(TEXT);
+  const roles = options(props.lang, 'role').filter(([role]) => ROLES.includes(role as Role));
+  return (
+    <CommandForm
+      title={text.title}
+      submitLabel={text.submit}
+      fields={['cpts', 'role', 'sub']}
+      intro={<p>{text.intro}</p>}
+      submit={async (values) => {
+        const role = values.required('role') as Role;
+        const request: DevSignIn = { role };
+        const cpts = values.text('cpts');
+        if (cpts && role !== 'platform-admin') request.cpts = cpts;
+        const sub = values.text('sub');
+        if (sub) request.sub = sub;
+        const token = await obtainDevToken(request);
+        const session = sessionFromToken(token);
+        if (!session) throw new ApiError({ status: 0, detail: 'Malformed token' });
+        // The API has the last word: the token works, and names a CPTS that exists.
+        await get('/api/v1/me', { token });
+        if (session.cpts)
+          await get(`/api/v1/cpts/${encodeURIComponent(session.cpts)}`, { token }).catch(notFound);
+        props.onSignedIn(session);
+        return { id: session.sub, streamId: '', revision: 0, position: '0' };
+      }}
+    >
+      <TextInput name="cpts" label={text.cpts} hint={text.cptsHint} defaultValue="cpts-demo" maxLength={40} />
+      <Select name="role" label={text.role} options={roles} defaultValue="coordinator" required />
+      <TextInput name="sub" label={text.sub} hint={text.subHint} maxLength={255} />
+    </CommandForm>
   );
 }

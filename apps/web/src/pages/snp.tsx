@@ -13,6 +13,7 @@ import { href, navigate } from '../router';
 import { canWrite, hasRole } from '../session';
 import { Checkbox, CommandForm, DateTimeInput, Select, TextArea, TextInput } from '../ui/forms';
 import { MemberSelect, useMemberName } from '../ui/members';
+import { EntryChange } from '../ui/entry-change';
 import { Loaded, PageTitle, useQuery } from '../ui/page';
 import { idIn } from './patient-shared';
 import { TableRegion } from '../ui/table';
@@ -36,6 +37,14 @@ const DAY = 24 * 60 * 60 * 1000;
 
 const TEXT = {
   fr: {
+    change: 'Corriger',
+    changeLabel: (date: string) => `Corriger ou annuler ce qui a été enregistré de la demande du ${date}`,
+    changeTitle: 'Corriger ou annuler',
+    theRequest: (date: string) => `la demande reçue le ${date}`,
+    theOrientation: 'l’orientation',
+    theClosure: 'la clôture',
+    closedOn: 'Close le',
+    savedChange: 'Correction enregistrée.',
     title: 'Soins non programmés',
     intro:
       'Les demandes de soins non programmés, la plus récente en premier, et la suite qui leur a été donnée.',
@@ -92,6 +101,14 @@ const TEXT = {
     orientNow: 'L’orienter maintenant',
   },
   en: {
+    change: 'Correct',
+    changeLabel: (date: string) => `Correct or void what was recorded of the request of ${date}`,
+    changeTitle: 'Correct or void',
+    theRequest: (date: string) => `the request received on ${date}`,
+    theOrientation: 'the orientation',
+    theClosure: 'the closure',
+    closedOn: 'Closed on',
+    savedChange: 'Correction recorded.',
     title: 'Unscheduled care',
     intro: 'Requests for unscheduled care, newest first, and what came of them.',
     newRequest: 'Record a request',
@@ -283,6 +300,111 @@ function CloseForm(props: { id: string; onDone: (result: CommandResult) => void;
   );
 }
 
+interface SnpRecord {
+  receivedAt: string;
+  channel: string;
+  motive: string;
+  viaSas: boolean;
+  orientation?: { toMemberId: string; appointmentAt: string };
+  closure?: { closedAt: string; reason: string };
+  entries: Array<{ eventId: string; type: string }>;
+}
+
+/** Correcting or voiding what was recorded of one request: the request, its orientation, its closure. */
+function ChangeForm(props: { id: string; onDone: () => void; onCancel: () => void }) {
+  const text = useText(TEXT);
+  const lang = useLang();
+  const base = tenant(`/unscheduled-care/${encodeURIComponent(props.id)}`);
+  const record = useQuery<SnpRecord>(base);
+  const eventOf = (type: string) => record.data?.entries.find((entry) => entry.type === type)?.eventId;
+  return (
+    <section class="card form" aria-labelledby="snp-change-title">
+      <h2 id="snp-change-title">{text.changeTitle}</h2>
+      <Loaded query={record}>
+        {(data) => {
+          const received = formatDateTime(data.receivedAt, lang);
+          const requestEvent = eventOf('UnscheduledCareRequested');
+          const orientationEvent = eventOf('UnscheduledCareOriented');
+          const closureEvent = eventOf('UnscheduledCareClosed');
+          return (
+            <>
+              {requestEvent && (
+                <div class="snp-entry">
+                  <h3>{text.theRequest(received)}</h3>
+                  <EntryChange
+                    base={base}
+                    eventId={requestEvent}
+                    what={text.theRequest(received)}
+                    fields={[
+                      { name: 'receivedAt', label: text.received, kind: 'datetime', value: data.receivedAt },
+                      {
+                        name: 'channel',
+                        label: text.channel,
+                        kind: 'select',
+                        options: options(lang, 'snpChannel'),
+                        value: data.channel,
+                      },
+                      { name: 'viaSas', label: text.sas, kind: 'boolean', value: data.viaSas },
+                      { name: 'motive', label: text.motive, kind: 'text', value: data.motive },
+                    ]}
+                    voidable
+                    onDone={props.onDone}
+                  />
+                </div>
+              )}
+              {orientationEvent && data.orientation && (
+                <div class="snp-entry">
+                  <h3>{text.theOrientation}</h3>
+                  <EntryChange
+                    base={base}
+                    eventId={orientationEvent}
+                    what={text.theOrientation}
+                    fields={[
+                      {
+                        name: 'appointmentAt',
+                        label: text.appointment,
+                        kind: 'datetime',
+                        value: data.orientation.appointmentAt,
+                      },
+                    ]}
+                    voidable
+                    onDone={props.onDone}
+                  />
+                </div>
+              )}
+              {closureEvent && data.closure && (
+                <div class="snp-entry">
+                  <h3>{text.theClosure}</h3>
+                  <EntryChange
+                    base={base}
+                    eventId={closureEvent}
+                    what={text.theClosure}
+                    fields={[
+                      {
+                        name: 'closedAt',
+                        label: text.closedOn,
+                        kind: 'datetime',
+                        value: data.closure.closedAt,
+                      },
+                    ]}
+                    voidable
+                    onDone={props.onDone}
+                  />
+                </div>
+              )}
+            </>
+          );
+        }}
+      </Loaded>
+      <p>
+        <button type="button" class="secondary" onClick={props.onCancel}>
+          {text.cancel}
+        </button>
+      </p>
+    </section>
+  );
+}
+
 export function SnpPage({ session, route }: PageProps) {
   const text = useText(TEXT);
   const lang = useLang();
@@ -295,6 +417,7 @@ export function SnpPage({ session, route }: PageProps) {
   const action = route.params.get('action');
   const orient = route.params.get('orient');
   const close = route.params.get('close');
+  const change = route.params.get('change');
   const filters = { from, to, status };
   const log = useQuery<{ items: SnpRequest[]; count: number }>(tenant(`/unscheduled-care${query(filters)}`));
   const [shown, setShown] = useState(STEP);
@@ -316,6 +439,10 @@ export function SnpPage({ session, route }: PageProps) {
     );
   } else if (writer && close) {
     form = <CloseForm key={`close-${close}`} id={close} onDone={done(text.savedClosure)} onCancel={back} />;
+  } else if (writer && change) {
+    form = (
+      <ChangeForm key={`change-${change}`} id={change} onDone={done(text.savedChange)} onCancel={back} />
+    );
   } else if (writer && action === 'new') {
     form = <RequestForm onDone={(result) => done(text.savedRequest, result.id)()} onCancel={back} />;
   }
@@ -443,6 +570,14 @@ export function SnpPage({ session, route }: PageProps) {
                         </td>
                         {writer && (
                           <td>
+                            <div class="row-actions">
+                              <a
+                                href={href('/snp', { ...filters, change: request.id })}
+                                aria-label={text.changeLabel(received)}
+                              >
+                                {text.change}
+                              </a>
+                            </div>
                             {request.status === 'requested' && (
                               <div class="row-actions">
                                 <a

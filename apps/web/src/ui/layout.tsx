@@ -108,7 +108,7 @@ export function Layout(props: {
         </nav>
         <div class="who">
           <p class="identity" data-testid="signed-in">
-            {text.signedIn} <strong>{session.sub}</strong> {text.as}{' '}
+            {text.signedIn} <strong>{session.name ?? session.sub}</strong> {text.as}{' '}
             <strong>{session.roles.map((role) => label(lang, 'role', role)).join(', ')}</strong>
           </p>
           <div class="lang" role="group" aria-label={text.language}>

@@ -1,7 +1,9 @@
 import { assertActiveMember, type MemberState } from '../members/member.decider';
-import type { Evolver, StoredEvent } from '../shared/decider';
+import type { CorrectionRules } from '../shared/corrections';
+import type { Decision, Evolver, StoredEvent } from '../shared/decider';
 import { broken } from '../shared/errors';
-import { FUTURE_TOLERANCE_MS, parisDate } from '../shared/time';
+import { notInFuture } from '../shared/time';
+import type { ActionCommand } from './action.commands';
 import type { ActionEvent, PreventionActionHeld, TrainingHeld } from './action.events';
 
 export type ActionState =
@@ -28,27 +30,6 @@ export type ActionMembers = Readonly<Record<string, MemberState>>;
 
 const unknownMember: MemberState = { exists: false };
 
-function assertNew(state: ActionState): void {
-  if (state.exists) throw broken('action-exists', 'Cette action existe déjà.', 'This action exists already.');
-}
-
-/**
- * A calendar date is in the future when it is after today in Paris (with the usual 5 minutes' skew). The
- * kernel's `notInFuture` reads a date as midnight UTC, which would refuse "today" for the first one or two
- * hours of a Paris day.
- */
-function dateNotInFuture(date: string, now: Date, path: string): void {
-  const today = parisDate(now.getTime() + FUTURE_TOLERANCE_MS);
-  if (date > today) {
-    throw broken(
-      'business-time-in-future',
-      `La date ${date} est dans le futur.`,
-      `The date ${date} lies in the future.`,
-      path,
-    );
-  }
-}
-
 /** Each member once, each a member of this CPTS on the day. */
 function assertMembers(memberIds: string[], members: ActionMembers, on: string, field: string): void {
   const seen = new Set<string>();
@@ -67,35 +48,58 @@ function assertMembers(memberIds: string[], members: ActionMembers, on: string, 
   });
 }
 
-export function decideHoldPreventionAction(
-  command: PreventionActionHeld,
-  state: ActionState,
-  members: ActionMembers,
-  now: Date,
-): ActionEvent[] {
-  assertNew(state);
-  dateNotInFuture(command.heldOn, now, 'heldOn');
-  assertMembers(command.memberIds, members, command.heldOn, 'memberIds');
-  return [{ type: 'PreventionActionHeld', data: command }];
+/** An action's stream holds one record: its first event. */
+function actionStreamRules(state: ActionState): void {
+  if (state.exists) throw broken('action-exists', 'Cette action existe déjà.', 'This action exists already.');
 }
 
-export function decideHoldTraining(
-  command: TrainingHeld,
+/** The one decision of the actions capability: the command, the stream, the members it names, the clock. */
+export function decideAction(
+  command: ActionCommand,
   state: ActionState,
   members: ActionMembers,
-  now: Date,
+  decision: Decision,
 ): ActionEvent[] {
-  assertNew(state);
-  dateNotInFuture(command.heldOn, now, 'heldOn');
-  // A training is recorded for the members it trained (`qualite.formations`, `adhesion.membres-actifs`).
-  if (command.attendeeMemberIds.length === 0) {
-    throw broken(
-      'training-needs-an-attendee',
-      'Une formation compte au moins un membre participant.',
-      'A training has at least one member attending.',
-      'attendeeMemberIds',
-    );
+  actionStreamRules(state);
+  notInFuture(command.data.heldOn, decision.now, 'heldOn');
+  switch (command.type) {
+    case 'HoldPreventionAction':
+      assertMembers(command.data.memberIds, members, command.data.heldOn, 'memberIds');
+      return [
+        { type: 'PreventionActionHeld', data: { ...command.data, memberIds: [...command.data.memberIds] } },
+      ];
+    case 'HoldTraining':
+      // A training is recorded for the members it trained (`qualite.formations`, `adhesion.membres-actifs`).
+      if (command.data.attendeeMemberIds.length === 0) {
+        throw broken(
+          'training-needs-an-attendee',
+          'Une formation compte au moins un membre participant.',
+          'A training has at least one member attending.',
+          'attendeeMemberIds',
+        );
+      }
+      assertMembers(command.data.attendeeMemberIds, members, command.data.heldOn, 'attendeeMemberIds');
+      return [
+        {
+          type: 'TrainingHeld',
+          data: { ...command.data, attendeeMemberIds: [...command.data.attendeeMemberIds] },
+        },
+      ];
   }
-  assertMembers(command.attendeeMemberIds, members, command.heldOn, 'attendeeMemberIds');
-  return [{ type: 'TrainingHeld', data: command }];
 }
+
+const commandOf = (entry: ActionEvent): ActionCommand =>
+  entry.type === 'PreventionActionHeld'
+    ? { type: 'HoldPreventionAction', data: entry.data }
+    : { type: 'HoldTraining', data: entry.data };
+
+/** An action is corrected as a whole record, or voided (the action did not take place). */
+export const actionCorrections: CorrectionRules<ActionState, ActionEvent, ActionMembers> = {
+  evolver: actionEvolver,
+  correctable: { PreventionActionHeld: {}, TrainingHeld: {} },
+  voidable: new Set(),
+  recordVoidable: true,
+  redecide: (entry, before, members, decision) =>
+    void decideAction(commandOf(entry), before, members, decision),
+  recheck: () => undefined,
+};

@@ -1,12 +1,24 @@
 import type { MemberState } from '../members/member.decider';
-import { decider } from '../shared/testing';
+import { type CorrectionEvent, decideCorrectionCommand } from '../shared/corrections';
+import type { StoredEvent } from '../shared/decider';
+import { changeOf, decider, decisionAt, lastOf } from '../shared/testing';
 import {
   type ActionMembers,
+  type ActionState,
+  actionCorrections,
   actionEvolver,
-  decideHoldPreventionAction,
-  decideHoldTraining,
+  decideAction,
 } from './action.decider';
 import type { ActionEvent, PreventionActionHeld, TrainingHeld } from './action.events';
+
+const decideHoldPreventionAction = (
+  data: PreventionActionHeld,
+  state: ActionState,
+  named: ActionMembers,
+  moment: Date,
+) => decideAction({ type: 'HoldPreventionAction', data }, state, named, decisionAt(moment));
+const decideHoldTraining = (data: TrainingHeld, state: ActionState, named: ActionMembers, moment: Date) =>
+  decideAction({ type: 'HoldTraining', data }, state, named, decisionAt(moment));
 
 const now = new Date('2026-06-15T10:00:00+02:00');
 const member = (joinedOn: string, leftOn?: string): MemberState => ({
@@ -16,9 +28,8 @@ const member = (joinedOn: string, leftOn?: string): MemberState => ({
   mode: 'liberal',
   joinedOn,
   sasParticipant: false,
-  participations: 0,
-  hoursOfParticipation: 0,
-  interns: 0,
+  participations: {},
+  interns: {},
   ...(leftOn === undefined ? {} : { leftOn }),
 });
 const members: ActionMembers = {
@@ -162,6 +173,106 @@ describe('action decider', () => {
           ),
         )
         .thenBreaks('member-has-left', 'attendeeMemberIds[1]');
+    });
+  });
+
+  describe('corrections and voidings, decided again', () => {
+    const run =
+      (targetEventId: string, correction?: Record<string, unknown>) =>
+      (_: unknown, history: Array<StoredEvent<ActionEvent | CorrectionEvent>>) =>
+        decideCorrectionCommand(
+          changeOf(targetEventId, correction),
+          history,
+          actionCorrections,
+          members,
+          decisionAt(now),
+        );
+    const held: ActionEvent = { type: 'PreventionActionHeld', data: prevention };
+
+    it('corrects the people reached; refuses a member unknown here or one who had left', () => {
+      action
+        .given(held)
+        .when(run('event-0', { participants: 45 }))
+        .then([
+          {
+            type: 'EntryCorrected',
+            data: { targetEventId: 'event-0', reason: 'Erreur', correction: { participants: 45 } },
+          },
+        ]);
+      action
+        .given(held)
+        .when(run('event-0', { memberIds: ['stranger'] }))
+        .thenBreaks('unknown-member', 'correction.memberIds[0]');
+      action
+        .given({ type: 'PreventionActionHeld', data: { ...prevention, memberIds: ['left'] } })
+        .when(run('event-0', { heldOn: '2026-04-02' }))
+        .thenBreaks('member-has-left', 'correction');
+      action
+        .given(held)
+        .when(run('event-0', { heldOn: '2026-07-01' }))
+        .thenBreaks('business-time-in-future', 'correction.heldOn');
+    });
+    it('voids the whole action: nothing is left of it', () => {
+      action
+        .given(held)
+        .when(run('event-0'))
+        .then([{ type: 'EntryVoided', data: { targetEventId: 'event-0', reason: 'Erreur' } }]);
+      action
+        .given(held, { type: 'EntryVoided', data: { targetEventId: 'event-0', reason: 'x' } })
+        .when((s) => {
+          expect(s).toEqual({ exists: false });
+          return [];
+        })
+        .then([]);
+    });
+  });
+
+  describe('each rule, tried through a correction', () => {
+    const cases: Array<[string, ActionEvent, Record<string, unknown>, string]> = [
+      [
+        'business-time-in-future',
+        { type: 'PreventionActionHeld', data: prevention },
+        { heldOn: '2026-06-17' },
+        'correction.heldOn',
+      ],
+      [
+        'duplicate-member',
+        { type: 'PreventionActionHeld', data: prevention },
+        { memberIds: ['a', 'a'] },
+        'correction.memberIds[1]',
+      ],
+      [
+        'unknown-member',
+        { type: 'PreventionActionHeld', data: prevention },
+        { memberIds: ['stranger'] },
+        'correction.memberIds[0]',
+      ],
+      [
+        'member-has-left',
+        { type: 'TrainingHeld', data: { ...training, attendeeMemberIds: ['left'] } },
+        { heldOn: '2026-04-01' },
+        'correction',
+      ],
+      [
+        'training-needs-an-attendee',
+        { type: 'TrainingHeld', data: training },
+        { attendeeMemberIds: [] },
+        'correction.attendeeMemberIds',
+      ],
+    ];
+    it.each(cases)('%s', (rule, entry, correction, path) => {
+      action
+        .given(entry)
+        .when((_, history) =>
+          decideCorrectionCommand(
+            changeOf(lastOf(history), correction),
+            history,
+            actionCorrections,
+            members,
+            decisionAt(now),
+          ),
+        )
+        .thenBreaks(rule, path);
     });
   });
 });

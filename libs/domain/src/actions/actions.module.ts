@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { actionCommandHandlers } from './actions.commands';
+import { actionCommandHandlers } from './actions.handler';
 import { ActionsController } from './actions.controller';
 
 @Module({ controllers: [ActionsController], providers: [...actionCommandHandlers] })

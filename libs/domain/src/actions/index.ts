@@ -1,9 +1,11 @@
 export * from './action.events';
+export * from './action.commands';
 export {
   actionEvolver,
-  decideHoldPreventionAction,
-  decideHoldTraining,
+  actionCorrections,
+  decideAction,
   type ActionState,
   type ActionMembers,
 } from './action.decider';
+export { ActionCommandMessage } from './actions.handler';
 export * from './actions.module';

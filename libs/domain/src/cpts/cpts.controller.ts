@@ -31,16 +31,10 @@ import { type CommandMeta, type CommandOutcome, load } from '../shared/command-r
 import { Meta, parseIdempotencyKey } from '../shared/http/command-meta.decorator';
 import { CommandResponseDto } from '../shared/http/params';
 import { IdSource, streamId } from '../shared/ids';
-import {
-  DeclareCrisis,
-  RecordAchievement,
-  RecordCrisisPlanStep,
-  RegisterCpts,
-  SignAciContract,
-  StartMission,
-  UpdatePopulation,
-} from './cpts.commands';
-import { cptsEvolver, cptsNotFound, sizeClassOf } from './cpts.decider';
+import { CorrectionDto, VoidDto } from '../shared/http/corrections';
+import type { CptsStreamCommand } from './cpts.commands';
+import { cptsEvolver, cptsNotFound, type RegisteredCpts, sizeClassOf } from './cpts.decider';
+import { CptsCommandMessage } from './cpts.handler';
 import {
   AchievementDto,
   CrisisDto,
@@ -84,6 +78,34 @@ function registrationMeta(
   };
 }
 
+/** The CPTS as `GET` shows it: its stream's state, every entry a correction can target with its `eventId`. */
+function cptsView(cptsId: string, state: RegisteredCpts, revision: number) {
+  const { crisisPlan } = state;
+  return {
+    id: cptsId,
+    name: state.name,
+    population: state.population,
+    sizeClass: sizeClassOf(state.population),
+    communes: state.communes,
+    ...(state.finess === undefined ? {} : { finess: state.finess }),
+    contract: state.contract,
+    missions: MISSIONS.flatMap((mission) => {
+      const started = state.missions[mission];
+      return started ? [{ mission, startedOn: started.startedOn, eventId: started.eventId }] : [];
+    }),
+    achievements: Object.entries(state.achievements).map(([eventId, a]) => ({ eventId, ...a })),
+    crises: Object.entries(state.crises).map(([eventId, c]) => ({ eventId, ...c })),
+    crisisPlan: {
+      ...(crisisPlan.drafted === undefined
+        ? {}
+        : { draftedOn: crisisPlan.drafted.on, draftEventId: crisisPlan.drafted.eventId }),
+      updates: Object.entries(crisisPlan.updates).map(([eventId, on]) => ({ eventId, on })),
+    },
+    populationUpdates: Object.entries(state.populationUpdates).map(([eventId, u]) => ({ eventId, ...u })),
+    revision,
+  };
+}
+
 @ApiTags('cpts')
 @ApiBearerAuth()
 @Controller('api/v1/cpts')
@@ -92,6 +114,10 @@ export class CptsController {
     private readonly commands: CommandBus,
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
+
+  private send(meta: CommandMeta, command: CptsStreamCommand): Promise<CommandOutcome> {
+    return this.commands.execute<CptsCommandMessage, CommandOutcome>(new CptsCommandMessage(meta, command));
+  }
 
   @Post()
   @ApiOperation({
@@ -108,38 +134,52 @@ export class CptsController {
     @Body() body: RegisterCptsDto,
   ): Promise<CommandOutcome> {
     const meta = registrationMeta(request, principal, body.id);
-    const { id, name, population, communes, finess } = body;
-    return this.commands.execute(
-      new RegisterCpts(meta, {
-        id,
+    const { name, population, communes, finess } = body;
+    return this.send(meta, {
+      type: 'RegisterCpts',
+      data: {
         name,
         population,
-        communes: communes ?? [],
+        communes: [...(communes ?? [])],
         ...(finess === undefined ? {} : { finess }),
-      }),
-    );
+      },
+    });
   }
 
   @Get(':cptsId')
-  @ApiOkResponse({ description: 'The CPTS as folded from its stream: size class, contract, missions…' })
+  @ApiOkResponse({
+    description:
+      'The CPTS as folded from its stream: size class, contract, missions, achievements, crises, crisis ' +
+      'plan and population updates, each entry with the `eventId` a correction or a voiding targets',
+  })
   async get(@Param('cptsId') cptsId: string) {
     const { state, revision } = await load(this.store, streamId('cpts', cptsId), cptsEvolver);
-    if (!state.exists) throw cptsNotFound(cptsId);
-    const { exists: _exists, registeredPopulation: _registered, ...cpts } = state;
-    return { id: cptsId, ...cpts, sizeClass: sizeClassOf(state.population), revision };
+    if (!state.exists || revision === 'no_stream') throw cptsNotFound(cptsId);
+    return cptsView(cptsId, state, revision);
   }
 
   @Post(':cptsId/population')
   @ApiOperation({ summary: 'CptsPopulationUpdated (in the event catalogue; not in api.md’s table)' })
   @ApiCreatedResponse({ type: CommandResponseDto, description: 'CptsPopulationUpdated' })
   population(@Meta() meta: CommandMeta, @Body() body: UpdatePopulationDto): Promise<CommandOutcome> {
-    return this.commands.execute(new UpdatePopulation(meta, { ...body }));
+    return this.send(meta, {
+      type: 'UpdatePopulation',
+      data: { population: body.population, effectiveOn: body.effectiveOn },
+    });
   }
 
   @Post(':cptsId/contract')
   @ApiCreatedResponse({ type: CommandResponseDto, description: 'AciContractSigned' })
   contract(@Meta() meta: CommandMeta, @Body() body: SignContractDto): Promise<CommandOutcome> {
-    return this.commands.execute(new SignAciContract(meta, { ...body, missions: [...body.missions] }));
+    const { signedOn, missions, joinedBefore20220930 } = body;
+    return this.send(meta, {
+      type: 'SignContract',
+      data: {
+        signedOn,
+        missions: [...missions],
+        ...(joinedBefore20220930 === undefined ? {} : { joinedBefore20220930 }),
+      },
+    });
   }
 
   @Post(':cptsId/missions/:mission/start')
@@ -150,24 +190,52 @@ export class CptsController {
     @Param('mission', MissionParam) mission: Mission,
     @Body() body: StartMissionDto,
   ): Promise<CommandOutcome> {
-    return this.commands.execute(new StartMission(meta, { mission, startedOn: body.startedOn }));
+    return this.send(meta, { type: 'StartMission', data: { mission, startedOn: body.startedOn } });
   }
 
   @Post(':cptsId/achievements')
   @ApiCreatedResponse({ type: CommandResponseDto, description: 'AchievementRecorded' })
   achievement(@Meta() meta: CommandMeta, @Body() body: AchievementDto): Promise<CommandOutcome> {
-    return this.commands.execute(new RecordAchievement(meta, { ...body }));
+    const { contractYear, mission, rate } = body;
+    return this.send(meta, { type: 'RecordAchievement', data: { contractYear, mission, rate } });
   }
 
   @Post(':cptsId/crises')
   @ApiCreatedResponse({ type: CommandResponseDto, description: 'CrisisDeclared' })
   crisis(@Meta() meta: CommandMeta, @Body() body: CrisisDto): Promise<CommandOutcome> {
-    return this.commands.execute(new DeclareCrisis(meta, { ...body }));
+    const { declaredOn, kind, endedOn } = body;
+    return this.send(meta, {
+      type: 'DeclareCrisis',
+      data: { declaredOn, kind, ...(endedOn === undefined ? {} : { endedOn }) },
+    });
   }
 
   @Post(':cptsId/crisis-plan')
   @ApiCreatedResponse({ type: CommandResponseDto, description: 'CrisisPlanDrafted or CrisisPlanUpdated' })
   crisisPlan(@Meta() meta: CommandMeta, @Body() body: CrisisPlanDto): Promise<CommandOutcome> {
-    return this.commands.execute(new RecordCrisisPlanStep(meta, { ...body }));
+    return this.send(meta, { type: 'RecordCrisisPlan', data: { on: body.on, kind: body.kind } });
+  }
+
+  @Post(':cptsId/corrections')
+  @ApiOperation({
+    summary:
+      'EntryCorrected on the CPTS stream: an achievement, a mission start, a crisis, the crisis plan or a ' +
+      'population update, decided again as if it were new (every figure follows; asOf gives the figure before)',
+  })
+  @ApiCreatedResponse({ type: CommandResponseDto, description: 'EntryCorrected' })
+  correct(@Meta() meta: CommandMeta, @Body() body: CorrectionDto): Promise<CommandOutcome> {
+    const { targetEventId, reason, correction } = body;
+    return this.send(meta, {
+      type: 'CorrectEntry',
+      data: { targetEventId, reason, correction: { ...correction } },
+    });
+  }
+
+  @Post(':cptsId/voidings')
+  @ApiOperation({ summary: 'EntryVoided on the CPTS stream (refused where a later entry relies on it)' })
+  @ApiCreatedResponse({ type: CommandResponseDto, description: 'EntryVoided' })
+  void(@Meta() meta: CommandMeta, @Body() body: VoidDto): Promise<CommandOutcome> {
+    const { targetEventId, reason } = body;
+    return this.send(meta, { type: 'VoidEntry', data: { targetEventId, reason } });
   }
 }

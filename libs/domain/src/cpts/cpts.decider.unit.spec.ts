@@ -1,21 +1,14 @@
 import { fold } from '../shared/decider';
 import { NotFoundError } from '../shared/errors';
-import { decider, stored } from '../shared/testing';
-import {
-  addYears,
-  cptsEvolver,
-  decideCrisisPlan,
-  decideDeclareCrisis,
-  decideRecordAchievement,
-  decideRegister,
-  decideSignContract,
-  decideStartMission,
-  decideUpdatePopulation,
-  sizeClassOf,
-} from './cpts.decider';
+import { changeOf, decider, decisionAt, lastOf, stored } from '../shared/testing';
+import { type CorrectionEvent, decideCorrectionCommand } from '../shared/corrections';
+import type { StoredEvent } from '../shared/decider';
+import { addYears } from '../shared/paris-time';
+import { cptsCorrections, cptsEvolver, decideCpts, sizeClassOf } from './cpts.decider';
 import type { CptsEvent, CptsRegistered, Mission } from './cpts.events';
 
 const now = new Date('2026-06-15T10:00:00+02:00');
+const decision = decisionAt(now);
 const registration: CptsRegistered = {
   name: 'CPTS des Pentes',
   population: 60_000,
@@ -50,13 +43,13 @@ describe('cpts decider', () => {
     it('records CptsRegistered for a new id', () => {
       cpts
         .given()
-        .when((s) => decideRegister(registration, s))
+        .when((s) => decideCpts({ type: 'RegisterCpts', data: registration }, s, decision))
         .then([registered]);
     });
     it('refuses an id registered already (cpts-exists)', () => {
       cpts
         .given(registered)
-        .when((s) => decideRegister(registration, s))
+        .when((s) => decideCpts({ type: 'RegisterCpts', data: registration }, s, decision))
         .thenBreaks('cpts-exists', 'id');
     });
   });
@@ -66,7 +59,7 @@ describe('cpts decider', () => {
       const update = { population: 85_000, effectiveOn: '2026-01-01' };
       cpts
         .given(registered)
-        .when((s) => decideUpdatePopulation(update, s, now))
+        .when((s) => decideCpts({ type: 'UpdatePopulation', data: update }, s, decision))
         .then([{ type: 'CptsPopulationUpdated', data: update }]);
       const state = fold(
         cptsEvolver,
@@ -83,12 +76,22 @@ describe('cpts decider', () => {
     it('refuses an effective date in the future', () => {
       cpts
         .given(registered)
-        .when((s) => decideUpdatePopulation({ population: 1000, effectiveOn: '2027-01-01' }, s, now))
+        .when((s) =>
+          decideCpts(
+            { type: 'UpdatePopulation', data: { population: 1000, effectiveOn: '2027-01-01' } },
+            s,
+            decision,
+          ),
+        )
         .thenBreaks('business-time-in-future', 'effectiveOn');
     });
     it('is a 404 on a CPTS that is not registered', () => {
       expect(() =>
-        decideUpdatePopulation({ population: 1, effectiveOn: '2026-01-01' }, { exists: false }, now),
+        decideCpts(
+          { type: 'UpdatePopulation', data: { population: 1, effectiveOn: '2026-01-01' } },
+          { exists: false },
+          decision,
+        ),
       ).toThrow(NotFoundError);
     });
   });
@@ -97,7 +100,13 @@ describe('cpts decider', () => {
     it('records AciContractSigned, deriving joinedBefore20220930 from signedOn when not given', () => {
       cpts
         .given(registered)
-        .when((s) => decideSignContract({ signedOn: '2022-06-01', missions: socle }, s, now))
+        .when((s) =>
+          decideCpts(
+            { type: 'SignContract', data: { signedOn: '2022-06-01', missions: socle } },
+            s,
+            decision,
+          ),
+        )
         .then([
           {
             type: 'AciContractSigned',
@@ -106,7 +115,13 @@ describe('cpts decider', () => {
         ]);
       cpts
         .given(registered)
-        .when((s) => decideSignContract({ signedOn: '2022-09-30', missions: socle }, s, now))
+        .when((s) =>
+          decideCpts(
+            { type: 'SignContract', data: { signedOn: '2022-09-30', missions: socle } },
+            s,
+            decision,
+          ),
+        )
         .then([
           {
             type: 'AciContractSigned',
@@ -118,7 +133,14 @@ describe('cpts decider', () => {
       cpts
         .given(registered)
         .when((s) =>
-          decideSignContract({ signedOn: '2023-04-01', missions: socle, joinedBefore20220930: true }, s, now),
+          decideCpts(
+            {
+              type: 'SignContract',
+              data: { signedOn: '2023-04-01', missions: socle, joinedBefore20220930: true },
+            },
+            s,
+            decision,
+          ),
         )
         .then([
           {
@@ -131,22 +153,35 @@ describe('cpts decider', () => {
       cpts
         .given(registered)
         .when((s) =>
-          decideSignContract({ signedOn: '2023-04-01', missions: ['acces-soins', 'parcours'] }, s, now),
+          decideCpts(
+            { type: 'SignContract', data: { signedOn: '2023-04-01', missions: ['acces-soins', 'parcours'] } },
+            s,
+            decision,
+          ),
         )
         .thenBreaks('socle-missions-missing', 'missions');
     });
     it('refuses unknown or repeated missions', () => {
       cpts
         .given(registered)
-        .when((s) => decideSignContract({ signedOn: '2023-04-01', missions: [...socle, 'parcours'] }, s, now))
+        .when((s) =>
+          decideCpts(
+            { type: 'SignContract', data: { signedOn: '2023-04-01', missions: [...socle, 'parcours'] } },
+            s,
+            decision,
+          ),
+        )
         .thenBreaks('missions-invalid', 'missions');
       cpts
         .given(registered)
         .when((s) =>
-          decideSignContract(
-            { signedOn: '2023-04-01', missions: [...socle, 'astrologie' as Mission] },
+          decideCpts(
+            {
+              type: 'SignContract',
+              data: { signedOn: '2023-04-01', missions: [...socle, 'astrologie' as Mission] },
+            },
             s,
-            now,
+            decision,
           ),
         )
         .thenBreaks('missions-invalid', 'missions');
@@ -154,13 +189,25 @@ describe('cpts decider', () => {
     it('refuses a second contract', () => {
       cpts
         .given(registered, signed)
-        .when((s) => decideSignContract({ signedOn: '2024-04-01', missions: socle }, s, now))
+        .when((s) =>
+          decideCpts(
+            { type: 'SignContract', data: { signedOn: '2024-04-01', missions: socle } },
+            s,
+            decision,
+          ),
+        )
         .thenBreaks('contract-exists');
     });
     it('refuses a signature date in the future', () => {
       cpts
         .given(registered)
-        .when((s) => decideSignContract({ signedOn: '2026-07-01', missions: socle }, s, now))
+        .when((s) =>
+          decideCpts(
+            { type: 'SignContract', data: { signedOn: '2026-07-01', missions: socle } },
+            s,
+            decision,
+          ),
+        )
         .thenBreaks('business-time-in-future', 'signedOn');
     });
   });
@@ -169,33 +216,64 @@ describe('cpts decider', () => {
     it('records MissionStarted on or after the signature', () => {
       cpts
         .given(registered, signed)
-        .when((s) => decideStartMission({ mission: 'parcours', startedOn: '2023-04-01' }, s, now))
+        .when((s) =>
+          decideCpts(
+            { type: 'StartMission', data: { mission: 'parcours', startedOn: '2023-04-01' } },
+            s,
+            decision,
+          ),
+        )
         .then([{ type: 'MissionStarted', data: { mission: 'parcours', startedOn: '2023-04-01' } }]);
     });
     it('refuses a mission without a contract', () => {
       cpts
         .given(registered)
-        .when((s) => decideStartMission({ mission: 'parcours', startedOn: '2023-06-01' }, s, now))
+        .when((s) =>
+          decideCpts(
+            { type: 'StartMission', data: { mission: 'parcours', startedOn: '2023-06-01' } },
+            s,
+            decision,
+          ),
+        )
         .thenBreaks('no-contract');
     });
     it('refuses a mission the contract does not include', () => {
       cpts
         .given(registered, signed)
         .when((s) =>
-          decideStartMission({ mission: 'accompagnement-professionnels', startedOn: '2023-06-01' }, s, now),
+          decideCpts(
+            {
+              type: 'StartMission',
+              data: { mission: 'accompagnement-professionnels', startedOn: '2023-06-01' },
+            },
+            s,
+            decision,
+          ),
         )
         .thenBreaks('mission-not-in-contract', 'mission');
     });
     it('refuses a start before the signature', () => {
       cpts
         .given(registered, signed)
-        .when((s) => decideStartMission({ mission: 'parcours', startedOn: '2023-03-31' }, s, now))
+        .when((s) =>
+          decideCpts(
+            { type: 'StartMission', data: { mission: 'parcours', startedOn: '2023-03-31' } },
+            s,
+            decision,
+          ),
+        )
         .thenBreaks('business-time-too-early', 'startedOn');
     });
     it('refuses a start in the future', () => {
       cpts
         .given(registered, signed)
-        .when((s) => decideStartMission({ mission: 'parcours', startedOn: '2026-06-16' }, s, now))
+        .when((s) =>
+          decideCpts(
+            { type: 'StartMission', data: { mission: 'parcours', startedOn: '2026-06-16' } },
+            s,
+            decision,
+          ),
+        )
         .thenBreaks('business-time-in-future', 'startedOn');
     });
     it('refuses a mission started twice', () => {
@@ -204,7 +282,13 @@ describe('cpts decider', () => {
           type: 'MissionStarted',
           data: { mission: 'parcours', startedOn: '2023-06-01' },
         })
-        .when((s) => decideStartMission({ mission: 'parcours', startedOn: '2023-07-01' }, s, now))
+        .when((s) =>
+          decideCpts(
+            { type: 'StartMission', data: { mission: 'parcours', startedOn: '2023-07-01' } },
+            s,
+            decision,
+          ),
+        )
         .thenBreaks('mission-started', 'mission');
     });
   });
@@ -214,53 +298,69 @@ describe('cpts decider', () => {
     it('records AchievementRecorded', () => {
       cpts
         .given(registered, signed)
-        .when((s) => decideRecordAchievement(achievement, s, now))
+        .when((s) => decideCpts({ type: 'RecordAchievement', data: achievement }, s, decision))
         .then([{ type: 'AchievementRecorded', data: achievement }]);
     });
     it('refuses it without a contract', () => {
       cpts
         .given(registered)
-        .when((s) => decideRecordAchievement(achievement, s, now))
+        .when((s) => decideCpts({ type: 'RecordAchievement', data: achievement }, s, decision))
         .thenBreaks('no-contract');
     });
     it('refuses a mission the contract does not include', () => {
       cpts
         .given(registered, signed)
         .when((s) =>
-          decideRecordAchievement({ ...achievement, mission: 'accompagnement-professionnels' }, s, now),
+          decideCpts(
+            { type: 'RecordAchievement', data: { ...achievement, mission: 'accompagnement-professionnels' } },
+            s,
+            decision,
+          ),
         )
         .thenBreaks('mission-not-in-contract', 'mission');
     });
     it('refuses a second rate for the same year and mission', () => {
       cpts
         .given(registered, signed, { type: 'AchievementRecorded', data: achievement })
-        .when((s) => decideRecordAchievement({ ...achievement, rate: 0.9 }, s, now))
+        .when((s) =>
+          decideCpts({ type: 'RecordAchievement', data: { ...achievement, rate: 0.9 } }, s, decision),
+        )
         .thenBreaks('achievement-recorded', 'mission');
     });
     it('accepts the same mission in another year', () => {
       cpts
         .given(registered, signed, { type: 'AchievementRecorded', data: achievement })
-        .when((s) => decideRecordAchievement({ ...achievement, contractYear: 1 }, s, now))
+        .when((s) =>
+          decideCpts({ type: 'RecordAchievement', data: { ...achievement, contractYear: 1 } }, s, decision),
+        )
         .then([{ type: 'AchievementRecorded', data: { ...achievement, contractYear: 1 } }]);
     });
     it('refuses a contract year that has not started (signed 2023-04-01: year 4 starts 2026-04-01, year 5 2027-04-01)', () => {
       cpts
         .given(registered, signed)
-        .when((s) => decideRecordAchievement({ ...achievement, contractYear: 4 }, s, now))
+        .when((s) =>
+          decideCpts({ type: 'RecordAchievement', data: { ...achievement, contractYear: 4 } }, s, decision),
+        )
         .then([{ type: 'AchievementRecorded', data: { ...achievement, contractYear: 4 } }]);
       cpts
         .given(registered, signed)
-        .when((s) => decideRecordAchievement({ ...achievement, contractYear: 5 }, s, now))
+        .when((s) =>
+          decideCpts({ type: 'RecordAchievement', data: { ...achievement, contractYear: 5 } }, s, decision),
+        )
         .thenBreaks('contract-year-not-started', 'contractYear');
     });
     it('refuses a contract year or a rate out of range', () => {
       cpts
         .given(registered, signed)
-        .when((s) => decideRecordAchievement({ ...achievement, contractYear: 6 }, s, now))
+        .when((s) =>
+          decideCpts({ type: 'RecordAchievement', data: { ...achievement, contractYear: 6 } }, s, decision),
+        )
         .thenBreaks('contract-year-invalid', 'contractYear');
       cpts
         .given(registered, signed)
-        .when((s) => decideRecordAchievement({ ...achievement, rate: 1.2 }, s, now))
+        .when((s) =>
+          decideCpts({ type: 'RecordAchievement', data: { ...achievement, rate: 1.2 } }, s, decision),
+        )
         .thenBreaks('rate-invalid', 'rate');
     });
     it('adds contract years on the calendar (29 Feb → 28 Feb)', () => {
@@ -275,66 +375,181 @@ describe('cpts decider', () => {
     it('records CrisisDeclared, with or without an end', () => {
       cpts
         .given(registered)
-        .when((s) => decideDeclareCrisis(crisis, s, now))
+        .when((s) => decideCpts({ type: 'DeclareCrisis', data: crisis }, s, decision))
         .then([{ type: 'CrisisDeclared', data: crisis }]);
       cpts
         .given(registered)
-        .when((s) => decideDeclareCrisis({ declaredOn: '2026-01-10', kind: 'grippe' }, s, now))
+        .when((s) =>
+          decideCpts(
+            { type: 'DeclareCrisis', data: { declaredOn: '2026-01-10', kind: 'grippe' } },
+            s,
+            decision,
+          ),
+        )
         .then([{ type: 'CrisisDeclared', data: { declaredOn: '2026-01-10', kind: 'grippe' } }]);
     });
     it('refuses a crisis that ends before it was declared', () => {
       cpts
         .given(registered)
-        .when((s) => decideDeclareCrisis({ ...crisis, endedOn: '2025-07-14' }, s, now))
+        .when((s) =>
+          decideCpts({ type: 'DeclareCrisis', data: { ...crisis, endedOn: '2025-07-14' } }, s, decision),
+        )
         .thenBreaks('period-reversed', 'endedOn');
     });
     it('refuses a declaration or an end in the future', () => {
       cpts
         .given(registered)
-        .when((s) => decideDeclareCrisis({ declaredOn: '2026-07-01', kind: 'canicule' }, s, now))
+        .when((s) =>
+          decideCpts(
+            { type: 'DeclareCrisis', data: { declaredOn: '2026-07-01', kind: 'canicule' } },
+            s,
+            decision,
+          ),
+        )
         .thenBreaks('business-time-in-future', 'declaredOn');
       cpts
         .given(registered)
-        .when((s) => decideDeclareCrisis({ ...crisis, endedOn: '2026-07-01' }, s, now))
+        .when((s) =>
+          decideCpts({ type: 'DeclareCrisis', data: { ...crisis, endedOn: '2026-07-01' } }, s, decision),
+        )
         .thenBreaks('business-time-in-future', 'endedOn');
     });
   });
 
   describe('crisis plan', () => {
     const drafted: CptsEvent = { type: 'CrisisPlanDrafted', data: { on: '2024-03-01' } };
-    it('drafts the plan, then records updates', () => {
+    const crisisStarted: CptsEvent = {
+      type: 'MissionStarted',
+      data: { mission: 'crises-sanitaires', startedOn: '2023-06-01' },
+    };
+    it('drafts the plan once the crisis mission started, then records updates', () => {
       cpts
-        .given(registered)
-        .when((s) => decideCrisisPlan({ on: '2024-03-01', kind: 'drafted' }, s, now))
+        .given(registered, signed, crisisStarted)
+        .when((s) =>
+          decideCpts({ type: 'RecordCrisisPlan', data: { on: '2024-03-01', kind: 'drafted' } }, s, decision),
+        )
         .then([drafted]);
       cpts
-        .given(registered, drafted)
-        .when((s) => decideCrisisPlan({ on: '2025-03-01', kind: 'updated' }, s, now))
+        .given(registered, signed, crisisStarted, drafted)
+        .when((s) =>
+          decideCpts({ type: 'RecordCrisisPlan', data: { on: '2025-03-01', kind: 'updated' } }, s, decision),
+        )
         .then([{ type: 'CrisisPlanUpdated', data: { on: '2025-03-01' } }]);
+    });
+    it('refuses a plan drafted before the crisis mission started, or with no such mission', () => {
+      cpts
+        .given(registered, signed, crisisStarted)
+        .when((s) =>
+          decideCpts({ type: 'RecordCrisisPlan', data: { on: '2023-05-31', kind: 'drafted' } }, s, decision),
+        )
+        .thenBreaks('crisis-mission-not-started', 'on');
+      cpts
+        .given(registered, signed)
+        .when((s) =>
+          decideCpts({ type: 'RecordCrisisPlan', data: { on: '2024-03-01', kind: 'drafted' } }, s, decision),
+        )
+        .thenBreaks('crisis-mission-not-started', 'on');
     });
     it('refuses a second draft', () => {
       cpts
-        .given(registered, drafted)
-        .when((s) => decideCrisisPlan({ on: '2025-03-01', kind: 'drafted' }, s, now))
+        .given(registered, signed, crisisStarted, drafted)
+        .when((s) =>
+          decideCpts({ type: 'RecordCrisisPlan', data: { on: '2025-03-01', kind: 'drafted' } }, s, decision),
+        )
         .thenBreaks('crisis-plan-drafted', 'kind');
     });
     it('refuses an update without a drafted plan', () => {
       cpts
         .given(registered)
-        .when((s) => decideCrisisPlan({ on: '2025-03-01', kind: 'updated' }, s, now))
+        .when((s) =>
+          decideCpts({ type: 'RecordCrisisPlan', data: { on: '2025-03-01', kind: 'updated' } }, s, decision),
+        )
         .thenBreaks('no-crisis-plan', 'kind');
     });
     it('refuses an update dated before the draft', () => {
       cpts
-        .given(registered, drafted)
-        .when((s) => decideCrisisPlan({ on: '2024-02-01', kind: 'updated' }, s, now))
+        .given(registered, signed, crisisStarted, drafted)
+        .when((s) =>
+          decideCpts({ type: 'RecordCrisisPlan', data: { on: '2024-02-01', kind: 'updated' } }, s, decision),
+        )
         .thenBreaks('business-time-too-early', 'on');
     });
     it('refuses a plan dated in the future', () => {
       cpts
-        .given(registered)
-        .when((s) => decideCrisisPlan({ on: '2026-07-01', kind: 'drafted' }, s, now))
+        .given(registered, signed, crisisStarted)
+        .when((s) =>
+          decideCpts({ type: 'RecordCrisisPlan', data: { on: '2026-07-01', kind: 'drafted' } }, s, decision),
+        )
         .thenBreaks('business-time-in-future', 'on');
+    });
+  });
+
+  describe('corrections and voidings, decided again', () => {
+    // event-0 registered, event-1 signed, event-2 crisis mission started, event-3 achievement, event-4 plan
+    const given = cpts.given(
+      registered,
+      signed,
+      { type: 'MissionStarted', data: { mission: 'crises-sanitaires', startedOn: '2023-06-01' } },
+      { type: 'AchievementRecorded', data: { contractYear: 1, mission: 'parcours', rate: 0.08 } },
+      { type: 'CrisisPlanDrafted', data: { on: '2023-09-01' } },
+    );
+    const run =
+      (targetEventId: string, correction?: Record<string, unknown>) =>
+      (_: unknown, history: Array<StoredEvent<CptsEvent | CorrectionEvent>>) =>
+        decideCorrectionCommand(
+          changeOf(targetEventId, correction),
+          history,
+          cptsCorrections,
+          undefined,
+          decision,
+        );
+
+    it('corrects a rate typed wrong, and refuses one out of range', () => {
+      given.when(run('event-3', { rate: 0.8 })).then([
+        {
+          type: 'EntryCorrected',
+          data: { targetEventId: 'event-3', reason: 'Erreur', correction: { rate: 0.8 } },
+        },
+      ]);
+      given.when(run('event-3', { rate: 8 })).thenBreaks('rate-invalid', 'correction.rate');
+      given
+        .when(run('event-3', { mission: 'accompagnement-professionnels' }))
+        .thenBreaks('mission-not-in-contract', 'correction.mission');
+    });
+    it('refuses a mission start moved before the signature, or after the plan it allows', () => {
+      given
+        .when(run('event-2', { startedOn: '2023-03-01' }))
+        .thenBreaks('business-time-too-early', 'correction.startedOn');
+      given
+        .when(run('event-2', { startedOn: '2023-10-01' }))
+        .thenBreaks('crisis-mission-not-started', 'correction');
+      given
+        .when(run('event-2', { mission: 'parcours' }))
+        .thenBreaks('correction-field-not-allowed', 'correction.mission');
+    });
+    it('refuses voiding the mission start a drafted plan relies on, accepts voiding the plan', () => {
+      given.when(run('event-2')).thenBreaks('crisis-mission-not-started', 'targetEventId');
+      given
+        .when(run('event-4'))
+        .then([{ type: 'EntryVoided', data: { targetEventId: 'event-4', reason: 'Erreur' } }]);
+      given.when(run('event-1')).thenBreaks('entry-not-voidable');
+    });
+    it('takes a voided achievement out: the same year and mission can be recorded again', () => {
+      cpts
+        .given(
+          registered,
+          signed,
+          { type: 'AchievementRecorded', data: { contractYear: 1, mission: 'parcours', rate: 0.08 } },
+          { type: 'EntryVoided', data: { targetEventId: 'event-2', reason: 'x' } },
+        )
+        .when((s) =>
+          decideCpts(
+            { type: 'RecordAchievement', data: { contractYear: 1, mission: 'parcours', rate: 0.8 } },
+            s,
+            decision,
+          ),
+        )
+        .then([{ type: 'AchievementRecorded', data: { contractYear: 1, mission: 'parcours', rate: 0.8 } }]);
     });
   });
 
@@ -357,12 +572,120 @@ describe('cpts decider', () => {
       exists: true,
       ...registration,
       registeredPopulation: 60_000,
-      populationUpdates: [],
+      populationUpdates: {},
       contract: signed.data,
-      missions: [{ mission: 'parcours', startedOn: '2023-06-01' }],
-      achievements: [{ contractYear: 1, mission: 'parcours', rate: 0.5 }],
-      crises: [{ declaredOn: '2024-01-05', kind: 'grippe' }],
-      crisisPlan: { draftedOn: '2023-09-01', updates: ['2024-09-01'] },
+      missions: { parcours: { startedOn: '2023-06-01', eventId: 'event-2' } },
+      achievements: { 'event-3': { contractYear: 1, mission: 'parcours', rate: 0.5 } },
+      crises: { 'event-4': { declaredOn: '2024-01-05', kind: 'grippe' } },
+      crisisPlan: { drafted: { on: '2023-09-01', eventId: 'event-5' }, updates: { 'event-6': '2024-09-01' } },
+    });
+  });
+
+  describe('each rule, tried through a correction', () => {
+    // The last entry given is the one corrected.
+    const started = (mission: Mission, startedOn: string): CptsEvent => ({
+      type: 'MissionStarted',
+      data: { mission, startedOn },
+    });
+    const achieved = (contractYear: number, mission: Mission, rate: number): CptsEvent => ({
+      type: 'AchievementRecorded',
+      data: { contractYear, mission, rate },
+    });
+    const crisis: CptsEvent = {
+      type: 'CrisisDeclared',
+      data: { declaredOn: '2025-07-15', kind: 'canicule' },
+    };
+    const cases: Array<[string, CptsEvent[], Record<string, unknown>, string]> = [
+      ['rate-invalid', [registered, signed, achieved(1, 'parcours', 0.5)], { rate: -1 }, 'correction.rate'],
+      [
+        'contract-year-invalid',
+        [registered, signed, achieved(1, 'parcours', 0.5)],
+        { contractYear: 6 },
+        'correction.contractYear',
+      ],
+      [
+        'contract-year-not-started',
+        [registered, signed, achieved(1, 'parcours', 0.5)],
+        { contractYear: 5 },
+        'correction.contractYear',
+      ],
+      [
+        'mission-not-in-contract',
+        [registered, signed, achieved(1, 'parcours', 0.5)],
+        { mission: 'accompagnement-professionnels' },
+        'correction.mission',
+      ],
+      [
+        'achievement-recorded',
+        [registered, signed, achieved(1, 'parcours', 0.5), achieved(1, 'prevention', 0.5)],
+        { mission: 'parcours' },
+        'correction.mission',
+      ],
+      [
+        'business-time-too-early',
+        [registered, signed, started('parcours', '2023-06-01')],
+        { startedOn: '2023-03-31' },
+        'correction.startedOn',
+      ],
+      [
+        'business-time-in-future',
+        [registered, signed, started('parcours', '2023-06-01')],
+        { startedOn: '2026-07-01' },
+        'correction.startedOn',
+      ],
+      ['period-reversed', [registered, crisis], { endedOn: '2025-07-01' }, 'correction.endedOn'],
+      [
+        'business-time-in-future',
+        [registered, crisis],
+        { declaredOn: '2026-07-01' },
+        'correction.declaredOn',
+      ],
+      [
+        'crisis-mission-not-started',
+        [
+          registered,
+          signed,
+          started('crises-sanitaires', '2023-06-01'),
+          { type: 'CrisisPlanDrafted', data: { on: '2023-09-01' } },
+        ],
+        { on: '2023-05-01' },
+        'correction.on',
+      ],
+      [
+        'business-time-too-early',
+        [
+          registered,
+          signed,
+          started('crises-sanitaires', '2023-06-01'),
+          { type: 'CrisisPlanDrafted', data: { on: '2023-09-01' } },
+          { type: 'CrisisPlanUpdated', data: { on: '2024-09-01' } },
+        ],
+        { on: '2023-08-01' },
+        'correction.on',
+      ],
+      [
+        'business-time-in-future',
+        [
+          registered,
+          { type: 'CptsPopulationUpdated', data: { population: 61_000, effectiveOn: '2026-01-01' } },
+        ],
+        { effectiveOn: '2026-07-01' },
+        'correction.effectiveOn',
+      ],
+    ];
+    it.each(cases)('%s', (rule, entries, correction, path) => {
+      cpts
+        .given(...entries)
+        .when((_, history) =>
+          decideCorrectionCommand(
+            changeOf(lastOf(history), correction),
+            history,
+            cptsCorrections,
+            undefined,
+            decision,
+          ),
+        )
+        .thenBreaks(rule, path);
     });
   });
 });

@@ -133,3 +133,10 @@ export class CrisisPlanDto {
   @OneOf(CRISIS_PLAN_KINDS, { description: 'drafted → CrisisPlanDrafted, updated → CrisisPlanUpdated' })
   kind!: (typeof CRISIS_PLAN_KINDS)[number];
 }
+
+/** The data of a crisis-plan step as a correction may change it. */
+export class OnDto {
+  @ApiProperty({ example: '2024-03-01' })
+  @IsCalendarDate()
+  on!: string;
+}

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { cptsCommandHandlers } from './cpts.commands';
+import { cptsCommandHandlers } from './cpts.handler';
 import { CptsController } from './cpts.controller';
 
 @Module({ controllers: [CptsController], providers: [...cptsCommandHandlers] })

@@ -1,7 +1,7 @@
 import { type EventStore, SqliteEventStore, StoreUnavailableError } from '@parcours/event-store';
 import type { CommandMeta } from '../shared/command-runner';
 import { IdSource } from '../shared/ids';
-import { RegisterCpts, RegisterCptsHandler } from './cpts.commands';
+import { CptsCommandHandler, CptsCommandMessage } from './cpts.handler';
 
 /**
  * The registration writes six events over five streams, without a multi-stream transaction. These runs
@@ -10,6 +10,9 @@ import { RegisterCpts, RegisterCptsHandler } from './cpts.commands';
  */
 
 const registration = { id: 'cpts-int', name: 'CPTS int', population: 50_000, communes: ['69123'] };
+const { id: _id, ...registered } = registration;
+const register = (meta: CommandMeta) =>
+  new CptsCommandMessage(meta, { type: 'RegisterCpts', data: registered });
 
 function meta(key?: string): CommandMeta {
   return {
@@ -61,7 +64,7 @@ describe('CPTS registration across streams', () => {
 
   it('writes the CPTS and its national protocols', async () => {
     const store = open();
-    const outcome = await new RegisterCptsHandler(store).execute(new RegisterCpts(meta('k'), registration));
+    const outcome = await new CptsCommandHandler(store).execute(register(meta('k')));
     expect(outcome).toMatchObject({
       id: 'cpts-int',
       streamId: 'cpts-cpts-int',
@@ -83,23 +86,19 @@ describe('CPTS registration across streams', () => {
     'fails after %i appends, and a retry with the same key completes it exactly once',
     async (appendsBeforeFailure) => {
       const reference = open();
-      const expected = await new RegisterCptsHandler(reference).execute(
-        new RegisterCpts(meta('k'), registration),
-      );
+      const expected = await new CptsCommandHandler(reference).execute(register(meta('k')));
 
       const store = open();
       const budget = { left: appendsBeforeFailure };
       await expect(
-        new RegisterCptsHandler(failingAfter(store, budget)).execute(
-          new RegisterCpts(meta('k'), registration),
-        ),
+        new CptsCommandHandler(failingAfter(store, budget)).execute(register(meta('k'))),
       ).rejects.toThrow(StoreUnavailableError);
-      const retried = await new RegisterCptsHandler(store).execute(new RegisterCpts(meta('k'), registration));
+      const retried = await new CptsCommandHandler(store).execute(register(meta('k')));
 
       expect(await everything(store)).toEqual(await everything(reference));
       expect(retried).toMatchObject({ revision: 0, position: expected.position, replayed: false });
       // Once complete, a further retry appends nothing and answers the same.
-      const again = await new RegisterCptsHandler(store).execute(new RegisterCpts(meta('k'), registration));
+      const again = await new CptsCommandHandler(store).execute(register(meta('k')));
       expect(again).toEqual({ ...retried, replayed: true });
       expect(await store.headPosition()).toBe(expected.position);
     },
@@ -108,12 +107,10 @@ describe('CPTS registration across streams', () => {
   it('without a key, a retry after a partial failure is refused (cpts-exists)', async () => {
     const store = open();
     await expect(
-      new RegisterCptsHandler(failingAfter(store, { left: 2 })).execute(
-        new RegisterCpts(meta(), registration),
-      ),
+      new CptsCommandHandler(failingAfter(store, { left: 2 })).execute(register(meta())),
     ).rejects.toThrow(StoreUnavailableError);
-    await expect(
-      new RegisterCptsHandler(store).execute(new RegisterCpts(meta(), registration)),
-    ).rejects.toMatchObject({ rule: 'cpts-exists' });
+    await expect(new CptsCommandHandler(store).execute(register(meta()))).rejects.toMatchObject({
+      rule: 'cpts-exists',
+    });
   });
 });

@@ -14,5 +14,17 @@ export {
   type CrisisPlanDrafted,
   type CrisisPlanUpdated,
 } from './cpts.events';
-export { cptsEvolver, sizeClassOf, TOP_UP_DEADLINE, type CptsState } from './cpts.decider';
+export * from './cpts.commands';
+export {
+  cptsEvolver,
+  cptsCorrections,
+  contractYearStart,
+  decideCpts,
+  populationOn,
+  sizeClassOf,
+  TOP_UP_DEADLINE,
+  type CptsState,
+  type RegisteredCpts,
+} from './cpts.decider';
+export { CptsCommandMessage } from './cpts.handler';
 export * from './cpts.module';

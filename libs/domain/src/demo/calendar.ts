@@ -1,4 +1,9 @@
-import { parisDate } from '../shared/time';
+import {
+  parisDate,
+  parisDayStart,
+  parisInstant as parisWallClockInstant,
+  parisTimestamp as withOffset,
+} from '../shared/paris-time';
 
 /**
  * Calendar arithmetic for the demo data, without the clock: dates are `YYYY-MM-DD` (a Paris calendar
@@ -54,51 +59,28 @@ function pad(n: number): string {
   return String(n).padStart(2, '0');
 }
 
-/** The last Sunday of a month (March and October bound European summer time). */
-function lastSunday(year: number, month: number): number {
-  const last = Date.UTC(year, month, 0) / DAY_MS;
-  return last - new Date(last * DAY_MS).getUTCDay();
-}
-
-/**
- * The Paris offset in minutes at an instant: +120 in summer time (from the last Sunday of March, 01:00
- * UTC, to the last Sunday of October, 01:00 UTC), +60 otherwise.
- */
-function parisOffsetMinutes(ms: number): number {
-  const year = new Date(ms).getUTCFullYear();
-  const start = lastSunday(year, 3) * DAY_MS + HOUR_MS;
-  const end = lastSunday(year, 10) * DAY_MS + HOUR_MS;
-  return ms >= start && ms < end ? 120 : 60;
-}
-
 /**
  * The instant of a Paris wall time on a date. The demo only uses times between 06:00 and 23:59, so the
- * night of a summer-time change (02:00–03:00) never arises and the offset of the day is the offset.
+ * night of a summer-time change (02:00–03:00) never arises.
  */
 export function parisInstant(date: DateString, hour: number, minute = 0): number {
   if (hour < 6 || hour > 23) throw new RangeError(`demo times stay between 06:00 and 23:59 (got ${hour}h)`);
-  const noonUtc = dayNumber(date) * DAY_MS + 12 * HOUR_MS;
-  const offset = parisOffsetMinutes(noonUtc);
-  return dayNumber(date) * DAY_MS + (hour * 60 + minute) * MINUTE_MS - offset * MINUTE_MS;
+  return parisWallClockInstant(date, hour, minute);
 }
 
 /** An instant as an ISO 8601 timestamp in Paris wall time with its offset, to the minute. */
 export function parisTimestamp(ms: number): string {
-  const offset = parisOffsetMinutes(ms);
-  const local = new Date(Math.floor(ms / MINUTE_MS) * MINUTE_MS + offset * MINUTE_MS).toISOString();
-  return `${local.slice(0, 16)}:00+${pad(offset / 60)}:00`;
+  return withOffset(Math.floor(ms / MINUTE_MS) * MINUTE_MS);
 }
 
 /** The Paris calendar date of an instant. */
 export function parisDay(ms: number): DateString {
-  return parisTimestamp(ms).slice(0, 10);
+  return parisDate(ms);
 }
 
 /** The first instant after the Paris day `date` (events at or after it lie beyond that day). */
 export function endOfParisDay(date: DateString): number {
-  // Summer time changes at 01:00 UTC, after Paris midnight: midnight still has the offset of `date`.
-  const offset = parisOffsetMinutes(dayNumber(date) * DAY_MS + 12 * HOUR_MS);
-  return dayNumber(addDays(date, 1)) * DAY_MS - offset * MINUTE_MS;
+  return parisDayStart(addDays(date, 1));
 }
 
 /** The last day of the month before `now`'s month, in Paris: the default end of the demo's year. */

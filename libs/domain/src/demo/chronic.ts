@@ -2,7 +2,17 @@ import type { Profession } from '../members/member.events';
 import type { PathwayOpened, PatientReferred } from '../pathways/pathway.events';
 import { DECLINE_REASONS } from './catalogue';
 import type { Random } from './random';
-import { ageOn, at, dayOf, type DemoContext, type DemoPatient, hours, Members, time } from './world';
+import {
+  ageOn,
+  at,
+  dayOf,
+  type DemoContext,
+  type DemoPatient,
+  hours,
+  Members,
+  type PlannedPathway,
+  time,
+} from './world';
 
 /**
  * The pluriprofessional pathways the CPTS runs besides discharges (`seed-001` §4): heart failure,
@@ -211,7 +221,15 @@ export function planChronicPathways(rng: Random, ctx: DemoContext): void {
       openedAt: at(openedMs),
       reason: kind.reason,
     });
-    ctx.pathways.push({ id: pathwayId, patient, kind: kind.kind, openedAt: openedMs, complex: kind.complex });
+    const planned: PlannedPathway = {
+      id: pathwayId,
+      patient,
+      kind: kind.kind,
+      openedAt: openedMs,
+      complex: kind.complex,
+      closures: [],
+    };
+    ctx.pathways.push(planned);
 
     let lastMs = openedMs;
     const count = kind.referrals.length > 1 && rng.chance(0.4) ? 2 : 1;
@@ -295,6 +313,7 @@ export function planChronicPathways(rng: Random, ctx: DemoContext): void {
     // A few pathways end during the year: goals reached, the patient moved, or lost to follow-up.
     const closedMs = time(dayOf(lastMs + hours(24 * rng.int(30, 90))), rng.int(18, 34) / 2);
     if (rng.chance(0.2) && window.happened(closedMs)) {
+      planned.closures.push({ closedAt: closedMs });
       task.closePathway(pathwayId, {
         closedAt: at(closedMs),
         outcome: rng.weighted([

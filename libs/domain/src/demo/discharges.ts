@@ -3,7 +3,17 @@ import { addDays, type DateString, weekday } from './calendar';
 import { DISCHARGING_HOSPITALS, WARDS } from './catalogue';
 import type { TaskBuilder } from './plan';
 import type { Random } from './random';
-import { ageOn, at, dayOf, type DemoContext, type DemoPatient, hours, Members, time } from './world';
+import {
+  ageOn,
+  at,
+  dayOf,
+  type DemoContext,
+  type DemoPatient,
+  hours,
+  Members,
+  type PlannedPathway,
+  time,
+} from './world';
 
 /**
  * Hospital discharges (`sortie-hospitalisation`, and heart-failure pathways after a decompensation): the
@@ -147,6 +157,7 @@ function planDischargePathway(
     kind,
     openedAt: first.notifiedMs,
     complex: first.data.complex,
+    closures: [],
   });
 
   const lastMs = recordStay(rng, ctx, task, pathwayId, patient, first, kind, special);
@@ -157,10 +168,13 @@ function planDischargePathway(
   // Closed after the first stay, then the patient is admitted again: the pathway is reopened.
   const closedMs = time(dayOf(lastMs + hours(24 * rng.int(3, 6))), rng.int(18, 34) / 2);
   task.closePathway(pathwayId, { closedAt: at(closedMs), outcome: 'termine' });
+  const closure: { closedAt: number; reopenedAt?: number } = { closedAt: closedMs };
+  plannedOf(ctx, pathwayId).closures.push(closure);
   const again = stayOn(rng, ctx, patient, dayOf(closedMs + hours(24 * rng.int(15, 30))), kind);
   // The hospital calls again: the coordinator reopens the pathway on that call.
   const calledMs = Math.max(again.notifiedMs, closedMs + hours(1));
   task.reopenPathway(pathwayId, at(calledMs), 'Réhospitalisation : une nouvelle sortie est à organiser');
+  closure.reopenedAt = calledMs;
   recordStay(rng, ctx, task, pathwayId, patient, { ...again, notifiedMs: calledMs }, kind, undefined);
   return 2;
 }
@@ -354,4 +368,10 @@ function closeAfter(
     ['perdu-de-vue', 2],
   ]);
   task.closePathway(pathwayId, { closedAt: at(closedMs), outcome });
+  plannedOf(ctx, pathwayId).closures.push({ closedAt: closedMs });
+}
+
+/** The planned pathway of an id (each discharge pathway is planned once, before its stays). */
+function plannedOf(ctx: DemoContext, pathwayId: string): PlannedPathway {
+  return ctx.pathways.find((pathway) => pathway.id === pathwayId)!;
 }

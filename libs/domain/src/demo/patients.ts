@@ -1,4 +1,5 @@
-import type { MedecinTraitantSearchRegistered, RegisterPatient } from '../patients/patient.events';
+import type { RegisterPatient } from '../patients/patient.commands';
+import type { MedecinTraitantSearchRegistered } from '../patients/patient.events';
 import { addDays, type DateString, maxDate } from './calendar';
 import { COMMUNES, FAMILY_NAMES, GIVEN_NAMES } from './catalogue';
 import type { TaskBuilder } from './plan';
@@ -60,7 +61,7 @@ function nearby(rng: Random, members: readonly DemoMember[], commune: string): D
 }
 
 interface PatientDraft extends Omit<DemoPatient, 'id'> {
-  registration: RegisterPatient;
+  registration: RegisterPatient['data'];
 }
 
 /** Draws the patients: age, sex, identity, commune, ALD and CSS/AME, médecin traitant and pharmacy. */
@@ -86,7 +87,7 @@ function draftPatients(rng: Random, ctx: DemoContext): PatientDraft[] {
     const home = rng.weighted(COMMUNES.map((c) => [c, c.population] as const));
     const ald = rng.chance(age >= 75 ? 0.6 : age >= 65 ? 0.4 : age >= 45 ? 0.2 : 0.05);
     const precarious = rng.chance(age < 25 ? 0.14 : age < 65 ? 0.11 : 0.05);
-    const registration: RegisterPatient = {
+    const registration: RegisterPatient['data'] = {
       identity: {
         familyName,
         givenName: given,
@@ -158,10 +159,11 @@ function dayFor(rng: Random, ctx: DemoContext, patient: DemoPatient, daysBefore:
  */
 function planConsents(rng: Random, ctx: DemoContext, task: TaskBuilder, patient: DemoPatient): void {
   if (patient.refusesMtSharing) {
+    patient.mtSharingRefusedOn = dayFor(rng, ctx, patient, 300);
     task.recordConsent(patient.id, {
       scope: 'partage-medecin-traitant',
       decision: 'refus',
-      on: dayFor(rng, ctx, patient, 300),
+      on: patient.mtSharingRefusedOn,
     });
   } else if (rng.chance(0.25)) {
     const on = dayFor(rng, ctx, patient, 300);

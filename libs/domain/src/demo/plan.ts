@@ -1,24 +1,17 @@
 import type { ICommand } from '@nestjs/cqrs';
-import {
-  DeclareCrisis,
-  RecordAchievement,
-  RecordCrisisPlanStep,
-  RegisterCpts,
-  SignAciContract,
-  StartMission,
-} from '../cpts/cpts.commands';
+import { ActionCommandMessage } from '../actions/actions.handler';
+import type { PreventionActionHeld, TrainingHeld } from '../actions/action.events';
+import type { RecordCrisisPlan, SignContract } from '../cpts/cpts.commands';
 import type {
   AchievementRecorded,
   CptsRegistered,
   CrisisDeclared,
   MissionStarted,
 } from '../cpts/cpts.events';
-import type { RecordCrisisPlan, SignContract } from '../cpts/cpts.decider';
-import { HoldPreventionAction, HoldTraining } from '../actions/actions.commands';
-import type { PreventionActionHeld, TrainingHeld } from '../actions/action.events';
-import { HostIntern, JoinMember, LeaveCpts, RecordParticipation } from '../members/members.commands';
+import { CptsCommandMessage } from '../cpts/cpts.handler';
 import type { InternHosted, MemberJoined, ParticipationRecorded } from '../members/member.events';
-import { OpenPathwayCommand, RecordPathwayEvent } from '../pathways/pathways.commands';
+import { MemberCommandMessage } from '../members/members.handler';
+import type { PathwayStreamCommand } from '../pathways/pathway.commands';
 import type {
   DischargeNotified,
   FollowUpCompleted,
@@ -29,31 +22,18 @@ import type {
   ProtocolApplied,
   ReferralAccepted,
 } from '../pathways/pathway.events';
-import {
-  AssignMedecinTraitant,
-  BlockProfessional,
-  DesignatePharmacienCorrespondant,
-  RecordConsent,
-  RegisterMedecinTraitantSearch,
-  RegisterPatientCommand,
-} from '../patients/patients.commands';
-import type {
-  ConsentRecorded,
-  MedecinTraitantSearchRegistered,
-  RegisterPatient,
-} from '../patients/patient.events';
-import { RegisterProtocolAdherent } from '../protocols/protocols.commands';
+import { PathwayCommandMessage } from '../pathways/pathways.handler';
+import type { RegisterPatient } from '../patients/patient.commands';
+import type { ConsentRecorded, MedecinTraitantSearchRegistered } from '../patients/patient.events';
+import { PatientCommandMessage } from '../patients/patients.handler';
 import type { ProtocolAdherentRegistered } from '../protocols/protocol.events';
-import { HoldRcp } from '../rcp/rcp.commands';
+import { ProtocolCommandMessage } from '../protocols/protocols.handler';
 import type { RcpHeld } from '../rcp/rcp.events';
+import { RcpCommandMessage } from '../rcp/rcp.handler';
 import type { CommandMeta } from '../shared/command-runner';
 import { IdSource } from '../shared/ids';
-import {
-  CloseUnscheduledCare,
-  OrientUnscheduledCare,
-  RequestUnscheduledCare,
-} from '../unscheduled-care/unscheduled-care.commands';
 import type { UnscheduledCareRequested } from '../unscheduled-care/unscheduled-care.events';
+import { UnscheduledCareCommandMessage } from '../unscheduled-care/unscheduled-care.handler';
 
 /**
  * The demo as a plan: every command it will send, built in advance from the seed, before anything runs.
@@ -134,9 +114,6 @@ export class PhaseBuilder {
   }
 }
 
-/** A pathway event as `RecordPathwayEvent` carries it. */
-type PathwayEntry = RecordPathwayEvent['event'];
-
 /**
  * Appends commands to one task. Each method mirrors one API route: it sends the command the controller
  * would send, and returns the ids the route would answer (computed now, from the command's number).
@@ -157,190 +134,221 @@ export class TaskBuilder {
 
   /** `POST /cpts`: the CPTS, and with it the national protocols. */
   registerCpts(data: CptsRegistered): string {
-    const event = this.add('CptsRegistered', (meta) => new RegisterCpts(meta, { ...data, id: meta.cptsId }));
+    const event = this.add(
+      'CptsRegistered',
+      (meta) => new CptsCommandMessage(meta, { type: 'RegisterCpts', data }),
+    );
     return event.eventId(0);
   }
-  signContract(data: SignContract): void {
-    this.add('AciContractSigned', (meta) => new SignAciContract(meta, data));
+  signContract(data: SignContract['data']): void {
+    this.add('AciContractSigned', (meta) => new CptsCommandMessage(meta, { type: 'SignContract', data }));
   }
   startMission(data: MissionStarted): void {
-    this.add('MissionStarted', (meta) => new StartMission(meta, data));
+    this.add('MissionStarted', (meta) => new CptsCommandMessage(meta, { type: 'StartMission', data }));
   }
   recordAchievement(data: AchievementRecorded): void {
-    this.add('AchievementRecorded', (meta) => new RecordAchievement(meta, data));
+    this.add(
+      'AchievementRecorded',
+      (meta) => new CptsCommandMessage(meta, { type: 'RecordAchievement', data }),
+    );
   }
-  crisisPlan(data: RecordCrisisPlan): void {
+  crisisPlan(data: RecordCrisisPlan['data']): void {
     const label = data.kind === 'drafted' ? 'CrisisPlanDrafted' : 'CrisisPlanUpdated';
-    this.add(label, (meta) => new RecordCrisisPlanStep(meta, data));
+    this.add(label, (meta) => new CptsCommandMessage(meta, { type: 'RecordCrisisPlan', data }));
   }
   declareCrisis(data: CrisisDeclared): void {
-    this.add('CrisisDeclared', (meta) => new DeclareCrisis(meta, data));
+    this.add('CrisisDeclared', (meta) => new CptsCommandMessage(meta, { type: 'DeclareCrisis', data }));
   }
 
   // ---- members ------------------------------------------------------------------------------------
 
   joinMember(data: MemberJoined): string {
-    return this.add('MemberJoined', (meta) => new JoinMember(meta, data)).newId('member');
+    return this.add(
+      'MemberJoined',
+      (meta) => new MemberCommandMessage(meta, null, { type: 'JoinMember', data }),
+    ).newId('member');
   }
   recordParticipation(memberId: string, data: ParticipationRecorded): void {
-    this.add('ParticipationRecorded', (meta) => new RecordParticipation(meta, memberId, data));
+    this.add(
+      'ParticipationRecorded',
+      (meta) => new MemberCommandMessage(meta, memberId, { type: 'RecordParticipation', data }),
+    );
   }
   hostIntern(memberId: string, data: InternHosted): void {
-    this.add('InternHosted', (meta) => new HostIntern(meta, memberId, data));
+    this.add(
+      'InternHosted',
+      (meta) => new MemberCommandMessage(meta, memberId, { type: 'HostIntern', data }),
+    );
   }
   leave(memberId: string, leftOn: string): void {
-    this.add('MemberLeft', (meta) => new LeaveCpts(meta, memberId, { leftOn }));
+    this.add(
+      'MemberLeft',
+      (meta) => new MemberCommandMessage(meta, memberId, { type: 'LeaveCpts', data: { leftOn } }),
+    );
   }
   registerAdherent(code: string, data: ProtocolAdherentRegistered): void {
-    this.add('ProtocolAdherentRegistered', (meta) => new RegisterProtocolAdherent(meta, code, data));
+    this.add(
+      'ProtocolAdherentRegistered',
+      (meta) => new ProtocolCommandMessage(meta, code, { type: 'RegisterProtocolAdherent', data }),
+    );
   }
 
   // ---- patients -----------------------------------------------------------------------------------
 
   /** The identity travels in clear, as in the API's body: the patients capability seals it. */
-  registerPatient(data: RegisterPatient): string {
-    return this.add('PatientRegistered', (meta) => new RegisterPatientCommand(meta, data)).newId('patient');
+  registerPatient(data: RegisterPatient['data']): string {
+    return this.add(
+      'PatientRegistered',
+      (meta) => new PatientCommandMessage(meta, null, { type: 'RegisterPatient', data }),
+    ).newId('patient');
   }
   recordConsent(patientId: string, data: ConsentRecorded): void {
-    this.add('ConsentRecorded', (meta) => new RecordConsent(meta, patientId, data));
+    this.add(
+      'ConsentRecorded',
+      (meta) => new PatientCommandMessage(meta, patientId, { type: 'RecordConsent', data }),
+    );
   }
   blockProfessional(patientId: string, memberId: string, on: string): void {
-    this.add('ProfessionalAccessBlocked', (meta) => new BlockProfessional(meta, patientId, { memberId, on }));
+    this.add(
+      'ProfessionalAccessBlocked',
+      (meta) =>
+        new PatientCommandMessage(meta, patientId, { type: 'BlockProfessional', data: { memberId, on } }),
+    );
   }
   designatePharmacien(patientId: string, memberId: string, on: string): void {
     this.add(
       'PharmacienCorrespondantDesignated',
-      (meta) => new DesignatePharmacienCorrespondant(meta, patientId, { memberId, on }),
+      (meta) =>
+        new PatientCommandMessage(meta, patientId, {
+          type: 'DesignatePharmacienCorrespondant',
+          data: { memberId, on },
+        }),
     );
   }
   searchMedecinTraitant(patientId: string, data: MedecinTraitantSearchRegistered): void {
     this.add(
       'MedecinTraitantSearchRegistered',
-      (meta) => new RegisterMedecinTraitantSearch(meta, patientId, data),
+      (meta) => new PatientCommandMessage(meta, patientId, { type: 'RegisterMedecinTraitantSearch', data }),
     );
   }
   assignMedecinTraitant(patientId: string, memberId: string, assignedOn: string): void {
     this.add(
       'MedecinTraitantAssigned',
-      (meta) => new AssignMedecinTraitant(meta, patientId, { memberId, assignedOn }),
+      (meta) =>
+        new PatientCommandMessage(meta, patientId, {
+          type: 'AssignMedecinTraitant',
+          data: { memberId, assignedOn },
+        }),
     );
   }
 
   // ---- pathways (the routes of pathways.controller.ts) ---------------------------------------------
 
   openPathway(data: PathwayOpened): string {
-    return this.add('PathwayOpened', (meta) => new OpenPathwayCommand(meta, data)).newId('pathway');
+    return this.add(
+      'PathwayOpened',
+      (meta) => new PathwayCommandMessage(meta, null, { type: 'OpenPathway', data }),
+    ).newId('pathway');
   }
 
-  /** An event on a pathway; returns its event id (what a correction or a voiding targets). */
-  private record(pathwayId: string, event: PathwayEntry): string {
-    return this.add(event.type, (meta) => new RecordPathwayEvent(meta, pathwayId, event, pathwayId)).eventId(
-      0,
-    );
-  }
-
-  /**
-   * An event whose route creates an id with `meta.ids.newId(purpose)` (the referral's, the discharge's,
-   * the application's) and puts it in the data: derived here first, from the command's number.
-   */
-  private recordCreating(
-    pathwayId: string,
-    purpose: 'referral' | 'discharge' | 'application',
-    event: (id: string) => PathwayEntry,
-  ): { id: string; eventId: string } {
-    const n = this.plan.reserve();
-    const ids = this.plan.ids(n);
-    const id = ids.newId(purpose);
-    const entry = event(id);
-    this.steps.push({
-      n,
-      label: entry.type,
-      command: (meta) => new RecordPathwayEvent(meta, pathwayId, entry, id),
-    });
-    return { id, eventId: ids.eventId(0) };
+  /** A command on a pathway; returns the ids of command `n`: its event's id is what a correction targets. */
+  private record(pathwayId: string, label: string, command: PathwayStreamCommand): IdSource {
+    return this.add(label, (meta) => new PathwayCommandMessage(meta, pathwayId, command));
   }
 
   refer(pathwayId: string, data: Omit<PatientReferred, 'referralId'>): string {
-    return this.recordCreating(pathwayId, 'referral', (referralId) => ({
-      type: 'PatientReferred',
-      data: { referralId, ...data },
-    })).id;
+    return this.record(pathwayId, 'PatientReferred', { type: 'ReferPatient', data }).newId('referral');
   }
   acceptReferral(pathwayId: string, data: ReferralAccepted): void {
-    this.record(pathwayId, { type: 'ReferralAccepted', data });
+    this.record(pathwayId, 'ReferralAccepted', { type: 'AcceptReferral', data });
   }
   declineReferral(pathwayId: string, referralId: string, declinedAt: string, reason: string): void {
-    this.record(pathwayId, { type: 'ReferralDeclined', data: { referralId, declinedAt, reason } });
+    this.record(pathwayId, 'ReferralDeclined', {
+      type: 'DeclineReferral',
+      data: { referralId, declinedAt, reason },
+    });
   }
   completeReferral(pathwayId: string, referralId: string, completedAt: string): void {
-    this.record(pathwayId, { type: 'ReferralCompleted', data: { referralId, completedAt } });
+    this.record(pathwayId, 'ReferralCompleted', {
+      type: 'CompleteReferral',
+      data: { referralId, completedAt },
+    });
   }
   notifyDischarge(
     pathwayId: string,
     data: Omit<DischargeNotified, 'dischargeId'>,
   ): { dischargeId: string; eventId: string } {
-    const { id, eventId } = this.recordCreating(pathwayId, 'discharge', (dischargeId) => ({
-      type: 'DischargeNotified',
-      data: { dischargeId, ...data },
-    }));
-    return { dischargeId: id, eventId };
+    const ids = this.record(pathwayId, 'DischargeNotified', { type: 'NotifyDischarge', data });
+    return { dischargeId: ids.newId('discharge'), eventId: ids.eventId(0) };
   }
   sendReconciliation(pathwayId: string, data: MedicationReconciliationSent): string {
-    return this.record(pathwayId, { type: 'MedicationReconciliationSent', data });
+    return this.record(pathwayId, 'MedicationReconciliationSent', {
+      type: 'SendMedicationReconciliation',
+      data,
+    }).eventId(0);
   }
   completeFollowUp(pathwayId: string, data: FollowUpCompleted): void {
-    this.record(pathwayId, { type: 'FollowUpCompleted', data });
+    this.record(pathwayId, 'FollowUpCompleted', { type: 'CompleteFollowUp', data });
   }
   applyProtocol(pathwayId: string, data: Omit<ProtocolApplied, 'applicationId'>): void {
-    this.recordCreating(pathwayId, 'application', (applicationId) => ({
-      type: 'ProtocolApplied',
-      data: { applicationId, ...data },
-    }));
+    this.record(pathwayId, 'ProtocolApplied', { type: 'ApplyProtocol', data });
   }
   closePathway(pathwayId: string, data: PathwayClosed): void {
-    this.record(pathwayId, { type: 'PathwayClosed', data });
+    this.record(pathwayId, 'PathwayClosed', { type: 'ClosePathway', data });
   }
   reopenPathway(pathwayId: string, reopenedAt: string, reason: string): void {
-    this.record(pathwayId, { type: 'PathwayReopened', data: { reopenedAt, reason } });
+    this.record(pathwayId, 'PathwayReopened', { type: 'ReopenPathway', data: { reopenedAt, reason } });
   }
   correctEntry(pathwayId: string, targetEventId: string, reason: string, correction: object): void {
-    this.record(pathwayId, {
-      type: 'EntryCorrected',
+    this.record(pathwayId, 'EntryCorrected', {
+      type: 'CorrectEntry',
       data: { targetEventId, reason, correction: { ...correction } },
     });
   }
   voidEntry(pathwayId: string, targetEventId: string, reason: string): void {
-    this.record(pathwayId, { type: 'EntryVoided', data: { targetEventId, reason } });
+    this.record(pathwayId, 'EntryVoided', { type: 'VoidEntry', data: { targetEventId, reason } });
   }
 
   // ---- RCPs, unscheduled care, actions ----------------------------------------------------------------
 
   holdRcp(data: RcpHeld): void {
-    this.add('RcpHeld', (meta) => new HoldRcp(meta, data));
+    this.add('RcpHeld', (meta) => new RcpCommandMessage(meta, null, { type: 'HoldRcp', data }));
   }
 
   /** `POST …/unscheduled-care`; returns the request's id for its orientation or closure. */
   requestUnscheduledCare(data: UnscheduledCareRequested): string {
-    return this.add('UnscheduledCareRequested', (meta) => new RequestUnscheduledCare(meta, data)).newId(
-      'snp',
-    );
+    return this.add(
+      'UnscheduledCareRequested',
+      (meta) => new UnscheduledCareCommandMessage(meta, null, { type: 'RequestUnscheduledCare', data }),
+    ).newId('snp');
   }
   orientUnscheduledCare(requestId: string, toMemberId: string, appointmentAt: string): void {
     this.add(
       'UnscheduledCareOriented',
-      (meta) => new OrientUnscheduledCare(meta, requestId, { toMemberId, appointmentAt }),
+      (meta) =>
+        new UnscheduledCareCommandMessage(meta, requestId, {
+          type: 'OrientUnscheduledCare',
+          data: { toMemberId, appointmentAt },
+        }),
     );
   }
   closeUnscheduledCare(requestId: string, closedAt: string, reason: string): void {
     this.add(
       'UnscheduledCareClosed',
-      (meta) => new CloseUnscheduledCare(meta, requestId, { closedAt, reason }),
+      (meta) =>
+        new UnscheduledCareCommandMessage(meta, requestId, {
+          type: 'CloseUnscheduledCare',
+          data: { closedAt, reason },
+        }),
     );
   }
   holdPreventionAction(data: PreventionActionHeld): void {
-    this.add('PreventionActionHeld', (meta) => new HoldPreventionAction(meta, data));
+    this.add(
+      'PreventionActionHeld',
+      (meta) => new ActionCommandMessage(meta, null, { type: 'HoldPreventionAction', data }),
+    );
   }
   holdTraining(data: TrainingHeld): void {
-    this.add('TrainingHeld', (meta) => new HoldTraining(meta, data));
+    this.add('TrainingHeld', (meta) => new ActionCommandMessage(meta, null, { type: 'HoldTraining', data }));
   }
 }

@@ -2,7 +2,7 @@ import type { Profession } from '../members/member.events';
 import type { ProtocolApplied } from '../pathways/pathway.events';
 import { NATIONAL_PROTOCOLS } from '../protocols/national-protocols';
 import type { ProtocolPublished } from '../protocols/protocol.events';
-import { ageInMonths } from '../shared/time';
+import { ageInMonths } from '../shared/paris-time';
 import { addDays, type DateString, daysBetween, maxDate, MINUTE_MS, weekday } from './calendar';
 import type { Random } from './random';
 import { at, type DemoContext, type DemoMember, type DemoPatient, Members, time } from './world';
@@ -249,7 +249,9 @@ export function planProtocolApplications(
     const answers: Record<string, unknown> = { 'symptomes-depuis-jours': rng.int(1, 3) };
     for (const exclusion of version.eligibility.exclusions)
       answers[exclusion.code] = exclusion.code === finding.excluded;
-    const informs = finding.outcome === 'dispensation' ? !patient.refusesMtSharing : rng.chance(0.4);
+    // The refusal in force at the application spares informing the médecin traitant, not a later one.
+    const refused = patient.mtSharingRefusedOn !== undefined && patient.mtSharingRefusedOn <= day;
+    const informs = finding.outcome === 'dispensation' ? !refused : rng.chance(0.4);
     let informedMs = appliedMs + rng.int(10, 26 * 60) * MINUTE_MS;
     if (!window.happened(informedMs)) informedMs = appliedMs + 10 * MINUTE_MS;
 

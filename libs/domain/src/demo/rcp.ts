@@ -3,7 +3,7 @@ import type { RcpCase, RcpParticipant } from '../rcp/rcp.events';
 import { addDays, type DateString, weekday } from './calendar';
 import { FAMILY_NAMES, GIVEN_NAMES, RCP_DECISIONS } from './catalogue';
 import type { Random } from './random';
-import { at, dayOf, type DemoContext, hours, type PlannedPathway, time } from './world';
+import { at, dayOf, type DemoContext, hours, openAtMs, type PlannedPathway, time } from './world';
 
 /**
  * Réunions de concertation pluriprofessionnelles: one a month (the second Tuesday, at lunchtime or in
@@ -53,14 +53,16 @@ export function planRcps(rng: Random, ctx: DemoContext): void {
     if (!window.happened(heldMs) || heldOn < window.from) continue;
 
     // The cases due for review first, then recent pathways worth discussing.
-    const due = reviews.filter((r) => r.reviewOn <= heldOn).slice(0, 2);
+    // A closed pathway is not discussed (a review it asked for lapses with it).
+    const due = reviews.filter((r) => r.reviewOn <= heldOn && openAtMs(r.pathway, heldMs)).slice(0, 2);
     for (const review of due) reviews.splice(reviews.indexOf(review), 1);
     const recent = pathways.filter(
       (p) =>
         (p.complex || p.kind !== 'sortie-hospitalisation') &&
         !discussed.has(p.id) &&
         p.openedAt < heldMs - hours(24) &&
-        p.openedAt > heldMs - hours(24 * 75),
+        p.openedAt > heldMs - hours(24 * 75) &&
+        openAtMs(p, heldMs),
     );
     const fresh = rng.sample(recent, Math.max(0, rng.int(2, 4) - due.length));
     const chosen = [...due.map((r) => r.pathway), ...fresh];

@@ -46,6 +46,8 @@ export interface DemoPatient {
   pharmacist: DemoMember;
   /** The patient refused that the médecin traitant be informed (protocols then dispense without it). */
   refusesMtSharing: boolean;
+  /** The day the refusal was recorded: a dispensation before it still informs the médecin traitant. */
+  mtSharingRefusedOn?: DateString;
   /** Professionals the patient blocked: nothing is recorded by or for them for this patient. */
   blocked: ReadonlySet<string>;
 }
@@ -58,6 +60,16 @@ export interface PlannedPathway {
   openedAt: number;
   /** Worth an RCP: a complex discharge, a complex case, a chronic disease. */
   complex: boolean;
+  /** When it was closed, and reopened: an RCP discusses only a pathway open at the time. */
+  closures: Array<{ closedAt: number; reopenedAt?: number }>;
+}
+
+/** Whether a planned pathway is open at an instant (opened by then, and not within a closure). */
+export function openAtMs(pathway: PlannedPathway, ms: number): boolean {
+  return (
+    pathway.openedAt <= ms &&
+    !pathway.closures.some((c) => c.closedAt <= ms && (c.reopenedAt === undefined || ms < c.reopenedAt))
+  );
 }
 
 /** The year of activity: `[from, until]`, Paris days, both included. */

@@ -1,3 +1,4 @@
 export * from './member.events';
+export * from './member.commands';
 export * from './member.decider';
 export * from './members.module';

@@ -1,51 +1,44 @@
-import type { Evolver, StoredEvent } from '../shared/decider';
+import type { CorrectionRules } from '../shared/corrections';
+import type { Decision, Evolver, StoredEvent } from '../shared/decider';
 import { broken } from '../shared/errors';
 import { checkBusinessTime, compareBusinessTimes, instant } from '../shared/time';
-import type {
-  InternHosted,
-  MemberEvent,
-  MemberJoined,
-  MemberLeft,
-  ParticipationRecorded,
-} from './member.events';
+import type { MemberCommand } from './member.commands';
+import type { InternHosted, MemberEvent, MemberJoined, ParticipationRecorded } from './member.events';
 
+/** A member as the rules need it: the joining's data, the departure, and the entries by event id. */
 export type MemberState =
   | { exists: false }
   | (MemberJoined & {
       exists: true;
       leftOn?: string;
-      participations: number;
-      hoursOfParticipation: number;
-      interns: number;
+      participations: Record<string, ParticipationRecorded>;
+      interns: Record<string, InternHosted>;
     });
+
+type Joined = Extract<MemberState, { exists: true }>;
 
 export const memberEvolver: Evolver<MemberState, MemberEvent> = {
   initialState: () => ({ exists: false }),
   evolve: (state, event: StoredEvent<MemberEvent>): MemberState => {
+    if (event.type === 'MemberJoined') {
+      return { ...event.data, exists: true, participations: {}, interns: {} };
+    }
+    if (!state.exists) return state;
+    const id = event.context.eventId;
     switch (event.type) {
-      case 'MemberJoined':
-        return { ...event.data, exists: true, participations: 0, hoursOfParticipation: 0, interns: 0 };
       case 'MemberLeft':
-        return state.exists ? { ...state, leftOn: event.data.leftOn } : state;
+        return { ...state, leftOn: event.data.leftOn };
       case 'ParticipationRecorded':
-        return state.exists
-          ? {
-              ...state,
-              participations: state.participations + 1,
-              hoursOfParticipation: state.hoursOfParticipation + event.data.hours,
-            }
-          : state;
+        return { ...state, participations: { ...state.participations, [id]: event.data } };
       case 'InternHosted':
-        return state.exists ? { ...state, interns: state.interns + 1 } : state;
+        return { ...state, interns: { ...state.interns, [id]: event.data } };
       default:
         return state;
     }
   },
 };
 
-type Joined = Extract<MemberState, { exists: true }>;
-
-/** A member referenced by another event must exist and must not have left before `at` (`events.md`). */
+/** A member referenced by another event must exist and must not have left before `at` (`docs/rules.md`). */
 export function assertActiveMember(member: MemberState, at: string, path: string): asserts member is Joined {
   if (!member.exists) {
     throw broken(
@@ -78,48 +71,118 @@ function assertJoined(state: MemberState): asserts state is Joined {
   if (!state.exists) throw broken('unknown-member', 'Ce membre n’existe pas.', 'This member does not exist.');
 }
 
-export function decideJoin(command: MemberJoined, state: MemberState, now: Date): MemberEvent[] {
-  if (state.exists) throw broken('member-exists', 'Ce membre existe déjà.', 'This member exists already.');
-  checkBusinessTime(command.joinedOn, now, 'joinedOn');
-  return [{ type: 'MemberJoined', data: command }];
+const JOINING = { fr: 'à l’adhésion', en: 'joining' };
+
+// ---- the stream's own rules --------------------------------------------------------------------------
+
+/** What an entry must obey given the member's stream before it (also rechecked after a correction). */
+export function memberStreamRules(event: MemberEvent, state: MemberState): void {
+  if (event.type === 'MemberJoined') {
+    if (state.exists) throw broken('member-exists', 'Ce membre existe déjà.', 'This member exists already.');
+    return;
+  }
+  assertJoined(state);
+  switch (event.type) {
+    case 'MemberLeft':
+      if (state.leftOn !== undefined) {
+        throw broken(
+          'member-has-left',
+          `Ce membre a déjà quitté la CPTS (${state.leftOn}).`,
+          `This member already left (${state.leftOn}).`,
+          'leftOn',
+        );
+      }
+      checkWithin(state, event.data.leftOn, 'leftOn');
+      return;
+    case 'ParticipationRecorded':
+      checkWithin(state, event.data.on, 'on');
+      return;
+    case 'InternHosted':
+      if (instant(event.data.to) < instant(event.data.from)) {
+        throw broken(
+          'period-reversed',
+          'La fin de stage précède son début.',
+          'The internship ends before it starts.',
+          'to',
+        );
+      }
+      checkWithin(state, event.data.from, 'from');
+      return;
+  }
 }
 
-export function decideLeave(command: MemberLeft, state: MemberState, now: Date): MemberEvent[] {
-  assertJoined(state);
-  if (state.leftOn !== undefined) {
+/** On or after joining, and not after leaving. */
+function checkWithin(state: Joined, at: string, path: string): void {
+  if (compareBusinessTimes(at, state.joinedOn) < 0) {
     throw broken(
-      'member-has-left',
-      `Ce membre a déjà quitté la CPTS (${state.leftOn}).`,
-      `This member already left (${state.leftOn}).`,
-      'leftOn',
+      'business-time-too-early',
+      `La date ${at} est antérieure ${JOINING.fr} (${state.joinedOn}).`,
+      `The time ${at} is before ${JOINING.en} (${state.joinedOn}).`,
+      path,
     );
   }
-  checkBusinessTime(command.leftOn, now, 'leftOn', { at: state.joinedOn, fr: 'à l’adhésion', en: 'joining' });
-  return [{ type: 'MemberLeft', data: command }];
+  assertActiveMember(state, at, path);
 }
 
-export function decideParticipation(
-  command: ParticipationRecorded,
-  state: MemberState,
-  now: Date,
-): MemberEvent[] {
-  assertJoined(state);
-  checkBusinessTime(command.on, now, 'on', { at: state.joinedOn, fr: 'à l’adhésion', en: 'joining' });
-  assertActiveMember(state, command.on, 'on');
-  return [{ type: 'ParticipationRecorded', data: command }];
+/** Participations and internships lie within the membership, whatever order they were recorded in. */
+export function memberInvariant(state: MemberState): void {
+  if (!state.exists) return;
+  for (const participation of Object.values(state.participations)) checkWithin(state, participation.on, 'on');
+  for (const internship of Object.values(state.interns)) checkWithin(state, internship.from, 'from');
 }
 
-export function decideIntern(command: InternHosted, state: MemberState, now: Date): MemberEvent[] {
-  assertJoined(state);
-  if (instant(command.to) < instant(command.from)) {
-    throw broken(
-      'period-reversed',
-      'La fin de stage précède son début.',
-      'The internship ends before it starts.',
-      'to',
-    );
+// ---- decisions ------------------------------------------------------------------------------------
+
+/** The field of each entry that says when it happened. */
+const BUSINESS_TIME = {
+  MemberJoined: 'joinedOn',
+  MemberLeft: 'leftOn',
+  ParticipationRecorded: 'on',
+  InternHosted: 'from',
+} as const;
+
+/** The stream's rules, then the clock's: not in the future. */
+function decided(event: MemberEvent, state: MemberState, decision: Decision): MemberEvent[] {
+  memberStreamRules(event, state);
+  const field = BUSINESS_TIME[event.type];
+  checkBusinessTime((event.data as unknown as Record<string, string>)[field], decision.now, field);
+  return [event];
+}
+
+/** The one decision of the members capability: the command, the member's state, the clock. */
+export function decideMember(command: MemberCommand, state: MemberState, decision: Decision): MemberEvent[] {
+  switch (command.type) {
+    case 'JoinMember':
+      return decided({ type: 'MemberJoined', data: { ...command.data } }, state, decision);
+    case 'LeaveCpts':
+      return decided({ type: 'MemberLeft', data: { leftOn: command.data.leftOn } }, state, decision);
+    case 'RecordParticipation':
+      return decided({ type: 'ParticipationRecorded', data: { ...command.data } }, state, decision);
+    case 'HostIntern':
+      return decided({ type: 'InternHosted', data: { ...command.data } }, state, decision);
   }
-  checkBusinessTime(command.from, now, 'from', { at: state.joinedOn, fr: 'à l’adhésion', en: 'joining' });
-  assertActiveMember(state, command.from, 'from');
-  return [{ type: 'InternHosted', data: command }];
 }
+
+/** The command that would have recorded an entry: what a correction decides again. */
+function commandOf(entry: MemberEvent): MemberCommand {
+  switch (entry.type) {
+    case 'MemberJoined':
+      return { type: 'JoinMember', data: entry.data };
+    case 'MemberLeft':
+      return { type: 'LeaveCpts', data: entry.data };
+    case 'ParticipationRecorded':
+      return { type: 'RecordParticipation', data: entry.data };
+    case 'InternHosted':
+      return { type: 'HostIntern', data: entry.data };
+  }
+}
+
+/** Participations, internships and departures are corrected and voided; the joining is the record. */
+export const memberCorrections: CorrectionRules<MemberState, MemberEvent, undefined> = {
+  evolver: memberEvolver,
+  correctable: { ParticipationRecorded: {}, InternHosted: {}, MemberLeft: {} },
+  voidable: new Set(['ParticipationRecorded', 'InternHosted', 'MemberLeft']),
+  redecide: (entry, before, _facts, decision) => void decideMember(commandOf(entry), before, decision),
+  recheck: (entry, before) => memberStreamRules(entry, before),
+  invariant: memberInvariant,
+};

@@ -5,12 +5,16 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nest
 import { EVENT_STORE, type EventStore } from '@parcours/event-store';
 import { type CommandMeta, type CommandOutcome, load } from '../shared/command-runner';
 import { Meta } from '../shared/http/command-meta.decorator';
+import { effectiveEvents } from '../shared/corrections';
+import { CorrectionDto, VoidDto } from '../shared/http/corrections';
 import { CommandResponseDto, UuidParam } from '../shared/http/params';
 import { streamId } from '../shared/ids';
+import type { MemberStreamCommand } from './member.commands';
 import { memberEvolver } from './member.decider';
-import { HostIntern, JoinMember, LeaveCpts, memberNotFound, RecordParticipation } from './members.commands';
+import { MemberCommandMessage, memberNotFound } from './members.handler';
 import { InternDto, JoinMemberDto, LeaveDto, ParticipationDto } from './members.dto';
 
+/** Routes of the members capability: each builds its command from the body and sends it. */
 @ApiTags('members')
 @ApiBearerAuth()
 @Controller('api/v1/cpts/:cptsId/members')
@@ -20,10 +24,28 @@ export class MembersController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
+  private send(meta: CommandMeta, memberId: string | null, command: MemberStreamCommand) {
+    return this.commands.execute<MemberCommandMessage, CommandOutcome>(
+      new MemberCommandMessage(meta, memberId, command),
+    );
+  }
+
   @Post()
-  @ApiCreatedResponse({ type: CommandResponseDto, description: 'MemberJoined' })
+  @ApiCreatedResponse({ type: CommandResponseDto, description: 'MemberJoined; `id` is the new member' })
   join(@Meta() meta: CommandMeta, @Body() body: JoinMemberDto): Promise<CommandOutcome> {
-    return this.commands.execute(new JoinMember(meta, { ...body }));
+    const { displayName, profession, rpps, structure, mode, joinedOn, sasParticipant } = body;
+    return this.send(meta, null, {
+      type: 'JoinMember',
+      data: {
+        displayName,
+        profession,
+        ...(rpps === undefined ? {} : { rpps }),
+        ...(structure === undefined ? {} : { structure: { ...structure } }),
+        mode,
+        joinedOn,
+        sasParticipant,
+      },
+    });
   }
 
   @Post(':memberId/departure')
@@ -33,7 +55,7 @@ export class MembersController {
     @Param('memberId', UuidParam) memberId: string,
     @Body() body: LeaveDto,
   ): Promise<CommandOutcome> {
-    return this.commands.execute(new LeaveCpts(meta, memberId, { ...body }));
+    return this.send(meta, memberId, { type: 'LeaveCpts', data: { leftOn: body.leftOn } });
   }
 
   @Post(':memberId/participations')
@@ -43,7 +65,8 @@ export class MembersController {
     @Param('memberId', UuidParam) memberId: string,
     @Body() body: ParticipationDto,
   ): Promise<CommandOutcome> {
-    return this.commands.execute(new RecordParticipation(meta, memberId, { ...body }));
+    const { activity, on, hours } = body;
+    return this.send(meta, memberId, { type: 'RecordParticipation', data: { activity, on, hours } });
   }
 
   @Post(':memberId/interns')
@@ -53,16 +76,68 @@ export class MembersController {
     @Param('memberId', UuidParam) memberId: string,
     @Body() body: InternDto,
   ): Promise<CommandOutcome> {
-    return this.commands.execute(new HostIntern(meta, memberId, { ...body }));
+    const { profession, from, to } = body;
+    return this.send(meta, memberId, { type: 'HostIntern', data: { profession, from, to } });
   }
 
-  /** The member's stream state, so a client can check what it wrote (the directory is a projection). */
+  @Post(':memberId/corrections')
+  @ApiCreatedResponse({
+    type: CommandResponseDto,
+    description: 'EntryCorrected: a participation, an internship or the departure, decided again',
+  })
+  correct(
+    @Meta() meta: CommandMeta,
+    @Param('memberId', UuidParam) memberId: string,
+    @Body() body: CorrectionDto,
+  ): Promise<CommandOutcome> {
+    const { targetEventId, reason, correction } = body;
+    return this.send(meta, memberId, {
+      type: 'CorrectEntry',
+      data: { targetEventId, reason, correction: { ...correction } },
+    });
+  }
+
+  @Post(':memberId/voidings')
+  @ApiCreatedResponse({
+    type: CommandResponseDto,
+    description: 'EntryVoided: a participation, an internship or the departure',
+  })
+  void(
+    @Meta() meta: CommandMeta,
+    @Param('memberId', UuidParam) memberId: string,
+    @Body() body: VoidDto,
+  ): Promise<CommandOutcome> {
+    const { targetEventId, reason } = body;
+    return this.send(meta, memberId, { type: 'VoidEntry', data: { targetEventId, reason } });
+  }
+
+  /**
+   * The member's stream state, so a client can check what it wrote (the directory is a projection): the
+   * entries a correction can target come with their `eventId`.
+   */
   @Get(':memberId')
   @ApiOkResponse({ description: 'The member as folded from its stream, with its current revision' })
   async get(@Param('cptsId') cptsId: string, @Param('memberId', UuidParam) memberId: string) {
-    const { state, revision } = await load(this.store, streamId('member', cptsId, memberId), memberEvolver);
+    const { state, revision, history } = await load(
+      this.store,
+      streamId('member', cptsId, memberId),
+      memberEvolver,
+    );
     if (!state.exists) throw memberNotFound();
-    const { exists: _exists, ...member } = state;
-    return { id: memberId, revision, ...member };
+    const { exists: _exists, participations, interns, ...member } = state;
+    const departure = effectiveEvents(history).find((event) => event.type === 'MemberLeft');
+    return {
+      id: memberId,
+      revision,
+      ...member,
+      ...(member.leftOn === undefined || !departure ? {} : { departureEventId: departure.context.eventId }),
+      participations: Object.keys(participations).length,
+      hoursOfParticipation: Object.values(participations).reduce((sum, p) => sum + p.hours, 0),
+      interns: Object.keys(interns).length,
+      entries: {
+        participations: Object.entries(participations).map(([eventId, p]) => ({ eventId, ...p })),
+        interns: Object.entries(interns).map(([eventId, i]) => ({ eventId, ...i })),
+      },
+    };
   }
 }

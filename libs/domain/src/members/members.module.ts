@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { memberCommandHandlers } from './members.commands';
+import { memberCommandHandlers } from './members.handler';
 import { MembersController } from './members.controller';
 
 @Module({ controllers: [MembersController], providers: [...memberCommandHandlers] })

@@ -1,43 +1,50 @@
-import type { Evolver, StoredEvent } from '../shared/decider';
-import { broken } from '../shared/errors';
-import { ageInMonths, checkBusinessTime, instant, notBefore, notInFuture, parisDate } from '../shared/time';
 import { assertActiveMember, type MemberState } from '../members/member.decider';
+import {
+  assertNotBlocked,
+  assertNotBlockedAt,
+  consentOn,
+  type PatientState,
+} from '../patients/patient.decider';
 import type { ProtocolState, ProtocolVersion } from '../protocols';
 import { versionInForce } from '../protocols';
+import type { CorrectionRules } from '../shared/corrections';
+import type { Decision, Evolver, StoredEvent } from '../shared/decider';
+import { broken } from '../shared/errors';
+import { ageInMonths, parisDate } from '../shared/paris-time';
 import {
-  BUSINESS_TIME_FIELD,
-  NOT_CORRECTABLE,
-  NOT_VOIDABLE,
-  UNCORRECTABLE_FIELDS,
-  type DischargeNotified,
-  type EntryCorrected,
-  type EntryVoided,
-  type FollowUpCompleted,
-  type MedicationReconciliationSent,
-  type PathwayClosed,
-  type PathwayEvent,
-  type PathwayEventType,
-  type PathwayOpened,
-  type PathwayReopened,
-  type PatientReferred,
-  type ProtocolApplied,
-  type ReferralAccepted,
-  type ReferralCompleted,
-  type ReferralDeclined,
+  checkBusinessTime,
+  compareBusinessTimes,
+  notBefore,
+  notInFuture,
+  plannedWithinAYear,
+} from '../shared/time';
+import type { PathwayCommand } from './pathway.commands';
+import type {
+  DischargeNotified,
+  PathwayEvent,
+  PathwayOpened,
+  PatientReferred,
+  ProtocolApplied,
+  ReferralAccepted,
 } from './pathway.events';
 
-/** One recorded entry of the pathway, with corrections applied to its data and voiding marked. */
-export interface Entry {
-  eventId: string;
-  type: PathwayEventType;
-  data: Record<string, unknown>;
-  recordedAt: string;
-  actorId: string;
-  revision: number;
-  voided: boolean;
-  corrected: boolean;
+/** A referral and its answers, by referral id. */
+export type Referral = PatientReferred & {
+  accepted?: ReferralAccepted;
+  declined?: { declinedAt: string };
+  completed?: { completedAt: string };
+};
+
+/** A discharge and whether what it calls for was done, by discharge id. */
+export type Discharge = DischargeNotified & { reconciled: boolean; followedUp: boolean };
+
+/** A closure of the pathway, until its reopening. */
+export interface Closure {
+  closedAt: string;
+  reopenedAt?: string;
 }
 
+/** The pathway as its rules need it: small and typed (referrals by id, discharges by id, its closures). */
 export type PathwayState =
   | { exists: false }
   | {
@@ -47,58 +54,94 @@ export type PathwayState =
       openedAt: string;
       status: 'open' | 'closed';
       closedAt?: string;
-      entries: Entry[];
+      closures: Closure[];
+      referrals: Record<string, Referral>;
+      discharges: Record<string, Discharge>;
     };
-export type OpenPathway = Extract<PathwayState, { exists: true }>;
+export type OpenedPathway = Extract<PathwayState, { exists: true }>;
+
+function evolveOpened(state: OpenedPathway, event: PathwayEvent): OpenedPathway {
+  const referral = (id: string, change: Partial<Referral>): OpenedPathway => {
+    const found = state.referrals[id];
+    return found ? { ...state, referrals: { ...state.referrals, [id]: { ...found, ...change } } } : state;
+  };
+  const discharge = (id: string | undefined, change: Partial<Discharge>): OpenedPathway => {
+    const found = id === undefined ? undefined : state.discharges[id];
+    return found ? { ...state, discharges: { ...state.discharges, [id!]: { ...found, ...change } } } : state;
+  };
+  switch (event.type) {
+    case 'PatientReferred':
+      return { ...state, referrals: { ...state.referrals, [event.data.referralId]: { ...event.data } } };
+    case 'ReferralAccepted':
+      return referral(event.data.referralId, { accepted: event.data });
+    case 'ReferralDeclined':
+      return referral(event.data.referralId, { declined: { declinedAt: event.data.declinedAt } });
+    case 'ReferralCompleted':
+      return referral(event.data.referralId, { completed: { completedAt: event.data.completedAt } });
+    case 'DischargeNotified':
+      return {
+        ...state,
+        discharges: {
+          ...state.discharges,
+          [event.data.dischargeId]: { ...event.data, reconciled: false, followedUp: false },
+        },
+      };
+    case 'MedicationReconciliationSent':
+      return discharge(event.data.dischargeId, { reconciled: true });
+    case 'FollowUpCompleted':
+      return discharge(event.data.dischargeId, { followedUp: true });
+    case 'PathwayClosed':
+      return {
+        ...state,
+        status: 'closed',
+        closedAt: event.data.closedAt,
+        closures: [...state.closures, { closedAt: event.data.closedAt }],
+      };
+    case 'PathwayReopened': {
+      const closures = state.closures.map((closure, index) =>
+        index === state.closures.length - 1 ? { ...closure, reopenedAt: event.data.reopenedAt } : closure,
+      );
+      const { closedAt: _reopened, ...rest } = state;
+      return { ...rest, status: 'open', closures };
+    }
+    default:
+      return state;
+  }
+}
 
 export const pathwayEvolver: Evolver<PathwayState, PathwayEvent> = {
   initialState: () => ({ exists: false }),
   evolve: (state, event: StoredEvent<PathwayEvent>): PathwayState => {
-    const entry: Entry = {
-      eventId: event.context.eventId,
-      type: event.type,
-      data: { ...(event.data as unknown as Record<string, unknown>) },
-      recordedAt: event.context.recordedAt,
-      actorId: event.context.actorId,
-      revision: event.context.revision,
-      voided: false,
-      corrected: false,
-    };
     if (event.type === 'PathwayOpened') {
-      return { exists: true, ...pick(event.data), status: 'open', entries: [entry] };
+      const { patientId, kind, openedAt } = event.data;
+      return {
+        exists: true,
+        patientId,
+        kind,
+        openedAt,
+        status: 'open',
+        closures: [],
+        referrals: {},
+        discharges: {},
+      };
     }
-    if (!state.exists) return state;
-    const entries = [...state.entries, entry];
-    switch (event.type) {
-      case 'PathwayClosed':
-        return { ...state, entries, status: 'closed', closedAt: event.data.closedAt };
-      case 'PathwayReopened':
-        return { ...state, entries, status: 'open', closedAt: undefined };
-      case 'EntryCorrected':
-      case 'EntryVoided': {
-        const { targetEventId } = event.data;
-        const changed = entries.map((e) => {
-          if (e.eventId !== targetEventId) return e;
-          return event.type === 'EntryVoided'
-            ? { ...e, voided: true }
-            : { ...e, data: { ...e.data, ...event.data.correction }, corrected: true };
-        });
-        const opening = changed.find((e) => e.type === 'PathwayOpened')!;
-        return { ...state, ...pick(opening.data as unknown as PathwayOpened), entries: changed };
-      }
-      default:
-        return { ...state, entries };
-    }
+    return state.exists ? evolveOpened(state, event) : state;
   },
 };
 
-function pick(data: PathwayOpened): { patientId: string; kind: PathwayOpened['kind']; openedAt: string } {
-  return { patientId: data.patientId, kind: data.kind, openedAt: data.openedAt };
+/** Whether the pathway was open at a business time: opened by then, and not within a closure. */
+export function openAt(state: PathwayState, at: string): boolean {
+  if (!state.exists || compareBusinessTimes(at, state.openedAt) < 0) return false;
+  return !state.closures.some(
+    (closure) =>
+      compareBusinessTimes(at, closure.closedAt) >= 0 &&
+      (closure.reopenedAt === undefined || compareBusinessTimes(at, closure.reopenedAt) < 0),
+  );
 }
 
 // ---- what the pathway knows of other records ------------------------------------------------------
 
-/** The patient as the pathway rules need it (loaded by the handler, identity decrypted there). */
+/** The patient as the pathway rules need it (loaded by the handler, the birth date decrypted there). */
 export interface PathwayPatient {
   sex: 'F' | 'M' | 'X';
   /** Null when the identity was erased: ages then fall back to the birth year. */
@@ -106,94 +149,231 @@ export interface PathwayPatient {
   birthYear: number;
   /** The birth date, or 1 January of the birth year: no business time may precede it. */
   earliestBusinessTime: string;
-  blockedMemberIds: string[];
-  consents: Partial<Record<string, 'accord' | 'refus' | 'retrait'>>;
+  /** The patient's stream, for the blocks and the consents as they stood at a business time. */
+  record: PatientState;
 }
 
 export interface PathwayFacts {
   patient: PathwayPatient;
-  /** Every member the command names, by id, as folded from their streams (`{ exists: false }` if none). */
-  members: Record<string, MemberState>;
-  /** The protocol a ProtocolApplied names. */
+  /** Every member the command names — and the delegating doctors of the protocol's adherents — by id. */
+  members: Readonly<Record<string, MemberState>>;
+  /** The protocol a protocol application names. */
   protocol?: ProtocolState;
-  actor: { id: string; role: string };
 }
 
-// ---- derived views ----------------------------------------------------------------------------------
-
-/** Live entries: not voided. */
-export function live(state: OpenPathway, type?: PathwayEventType): Entry[] {
-  return state.entries.filter((e) => !e.voided && (type === undefined || e.type === type));
-}
-
-export type ReferralStatus = 'open' | 'accepted' | 'declined' | 'completed';
-
-export function referralStatus(
-  state: OpenPathway,
-  referralId: string,
-): { status: ReferralStatus; referral: Entry; accepted?: Entry } | null {
-  const referral = live(state, 'PatientReferred').find((e) => e.data.referralId === referralId);
-  if (!referral) return null;
-  const of = (type: PathwayEventType) => live(state, type).find((e) => e.data.referralId === referralId);
-  const accepted = of('ReferralAccepted');
-  const status: ReferralStatus = of('ReferralCompleted')
-    ? 'completed'
-    : of('ReferralDeclined')
-      ? 'declined'
-      : accepted
-        ? 'accepted'
-        : 'open';
-  return { status, referral, accepted };
-}
-
-export function discharge(state: OpenPathway, dischargeId: string): Entry | undefined {
-  return live(state, 'DischargeNotified').find((e) => e.data.dischargeId === dischargeId);
-}
-
-// ---- shared checks --------------------------------------------------------------------------------
+// ---- the stream's own rules --------------------------------------------------------------------------
 
 const OPENING = { fr: 'à l’ouverture du parcours', en: 'the pathway’s opening' };
 const BIRTH = { fr: 'à la naissance du patient', en: 'the patient’s birth' };
 
-function assertOpen(state: OpenPathway): void {
-  if (state.status === 'closed') {
+/** When an entry happened, for the "not before the opening" rule (a discharge: when it was notified). */
+function recordedTime(event: PathwayEvent): { at: string; path: string } {
+  switch (event.type) {
+    case 'PathwayOpened':
+      return { at: event.data.openedAt, path: 'openedAt' };
+    case 'PatientReferred':
+      return { at: event.data.referredAt, path: 'referredAt' };
+    case 'ReferralAccepted':
+      return { at: event.data.acceptedAt, path: 'acceptedAt' };
+    case 'ReferralDeclined':
+      return { at: event.data.declinedAt, path: 'declinedAt' };
+    case 'ReferralCompleted':
+      return { at: event.data.completedAt, path: 'completedAt' };
+    case 'DischargeNotified':
+      return { at: event.data.notifiedAt, path: 'notifiedAt' };
+    case 'MedicationReconciliationSent':
+      return { at: event.data.sentAt, path: 'sentAt' };
+    case 'FollowUpCompleted':
+      return { at: event.data.at, path: 'at' };
+    case 'ProtocolApplied':
+      return { at: event.data.appliedAt, path: 'appliedAt' };
+    case 'PathwayClosed':
+      return { at: event.data.closedAt, path: 'closedAt' };
+    case 'PathwayReopened':
+      return { at: event.data.reopenedAt, path: 'reopenedAt' };
+  }
+}
+
+function notBeforeEntry(
+  value: string,
+  path: string,
+  earlier: string,
+  what: { fr: string; en: string },
+): void {
+  notBefore(value, earlier, what, path);
+}
+
+function openReferral(state: OpenedPathway, referralId: string, expected: 'open' | 'accepted'): Referral {
+  const found = state.referrals[referralId];
+  if (!found) {
+    throw broken(
+      'unknown-referral',
+      'Aucun adressage de cet identifiant dans ce parcours.',
+      'No referral with this id in this pathway.',
+      'referralId',
+    );
+  }
+  const status = found.completed
+    ? 'completed'
+    : found.declined
+      ? 'declined'
+      : found.accepted
+        ? 'accepted'
+        : 'open';
+  if (status !== expected) {
+    throw broken(
+      expected === 'open' ? 'referral-not-open' : 'referral-not-accepted',
+      expected === 'open'
+        ? `Cet adressage n’est plus en attente de réponse (${status}).`
+        : `Cet adressage n’a pas été accepté (${status}) : il ne peut pas être réalisé.`,
+      expected === 'open'
+        ? `This referral is no longer awaiting an answer (${status}).`
+        : `This referral was not accepted (${status}): it cannot be completed.`,
+      'referralId',
+    );
+  }
+  return found;
+}
+
+function requireDischarge(state: OpenedPathway, dischargeId: string): Discharge {
+  const found = state.discharges[dischargeId];
+  if (!found) {
+    throw broken(
+      'unknown-discharge',
+      'Aucune sortie de cet identifiant dans ce parcours.',
+      'No discharge with this id in this pathway.',
+      'dischargeId',
+    );
+  }
+  return found;
+}
+
+/**
+ * What an entry must obey given the pathway before it: the order of a referral's answers, the discharge
+ * a reconciliation names, the pathway open and its opening first. Checked when the entry is decided, and
+ * again for every later entry when an earlier one is corrected or voided.
+ */
+export function pathwayStreamRules(event: PathwayEvent, state: PathwayState): void {
+  if (event.type === 'PathwayOpened') {
+    if (state.exists)
+      throw broken('pathway-exists', 'Ce parcours existe déjà.', 'This pathway exists already.');
+    return;
+  }
+  if (!state.exists)
+    throw broken('unknown-pathway', 'Ce parcours n’existe pas.', 'This pathway does not exist.');
+  if (event.type === 'PathwayReopened') {
+    if (state.status !== 'closed') {
+      throw broken('pathway-not-closed', 'Le parcours n’est pas clos.', 'The pathway is not closed.');
+    }
+  } else if (state.status === 'closed') {
     throw broken(
       'pathway-closed',
       'Le parcours est clos : seuls une réouverture, une correction ou une annulation sont possibles.',
       'The pathway is closed: only reopening, correcting or voiding is accepted.',
     );
   }
-}
-
-/** Not in the future, not before the patient's birth, not before the pathway's opening. */
-function checkTime(
-  value: string,
-  path: string,
-  state: OpenPathway | null,
-  facts: PathwayFacts,
-  now: Date,
-): void {
-  checkBusinessTime(value, now, path, { at: facts.patient.earliestBusinessTime, ...BIRTH });
-  if (state) checkBusinessTime(value, now, path, { at: state.openedAt, ...OPENING });
-}
-
-function assertNotBlocked(facts: PathwayFacts, memberId: string, path?: string): void {
-  if (facts.patient.blockedMemberIds.includes(memberId)) {
-    throw broken(
-      'professional-blocked',
-      'Le patient s’est opposé à l’intervention de ce professionnel : rien ne peut être enregistré pour lui à son nom.',
-      'The patient has blocked this professional: nothing can be recorded for the patient in their name.',
-      path,
-    );
+  const { at, path } = recordedTime(event);
+  notBefore(at, state.openedAt, OPENING, path);
+  switch (event.type) {
+    case 'PatientReferred': {
+      const { memberId, profession, structure } = event.data.to;
+      if (memberId === undefined && profession === undefined && structure === undefined) {
+        throw broken(
+          'referral-without-recipient',
+          'Indiquez à qui le patient est adressé.',
+          'Say to whom the patient is referred.',
+          'to',
+        );
+      }
+      if (state.referrals[event.data.referralId]) {
+        throw broken(
+          'referral-exists',
+          'Cet adressage existe déjà.',
+          'This referral exists already.',
+          'referralId',
+        );
+      }
+      return;
+    }
+    case 'ReferralAccepted': {
+      const referral = openReferral(state, event.data.referralId, 'open');
+      notBeforeEntry(event.data.acceptedAt, 'acceptedAt', referral.referredAt, {
+        fr: 'à l’adressage',
+        en: 'the referral',
+      });
+      if (event.data.appointmentAt !== undefined) {
+        notBeforeEntry(event.data.appointmentAt, 'appointmentAt', event.data.acceptedAt, {
+          fr: 'à l’acceptation',
+          en: 'the acceptance',
+        });
+      }
+      return;
+    }
+    case 'ReferralDeclined': {
+      const referral = openReferral(state, event.data.referralId, 'open');
+      notBeforeEntry(event.data.declinedAt, 'declinedAt', referral.referredAt, {
+        fr: 'à l’adressage',
+        en: 'the referral',
+      });
+      return;
+    }
+    case 'ReferralCompleted': {
+      const referral = openReferral(state, event.data.referralId, 'accepted');
+      notBeforeEntry(event.data.completedAt, 'completedAt', referral.accepted!.acceptedAt, {
+        fr: 'à l’acceptation',
+        en: 'the acceptance',
+      });
+      return;
+    }
+    case 'DischargeNotified':
+      if (
+        event.data.admittedAt !== undefined &&
+        compareBusinessTimes(event.data.admittedAt, event.data.dischargeAt) > 0
+      ) {
+        throw broken(
+          'period-reversed',
+          'La sortie précède l’admission.',
+          'The discharge is before the admission.',
+          'dischargeAt',
+        );
+      }
+      if (state.discharges[event.data.dischargeId]) {
+        throw broken(
+          'discharge-exists',
+          'Cette sortie existe déjà.',
+          'This discharge exists already.',
+          'dischargeId',
+        );
+      }
+      return;
+    case 'MedicationReconciliationSent':
+      requireDischarge(state, event.data.dischargeId);
+      return;
+    case 'FollowUpCompleted':
+      if (event.data.dischargeId !== undefined) requireDischarge(state, event.data.dischargeId);
+      return;
+    case 'ProtocolApplied':
+      if (event.data.mtInformedAt !== undefined) {
+        notBeforeEntry(event.data.mtInformedAt, 'mtInformedAt', event.data.appliedAt, {
+          fr: 'à l’application du protocole',
+          en: 'the application',
+        });
+      }
+      return;
+    case 'PathwayReopened':
+      notBeforeEntry(event.data.reopenedAt, 'reopenedAt', state.closedAt!, {
+        fr: 'à la clôture',
+        en: 'the closure',
+      });
+      return;
+    default:
+      return;
   }
 }
 
-/** The actor, when a professional, must not be one the patient blocked. */
-function assertActorAllowed(facts: PathwayFacts): void {
-  if (facts.actor.role === 'professional') assertNotBlocked(facts, facts.actor.id);
-}
+// ---- the rules that need other records and the clock -------------------------------------------------
 
-/** A member the event names: exists here, had not left at `at`, not blocked, of a given profession. */
+/** The professionals an entry names: each a member here at its business time, not blocked by the patient then. */
 function checkMember(
   facts: PathwayFacts,
   memberId: string,
@@ -203,7 +383,7 @@ function checkMember(
 ): MemberState & { exists: true } {
   const member = facts.members[memberId] ?? { exists: false };
   assertActiveMember(member, at, path);
-  assertNotBlocked(facts, memberId, path);
+  assertNotBlockedAt(facts.patient.record, memberId, at, path);
   if (professions && !professions.list.includes(member.profession)) {
     throw broken(professions.rule, professions.fr, professions.en, path);
   }
@@ -223,267 +403,124 @@ const GP = {
   en: 'This member is not a general practitioner.',
 };
 
-function notBeforeEntry(
-  value: string,
-  path: string,
-  earlier: string,
-  what: { fr: string; en: string },
-): void {
-  if (instant(value) < instant(earlier)) {
-    throw broken(
-      'business-time-too-early',
-      `La date ${value} est antérieure ${what.fr} (${earlier}).`,
-      `The time ${value} is before ${what.en} (${earlier}).`,
-      path,
-    );
-  }
+/** What happened did not happen in the future, nor before the patient was born. */
+function pastTime(value: string, path: string, facts: PathwayFacts, now: Date): void {
+  checkBusinessTime(value, now, path, { at: facts.patient.earliestBusinessTime, ...BIRTH });
 }
 
-// ---- decisions ------------------------------------------------------------------------------------
-
-export function decideOpen(
-  command: PathwayOpened,
-  state: PathwayState,
-  facts: PathwayFacts,
-  now: Date,
-): PathwayEvent[] {
-  if (state.exists)
-    throw broken('pathway-exists', 'Ce parcours existe déjà.', 'This pathway exists already.');
-  assertActorAllowed(facts);
-  checkTime(command.openedAt, 'openedAt', null, facts, now);
-  return [{ type: 'PathwayOpened', data: command }];
+/** A planned time (a discharge ahead, an appointment): not before the patient's birth, at most a year ahead. */
+function plannedTime(value: string, path: string, facts: PathwayFacts, now: Date): void {
+  notBefore(value, facts.patient.earliestBusinessTime, BIRTH, path);
+  plannedWithinAYear(value, now, path);
 }
 
-export function decideRefer(
-  command: PatientReferred,
-  state: OpenPathway,
-  facts: PathwayFacts,
-  now: Date,
-): PathwayEvent[] {
-  assertOpen(state);
-  assertActorAllowed(facts);
-  checkTime(command.referredAt, 'referredAt', state, facts, now);
-  checkMember(facts, command.fromMemberId, command.referredAt, 'fromMemberId');
-  const { memberId, profession, structure } = command.to;
-  if (memberId === undefined && profession === undefined && structure === undefined) {
-    throw broken(
-      'referral-without-recipient',
-      'Indiquez à qui le patient est adressé.',
-      'Say to whom the patient is referred.',
-      'to',
-    );
-  }
-  if (memberId !== undefined) checkMember(facts, memberId, command.referredAt, 'to.memberId');
-  if (referralStatus(state, command.referralId)) {
-    throw broken(
-      'referral-exists',
-      'Cet adressage existe déjà.',
-      'This referral exists already.',
-      'referralId',
-    );
-  }
-  return [{ type: 'PatientReferred', data: command }];
-}
-
-function openReferral(state: OpenPathway, referralId: string, expected: ReferralStatus) {
-  const found = referralStatus(state, referralId);
-  if (!found) {
-    throw broken(
-      'unknown-referral',
-      'Aucun adressage de cet identifiant dans ce parcours.',
-      'No referral with this id in this pathway.',
-      'referralId',
-    );
-  }
-  if (found.status !== expected) {
-    const rule = expected === 'open' ? 'referral-not-open' : 'referral-not-accepted';
-    throw broken(
-      rule,
-      expected === 'open'
-        ? `Cet adressage n’est plus en attente de réponse (${found.status}).`
-        : `Cet adressage n’a pas été accepté (${found.status}) : il ne peut pas être réalisé.`,
-      expected === 'open'
-        ? `This referral is no longer awaiting an answer (${found.status}).`
-        : `This referral was not accepted (${found.status}): it cannot be completed.`,
-      'referralId',
-    );
-  }
-  return found;
-}
-
-export function decideAcceptReferral(
-  command: ReferralAccepted,
-  state: OpenPathway,
-  facts: PathwayFacts,
-  now: Date,
-): PathwayEvent[] {
-  assertOpen(state);
-  assertActorAllowed(facts);
-  const { referral } = openReferral(state, command.referralId, 'open');
-  checkTime(command.acceptedAt, 'acceptedAt', state, facts, now);
-  notBeforeEntry(command.acceptedAt, 'acceptedAt', referral.data.referredAt as string, {
-    fr: 'à l’adressage',
-    en: 'the referral',
-  });
-  if (command.appointmentAt !== undefined) {
-    notBeforeEntry(command.appointmentAt, 'appointmentAt', command.acceptedAt, {
-      fr: 'à l’acceptation',
-      en: 'the acceptance',
-    });
-  }
-  return [{ type: 'ReferralAccepted', data: command }];
-}
-
-export function decideDeclineReferral(
-  command: ReferralDeclined,
-  state: OpenPathway,
-  facts: PathwayFacts,
-  now: Date,
-): PathwayEvent[] {
-  assertOpen(state);
-  assertActorAllowed(facts);
-  const { referral } = openReferral(state, command.referralId, 'open');
-  checkTime(command.declinedAt, 'declinedAt', state, facts, now);
-  notBeforeEntry(command.declinedAt, 'declinedAt', referral.data.referredAt as string, {
-    fr: 'à l’adressage',
-    en: 'the referral',
-  });
-  return [{ type: 'ReferralDeclined', data: command }];
-}
-
-export function decideCompleteReferral(
-  command: ReferralCompleted,
-  state: OpenPathway,
-  facts: PathwayFacts,
-  now: Date,
-): PathwayEvent[] {
-  assertOpen(state);
-  assertActorAllowed(facts);
-  const { accepted } = openReferral(state, command.referralId, 'accepted');
-  checkTime(command.completedAt, 'completedAt', state, facts, now);
-  notBeforeEntry(command.completedAt, 'completedAt', accepted!.data.acceptedAt as string, {
-    fr: 'à l’acceptation',
-    en: 'the acceptance',
-  });
-  return [{ type: 'ReferralCompleted', data: command }];
-}
-
-/**
- * The notification is what has happened when a discharge is recorded; the discharge itself may be
- * planned (a notice given 24 h ahead is what the CPTS hopes for), so only `notifiedAt` must not lie in
- * the future, and it is `notifiedAt` that may not precede the pathway's opening.
- */
-export function decideDischarge(
-  command: DischargeNotified,
-  state: OpenPathway,
-  facts: PathwayFacts,
-  now: Date,
-): PathwayEvent[] {
-  assertOpen(state);
-  assertActorAllowed(facts);
-  checkTime(command.notifiedAt, 'notifiedAt', state, facts, now);
-  notBefore(command.dischargeAt, facts.patient.earliestBusinessTime, BIRTH, 'dischargeAt');
-  if (command.admittedAt !== undefined) {
-    checkBusinessTime(command.admittedAt, now, 'admittedAt', {
-      at: facts.patient.earliestBusinessTime,
-      ...BIRTH,
-    });
-    if (instant(command.admittedAt) > instant(command.dischargeAt)) {
-      throw broken(
-        'period-reversed',
-        'La sortie précède l’admission.',
-        'The discharge is before the admission.',
-        'dischargeAt',
-      );
+function factRules(event: PathwayEvent, facts: PathwayFacts, now: Date): void {
+  switch (event.type) {
+    case 'PathwayOpened':
+      return pastTime(event.data.openedAt, 'openedAt', facts, now);
+    case 'PatientReferred':
+      pastTime(event.data.referredAt, 'referredAt', facts, now);
+      checkMember(facts, event.data.fromMemberId, event.data.referredAt, 'fromMemberId');
+      if (event.data.to.memberId !== undefined) {
+        checkMember(facts, event.data.to.memberId, event.data.referredAt, 'to.memberId');
+      }
+      return;
+    case 'ReferralAccepted':
+      pastTime(event.data.acceptedAt, 'acceptedAt', facts, now);
+      if (event.data.appointmentAt !== undefined)
+        plannedTime(event.data.appointmentAt, 'appointmentAt', facts, now);
+      return;
+    case 'ReferralDeclined':
+      return pastTime(event.data.declinedAt, 'declinedAt', facts, now);
+    case 'ReferralCompleted':
+      return pastTime(event.data.completedAt, 'completedAt', facts, now);
+    case 'DischargeNotified': {
+      // The notification is what has happened; the discharge itself may be planned (24 h ahead is the aim).
+      const { notifiedAt, dischargeAt, admittedAt, pharmacistMemberId, gpMemberId } = event.data;
+      pastTime(notifiedAt, 'notifiedAt', facts, now);
+      plannedTime(dischargeAt, 'dischargeAt', facts, now);
+      if (admittedAt !== undefined) pastTime(admittedAt, 'admittedAt', facts, now);
+      if (pharmacistMemberId !== undefined) {
+        checkMember(facts, pharmacistMemberId, notifiedAt, 'pharmacistMemberId', PHARMACIST);
+      }
+      if (gpMemberId !== undefined) checkMember(facts, gpMemberId, notifiedAt, 'gpMemberId', GP);
+      return;
     }
+    case 'MedicationReconciliationSent':
+      pastTime(event.data.sentAt, 'sentAt', facts, now);
+      checkMember(facts, event.data.toMemberId, event.data.sentAt, 'toMemberId', PHARMACIST);
+      return;
+    case 'FollowUpCompleted':
+      pastTime(event.data.at, 'at', facts, now);
+      checkMember(facts, event.data.byMemberId, event.data.at, 'byMemberId');
+      return;
+    case 'ProtocolApplied':
+      return protocolRules(event.data, facts, now);
+    case 'PathwayClosed':
+      return pastTime(event.data.closedAt, 'closedAt', facts, now);
+    case 'PathwayReopened':
+      return pastTime(event.data.reopenedAt, 'reopenedAt', facts, now);
   }
-  if (command.pharmacistMemberId !== undefined)
-    checkMember(facts, command.pharmacistMemberId, command.notifiedAt, 'pharmacistMemberId', PHARMACIST);
-  if (command.gpMemberId !== undefined)
-    checkMember(facts, command.gpMemberId, command.notifiedAt, 'gpMemberId', GP);
-  if (discharge(state, command.dischargeId)) {
-    throw broken(
-      'discharge-exists',
-      'Cette sortie existe déjà.',
-      'This discharge exists already.',
-      'dischargeId',
-    );
-  }
-  return [{ type: 'DischargeNotified', data: command }];
-}
-
-function requireDischarge(state: OpenPathway, dischargeId: string): Entry {
-  const found = discharge(state, dischargeId);
-  if (!found) {
-    throw broken(
-      'unknown-discharge',
-      'Aucune sortie de cet identifiant dans ce parcours.',
-      'No discharge with this id in this pathway.',
-      'dischargeId',
-    );
-  }
-  return found;
-}
-
-export function decideMedicationReconciliation(
-  command: MedicationReconciliationSent,
-  state: OpenPathway,
-  facts: PathwayFacts,
-  now: Date,
-): PathwayEvent[] {
-  assertOpen(state);
-  assertActorAllowed(facts);
-  requireDischarge(state, command.dischargeId);
-  checkTime(command.sentAt, 'sentAt', state, facts, now);
-  checkMember(facts, command.toMemberId, command.sentAt, 'toMemberId', PHARMACIST);
-  return [{ type: 'MedicationReconciliationSent', data: command }];
-}
-
-export function decideFollowUp(
-  command: FollowUpCompleted,
-  state: OpenPathway,
-  facts: PathwayFacts,
-  now: Date,
-): PathwayEvent[] {
-  assertOpen(state);
-  assertActorAllowed(facts);
-  if (command.dischargeId !== undefined) requireDischarge(state, command.dischargeId);
-  checkTime(command.at, 'at', state, facts, now);
-  checkMember(facts, command.byMemberId, command.at, 'byMemberId');
-  return [{ type: 'FollowUpCompleted', data: command }];
 }
 
 const ORIENTATIONS: ReadonlySet<string> = new Set(['orientation-medecin', 'orientation-urgences']);
 
-/** Why the patient is outside the protocol at `at`, or null when eligible. */
+/** Why the patient is outside the protocol at `appliedAt` (ages on the Paris calendar), or null when eligible. */
 export function ineligibility(
   version: ProtocolVersion,
   patient: PathwayPatient,
-  command: ProtocolApplied,
+  application: Pick<ProtocolApplied, 'appliedAt' | 'eligibility'>,
 ): string | null {
   const { eligibility } = version;
   if (eligibility.sex !== undefined && eligibility.sex !== patient.sex) return 'sex';
   // Without the birth date (erased identity), the birth year's 1 January gives the oldest possible age.
-  const months = ageInMonths(patient.birthDate ?? `${patient.birthYear}-01-01`, command.appliedAt);
+  const months = ageInMonths(patient.birthDate ?? `${patient.birthYear}-01-01`, application.appliedAt);
   if (eligibility.minAgeMonths !== undefined && months < eligibility.minAgeMonths) return 'age';
   if (eligibility.maxAgeMonths !== undefined && months > eligibility.maxAgeMonths) return 'age';
   const excluded = eligibility.exclusions.find(
-    (exclusion) => command.eligibility.answers[exclusion.code] === true,
+    (exclusion) => application.eligibility.answers[exclusion.code] === true,
   );
   if (excluded) return `exclusion:${excluded.code}`;
-  if (!command.eligibility.eligible) return 'declared-ineligible';
+  if (!application.eligibility.eligible) return 'declared-ineligible';
   return null;
 }
 
-export function decideProtocolApplication(
-  command: ProtocolApplied,
-  state: OpenPathway,
-  facts: PathwayFacts,
-  now: Date,
-): PathwayEvent[] {
-  assertOpen(state);
-  assertActorAllowed(facts);
-  checkTime(command.appliedAt, 'appliedAt', state, facts, now);
+/**
+ * When the version lists tests, the result governs the outcome: a positive test allows a dispensation,
+ * a negative one advice or an orientation, an invalid or absent one only an orientation.
+ */
+function testRules(version: ProtocolVersion, application: ProtocolApplied): void {
+  const { test, outcome } = application;
+  if (test !== undefined && version.tests.length > 0 && !version.tests.includes(test.kind)) {
+    throw broken(
+      'test-not-in-protocol',
+      'Ce test ne fait pas partie du protocole.',
+      'This test is not part of the protocol.',
+      'test.kind',
+    );
+  }
+  if (version.tests.length === 0 || ORIENTATIONS.has(outcome)) return;
+  const result = test?.result;
+  if (result === 'positif' || (result === 'negatif' && outcome === 'conseil')) return;
+  throw broken(
+    'outcome-not-allowed-by-test',
+    result === undefined
+      ? `Ce protocole repose sur un test (${version.tests.join(', ')}) : sans résultat, seule une orientation est possible.`
+      : result === 'negatif'
+        ? 'Un test négatif permet un conseil ou une orientation, pas une dispensation.'
+        : 'Un test invalide ne permet qu’une orientation vers un médecin ou les urgences.',
+    result === undefined
+      ? `This protocol relies on a test (${version.tests.join(', ')}): without a result, only an orientation is possible.`
+      : result === 'negatif'
+        ? 'A negative test allows advice or an orientation, not a dispensation.'
+        : 'An invalid test allows only an orientation to a doctor or the emergency department.',
+    result === undefined ? 'test' : 'outcome',
+  );
+}
+
+function protocolRules(application: ProtocolApplied, facts: PathwayFacts, now: Date): void {
+  const { appliedAt } = application;
+  pastTime(appliedAt, 'appliedAt', facts, now);
   const protocol = facts.protocol;
   if (!protocol?.exists) {
     throw broken(
@@ -493,20 +530,21 @@ export function decideProtocolApplication(
       'protocolCode',
     );
   }
-  const version = versionInForce(protocol, command.appliedAt);
-  if (!version || version.version !== command.protocolVersion) {
+  const day = parisDate(appliedAt);
+  const version = versionInForce(protocol, appliedAt);
+  if (!version || version.version !== application.protocolVersion) {
     throw broken(
       'protocol-version-not-in-force',
       version
-        ? `La version en vigueur le ${parisDate(command.appliedAt)} est la version ${version.version}.`
-        : `Aucune version de ce protocole n’est en vigueur le ${parisDate(command.appliedAt)}.`,
+        ? `La version en vigueur le ${day} est la version ${version.version}.`
+        : `Aucune version de ce protocole n’est en vigueur le ${day}.`,
       version
-        ? `The version in force on ${parisDate(command.appliedAt)} is version ${version.version}.`
-        : `No version of this protocol is in force on ${parisDate(command.appliedAt)}.`,
+        ? `The version in force on ${day} is version ${version.version}.`
+        : `No version of this protocol is in force on ${day}.`,
       'protocolVersion',
     );
   }
-  const member = checkMember(facts, command.byMemberId, command.appliedAt, 'byMemberId');
+  const member = checkMember(facts, application.byMemberId, appliedAt, 'byMemberId');
   if (!version.professions.includes(member.profession)) {
     throw broken(
       'profession-not-allowed',
@@ -515,28 +553,8 @@ export function decideProtocolApplication(
       'byMemberId',
     );
   }
-  if (version.kind === 'cooperation-nationale') {
-    const day = parisDate(command.appliedAt);
-    const adherent = protocol.adherents.find((a) => a.memberId === command.byMemberId && a.signedOn <= day);
-    if (!adherent) {
-      throw broken(
-        'not-an-adherent',
-        'Ce professionnel n’a pas adhéré à ce protocole de coopération (délégation signée).',
-        'This professional is not a registered adherent of this cooperation protocol (signed delegation).',
-        'byMemberId',
-      );
-    }
-  }
-  if (command.test !== undefined && version.tests.length > 0 && !version.tests.includes(command.test.kind)) {
-    throw broken(
-      'test-not-in-protocol',
-      'Ce test ne fait pas partie du protocole.',
-      'This test is not part of the protocol.',
-      'test.kind',
-    );
-  }
-  const outside = ineligibility(version, facts.patient, command);
-  if (outside !== null && !ORIENTATIONS.has(command.outcome)) {
+  if (version.kind === 'cooperation-nationale') delegationRules(protocol, application, facts);
+  if (ineligibility(version, facts.patient, application) !== null && !ORIENTATIONS.has(application.outcome)) {
     throw broken(
       'patient-not-eligible',
       'Le patient ne remplit pas les critères d’éligibilité du protocole : seule une orientation vers un médecin ou les urgences est possible.',
@@ -544,20 +562,16 @@ export function decideProtocolApplication(
       'outcome',
     );
   }
-  if (command.mtInformedAt !== undefined) {
-    notInFuture(command.mtInformedAt, now, 'mtInformedAt');
-    notBeforeEntry(command.mtInformedAt, 'mtInformedAt', command.appliedAt, {
-      fr: 'à l’application du protocole',
-      en: 'the application',
-    });
-  }
-  const sharingRefused = ['refus', 'retrait'].includes(
-    facts.patient.consents['partage-medecin-traitant'] ?? '',
-  );
+  testRules(version, application);
+  if (application.mtInformedAt !== undefined) notInFuture(application.mtInformedAt, now, 'mtInformedAt');
+  // The consent in force at the application, not today's: a refusal recorded later does not excuse it.
+  const record = facts.patient.record;
+  const consent = record.exists ? consentOn(record, 'partage-medecin-traitant', appliedAt) : undefined;
+  const sharingRefused = consent === 'refus' || consent === 'retrait';
   if (
     version.requiresMtInformation &&
-    command.outcome === 'dispensation' &&
-    command.mtInformedAt === undefined &&
+    application.outcome === 'dispensation' &&
+    application.mtInformedAt === undefined &&
     !sharingRefused
   ) {
     throw broken(
@@ -567,150 +581,157 @@ export function decideProtocolApplication(
       'mtInformedAt',
     );
   }
-  return [{ type: 'ProtocolApplied', data: command }];
 }
 
-export function decideClose(
-  command: PathwayClosed,
-  state: OpenPathway,
+/** A cooperation protocol needs a signed delegation whose delegating doctor is still a member at `appliedAt`. */
+function delegationRules(
+  protocol: Extract<ProtocolState, { exists: true }>,
+  application: ProtocolApplied,
   facts: PathwayFacts,
-  now: Date,
-): PathwayEvent[] {
-  assertOpen(state);
-  assertActorAllowed(facts);
-  checkTime(command.closedAt, 'closedAt', state, facts, now);
-  return [{ type: 'PathwayClosed', data: command }];
-}
-
-export function decideReopen(
-  command: PathwayReopened,
-  state: OpenPathway,
-  facts: PathwayFacts,
-  now: Date,
-): PathwayEvent[] {
-  if (state.status !== 'closed') {
-    throw broken('pathway-not-closed', 'Le parcours n’est pas clos.', 'The pathway is not closed.');
-  }
-  assertActorAllowed(facts);
-  checkTime(command.reopenedAt, 'reopenedAt', state, facts, now);
-  notBeforeEntry(command.reopenedAt, 'reopenedAt', state.closedAt!, {
-    fr: 'à la clôture',
-    en: 'the closure',
-  });
-  return [{ type: 'PathwayReopened', data: command }];
-}
-
-function target(
-  state: OpenPathway,
-  targetEventId: string,
-  refused: ReadonlySet<PathwayEventType>,
-  rule: string,
-): Entry {
-  const entry = state.entries.find((e) => e.eventId === targetEventId);
-  if (!entry) {
+): void {
+  const day = parisDate(application.appliedAt);
+  const signed = protocol.adherents.filter((a) => a.memberId === application.byMemberId && a.signedOn <= day);
+  if (signed.length === 0) {
     throw broken(
-      'unknown-entry',
-      'Aucune entrée de cet identifiant dans ce parcours.',
-      'No entry with this id in this pathway.',
-      'targetEventId',
+      'not-an-adherent',
+      'Ce professionnel n’a pas adhéré à ce protocole de coopération (délégation signée).',
+      'This professional is not a registered adherent of this cooperation protocol (signed delegation).',
+      'byMemberId',
     );
   }
-  if (refused.has(entry.type)) {
+  const present = (doctorId: string) => {
+    const doctor = facts.members[doctorId];
+    return (
+      doctor?.exists === true &&
+      compareBusinessTimes(application.appliedAt, doctor.joinedOn) >= 0 &&
+      (doctor.leftOn === undefined || compareBusinessTimes(application.appliedAt, doctor.leftOn) <= 0)
+    );
+  };
+  if (!signed.some((adherent) => present(adherent.delegatingDoctorMemberId))) {
     throw broken(
-      rule,
-      rule === 'entry-not-voidable'
-        ? `Une entrée ${entry.type} ne peut pas être annulée.`
-        : `Une entrée ${entry.type} ne peut pas être corrigée.`,
-      rule === 'entry-not-voidable'
-        ? `A ${entry.type} entry cannot be voided.`
-        : `A ${entry.type} entry cannot be corrected.`,
-      'targetEventId',
+      'delegating-doctor-has-left',
+      'Le médecin délégant de ce professionnel n’est plus membre de la CPTS à cette date : la délégation ne vaut plus.',
+      'This professional’s delegating doctor is no longer a member of the CPTS on that date: the delegation no longer holds.',
+      'byMemberId',
     );
   }
-  if (entry.voided) {
-    throw broken('entry-voided', 'Cette entrée a été annulée.', 'This entry was voided.', 'targetEventId');
+}
+
+// ---- decisions ------------------------------------------------------------------------------------
+
+/** The event a command asks for, the ids it creates assigned from the decision's id source. */
+function eventOf(command: PathwayCommand, newId: Decision['newId']): PathwayEvent {
+  switch (command.type) {
+    case 'OpenPathway':
+      return { type: 'PathwayOpened', data: command.data };
+    case 'ReferPatient':
+      return { type: 'PatientReferred', data: { referralId: newId('referral'), ...command.data } };
+    case 'AcceptReferral':
+      return { type: 'ReferralAccepted', data: command.data };
+    case 'DeclineReferral':
+      return { type: 'ReferralDeclined', data: command.data };
+    case 'CompleteReferral':
+      return { type: 'ReferralCompleted', data: command.data };
+    case 'NotifyDischarge':
+      return { type: 'DischargeNotified', data: { dischargeId: newId('discharge'), ...command.data } };
+    case 'SendMedicationReconciliation':
+      return { type: 'MedicationReconciliationSent', data: command.data };
+    case 'CompleteFollowUp':
+      return { type: 'FollowUpCompleted', data: command.data };
+    case 'ApplyProtocol':
+      return { type: 'ProtocolApplied', data: { applicationId: newId('application'), ...command.data } };
+    case 'ClosePathway':
+      return { type: 'PathwayClosed', data: command.data };
+    case 'ReopenPathway':
+      return { type: 'PathwayReopened', data: command.data };
   }
-  return entry;
+}
+
+/** A professional the patient blocked records nothing for the patient, whatever the route. */
+function actorRules(facts: PathwayFacts, decision: Decision): void {
+  if (decision.actor.role === 'professional') assertNotBlocked(facts.patient.record, [decision.actor.id]);
 }
 
 /**
- * A correction replaces some of the target's fields. The fields that tie it to other records stay;
- * the corrected entry must still be a valid one of its type (the handler validates its shape) and its
- * business time must still obey the time rules.
+ * The one decision of the pathways capability: the command, the pathway's state, the facts (patient,
+ * members, protocol) and the decision's context (clock, actor, ids).
  */
-export function decideCorrect(
-  command: EntryCorrected,
-  state: OpenPathway,
+export function decidePathway(
+  command: PathwayCommand,
+  state: PathwayState,
   facts: PathwayFacts,
-  now: Date,
+  decision: Decision,
 ): PathwayEvent[] {
-  assertActorAllowed(facts);
-  const entry = target(state, command.targetEventId, NOT_CORRECTABLE, 'entry-not-correctable');
-  const fields = Object.keys(command.correction);
-  if (fields.length === 0) {
-    throw broken(
-      'empty-correction',
-      'La correction ne change aucun champ.',
-      'The correction changes no field.',
-      'correction',
-    );
-  }
-  const locked = fields.find(
-    (field) =>
-      UNCORRECTABLE_FIELDS.has(field) || !(field in entry.data || isOptionalField(entry.type, field)),
-  );
-  if (locked !== undefined) {
-    throw broken(
-      'correction-field-not-allowed',
-      `Le champ ${locked} ne peut pas être corrigé sur une entrée ${entry.type}.`,
-      `Field ${locked} cannot be corrected on a ${entry.type} entry.`,
-      `correction.${locked}`,
-    );
-  }
-  const at = (command.correction[BUSINESS_TIME_FIELD[entry.type]] ??
-    entry.data[BUSINESS_TIME_FIELD[entry.type]]) as string;
-  for (const field of MEMBER_FIELDS) {
-    const memberId = command.correction[field];
-    if (typeof memberId === 'string') checkMember(facts, memberId, at, `correction.${field}`);
-  }
-  const timeField = BUSINESS_TIME_FIELD[entry.type];
-  const corrected = command.correction[timeField];
-  if (typeof corrected === 'string') {
-    const opening = entry.type === 'PathwayOpened' ? null : state;
-    if (entry.type === 'DischargeNotified') {
-      notBefore(corrected, facts.patient.earliestBusinessTime, BIRTH, `correction.${timeField}`);
-    } else {
-      checkTime(corrected, `correction.${timeField}`, opening, facts, now);
-    }
-  }
-  return [{ type: 'EntryCorrected', data: command }];
+  const event = eventOf(command, decision.newId);
+  pathwayStreamRules(event, state);
+  actorRules(facts, decision);
+  factRules(event, facts, decision.now);
+  return [event];
 }
 
-/** Fields naming a member: a correction that changes one names a member who must be allowed too. */
-export const MEMBER_FIELDS = [
-  'fromMemberId',
-  'toMemberId',
-  'byMemberId',
-  'pharmacistMemberId',
-  'gpMemberId',
-] as const;
+/** The command that would have recorded an entry, its ids given back by the decision: what a correction decides again. */
+function redecide(entry: PathwayEvent, before: PathwayState, facts: PathwayFacts, decision: Decision): void {
+  const { referralId, dischargeId, applicationId, ...rest } = entry.data as unknown as Record<string, string>;
+  const ids: Record<string, string> = {
+    referral: referralId,
+    discharge: dischargeId,
+    application: applicationId,
+  };
+  const again = { ...decision, newId: (purpose: string) => ids[purpose] };
+  const data =
+    entry.type === 'PatientReferred' || entry.type === 'DischargeNotified' || entry.type === 'ProtocolApplied'
+      ? rest
+      : entry.data;
+  const type = {
+    PathwayOpened: 'OpenPathway',
+    PatientReferred: 'ReferPatient',
+    ReferralAccepted: 'AcceptReferral',
+    ReferralDeclined: 'DeclineReferral',
+    ReferralCompleted: 'CompleteReferral',
+    DischargeNotified: 'NotifyDischarge',
+    MedicationReconciliationSent: 'SendMedicationReconciliation',
+    FollowUpCompleted: 'CompleteFollowUp',
+    ProtocolApplied: 'ApplyProtocol',
+    PathwayClosed: 'ClosePathway',
+    PathwayReopened: 'ReopenPathway',
+  }[entry.type];
+  decidePathway({ type, data } as PathwayCommand, before, facts, again);
+}
 
-/** Optional fields an entry may not carry yet, which a correction may add. */
-const OPTIONAL_FIELDS: Partial<Record<PathwayEventType, readonly string[]>> = {
-  PathwayOpened: ['reason'],
-  PatientReferred: ['channel'],
-  ReferralAccepted: ['appointmentAt'],
-  DischargeNotified: ['ward', 'admittedAt', 'pharmacistMemberId', 'gpMemberId'],
-  FollowUpCompleted: ['dischargeId'],
-  ProtocolApplied: ['test', 'mtInformedAt'],
+/** Fields a correction may not change: they tie the entry to other records or entries. */
+const LOCKED = ['patientId', 'referralId', 'dischargeId', 'applicationId', 'protocolCode'] as const;
+
+/**
+ * Every entry but the lifecycle (closure and reopening have their own events) is corrected; every entry
+ * but the opening and the lifecycle is voided. Optional fields an entry lacks may be added.
+ */
+export const pathwayCorrections: CorrectionRules<PathwayState, PathwayEvent, PathwayFacts> = {
+  evolver: pathwayEvolver,
+  correctable: {
+    PathwayOpened: { optional: ['reason'], locked: LOCKED },
+    PatientReferred: { optional: ['channel'], locked: LOCKED },
+    ReferralAccepted: { optional: ['appointmentAt'], locked: LOCKED },
+    ReferralDeclined: { locked: LOCKED },
+    ReferralCompleted: { locked: LOCKED },
+    DischargeNotified: {
+      optional: ['ward', 'admittedAt', 'pharmacistMemberId', 'gpMemberId'],
+      locked: LOCKED,
+    },
+    MedicationReconciliationSent: { locked: LOCKED },
+    FollowUpCompleted: { optional: ['dischargeId'], locked: ['referralId', 'applicationId'] },
+    ProtocolApplied: { optional: ['test', 'mtInformedAt'], locked: LOCKED },
+  },
+  voidable: new Set([
+    'PatientReferred',
+    'ReferralAccepted',
+    'ReferralDeclined',
+    'ReferralCompleted',
+    'DischargeNotified',
+    'MedicationReconciliationSent',
+    'FollowUpCompleted',
+    'ProtocolApplied',
+  ]),
+  redecide,
+  recheck: (entry, before) => pathwayStreamRules(entry, before),
+  mayChange: (_state, facts, decision) => actorRules(facts, decision),
 };
-
-function isOptionalField(type: PathwayEventType, field: string): boolean {
-  return OPTIONAL_FIELDS[type]?.includes(field) ?? false;
-}
-
-export function decideVoid(command: EntryVoided, state: OpenPathway, facts: PathwayFacts): PathwayEvent[] {
-  assertActorAllowed(facts);
-  target(state, command.targetEventId, NOT_VOIDABLE, 'entry-not-voidable');
-  return [{ type: 'EntryVoided', data: command }];
-}

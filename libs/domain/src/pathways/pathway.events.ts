@@ -105,16 +105,6 @@ export interface PathwayReopened {
   reopenedAt: string;
   reason: string;
 }
-export interface EntryCorrected {
-  targetEventId: string;
-  reason: string;
-  correction: Record<string, unknown>;
-}
-export interface EntryVoided {
-  targetEventId: string;
-  reason: string;
-}
-
 export type PathwayEvent =
   | DomainEvent<'PathwayOpened', PathwayOpened>
   | DomainEvent<'PatientReferred', PatientReferred>
@@ -126,13 +116,11 @@ export type PathwayEvent =
   | DomainEvent<'FollowUpCompleted', FollowUpCompleted>
   | DomainEvent<'ProtocolApplied', ProtocolApplied>
   | DomainEvent<'PathwayClosed', PathwayClosed>
-  | DomainEvent<'PathwayReopened', PathwayReopened>
-  | DomainEvent<'EntryCorrected', EntryCorrected>
-  | DomainEvent<'EntryVoided', EntryVoided>;
+  | DomainEvent<'PathwayReopened', PathwayReopened>;
 
 export type PathwayEventType = PathwayEvent['type'];
 
-/** The business time of each event type: the field that says when the thing happened. */
+/** The business time of each entry type: the field that says when the thing happened. */
 export const BUSINESS_TIME_FIELD: Record<PathwayEventType, string> = {
   PathwayOpened: 'openedAt',
   PatientReferred: 'referredAt',
@@ -145,29 +133,4 @@ export const BUSINESS_TIME_FIELD: Record<PathwayEventType, string> = {
   ProtocolApplied: 'appliedAt',
   PathwayClosed: 'closedAt',
   PathwayReopened: 'reopenedAt',
-  EntryCorrected: '',
-  EntryVoided: '',
 };
-
-/** Fields a correction may not change: they tie the entry to other records or entries. */
-export const UNCORRECTABLE_FIELDS = new Set([
-  'patientId',
-  'referralId',
-  'dischargeId',
-  'applicationId',
-  'protocolCode',
-]);
-/** Entries that corrections and voidings do not apply to (lifecycle has its own events). */
-export const NOT_CORRECTABLE: ReadonlySet<PathwayEventType> = new Set([
-  'PathwayClosed',
-  'PathwayReopened',
-  'EntryCorrected',
-  'EntryVoided',
-]);
-export const NOT_VOIDABLE: ReadonlySet<PathwayEventType> = new Set([
-  'PathwayOpened',
-  'PathwayClosed',
-  'PathwayReopened',
-  'EntryCorrected',
-  'EntryVoided',
-]);

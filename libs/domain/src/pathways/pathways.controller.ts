@@ -5,12 +5,13 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
 import { type CommandMeta, type CommandOutcome } from '../shared/command-runner';
 import { Meta } from '../shared/http/command-meta.decorator';
 import { CommandResponseDto, UuidParam } from '../shared/http/params';
-import { OpenPathwayCommand, RecordPathwayEvent } from './pathways.commands';
+import type { PathwayStreamCommand } from './pathway.commands';
+import { PathwayCommandMessage } from './pathways.handler';
+import { CorrectionDto, VoidDto } from '../shared/http/corrections';
 import {
   AcceptReferralDto,
   ClosePathwayDto,
   CompleteReferralDto,
-  CorrectionDto,
   DeclineReferralDto,
   DischargeDto,
   FollowUpDto,
@@ -19,7 +20,6 @@ import {
   ProtocolApplicationDto,
   ReferPatientDto,
   ReopenPathwayDto,
-  VoidDto,
 } from './pathways.dto';
 
 /** Coordinators and professionals record pathway events (api.md, roles). */
@@ -29,19 +29,20 @@ import {
 export class PathwaysController {
   constructor(private readonly commands: CommandBus) {}
 
-  private record(
-    meta: CommandMeta,
-    pathwayId: string,
-    event: RecordPathwayEvent['event'],
-    answerId = pathwayId,
-  ): Promise<CommandOutcome> {
-    return this.commands.execute(new RecordPathwayEvent(meta, pathwayId, event, answerId));
+  private send(meta: CommandMeta, pathwayId: string | null, command: PathwayStreamCommand) {
+    return this.commands.execute<PathwayCommandMessage, CommandOutcome>(
+      new PathwayCommandMessage(meta, pathwayId, command),
+    );
   }
 
   @Post()
   @ApiCreatedResponse({ type: CommandResponseDto, description: 'PathwayOpened; `id` is the new pathway' })
   open(@Meta() meta: CommandMeta, @Body() body: OpenPathwayDto): Promise<CommandOutcome> {
-    return this.commands.execute(new OpenPathwayCommand(meta, { ...body }));
+    const { patientId, kind, openedAt, reason } = body;
+    return this.send(meta, null, {
+      type: 'OpenPathway',
+      data: { patientId, kind, openedAt, ...(reason === undefined ? {} : { reason }) },
+    });
   }
 
   @Post(':pathwayId/referrals')
@@ -51,13 +52,22 @@ export class PathwaysController {
     @Param('pathwayId', UuidParam) pathwayId: string,
     @Body() body: ReferPatientDto,
   ): Promise<CommandOutcome> {
-    const referralId = meta.ids.newId('referral');
-    return this.record(
-      meta,
-      pathwayId,
-      { type: 'PatientReferred', data: { referralId, ...body, to: { ...body.to } } },
-      referralId,
-    );
+    const { fromMemberId, to, reason, urgency, referredAt, channel } = body;
+    return this.send(meta, pathwayId, {
+      type: 'ReferPatient',
+      data: {
+        fromMemberId,
+        to: {
+          ...(to.memberId === undefined ? {} : { memberId: to.memberId }),
+          ...(to.profession === undefined ? {} : { profession: to.profession }),
+          ...(to.structure === undefined ? {} : { structure: to.structure }),
+        },
+        reason,
+        urgency,
+        referredAt,
+        ...(channel === undefined ? {} : { channel }),
+      },
+    });
   }
 
   @Post(':pathwayId/referrals/:referralId/acceptance')
@@ -68,12 +78,11 @@ export class PathwaysController {
     @Param('referralId', UuidParam) referralId: string,
     @Body() body: AcceptReferralDto,
   ): Promise<CommandOutcome> {
-    return this.record(
-      meta,
-      pathwayId,
-      { type: 'ReferralAccepted', data: { referralId, ...body } },
-      referralId,
-    );
+    const { acceptedAt, appointmentAt } = body;
+    return this.send(meta, pathwayId, {
+      type: 'AcceptReferral',
+      data: { referralId, acceptedAt, ...(appointmentAt === undefined ? {} : { appointmentAt }) },
+    });
   }
 
   @Post(':pathwayId/referrals/:referralId/decline')
@@ -84,12 +93,10 @@ export class PathwaysController {
     @Param('referralId', UuidParam) referralId: string,
     @Body() body: DeclineReferralDto,
   ): Promise<CommandOutcome> {
-    return this.record(
-      meta,
-      pathwayId,
-      { type: 'ReferralDeclined', data: { referralId, ...body } },
-      referralId,
-    );
+    return this.send(meta, pathwayId, {
+      type: 'DeclineReferral',
+      data: { referralId, declinedAt: body.declinedAt, reason: body.reason },
+    });
   }
 
   @Post(':pathwayId/referrals/:referralId/completion')
@@ -100,12 +107,10 @@ export class PathwaysController {
     @Param('referralId', UuidParam) referralId: string,
     @Body() body: CompleteReferralDto,
   ): Promise<CommandOutcome> {
-    return this.record(
-      meta,
-      pathwayId,
-      { type: 'ReferralCompleted', data: { referralId, ...body } },
-      referralId,
-    );
+    return this.send(meta, pathwayId, {
+      type: 'CompleteReferral',
+      data: { referralId, completedAt: body.completedAt },
+    });
   }
 
   @Post(':pathwayId/discharges')
@@ -118,9 +123,26 @@ export class PathwaysController {
     @Param('pathwayId', UuidParam) pathwayId: string,
     @Body() body: DischargeDto,
   ): Promise<CommandOutcome> {
-    const dischargeId = meta.ids.newId('discharge');
-    const data = { dischargeId, ...body, hospital: { ...body.hospital }, needs: [...body.needs] };
-    return this.record(meta, pathwayId, { type: 'DischargeNotified', data }, dischargeId);
+    const { hospital, ward, admittedAt, dischargeAt, notifiedAt, treatmentChanged, complex, needs } = body;
+    const { pharmacistMemberId, gpMemberId } = body;
+    return this.send(meta, pathwayId, {
+      type: 'NotifyDischarge',
+      data: {
+        hospital: {
+          name: hospital.name,
+          ...(hospital.finess === undefined ? {} : { finess: hospital.finess }),
+        },
+        ...(ward === undefined ? {} : { ward }),
+        ...(admittedAt === undefined ? {} : { admittedAt }),
+        dischargeAt,
+        notifiedAt,
+        treatmentChanged,
+        complex,
+        needs: [...needs],
+        ...(pharmacistMemberId === undefined ? {} : { pharmacistMemberId }),
+        ...(gpMemberId === undefined ? {} : { gpMemberId }),
+      },
+    });
   }
 
   @Post(':pathwayId/medication-reconciliations')
@@ -130,7 +152,11 @@ export class PathwaysController {
     @Param('pathwayId', UuidParam) pathwayId: string,
     @Body() body: MedicationReconciliationDto,
   ): Promise<CommandOutcome> {
-    return this.record(meta, pathwayId, { type: 'MedicationReconciliationSent', data: { ...body } });
+    const { dischargeId, toMemberId, sentAt } = body;
+    return this.send(meta, pathwayId, {
+      type: 'SendMedicationReconciliation',
+      data: { dischargeId, toMemberId, sentAt },
+    });
   }
 
   @Post(':pathwayId/follow-ups')
@@ -140,7 +166,11 @@ export class PathwaysController {
     @Param('pathwayId', UuidParam) pathwayId: string,
     @Body() body: FollowUpDto,
   ): Promise<CommandOutcome> {
-    return this.record(meta, pathwayId, { type: 'FollowUpCompleted', data: { ...body } });
+    const { dischargeId, byMemberId, at, kind } = body;
+    return this.send(meta, pathwayId, {
+      type: 'CompleteFollowUp',
+      data: { ...(dischargeId === undefined ? {} : { dischargeId }), byMemberId, at, kind },
+    });
   }
 
   @Post(':pathwayId/protocol-applications')
@@ -153,14 +183,21 @@ export class PathwaysController {
     @Param('pathwayId', UuidParam) pathwayId: string,
     @Body() body: ProtocolApplicationDto,
   ): Promise<CommandOutcome> {
-    const applicationId = meta.ids.newId('application');
-    const data = {
-      applicationId,
-      ...body,
-      eligibility: { eligible: body.eligibility.eligible, answers: { ...body.eligibility.answers } },
-      ...(body.test ? { test: { ...body.test } } : {}),
-    };
-    return this.record(meta, pathwayId, { type: 'ProtocolApplied', data }, applicationId);
+    const { protocolCode, protocolVersion, byMemberId, appliedAt, eligibility, test, outcome, mtInformedAt } =
+      body;
+    return this.send(meta, pathwayId, {
+      type: 'ApplyProtocol',
+      data: {
+        protocolCode,
+        protocolVersion,
+        byMemberId,
+        appliedAt,
+        eligibility: { eligible: eligibility.eligible, answers: { ...eligibility.answers } },
+        ...(test === undefined ? {} : { test: { kind: test.kind, result: test.result } }),
+        outcome,
+        ...(mtInformedAt === undefined ? {} : { mtInformedAt }),
+      },
+    });
   }
 
   @Post(':pathwayId/closure')
@@ -170,7 +207,10 @@ export class PathwaysController {
     @Param('pathwayId', UuidParam) pathwayId: string,
     @Body() body: ClosePathwayDto,
   ): Promise<CommandOutcome> {
-    return this.record(meta, pathwayId, { type: 'PathwayClosed', data: { ...body } });
+    return this.send(meta, pathwayId, {
+      type: 'ClosePathway',
+      data: { closedAt: body.closedAt, outcome: body.outcome },
+    });
   }
 
   @Post(':pathwayId/reopening')
@@ -180,30 +220,41 @@ export class PathwaysController {
     @Param('pathwayId', UuidParam) pathwayId: string,
     @Body() body: ReopenPathwayDto,
   ): Promise<CommandOutcome> {
-    return this.record(meta, pathwayId, { type: 'PathwayReopened', data: { ...body } });
+    return this.send(meta, pathwayId, {
+      type: 'ReopenPathway',
+      data: { reopenedAt: body.reopenedAt, reason: body.reason },
+    });
   }
 
   @Post(':pathwayId/corrections')
-  @ApiCreatedResponse({ type: CommandResponseDto, description: 'EntryCorrected' })
+  @ApiCreatedResponse({
+    type: CommandResponseDto,
+    description: 'EntryCorrected: the entry with its correction decided again as if it were new',
+  })
   correct(
     @Meta() meta: CommandMeta,
     @Param('pathwayId', UuidParam) pathwayId: string,
     @Body() body: CorrectionDto,
   ): Promise<CommandOutcome> {
-    return this.record(meta, pathwayId, {
-      type: 'EntryCorrected',
-      data: { ...body, correction: { ...body.correction } },
+    const { targetEventId, reason, correction } = body;
+    return this.send(meta, pathwayId, {
+      type: 'CorrectEntry',
+      data: { targetEventId, reason, correction: { ...correction } },
     });
   }
 
   @Post(':pathwayId/voidings')
-  @ApiCreatedResponse({ type: CommandResponseDto, description: 'EntryVoided' })
+  @ApiCreatedResponse({
+    type: CommandResponseDto,
+    description: 'EntryVoided (refused where a later entry relies on it)',
+  })
   void(
     @Meta() meta: CommandMeta,
     @Param('pathwayId', UuidParam) pathwayId: string,
     @Body() body: VoidDto,
   ): Promise<CommandOutcome> {
-    return this.record(meta, pathwayId, { type: 'EntryVoided', data: { ...body } });
+    const { targetEventId, reason } = body;
+    return this.send(meta, pathwayId, { type: 'VoidEntry', data: { targetEventId, reason } });
   }
 
   // GET …/pathways and …/pathways/{id} are served by the read side (`@parcours/read-models`, views).

@@ -5,7 +5,6 @@ import {
   IsArray,
   IsBoolean,
   IsInt,
-  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -288,33 +287,6 @@ export class ClosePathwayDto {
 export class ReopenPathwayDto {
   @Timestamp('2026-04-05T10:00:00+02:00')
   reopenedAt!: string;
-
-  @Text(1000)
-  reason!: string;
-}
-
-export class CorrectionDto {
-  @ApiProperty({ format: 'uuid', description: 'The eventId of the timeline entry to correct' })
-  @IsUUID('all')
-  targetEventId!: string;
-
-  @Text(1000)
-  reason!: string;
-
-  @ApiProperty({
-    type: 'object',
-    additionalProperties: true,
-    description: 'The fields that replace the entry’s',
-    example: { urgency: '24h' },
-  })
-  @IsObject()
-  correction!: Record<string, unknown>;
-}
-
-export class VoidDto {
-  @ApiProperty({ format: 'uuid', description: 'The eventId of the timeline entry to void' })
-  @IsUUID('all')
-  targetEventId!: string;
 
   @Text(1000)
   reason!: string;

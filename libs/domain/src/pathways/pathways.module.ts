@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { PatientsModule } from '../patients';
-import { pathwayCommandHandlers } from './pathways.commands';
+import { pathwayCommandHandlers } from './pathways.handler';
 import { PathwaysController } from './pathways.controller';
 
 @Module({

@@ -9,8 +9,8 @@ import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsUUID, Matches, Max, Min, ValidateBy } from 'class-validator';
 import { UuidParam } from '../shared/http/params';
 import { streamId } from '../shared/ids';
-import { parisDate } from '../shared/time';
-import { patientNotFound } from './patients.commands';
+import { parisClock, parisDate } from '../shared/paris-time';
+import { patientNotFound } from './patients.handler';
 import { type AccessLogEntry, PatientAccessLog } from './access-log';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -125,11 +125,11 @@ export class AccessLogController {
   }
 }
 
-const PARIS_TIME = new Intl.DateTimeFormat('fr-FR', {
-  timeZone: 'Europe/Paris',
-  dateStyle: 'short',
-  timeStyle: 'medium',
-});
+/** `06/03/2026 14:30`, Paris time, as a French spreadsheet shows a moment. */
+function frenchDateTime(iso: string): string {
+  const ms = Date.parse(iso);
+  return `${parisDate(ms).split('-').reverse().join('/')} ${parisClock(ms)}`;
+}
 
 export class PatientAccessReportQueryDto {
   @ApiPropertyOptional({ enum: ['json', 'csv'], default: 'json' })
@@ -170,7 +170,7 @@ export class PatientAccessReportController {
     response.setHeader('Content-Disposition', `attachment; filename="acces-dossier-${patientId}.csv"`);
     return stringify(
       entries.map((entry) => [
-        PARIS_TIME.format(new Date(entry.at)),
+        frenchDateTime(entry.at),
         entry.actorId,
         entry.role,
         entry.purpose,

@@ -10,12 +10,7 @@ import { IdempotencyStore } from '../shared/http/idempotency.store';
 import { IdSource } from '../shared/ids';
 import { ErasureReconciler } from './erasure-reconciler';
 import { PatientFacts } from './patient-facts';
-import {
-  ErasePatientIdentity,
-  ErasePatientIdentityHandler,
-  RegisterPatientCommand,
-  RegisterPatientHandler,
-} from './patients.commands';
+import { PatientCommandHandler, PatientCommandMessage } from './patients.handler';
 
 /**
  * Crash safety of erasure, with the real store and the real vault: the process "dies" between the append
@@ -58,7 +53,7 @@ describe('erasure crash safety', () => {
   let dir: string;
   let store: SqliteEventStore;
   let vault: CrashOnceVault;
-  let erase: ErasePatientIdentityHandler;
+  let erase: PatientCommandHandler;
   let facts: PatientFacts;
   let patientId: string;
   let idempotency: IdempotencyStore;
@@ -83,10 +78,12 @@ describe('erasure crash safety', () => {
     ]);
     vault = new CrashOnceVault(identityVaultPath(dir));
     idempotency = new IdempotencyStore(join(dir, 'idempotency.db'), vault.serviceKey('idempotency'));
-    erase = new ErasePatientIdentityHandler(store, vault, idempotency);
+    erase = new PatientCommandHandler(store, vault, idempotency);
     facts = new PatientFacts(store, vault);
     patientId = (
-      await new RegisterPatientHandler(store, vault).execute(new RegisterPatientCommand(meta(), registration))
+      await new PatientCommandHandler(store, vault, idempotency).execute(
+        new PatientCommandMessage(meta(), null, { type: 'RegisterPatient', data: registration }),
+      )
     ).id;
     idempotency.put(CPTS, 'register-1', {
       requestHash: idempotency.fingerprint({ method: 'POST', path: '/patients', body: registration }),
@@ -106,7 +103,12 @@ describe('erasure crash safety', () => {
   async function crashAfterAppend(idempotencyKey?: string): Promise<void> {
     vault.crashNext = true;
     await expect(
-      erase.execute(new ErasePatientIdentity(meta(idempotencyKey), patientId, erasure)),
+      erase.execute(
+        new PatientCommandMessage(meta(idempotencyKey), patientId, {
+          type: 'ErasePatientIdentity',
+          data: erasure,
+        }),
+      ),
     ).rejects.toThrow('process died here');
     const types = (await store.readStream(`patient-${CPTS}.${patientId}`)).map((e) => e.type);
     expect(types).toEqual(['PatientRegistered', 'PatientIdentityErased']);
@@ -125,7 +127,9 @@ describe('erasure crash safety', () => {
 
   it('a retry without Idempotency-Key is a 422 patient-erased, and destroys the key', async () => {
     await crashAfterAppend();
-    const retry = erase.execute(new ErasePatientIdentity(meta(), patientId, erasure));
+    const retry = erase.execute(
+      new PatientCommandMessage(meta(), patientId, { type: 'ErasePatientIdentity', data: erasure }),
+    );
     await expect(retry).rejects.toBeInstanceOf(RuleViolation);
     await expect(retry).rejects.toMatchObject({ rule: 'patient-erased' });
     expect(vault.hasKey(CPTS, patientId)).toBe(false);
@@ -135,7 +139,9 @@ describe('erasure crash safety', () => {
 
   it('a retry with the same Idempotency-Key is a replay, and destroys the key', async () => {
     await crashAfterAppend('erase-1');
-    const outcome = await erase.execute(new ErasePatientIdentity(meta('erase-1'), patientId, erasure));
+    const outcome = await erase.execute(
+      new PatientCommandMessage(meta('erase-1'), patientId, { type: 'ErasePatientIdentity', data: erasure }),
+    );
     expect(outcome).toMatchObject({ id: patientId, revision: 1, replayed: true });
     expect(vault.hasKey(CPTS, patientId)).toBe(false);
     expect(registrationRemembered()).toBe(false);
@@ -152,7 +158,12 @@ describe('erasure crash safety', () => {
 
   it('a refused erasure leaves the key and no pending mark; a stale mark with no erasure is dropped', async () => {
     await expect(
-      erase.execute(new ErasePatientIdentity(meta(), patientId, { ...erasure, on: '2027-01-01' })),
+      erase.execute(
+        new PatientCommandMessage(meta(), patientId, {
+          type: 'ErasePatientIdentity',
+          data: { ...erasure, on: '2027-01-01' },
+        }),
+      ),
     ).rejects.toMatchObject({ rule: 'business-time-in-future' });
     expect(vault.hasKey(CPTS, patientId)).toBe(true);
     expect(vault.pendingErasures()).toEqual([]);

@@ -1,11 +1,19 @@
 export * from './patient.events';
+export * from './patient.commands';
 export {
   patientEvolver,
+  patientCorrections,
+  decidePatient,
   assertNotBlocked,
+  assertNotBlockedAt,
+  blockedAt,
+  consentOn,
+  statusOn,
   earliestBusinessTime,
+  type BlockDecision,
   type PatientState,
   type RegisteredPatient,
-  type PatientCommandContext,
+  type PatientRecordFacts,
 } from './patient.decider';
 export { PatientFacts, type PatientFactsResult, readIdentity } from './patient-facts';
 export {
@@ -15,5 +23,6 @@ export {
   type AccessLogQuery,
   type AccessLogVerification,
 } from './access-log';
+export { PatientCommandMessage } from './patients.handler';
 export { PatientsModule } from './patients.module';
 export { PatientAccessBlockedError } from './patients.controller';

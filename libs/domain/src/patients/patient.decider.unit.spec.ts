@@ -1,23 +1,105 @@
 import type { SealedIdentity } from '@parcours/crypto';
 import type { MemberState } from '../members/member.decider';
 import { fold } from '../shared/decider';
-import { decider, stored } from '../shared/testing';
+import { type CorrectionEvent, decideCorrectionCommand } from '../shared/corrections';
+import type { StoredEvent } from '../shared/decider';
+import { changeOf, decider, decisionAt, lastOf, stored } from '../shared/testing';
+import type { PatientCommand, RegisterPatient as RegisterPatientCommand } from './patient.commands';
 import {
   assertNotBlocked,
-  decideAssignMedecinTraitant,
-  decideBlock,
-  decideConsent,
-  decideErasure,
-  decideMedecinTraitantSearch,
-  decidePharmacienCorrespondant,
-  decideRegister,
-  decideUnblock,
+  blockedAt,
+  consentOn,
+  decidePatient,
   earliestBusinessTime,
+  patientCorrections,
   patientEvolver,
-  type PatientCommandContext,
   type PatientState,
+  statusOn,
 } from './patient.decider';
-import type { PatientEvent, PatientIdentity, RegisterPatient } from './patient.events';
+import type {
+  ConsentRecorded,
+  MedecinTraitantAssigned,
+  MedecinTraitantSearchRegistered,
+  PatientEvent,
+  PatientIdentity,
+  PatientIdentityErased,
+  PharmacienCorrespondantDesignated,
+  ProfessionalAccessBlocked,
+  ProfessionalAccessUnblocked,
+} from './patient.events';
+
+type RegisterPatient = RegisterPatientCommand['data'];
+/** Who records, when, and the patient's birth: the decision's context and the facts of these specs. */
+interface PatientCommandContext {
+  actor: { id: string; role: string };
+  now: Date;
+  earliest: string;
+}
+const run = (
+  command: PatientCommand,
+  state: PatientState,
+  context: PatientCommandContext,
+  members: Record<string, MemberState> = {},
+  seal?: (identity: PatientIdentity) => SealedIdentity,
+) =>
+  decidePatient(
+    command,
+    state,
+    { earliest: context.earliest, members, ...(seal ? { seal } : {}) },
+    { ...decisionAt(context.now), actor: context.actor },
+  );
+const decideRegister = (
+  data: RegisterPatient,
+  state: PatientState,
+  moment: Date,
+  seal: (identity: PatientIdentity) => SealedIdentity,
+) =>
+  run(
+    { type: 'RegisterPatient', data },
+    state,
+    { actor: { id: 'coord-1', role: 'coordinator' }, now: moment, earliest: data.identity.birthDate },
+    {},
+    seal,
+  );
+const decideConsent = (data: ConsentRecorded, state: PatientState, context: PatientCommandContext) =>
+  run({ type: 'RecordConsent', data }, state, context);
+const decideMedecinTraitantSearch = (
+  data: MedecinTraitantSearchRegistered,
+  state: PatientState,
+  context: PatientCommandContext,
+  requester: MemberState | 'patient',
+) =>
+  run(
+    { type: 'RegisterMedecinTraitantSearch', data },
+    state,
+    context,
+    requester === 'patient' ? {} : { [data.requestedBy]: requester },
+  );
+const decideAssignMedecinTraitant = (
+  data: MedecinTraitantAssigned,
+  state: PatientState,
+  context: PatientCommandContext,
+  member: MemberState,
+) => run({ type: 'AssignMedecinTraitant', data }, state, context, { [data.memberId]: member });
+const decideBlock = (
+  data: ProfessionalAccessBlocked,
+  state: PatientState,
+  context: PatientCommandContext,
+  member: MemberState,
+) => run({ type: 'BlockProfessional', data }, state, context, { [data.memberId]: member });
+const decideUnblock = (
+  data: ProfessionalAccessUnblocked,
+  state: PatientState,
+  context: PatientCommandContext,
+) => run({ type: 'UnblockProfessional', data }, state, context);
+const decidePharmacienCorrespondant = (
+  data: PharmacienCorrespondantDesignated,
+  state: PatientState,
+  context: PatientCommandContext,
+  member: MemberState,
+) => run({ type: 'DesignatePharmacienCorrespondant', data }, state, context, { [data.memberId]: member });
+const decideErasure = (data: PatientIdentityErased, state: PatientState, context: PatientCommandContext) =>
+  run({ type: 'ErasePatientIdentity', data }, state, context);
 
 const now = new Date('2026-06-15T10:00:00+02:00');
 const identity: PatientIdentity = {
@@ -63,9 +145,8 @@ const member = (profession: string, leftOn?: string): MemberState => ({
   mode: 'liberal',
   joinedOn: '2020-01-01',
   sasParticipant: false,
-  participations: 0,
-  hoursOfParticipation: 0,
-  interns: 0,
+  participations: {},
+  interns: {},
   ...(leftOn ? { leftOn } : {}),
 });
 const gp = member('medecin-generaliste');
@@ -439,14 +520,22 @@ describe('patient decider', () => {
         sex: 'F',
         birthYear: 1948,
         commune: '69123',
+        registeredStatus: { ald: true, precarious: false },
+        statusUpdates: {},
         ald: true,
         precarious: false,
         hasMedecinTraitant: true,
         medecinTraitantMemberId: GP,
+        consentHistory: { 'event-3': { scope: 'resultat-test', decision: 'refus', on: '2026-01-03' } },
         consents: { 'resultat-test': 'refus' },
-        consentDates: { 'resultat-test': '2026-01-03' },
+        blockHistory: {
+          'event-4': { memberId: NURSE, on: '2026-01-10', blocked: true },
+          'event-5': { memberId: GP, on: '2026-01-10', blocked: true },
+          'event-6': { memberId: GP, on: '2026-02-01', blocked: false },
+        },
         blockedMemberIds: [NURSE],
         pharmacienCorrespondantMemberId: PHARMACIST,
+        earliestEntryOn: '2026-01-02',
         erased: true,
         erasedOn: '2026-05-01',
         sealedIdentity: sealed,
@@ -457,6 +546,320 @@ describe('patient decider', () => {
       expect(() => assertNotBlocked(state, [GP, NURSE], 'to.memberId')).toThrow(/blocked/);
       expect(() => assertNotBlocked(state, [GP])).not.toThrow();
       expect(() => assertNotBlocked({ exists: false }, [NURSE])).not.toThrow();
+    });
+  });
+
+  describe('the patient events a coordinator needs', () => {
+    const search: PatientEvent = {
+      type: 'MedecinTraitantSearchRegistered',
+      data: { registeredOn: '2026-02-01', requestedBy: 'patient', priority: 'ald' },
+    };
+    it('closes an open search without an assignment; a new search may follow', () => {
+      patient
+        .given(registered, search)
+        .when((s) =>
+          run(
+            { type: 'CloseMedecinTraitantSearch', data: { closedOn: '2026-03-10', reason: 'injoignable' } },
+            s,
+            coordinator,
+          ),
+        )
+        .then([
+          { type: 'MedecinTraitantSearchClosed', data: { closedOn: '2026-03-10', reason: 'injoignable' } },
+        ]);
+      patient
+        .given(registered, search, {
+          type: 'MedecinTraitantSearchClosed',
+          data: { closedOn: '2026-03-10', reason: 'autre' },
+        })
+        .when((s) =>
+          decideMedecinTraitantSearch(
+            { ...search.data, registeredOn: '2026-04-01' },
+            s,
+            coordinator,
+            'patient',
+          ),
+        )
+        .then([
+          {
+            type: 'MedecinTraitantSearchRegistered',
+            data: { ...search.data, registeredOn: '2026-04-01' },
+          },
+        ]);
+    });
+    it('refuses closing when no search is open, or before the search began', () => {
+      patient
+        .given(registered)
+        .when((s) =>
+          run(
+            { type: 'CloseMedecinTraitantSearch', data: { closedOn: '2026-03-10', reason: 'autre' } },
+            s,
+            coordinator,
+          ),
+        )
+        .thenBreaks('no-open-medecin-traitant-search');
+      patient
+        .given(registered, search)
+        .when((s) =>
+          run(
+            { type: 'CloseMedecinTraitantSearch', data: { closedOn: '2026-01-10', reason: 'autre' } },
+            s,
+            coordinator,
+          ),
+        )
+        .thenBreaks('business-time-too-early', 'closedOn');
+    });
+    it('updates the status from its date, and refuses an update that changes nothing then', () => {
+      const update: PatientEvent = {
+        type: 'PatientStatusUpdated',
+        data: { effectiveOn: '2026-03-15', precarious: true },
+      };
+      patient
+        .given(registered)
+        .when((s) =>
+          run(
+            { type: 'UpdatePatientStatus', data: { effectiveOn: '2026-03-15', precarious: true } },
+            s,
+            coordinator,
+          ),
+        )
+        .then([update]);
+      patient
+        .given(registered, update)
+        .when((s) =>
+          run(
+            { type: 'UpdatePatientStatus', data: { effectiveOn: '2026-04-01', ald: true } },
+            s,
+            coordinator,
+          ),
+        )
+        .thenBreaks('status-unchanged', 'effectiveOn');
+      patient
+        .given(registered)
+        .when((s) =>
+          run({ type: 'UpdatePatientStatus', data: { effectiveOn: '2026-04-01' } }, s, coordinator),
+        )
+        .thenBreaks('status-unchanged');
+      const state = fold(patientEvolver, [stored(registered), stored(update, 1)]);
+      if (!state.exists) throw new Error('registered');
+      expect(statusOn(state, '2026-03-14')).toEqual({ ald: true, precarious: false });
+      expect(statusOn(state, '2026-03-15')).toEqual({ ald: true, precarious: true });
+      expect(state.precarious).toBe(true);
+    });
+    it('corrects the identity, sealed, with the birth year that follows the birth date', () => {
+      const corrected = { ...identity, familyName: 'Dupond', birthDate: '1949-03-02' };
+      patient
+        .given(registered)
+        .when((s) =>
+          run(
+            { type: 'CorrectPatientIdentity', data: { identity: corrected, reason: 'Erreur' } },
+            s,
+            coordinator,
+            {},
+            fakeSeal,
+          ),
+        )
+        .then([
+          {
+            type: 'PatientIdentityCorrected',
+            data: { identity: fakeSeal(corrected), birthYear: 1949, reason: 'Erreur' },
+          },
+        ]);
+    });
+    it('refuses an identity corrected after erasure, into the future, or born after an entry of the record', () => {
+      const seal = jest.fn(fakeSeal);
+      patient
+        .given(registered, erased)
+        .when((s) =>
+          run({ type: 'CorrectPatientIdentity', data: { identity, reason: 'x' } }, s, coordinator, {}, seal),
+        )
+        .thenBreaks('patient-erased');
+      patient
+        .given(registered)
+        .when((s) =>
+          run(
+            {
+              type: 'CorrectPatientIdentity',
+              data: { identity: { ...identity, birthDate: '2027-01-01' }, reason: 'x' },
+            },
+            s,
+            coordinator,
+            {},
+            seal,
+          ),
+        )
+        .thenBreaks('business-time-in-future', 'identity.birthDate');
+      patient
+        .given(registered, search)
+        .when((s) =>
+          run(
+            {
+              type: 'CorrectPatientIdentity',
+              data: { identity: { ...identity, birthDate: '2026-02-02' }, reason: 'x' },
+            },
+            s,
+            coordinator,
+            {},
+            seal,
+          ),
+        )
+        .thenBreaks('business-time-too-early', 'identity.birthDate');
+      expect(seal).not.toHaveBeenCalled();
+    });
+    it('reads consents and blocks as they stood at a business time', () => {
+      const state = fold(
+        patientEvolver,
+        [
+          registered,
+          {
+            type: 'ConsentRecorded',
+            data: { scope: 'partage-medecin-traitant', decision: 'refus', on: '2026-04-01' },
+          },
+          blocked(NURSE),
+          { type: 'ProfessionalAccessUnblocked', data: { memberId: NURSE, on: '2026-03-01' } },
+        ].map((event, revision) => stored(event as PatientEvent, revision)),
+      );
+      if (!state.exists) throw new Error('registered');
+      expect(consentOn(state, 'partage-medecin-traitant', '2026-03-31T23:30:00+02:00')).toBeUndefined();
+      expect(consentOn(state, 'partage-medecin-traitant', '2026-04-01T00:30:00+02:00')).toBe('refus');
+      expect(blockedAt(state, NURSE, '2026-01-09T12:00:00+01:00')).toBe(false);
+      expect(blockedAt(state, NURSE, '2026-02-01T12:00:00+01:00')).toBe(true);
+      expect(blockedAt(state, NURSE, '2026-03-02T12:00:00+01:00')).toBe(false);
+    });
+  });
+
+  describe('corrections and voidings, decided again', () => {
+    // event-0 registered, event-1 search, event-2 assignment, event-3 consent accord, event-4 withdrawal
+    const given = patient.given(
+      registered,
+      {
+        type: 'MedecinTraitantSearchRegistered',
+        data: { registeredOn: '2026-02-01', requestedBy: 'patient', priority: 'ald' },
+      },
+      { type: 'MedecinTraitantAssigned', data: { memberId: GP, assignedOn: '2026-02-20' } },
+      { type: 'ConsentRecorded', data: { scope: 'resultat-test', decision: 'accord', on: '2026-02-01' } },
+      { type: 'ConsentRecorded', data: { scope: 'resultat-test', decision: 'retrait', on: '2026-02-10' } },
+    );
+    const change =
+      (
+        targetEventId: string,
+        correction?: Record<string, unknown>,
+        members: Record<string, MemberState> = { [GP]: gp },
+      ) =>
+      (_: unknown, history: Array<StoredEvent<PatientEvent | CorrectionEvent>>) =>
+        decideCorrectionCommand(
+          changeOf(targetEventId, correction),
+          history,
+          patientCorrections,
+          { earliest: identity.birthDate, members },
+          decisionAt(now),
+        );
+
+    it('refuses a search moved after the assignment that ended it', () => {
+      given
+        .when(change('event-1', { registeredOn: '2026-02-25' }))
+        .thenBreaks('business-time-too-early', 'correction');
+    });
+    it('refuses an assignment corrected to a doctor who is not a GP', () => {
+      given
+        .when(change('event-2', { memberId: PHARMACIST }, { [PHARMACIST]: pharmacist }))
+        .thenBreaks('not-a-medecin-generaliste', 'correction.memberId');
+    });
+    it('refuses the consent corrected into a refusal: the withdrawal after it no longer holds', () => {
+      given.when(change('event-3', { decision: 'refus' })).thenBreaks('consent-not-given', 'correction');
+    });
+    it('voids the assignment; refuses voiding the accord a withdrawal relies on', () => {
+      given
+        .when(change('event-2'))
+        .then([{ type: 'EntryVoided', data: { targetEventId: 'event-2', reason: 'Erreur' } }]);
+      given.when(change('event-3')).thenBreaks('consent-not-given', 'targetEventId');
+      given.when(change('event-0')).thenBreaks('entry-not-voidable');
+    });
+  });
+
+  describe('each rule, tried through a correction', () => {
+    const search: PatientEvent = {
+      type: 'MedecinTraitantSearchRegistered',
+      data: { registeredOn: '2026-02-01', requestedBy: GP, priority: 'ald' },
+    };
+    const assigned: PatientEvent = {
+      type: 'MedecinTraitantAssigned',
+      data: { memberId: GP, assignedOn: '2026-02-20' },
+    };
+    const closed: PatientEvent = {
+      type: 'MedecinTraitantSearchClosed',
+      data: { closedOn: '2026-03-01', reason: 'autre' },
+    };
+    const consent: PatientEvent = {
+      type: 'ConsentRecorded',
+      data: { scope: 'resultat-test', decision: 'accord', on: '2026-02-01' },
+    };
+    const status: PatientEvent = {
+      type: 'PatientStatusUpdated',
+      data: { effectiveOn: '2026-03-01', precarious: true },
+    };
+    const members = { [GP]: gp, [PHARMACIST]: pharmacist, [NURSE]: nurse, gone, unknown };
+    const cases: Array<[string, PatientEvent[], Record<string, unknown>, string]> = [
+      [
+        'business-time-in-future',
+        [registered, search],
+        { registeredOn: '2026-07-01' },
+        'correction.registeredOn',
+      ],
+      [
+        'business-time-too-early',
+        [registered, search],
+        { registeredOn: '1948-03-01' },
+        'correction.registeredOn',
+      ],
+      ['unknown-member', [registered, search], { requestedBy: 'unknown' }, 'correction.requestedBy'],
+      ['member-has-left', [registered, search], { requestedBy: 'gone' }, 'correction.requestedBy'],
+      [
+        'professional-blocked',
+        [registered, blocked(NURSE), search],
+        { requestedBy: NURSE },
+        'correction.requestedBy',
+      ],
+      [
+        'not-a-medecin-generaliste',
+        [registered, search, assigned],
+        { memberId: NURSE },
+        'correction.memberId',
+      ],
+      [
+        'business-time-too-early',
+        [registered, search, assigned],
+        { assignedOn: '2026-01-20' },
+        'correction.assignedOn',
+      ],
+      [
+        'business-time-too-early',
+        [registered, search, closed],
+        { closedOn: '2026-01-20' },
+        'correction.closedOn',
+      ],
+      ['consent-not-given', [registered, consent], { decision: 'retrait' }, 'correction.decision'],
+      ['status-unchanged', [registered, status], { precarious: false }, 'correction'],
+      [
+        'business-time-in-future',
+        [registered, status],
+        { effectiveOn: '2026-07-01' },
+        'correction.effectiveOn',
+      ],
+    ];
+    it.each(cases)('%s', (rule, entries, correction, path) => {
+      patient
+        .given(...entries)
+        .when((_, history) =>
+          decideCorrectionCommand(
+            changeOf(lastOf(history), correction),
+            history,
+            patientCorrections,
+            { earliest: identity.birthDate, members },
+            decisionAt(now),
+          ),
+        )
+        .thenBreaks(rule, path);
     });
   });
 });

@@ -70,6 +70,35 @@ export interface PatientIdentityErased {
   on: string;
   reason: string;
 }
+/**
+ * A misspelt name, a wrong birth date, an INS qualified later: the identity replaced, sealed with the
+ * patient's own key as at registration. The birth year stays in clear beside it, as at registration.
+ */
+export interface PatientIdentityCorrected {
+  identity: SealedIdentity;
+  birthYear: number;
+  reason: string;
+}
+export interface PatientStatusUpdated {
+  effectiveOn: string;
+  ald?: boolean;
+  precarious?: boolean;
+}
+
+export const MEDECIN_TRAITANT_SEARCH_CLOSURE_REASONS = [
+  'injoignable',
+  'refus-patient',
+  'mt-trouve-hors-cpts',
+  'demenagement',
+  'deces',
+  'autre',
+] as const;
+
+/** The search ends without an assignment. */
+export interface MedecinTraitantSearchClosed {
+  closedOn: string;
+  reason: (typeof MEDECIN_TRAITANT_SEARCH_CLOSURE_REASONS)[number];
+}
 
 export type PatientEvent =
   | DomainEvent<'PatientRegistered', PatientRegistered>
@@ -79,7 +108,7 @@ export type PatientEvent =
   | DomainEvent<'ProfessionalAccessBlocked', ProfessionalAccessBlocked>
   | DomainEvent<'ProfessionalAccessUnblocked', ProfessionalAccessUnblocked>
   | DomainEvent<'PharmacienCorrespondantDesignated', PharmacienCorrespondantDesignated>
-  | DomainEvent<'PatientIdentityErased', PatientIdentityErased>;
-
-/** What a client sends to register a patient: the identity in clear, sealed by the handler. */
-export type RegisterPatient = Omit<PatientRegistered, 'identity'> & { identity: PatientIdentity };
+  | DomainEvent<'PatientIdentityErased', PatientIdentityErased>
+  | DomainEvent<'PatientIdentityCorrected', PatientIdentityCorrected>
+  | DomainEvent<'PatientStatusUpdated', PatientStatusUpdated>
+  | DomainEvent<'MedecinTraitantSearchClosed', MedecinTraitantSearchClosed>;

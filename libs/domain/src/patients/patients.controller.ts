@@ -32,27 +32,32 @@ import { Meta } from '../shared/http/command-meta.decorator';
 import { CommandResponseDto, UuidParam } from '../shared/http/params';
 import { streamId } from '../shared/ids';
 import { PatientAccessLog } from './access-log';
-import { patientEvolver } from './patient.decider';
+import { patientEvolver, type RegisteredPatient } from './patient.decider';
 import { readIdentity } from './patient-facts';
-import {
-  AssignMedecinTraitant,
-  BlockProfessional,
-  DesignatePharmacienCorrespondant,
-  ErasePatientIdentity,
-  patientNotFound,
-  RecordConsent,
-  RegisterMedecinTraitantSearch,
-  RegisterPatientCommand,
-  UnblockProfessional,
-} from './patients.commands';
+import { CorrectionDto, VoidDto } from '../shared/http/corrections';
+import type { PatientStreamCommand } from './patient.commands';
+import { PatientCommandMessage, patientNotFound } from './patients.handler';
 import {
   AssignMedecinTraitantDto,
   ConsentDto,
   ErasureDto,
+  IdentityCorrectionDto,
+  MedecinTraitantSearchClosureDto,
   MedecinTraitantSearchDto,
   MemberOnDto,
+  PatientIdentityDto,
+  PatientStatusDto,
   RegisterPatientDto,
 } from './patients.dto';
+import type { PatientIdentity } from './patient.events';
+
+/** The identity of a request body as a plain object, the INS only when given. */
+const identityOf = ({ familyName, givenName, birthDate, ins }: PatientIdentityDto): PatientIdentity => ({
+  familyName,
+  givenName,
+  birthDate,
+  ...(ins === undefined ? {} : { ins }),
+});
 
 /** Roles that may read identities (`quality.md`), in the order a principal holding several reads as. */
 const IDENTITY_READERS = ['coordinator', 'auditor', 'professional'] as const;
@@ -71,6 +76,47 @@ export function parsePurpose(value: string | undefined): string {
     );
   }
   return purpose;
+}
+
+/**
+ * The patient as `GET` shows it: its stream's state without the sealed identity nor the dated histories
+ * the rules keep, but with the entries a correction targets (the open search, the status updates).
+ */
+function patientView(state: RegisteredPatient) {
+  const consentDates: Partial<Record<string, string>> = {};
+  for (const { scope, on } of Object.values(state.consentHistory)) {
+    if ((consentDates[scope] ?? '') <= on) consentDates[scope] = on;
+  }
+  return {
+    sex: state.sex,
+    birthYear: state.birthYear,
+    ...(state.commune === undefined ? {} : { commune: state.commune }),
+    ald: state.ald,
+    precarious: state.precarious,
+    ...(Object.keys(state.statusUpdates).length === 0
+      ? {}
+      : {
+          statusUpdates: Object.entries(state.statusUpdates).map(([eventId, update]) => ({
+            eventId,
+            ...update,
+          })),
+        }),
+    hasMedecinTraitant: state.hasMedecinTraitant,
+    ...(state.medecinTraitantMemberId === undefined
+      ? {}
+      : { medecinTraitantMemberId: state.medecinTraitantMemberId }),
+    ...(state.medecinTraitantSearch === undefined
+      ? {}
+      : { medecinTraitantSearch: state.medecinTraitantSearch }),
+    consents: state.consents,
+    consentDates,
+    blockedMemberIds: state.blockedMemberIds,
+    ...(state.pharmacienCorrespondantMemberId === undefined
+      ? {}
+      : { pharmacienCorrespondantMemberId: state.pharmacienCorrespondantMemberId }),
+    erased: state.erased,
+    ...(state.erasedOn === undefined ? {} : { erasedOn: state.erasedOn }),
+  };
 }
 
 /** A professional this patient blocked asks for the patient's record. */
@@ -104,12 +150,28 @@ export class PatientsController {
     private readonly accessLog: PatientAccessLog,
   ) {}
 
+  private send(meta: CommandMeta, patientId: string | null, command: PatientStreamCommand) {
+    return this.commands.execute<PatientCommandMessage, CommandOutcome>(
+      new PatientCommandMessage(meta, patientId, command),
+    );
+  }
+
   @Post()
   @ApiCreatedResponse({ type: CommandResponseDto, description: 'PatientRegistered (identity sealed)' })
   register(@Meta() meta: CommandMeta, @Body() body: RegisterPatientDto): Promise<CommandOutcome> {
-    return this.commands.execute(
-      new RegisterPatientCommand(meta, { ...body, identity: { ...body.identity } }),
-    );
+    const { sex, birthYear, commune, ald, precarious, hasMedecinTraitant } = body;
+    return this.send(meta, null, {
+      type: 'RegisterPatient',
+      data: {
+        identity: identityOf(body.identity),
+        sex,
+        birthYear,
+        ...(commune === undefined ? {} : { commune }),
+        ald,
+        precarious,
+        hasMedecinTraitant,
+      },
+    });
   }
 
   /**
@@ -155,8 +217,7 @@ export class PatientsController {
         requestId: typeof request.id === 'string' ? request.id : randomUUID(),
       });
     }
-    const { exists: _exists, sealedIdentity: _sealed, ...patient } = state;
-    return { id: patientId, revision, ...patient, identity };
+    return { id: patientId, revision, ...patientView(state), identity };
   }
 
   @Post(':patientId/medecin-traitant-search')
@@ -166,7 +227,11 @@ export class PatientsController {
     @Param('patientId', UuidParam) patientId: string,
     @Body() body: MedecinTraitantSearchDto,
   ): Promise<CommandOutcome> {
-    return this.commands.execute(new RegisterMedecinTraitantSearch(meta, patientId, { ...body }));
+    const { registeredOn, requestedBy, priority } = body;
+    return this.send(meta, patientId, {
+      type: 'RegisterMedecinTraitantSearch',
+      data: { registeredOn, requestedBy, priority },
+    });
   }
 
   @Post(':patientId/medecin-traitant')
@@ -176,7 +241,8 @@ export class PatientsController {
     @Param('patientId', UuidParam) patientId: string,
     @Body() body: AssignMedecinTraitantDto,
   ): Promise<CommandOutcome> {
-    return this.commands.execute(new AssignMedecinTraitant(meta, patientId, { ...body }));
+    const { memberId, assignedOn } = body;
+    return this.send(meta, patientId, { type: 'AssignMedecinTraitant', data: { memberId, assignedOn } });
   }
 
   @Post(':patientId/consents')
@@ -186,7 +252,8 @@ export class PatientsController {
     @Param('patientId', UuidParam) patientId: string,
     @Body() body: ConsentDto,
   ): Promise<CommandOutcome> {
-    return this.commands.execute(new RecordConsent(meta, patientId, { ...body }));
+    const { scope, decision, on } = body;
+    return this.send(meta, patientId, { type: 'RecordConsent', data: { scope, decision, on } });
   }
 
   @Post(':patientId/blocks')
@@ -196,7 +263,10 @@ export class PatientsController {
     @Param('patientId', UuidParam) patientId: string,
     @Body() body: MemberOnDto,
   ): Promise<CommandOutcome> {
-    return this.commands.execute(new BlockProfessional(meta, patientId, { ...body }));
+    return this.send(meta, patientId, {
+      type: 'BlockProfessional',
+      data: { memberId: body.memberId, on: body.on },
+    });
   }
 
   @Post(':patientId/unblocks')
@@ -206,7 +276,10 @@ export class PatientsController {
     @Param('patientId', UuidParam) patientId: string,
     @Body() body: MemberOnDto,
   ): Promise<CommandOutcome> {
-    return this.commands.execute(new UnblockProfessional(meta, patientId, { ...body }));
+    return this.send(meta, patientId, {
+      type: 'UnblockProfessional',
+      data: { memberId: body.memberId, on: body.on },
+    });
   }
 
   @Post(':patientId/pharmacien-correspondant')
@@ -216,7 +289,10 @@ export class PatientsController {
     @Param('patientId', UuidParam) patientId: string,
     @Body() body: MemberOnDto,
   ): Promise<CommandOutcome> {
-    return this.commands.execute(new DesignatePharmacienCorrespondant(meta, patientId, { ...body }));
+    return this.send(meta, patientId, {
+      type: 'DesignatePharmacienCorrespondant',
+      data: { memberId: body.memberId, on: body.on },
+    });
   }
 
   @Post(':patientId/erasure')
@@ -229,6 +305,96 @@ export class PatientsController {
     @Param('patientId', UuidParam) patientId: string,
     @Body() body: ErasureDto,
   ): Promise<CommandOutcome> {
-    return this.commands.execute(new ErasePatientIdentity(meta, patientId, { ...body }));
+    return this.send(meta, patientId, {
+      type: 'ErasePatientIdentity',
+      data: { on: body.on, reason: body.reason },
+    });
+  }
+
+  @Post(':patientId/medecin-traitant-search/closure')
+  @ApiCreatedResponse({
+    type: CommandResponseDto,
+    description: 'MedecinTraitantSearchClosed: the open search ends without an assignment',
+  })
+  closeSearch(
+    @Meta() meta: CommandMeta,
+    @Param('patientId', UuidParam) patientId: string,
+    @Body() body: MedecinTraitantSearchClosureDto,
+  ): Promise<CommandOutcome> {
+    return this.send(meta, patientId, {
+      type: 'CloseMedecinTraitantSearch',
+      data: { closedOn: body.closedOn, reason: body.reason },
+    });
+  }
+
+  @Post(':patientId/status')
+  @ApiCreatedResponse({
+    type: CommandResponseDto,
+    description: 'PatientStatusUpdated: an ALD recognised or ended, CSS/AME gained or lost, from effectiveOn',
+  })
+  status(
+    @Meta() meta: CommandMeta,
+    @Param('patientId', UuidParam) patientId: string,
+    @Body() body: PatientStatusDto,
+  ): Promise<CommandOutcome> {
+    const { effectiveOn, ald, precarious } = body;
+    return this.send(meta, patientId, {
+      type: 'UpdatePatientStatus',
+      data: {
+        effectiveOn,
+        ...(ald === undefined ? {} : { ald }),
+        ...(precarious === undefined ? {} : { precarious }),
+      },
+    });
+  }
+
+  @Post(':patientId/identity-correction')
+  @ApiCreatedResponse({
+    type: CommandResponseDto,
+    description:
+      'PatientIdentityCorrected: the identity replaced, sealed with the patient’s key like the original',
+  })
+  correctIdentity(
+    @Meta() meta: CommandMeta,
+    @Param('patientId', UuidParam) patientId: string,
+    @Body() body: IdentityCorrectionDto,
+  ): Promise<CommandOutcome> {
+    return this.send(meta, patientId, {
+      type: 'CorrectPatientIdentity',
+      data: { identity: identityOf(body.identity), reason: body.reason },
+    });
+  }
+
+  @Post(':patientId/corrections')
+  @ApiCreatedResponse({
+    type: CommandResponseDto,
+    description:
+      'EntryCorrected: the médecin-traitant search, its assignment or closure, a consent or a status update, ' +
+      'decided again as if it were new',
+  })
+  correct(
+    @Meta() meta: CommandMeta,
+    @Param('patientId', UuidParam) patientId: string,
+    @Body() body: CorrectionDto,
+  ): Promise<CommandOutcome> {
+    const { targetEventId, reason, correction } = body;
+    return this.send(meta, patientId, {
+      type: 'CorrectEntry',
+      data: { targetEventId, reason, correction: { ...correction } },
+    });
+  }
+
+  @Post(':patientId/voidings')
+  @ApiCreatedResponse({
+    type: CommandResponseDto,
+    description: 'EntryVoided (refused where a later entry relies on it)',
+  })
+  void(
+    @Meta() meta: CommandMeta,
+    @Param('patientId', UuidParam) patientId: string,
+    @Body() body: VoidDto,
+  ): Promise<CommandOutcome> {
+    const { targetEventId, reason } = body;
+    return this.send(meta, patientId, { type: 'VoidEntry', data: { targetEventId, reason } });
   }
 }

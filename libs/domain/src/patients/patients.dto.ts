@@ -9,12 +9,14 @@ import {
   Matches,
   Max,
   Min,
+  ValidateBy,
   ValidateNested,
 } from 'class-validator';
 import { IsCalendarDate, IsIns, IsInseeCode, OneOf, Text } from '../shared/http/validators';
 import {
   CONSENT_DECISIONS,
   CONSENT_SCOPES,
+  MEDECIN_TRAITANT_SEARCH_CLOSURE_REASONS,
   MEDECIN_TRAITANT_SEARCH_PRIORITIES,
   PATIENT_SEXES,
 } from './patient.events';
@@ -137,5 +139,62 @@ export class ErasureDto {
   on!: string;
 
   @Text(500, 'Why (e.g. "demande du patient, art. 17 RGPD"); stored in clear: no personal data here')
+  reason!: string;
+}
+
+export class MedecinTraitantSearchClosureDto {
+  @ApiProperty({ example: '2026-03-10' })
+  @IsCalendarDate()
+  closedOn!: string;
+
+  @OneOf(MEDECIN_TRAITANT_SEARCH_CLOSURE_REASONS, {
+    description: 'Why the search ends without an assignment',
+  })
+  reason!: (typeof MEDECIN_TRAITANT_SEARCH_CLOSURE_REASONS)[number];
+}
+
+/** At least one of `ald` and `precarious`: a status update says what changes. */
+const SaysWhatChanges = () =>
+  ValidateBy({
+    name: 'saysWhatChanges',
+    validator: {
+      validate: (_: unknown, args) => {
+        const body = args?.object as { ald?: unknown; precarious?: unknown };
+        return body.ald !== undefined || body.precarious !== undefined;
+      },
+      defaultMessage: () => 'give ald, precarious, or both: what changes from effectiveOn',
+    },
+  });
+
+export class PatientStatusDto {
+  @ApiProperty({ example: '2026-03-15', description: 'From when the new situation holds' })
+  @IsCalendarDate()
+  @SaysWhatChanges()
+  effectiveOn!: string;
+
+  @ApiPropertyOptional({ description: 'Affection de longue durée recognised (true) or ended (false)' })
+  @IsOptional()
+  @IsBoolean()
+  ald?: boolean;
+
+  @ApiPropertyOptional({ description: 'CSS or AME gained (true) or lost (false)' })
+  @IsOptional()
+  @IsBoolean()
+  precarious?: boolean;
+}
+
+export class IdentityCorrectionDto {
+  @ApiProperty({
+    type: PatientIdentityDto,
+    description:
+      'The whole identity as it should read, sealed with the patient’s own key like the original; ' +
+      'the birth year in clear follows its birth date',
+  })
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => PatientIdentityDto)
+  identity!: PatientIdentityDto;
+
+  @Text(500, 'Why (e.g. "faute de frappe", "INS qualifié"); stored in clear: no personal data here')
   reason!: string;
 }

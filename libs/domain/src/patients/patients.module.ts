@@ -6,7 +6,7 @@ import { ACCESS_LOG_FILE, PatientAccessLog } from './access-log';
 import { AccessLogController, PatientAccessReportController } from './access-log.controller';
 import { ErasureReconciler } from './erasure-reconciler';
 import { PatientFacts } from './patient-facts';
-import { patientCommandHandlers } from './patients.commands';
+import { patientCommandHandlers } from './patients.handler';
 import { PatientsController } from './patients.controller';
 
 /** The access log of identity reads: `DATA_DIR/access-log.db`. */

@@ -1,7 +1,10 @@
 import { assertActiveMember, type MemberState } from '../members/member.decider';
-import type { Evolver, StoredEvent } from '../shared/decider';
+import type { Decision, Evolver, StoredEvent } from '../shared/decider';
 import { broken } from '../shared/errors';
-import { notInFuture, parisDate } from '../shared/time';
+import { parisDate } from '../shared/paris-time';
+import { notInFuture } from '../shared/time';
+import { NATIONAL_PROTOCOLS } from './national-protocols';
+import type { ProtocolCommand } from './protocol.commands';
 import {
   DELEGATING_PROFESSIONS,
   type ProtocolAdherentRegistered,
@@ -84,7 +87,29 @@ function assertNotRetired(state: Published, path: string): void {
 
 // ---- publication ------------------------------------------------------------------------------------
 
-export function decidePublish(command: ProtocolPublished, state: ProtocolState): ProtocolEvent[] {
+/** The codes of the national cooperation protocols: the platform's data, released with the software. */
+const NATIONAL_CODES: ReadonlySet<string> = new Set(NATIONAL_PROTOCOLS.map((protocol) => protocol.code));
+
+/** A national cooperation protocol is the platform's: a CPTS neither re-versions nor retires it. */
+function isNational(code: string, state: ProtocolState): boolean {
+  return (
+    NATIONAL_CODES.has(code) ||
+    (state.exists && state.versions.some((version) => version.kind === 'cooperation-nationale'))
+  );
+}
+
+function nationalReserved(path: string) {
+  return broken(
+    'national-protocol-reserved',
+    'Les protocoles de coopération nationaux sont fixés par arrêté et livrés avec la plateforme : une CPTS ne peut ni en publier, ni en modifier, ni en retirer, ni reprendre leur code.',
+    'National cooperation protocols are set by arrêté and shipped with the platform: a CPTS cannot publish, re-version or retire one, nor reuse its code.',
+    path,
+  );
+}
+
+function decidePublish(command: ProtocolPublished, state: ProtocolState): ProtocolEvent[] {
+  if (command.kind === 'cooperation-nationale') throw nationalReserved('kind');
+  if (isNational(command.code, state)) throw nationalReserved('code');
   const { minAgeMonths, maxAgeMonths } = command.eligibility;
   if (minAgeMonths !== undefined && maxAgeMonths !== undefined && minAgeMonths > maxAgeMonths) {
     throw broken(
@@ -125,7 +150,7 @@ export interface AdherentFacts {
   doctor: MemberState;
 }
 
-export function decideRegisterAdherent(
+function decideRegisterAdherent(
   command: ProtocolAdherentRegistered,
   state: Published,
   facts: AdherentFacts,
@@ -194,7 +219,8 @@ export function decideRegisterAdherent(
 
 // ---- retirement -------------------------------------------------------------------------------------
 
-export function decideRetire(command: ProtocolRetired, state: Published): ProtocolEvent[] {
+function decideRetire(command: ProtocolRetired, state: Published): ProtocolEvent[] {
+  if (isNational(state.code, state)) throw nationalReserved('code');
   assertNotRetired(state, 'effectiveTo');
   const firstEffective = state.versions.reduce(
     (first, version) => (version.effectiveFrom < first ? version.effectiveFrom : first),
@@ -209,4 +235,28 @@ export function decideRetire(command: ProtocolRetired, state: Published): Protoc
     );
   }
   return [{ type: 'ProtocolRetired', data: command }];
+}
+
+/**
+ * The one decision of the protocol catalogue: the command, the protocol's stream, the members an
+ * adherence names (unused otherwise), the clock. A command other than a publication needs the protocol.
+ */
+export function decideProtocol(
+  command: ProtocolCommand,
+  state: ProtocolState,
+  facts: AdherentFacts,
+  decision: Decision,
+): ProtocolEvent[] {
+  if (command.type === 'PublishProtocol') return decidePublish(command.data, state);
+  if (!state.exists) {
+    throw broken(
+      'unknown-protocol',
+      'Ce protocole n’existe pas dans cette CPTS.',
+      'This protocol does not exist in this CPTS.',
+      'code',
+    );
+  }
+  return command.type === 'RegisterProtocolAdherent'
+    ? decideRegisterAdherent(command.data, state, facts, decision.now)
+    : decideRetire(command.data, state);
 }

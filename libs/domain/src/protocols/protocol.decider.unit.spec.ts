@@ -1,17 +1,27 @@
 import type { MemberState } from '../members/member.decider';
 import type { MemberJoined, Profession } from '../members/member.events';
 import { fold } from '../shared/decider';
-import { decider, stored } from '../shared/testing';
+import { decider, decisionAt, stored } from '../shared/testing';
 import { NATIONAL_PROTOCOLS, nationalProtocolStreams } from './national-protocols';
-import {
-  decidePublish,
-  decideRegisterAdherent,
-  decideRetire,
-  protocolEvolver,
-  type ProtocolState,
-  versionInForce,
-} from './protocol.decider';
-import type { ProtocolEvent, ProtocolPublished } from './protocol.events';
+import { decideProtocol, protocolEvolver, type ProtocolState, versionInForce } from './protocol.decider';
+import type {
+  ProtocolAdherentRegistered,
+  ProtocolEvent,
+  ProtocolPublished,
+  ProtocolRetired,
+} from './protocol.events';
+
+const noMembers = { member: { exists: false as const }, doctor: { exists: false as const } };
+const decidePublish = (data: ProtocolPublished, state: ProtocolState) =>
+  decideProtocol({ type: 'PublishProtocol', data }, state, noMembers, decisionAt(now));
+const decideRegisterAdherent = (
+  data: ProtocolAdherentRegistered,
+  state: ProtocolState,
+  members: { member: MemberState; doctor: MemberState },
+  moment: Date,
+) => decideProtocol({ type: 'RegisterProtocolAdherent', data }, state, members, decisionAt(moment));
+const decideRetire = (data: ProtocolRetired, state: ProtocolState) =>
+  decideProtocol({ type: 'RetireProtocol', data }, state, noMembers, decisionAt(now));
 
 const now = new Date('2026-06-15T10:00:00+02:00');
 const protocol = decider(protocolEvolver);
@@ -40,9 +50,8 @@ function member(profession: Profession, leftOn?: string): MemberState {
   return {
     ...joined,
     exists: true,
-    participations: 0,
-    hoursOfParticipation: 0,
-    interns: 0,
+    participations: {},
+    interns: {},
     ...(leftOn ? { leftOn } : {}),
   };
 }
@@ -308,15 +317,61 @@ describe('protocol decider', () => {
         1, 2,
       ]);
     });
-    it('pass the publication rules, in order', () => {
+    it('hold what a publication requires: versions and dates in order, ages not reversed', () => {
       for (const { versions } of nationalProtocolStreams()) {
-        let state = protocolEvolver.initialState();
-        for (const [revision, { data }] of versions.entries()) {
-          const [event] = decidePublish(data, state);
-          state = protocolEvolver.evolve(state, stored(event, revision));
-        }
-        expect(state.exists && state.versions.length).toBe(versions.length);
+        versions.forEach(({ data }, index) => {
+          expect(data.version).toBe(index + 1);
+          if (index > 0) expect(data.effectiveFrom >= versions[index - 1].data.effectiveFrom).toBe(true);
+          const { minAgeMonths = 0, maxAgeMonths = Infinity } = data.eligibility;
+          expect(minAgeMonths <= maxAgeMonths).toBe(true);
+          expect(data.kind).toBe('cooperation-nationale');
+        });
       }
+    });
+  });
+
+  describe('national cooperation protocols are the platform’s', () => {
+    const odynophagie = NATIONAL_PROTOCOLS.find((p) => p.code === 'odynophagie')!;
+    const nationalStream: ProtocolEvent = { type: 'ProtocolPublished', data: odynophagie };
+    const widened: ProtocolPublished = {
+      ...odynophagie,
+      version: 2,
+      kind: 'pluriprofessionnel-local',
+      professions: ['pharmacien', 'infirmier', 'masseur-kinesitherapeute'],
+      requiresMtInformation: false,
+      eligibility: { minAgeMonths: 12, maxAgeMonths: 1200, exclusions: [] },
+      effectiveFrom: '2026-01-01',
+    };
+    it('refuses a CPTS’s new version of a national protocol, whatever kind it says', () => {
+      protocol
+        .given(nationalStream)
+        .when((s) => decidePublish(widened, s))
+        .thenBreaks('national-protocol-reserved', 'code');
+    });
+    it('refuses a national code for a local protocol, even in a CPTS that does not hold it', () => {
+      protocol
+        .given()
+        .when((s) => decidePublish({ ...widened, version: 1 }, s))
+        .thenBreaks('national-protocol-reserved', 'code');
+    });
+    it('refuses publishing a protocol of kind cooperation-nationale', () => {
+      protocol
+        .given()
+        .when((s) => decidePublish({ ...local, kind: 'cooperation-nationale' }, s))
+        .thenBreaks('national-protocol-reserved', 'kind');
+    });
+    it('refuses retiring a national protocol', () => {
+      protocol
+        .given(nationalStream)
+        .when((s) => decideRetire({ effectiveTo: '2026-12-31' }, s))
+        .thenBreaks('national-protocol-reserved', 'code');
+    });
+    it('still registers adherents of a national protocol', () => {
+      const cooperation = { ...adherent, memberId: NURSE };
+      protocol
+        .given(nationalStream)
+        .when((s) => decideRegisterAdherent(cooperation, s, facts, now))
+        .then([{ type: 'ProtocolAdherentRegistered', data: cooperation }]);
     });
   });
 });

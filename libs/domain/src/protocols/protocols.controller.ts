@@ -21,12 +21,7 @@ import { CommandResponseDto } from '../shared/http/params';
 import { streamId } from '../shared/ids';
 import { protocolEvolver, type ProtocolState, versionInForce } from './protocol.decider';
 import { PROTOCOL_CODE_MAX_LENGTH, PROTOCOL_CODE_PATTERN, type ProtocolPublished } from './protocol.events';
-import {
-  protocolNotFound,
-  PublishProtocol,
-  RegisterProtocolAdherent,
-  RetireProtocol,
-} from './protocols.commands';
+import { ProtocolCommandMessage, protocolNotFound } from './protocols.handler';
 import { PublishProtocolDto, RegisterAdherentDto, RetireProtocolDto } from './protocols.dto';
 
 /** `:code` must be a protocol code (a slug): anything else is a 400 naming the parameter. */
@@ -46,7 +41,7 @@ function protocolView(state: Extract<ProtocolState, { exists: true }>, revision:
   return { ...protocol, inForce: versionInForce(state, now.toISOString()), revision };
 }
 
-/** The request body as the event's data: plain objects, optional fields only when given. */
+/** The request body as the command's data: plain objects, optional fields only when given. */
 function toPublished(body: PublishProtocolDto): ProtocolPublished {
   const { sex, minAgeMonths, maxAgeMonths, exclusions } = body.eligibility;
   return {
@@ -81,7 +76,10 @@ export class ProtocolsController {
   @ApiOperation({ summary: 'Publishes a protocol, or a new version of one (ProtocolPublished)' })
   @ApiCreatedResponse({ type: CommandResponseDto, description: 'ProtocolPublished; `id` is the code' })
   publish(@Meta() meta: CommandMeta, @Body() body: PublishProtocolDto): Promise<CommandOutcome> {
-    return this.commands.execute(new PublishProtocol(meta, toPublished(body)));
+    const published = toPublished(body);
+    return this.commands.execute(
+      new ProtocolCommandMessage(meta, published.code, { type: 'PublishProtocol', data: published }),
+    );
   }
 
   @Post(':code/adherents')
@@ -93,11 +91,14 @@ export class ProtocolsController {
   ): Promise<CommandOutcome> {
     const { memberId, delegatingDoctorMemberId, trainedOn, signedOn } = body;
     return this.commands.execute(
-      new RegisterProtocolAdherent(meta, code, {
-        memberId: memberId.toLowerCase(),
-        delegatingDoctorMemberId: delegatingDoctorMemberId.toLowerCase(),
-        trainedOn,
-        signedOn,
+      new ProtocolCommandMessage(meta, code, {
+        type: 'RegisterProtocolAdherent',
+        data: {
+          memberId: memberId.toLowerCase(),
+          delegatingDoctorMemberId: delegatingDoctorMemberId.toLowerCase(),
+          trainedOn,
+          signedOn,
+        },
       }),
     );
   }
@@ -109,7 +110,12 @@ export class ProtocolsController {
     @Param('code', ProtocolCodeParam) code: string,
     @Body() body: RetireProtocolDto,
   ): Promise<CommandOutcome> {
-    return this.commands.execute(new RetireProtocol(meta, code, { effectiveTo: body.effectiveTo }));
+    return this.commands.execute(
+      new ProtocolCommandMessage(meta, code, {
+        type: 'RetireProtocol',
+        data: { effectiveTo: body.effectiveTo },
+      }),
+    );
   }
 
   @Get(':code')

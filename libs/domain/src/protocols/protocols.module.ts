@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { protocolCommandHandlers } from './protocols.commands';
+import { protocolCommandHandlers } from './protocols.handler';
 import { ProtocolsController } from './protocols.controller';
 
 @Module({ controllers: [ProtocolsController], providers: [...protocolCommandHandlers] })

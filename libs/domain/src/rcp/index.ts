@@ -1,3 +1,5 @@
 export * from './rcp.events';
-export { rcpEvolver, decideHoldRcp, type RcpState, type RcpFacts } from './rcp.decider';
+export * from './rcp.commands';
+export { rcpEvolver, rcpCorrections, decideRcp, type RcpState, type RcpFacts } from './rcp.decider';
+export { RcpCommandMessage } from './rcp.handler';
 export * from './rcp.module';

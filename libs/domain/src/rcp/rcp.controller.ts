@@ -7,12 +7,15 @@ import { type CommandMeta, type CommandOutcome, load } from '../shared/command-r
 import { Meta } from '../shared/http/command-meta.decorator';
 import { CommandResponseDto, UuidParam } from '../shared/http/params';
 import { streamId } from '../shared/ids';
-import { HoldRcp, rcpNotFound } from './rcp.commands';
+import { effectiveEvents } from '../shared/corrections';
+import { CorrectionDto, VoidDto } from '../shared/http/corrections';
+import type { RcpStreamCommand } from './rcp.commands';
+import { RcpCommandMessage, rcpNotFound } from './rcp.handler';
 import { rcpEvolver } from './rcp.decider';
 import { HoldRcpDto } from './rcp.dto';
 import type { RcpHeld, RcpParticipant } from './rcp.events';
 
-/** The body as event data: plain objects, only the fields given (a participant is one form or the other). */
+/** The body as the command's data: plain objects, only the fields given (a participant is one form or the other). */
 function toRcpHeld(body: HoldRcpDto): RcpHeld {
   return {
     convenedBy: body.convenedBy,
@@ -45,18 +48,57 @@ export class RcpController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
+  private send(meta: CommandMeta, rcpId: string | null, command: RcpStreamCommand) {
+    return this.commands.execute<RcpCommandMessage, CommandOutcome>(
+      new RcpCommandMessage(meta, rcpId, command),
+    );
+  }
+
   @Post()
   @ApiCreatedResponse({ type: CommandResponseDto, description: 'RcpHeld; `id` is the new RCP’s' })
   hold(@Meta() meta: CommandMeta, @Body() body: HoldRcpDto): Promise<CommandOutcome> {
-    return this.commands.execute(new HoldRcp(meta, toRcpHeld(body)));
+    return this.send(meta, null, { type: 'HoldRcp', data: toRcpHeld(body) });
+  }
+
+  @Post(':rcpId/corrections')
+  @ApiCreatedResponse({
+    type: CommandResponseDto,
+    description: 'EntryCorrected: the RCP with its correction decided again as if it were new',
+  })
+  correct(
+    @Meta() meta: CommandMeta,
+    @Param('rcpId', UuidParam) rcpId: string,
+    @Body() body: CorrectionDto,
+  ): Promise<CommandOutcome> {
+    const { targetEventId, reason, correction } = body;
+    return this.send(meta, rcpId, {
+      type: 'CorrectEntry',
+      data: { targetEventId, reason, correction: { ...correction } },
+    });
+  }
+
+  @Post(':rcpId/voidings')
+  @ApiCreatedResponse({
+    type: CommandResponseDto,
+    description:
+      'EntryVoided: the RCP did not take place (it leaves the register, the worklist and the figures)',
+  })
+  void(
+    @Meta() meta: CommandMeta,
+    @Param('rcpId', UuidParam) rcpId: string,
+    @Body() body: VoidDto,
+  ): Promise<CommandOutcome> {
+    const { targetEventId, reason } = body;
+    return this.send(meta, rcpId, { type: 'VoidEntry', data: { targetEventId, reason } });
   }
 
   @Get(':rcpId')
   @ApiOkResponse({ description: 'The RCP as folded from its stream, with its current revision' })
   async get(@Param('cptsId') cptsId: string, @Param('rcpId', UuidParam) rcpId: string) {
-    const { state, revision } = await load(this.store, streamId('rcp', cptsId, rcpId), rcpEvolver);
+    const { state, revision, history } = await load(this.store, streamId('rcp', cptsId, rcpId), rcpEvolver);
     if (!state.exists) throw rcpNotFound();
     const { exists: _exists, ...rcp } = state;
-    return { id: rcpId, revision, ...rcp };
+    const [held] = effectiveEvents(history);
+    return { id: rcpId, revision, eventId: held.context.eventId, ...rcp };
   }
 }

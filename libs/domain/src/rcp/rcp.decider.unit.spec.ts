@@ -1,8 +1,45 @@
 import type { MemberState } from '../members/member.decider';
 import type { MemberJoined } from '../members/member.events';
-import { decider, stored } from '../shared/testing';
-import { decideHoldRcp, type RcpFacts, rcpEvolver } from './rcp.decider';
+import type { Closure, PathwayState } from '../pathways/pathway.decider';
+import type { PatientState } from '../patients/patient.decider';
+import { type CorrectionEvent, decideCorrectionCommand } from '../shared/corrections';
+import type { StoredEvent } from '../shared/decider';
+import { changeOf, decider, decisionAt, lastOf, stored } from '../shared/testing';
+import { decideRcp, type RcpFacts, rcpCorrections, rcpEvolver, type RcpState } from './rcp.decider';
 import type { RcpEvent, RcpHeld } from './rcp.events';
+
+/** A pathway of `patient` opened on 1 January 2026, with its closures. */
+const pathwayOf = (patient: string, closures: Closure[] = []): PathwayState => ({
+  exists: true,
+  patientId: patient,
+  kind: 'cas-complexe',
+  openedAt: '2026-01-01T09:00:00+01:00',
+  status: closures.some((c) => c.reopenedAt === undefined) ? 'closed' : 'open',
+  closures,
+  referrals: {},
+  discharges: {},
+});
+/** A patient who blocked `blocked` from 1 January 2026. */
+const patientBlocking = (...blocked: string[]): PatientState => ({
+  exists: true,
+  sex: 'F',
+  birthYear: 1950,
+  registeredStatus: { ald: false, precarious: false },
+  statusUpdates: {},
+  ald: false,
+  precarious: false,
+  hasMedecinTraitant: true,
+  consentHistory: {},
+  consents: {},
+  blockHistory: Object.fromEntries(
+    blocked.map((memberId) => [memberId, { memberId, on: '2026-01-01', blocked: true }]),
+  ),
+  blockedMemberIds: blocked,
+  erased: false,
+  sealedIdentity: { alg: 'A256GCM', iv: '', ciphertext: '', tag: '' },
+});
+const decideHoldRcp = (command: RcpHeld, state: RcpState, given: RcpFacts, moment: Date) =>
+  decideRcp({ type: 'HoldRcp', data: command }, state, given, decisionAt(moment));
 
 const now = new Date('2026-06-15T10:00:00+02:00');
 const joined = (profession: MemberJoined['profession'], leftOn?: string): MemberState => ({
@@ -12,9 +49,8 @@ const joined = (profession: MemberJoined['profession'], leftOn?: string): Member
   mode: 'liberal',
   joinedOn: '2025-01-10',
   sasParticipant: false,
-  participations: 0,
-  hoursOfParticipation: 0,
-  interns: 0,
+  participations: {},
+  interns: {},
   ...(leftOn === undefined ? {} : { leftOn }),
 });
 
@@ -32,7 +68,8 @@ const facts: RcpFacts = {
     [OTHER_DOCTOR]: joined('medecin-generaliste'),
     [LEFT]: joined('pharmacien', '2026-03-31'),
   },
-  pathways: { [PATHWAY]: true, [OTHER_PATHWAY]: true },
+  pathways: { [PATHWAY]: pathwayOf('patient-1'), [OTHER_PATHWAY]: pathwayOf('patient-2') },
+  patients: { 'patient-1': patientBlocking(), 'patient-2': patientBlocking() },
 };
 
 const held: RcpHeld = {
@@ -231,5 +268,197 @@ describe('RCP decider', () => {
       .given()
       .when(hold(lateEvening))
       .then([{ type: 'RcpHeld', data: lateEvening }]);
+  });
+
+  describe('blocks and times', () => {
+    const blocking = (...blocked: string[]): RcpFacts => ({
+      ...facts,
+      patients: { ...facts.patients, 'patient-1': patientBlocking(...blocked) },
+    });
+    it('refuses a convenor the case’s patient blocked', () => {
+      rcp
+        .given()
+        .when(hold(held, blocking(DOCTOR)))
+        .thenBreaks('professional-blocked', 'convenedBy');
+    });
+    it('refuses a member participant the case’s patient blocked', () => {
+      rcp
+        .given()
+        .when(hold(held, blocking(NURSE)))
+        .thenBreaks('professional-blocked', 'participants[1].memberId');
+    });
+    it('refuses an RCP recorded by a professional a case’s patient blocked', () => {
+      rcp
+        .given()
+        .when((s) =>
+          decideRcp({ type: 'HoldRcp', data: held }, s, blocking('author'), {
+            ...decisionAt(now),
+            actor: { id: 'author', role: 'professional' },
+          }),
+        )
+        .thenBreaks('professional-blocked');
+    });
+    it('refuses an RCP held before a case’s pathway opened', () => {
+      rcp
+        .given()
+        .when(hold({ ...held, heldAt: '2025-12-31T18:00:00+01:00' }))
+        .thenBreaks('business-time-too-early', 'heldAt');
+    });
+    it('refuses a case whose pathway was closed when the RCP was held, accepts one reopened by then', () => {
+      const closed = {
+        ...facts,
+        pathways: {
+          ...facts.pathways,
+          [PATHWAY]: pathwayOf('patient-1', [{ closedAt: '2026-05-01T10:00:00+02:00' }]),
+        },
+      };
+      rcp.given().when(hold(held, closed)).thenBreaks('pathway-not-open', 'cases[0].pathwayId');
+      const reopened = {
+        ...facts,
+        pathways: {
+          ...facts.pathways,
+          [PATHWAY]: pathwayOf('patient-1', [
+            { closedAt: '2026-05-01T10:00:00+02:00', reopenedAt: '2026-06-01T10:00:00+02:00' },
+          ]),
+        },
+      };
+      rcp
+        .given()
+        .when(hold(held, reopened))
+        .then([{ type: 'RcpHeld', data: held }]);
+    });
+    it('refuses a review more than a year ahead', () => {
+      rcp
+        .given()
+        .when(hold({ ...held, cases: [{ pathwayId: PATHWAY, decisions: ['x'], reviewOn: '2027-06-16' }] }))
+        .thenBreaks('planned-time-too-far', 'cases[0].reviewOn');
+    });
+  });
+
+  describe('corrections and voidings, decided again', () => {
+    const change =
+      (correction?: Record<string, unknown>, given: RcpFacts = facts) =>
+      (_: unknown, history: Array<StoredEvent<RcpEvent | CorrectionEvent>>) =>
+        decideCorrectionCommand(
+          changeOf('event-0', correction),
+          history,
+          rcpCorrections,
+          given,
+          decisionAt(now),
+        );
+    const recorded: RcpEvent = { type: 'RcpHeld', data: held };
+
+    it('refuses participants corrected into one profession, or a convenor the patient blocked', () => {
+      rcp
+        .given(recorded)
+        .when(change({ participants: [{ memberId: DOCTOR }, { memberId: OTHER_DOCTOR }] }))
+        .thenBreaks('rcp-needs-two-professions', 'correction.participants');
+      rcp
+        .given(recorded)
+        .when(
+          change(
+            { convenedBy: NURSE },
+            { ...facts, patients: { ...facts.patients, 'patient-1': patientBlocking(NURSE) } },
+          ),
+        )
+        .thenBreaks('professional-blocked', 'correction.convenedBy');
+    });
+    it('corrects the time, and voids the whole RCP', () => {
+      rcp
+        .given(recorded)
+        .when(change({ heldAt: '2026-06-10T18:00:00+02:00' }))
+        .then([
+          {
+            type: 'EntryCorrected',
+            data: {
+              targetEventId: 'event-0',
+              reason: 'Erreur',
+              correction: { heldAt: '2026-06-10T18:00:00+02:00' },
+            },
+          },
+        ]);
+      rcp
+        .given(recorded)
+        .when(change())
+        .then([{ type: 'EntryVoided', data: { targetEventId: 'event-0', reason: 'Erreur' } }]);
+    });
+  });
+
+  describe('each rule, tried through a correction', () => {
+    const blockingFacts: RcpFacts = {
+      ...facts,
+      patients: { ...facts.patients, 'patient-1': patientBlocking(OTHER_DOCTOR) },
+    };
+    const cases: Array<[string, Record<string, unknown>, RcpFacts, string]> = [
+      ['business-time-in-future', { heldAt: '2026-06-16T18:00:00+02:00' }, facts, 'correction.heldAt'],
+      ['rcp-duration-out-of-range', { durationMinutes: 0 }, facts, 'correction.durationMinutes'],
+      ['unknown-member', { convenedBy: 'stranger' }, facts, 'correction.convenedBy'],
+      [
+        'member-has-left',
+        { participants: [{ memberId: DOCTOR }, { memberId: LEFT }] },
+        facts,
+        'correction.participants[1].memberId',
+      ],
+      [
+        'duplicate-participant',
+        { participants: [{ memberId: DOCTOR }, { memberId: DOCTOR }] },
+        facts,
+        'correction.participants[1].memberId',
+      ],
+      [
+        'rcp-needs-two-professions',
+        { participants: [{ memberId: DOCTOR }, { memberId: OTHER_DOCTOR }] },
+        facts,
+        'correction.participants',
+      ],
+      ['rcp-needs-a-case', { cases: [] }, facts, 'correction.cases'],
+      [
+        'unknown-pathway',
+        { cases: [{ pathwayId: 'elsewhere', decisions: ['x'] }] },
+        facts,
+        'correction.cases[0].pathwayId',
+      ],
+      ['duplicate-case', { cases: [...held.cases, held.cases[0]] }, facts, 'correction.cases[1].pathwayId'],
+      [
+        'review-before-rcp',
+        { cases: [{ pathwayId: PATHWAY, decisions: ['x'], reviewOn: '2026-06-01' }] },
+        facts,
+        'correction.cases[0].reviewOn',
+      ],
+      [
+        'planned-time-too-far',
+        { cases: [{ pathwayId: PATHWAY, decisions: ['x'], reviewOn: '2027-06-16' }] },
+        facts,
+        'correction.cases[0].reviewOn',
+      ],
+      ['business-time-too-early', { heldAt: '2025-12-31T18:00:00+01:00' }, facts, 'correction.heldAt'],
+      [
+        'pathway-not-open',
+        { complex: false },
+        {
+          ...facts,
+          pathways: {
+            ...facts.pathways,
+            [PATHWAY]: pathwayOf('patient-1', [{ closedAt: '2026-05-01T10:00:00+02:00' }]),
+          },
+        },
+        'correction',
+      ],
+      ['professional-blocked', { convenedBy: OTHER_DOCTOR }, blockingFacts, 'correction.convenedBy'],
+    ];
+    it.each(cases)('%s', (rule, correction, given, path) => {
+      rcp
+        .given({ type: 'RcpHeld', data: held })
+        .when((_, history) =>
+          decideCorrectionCommand(
+            changeOf(lastOf(history), correction),
+            history,
+            rcpCorrections,
+            given,
+            decisionAt(now),
+          ),
+        )
+        .thenBreaks(rule, path);
+    });
   });
 });

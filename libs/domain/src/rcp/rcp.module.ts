@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { rcpCommandHandlers } from './rcp.commands';
+import { rcpCommandHandlers } from './rcp.handler';
 import { RcpController } from './rcp.controller';
 
 @Module({ controllers: [RcpController], providers: [...rcpCommandHandlers] })

@@ -61,7 +61,7 @@ describe('runCommand against a real store, with another process writing the same
       ...counter,
       streamId: stream,
       id: 'one',
-      decide: async (state, revision) => {
+      decide: async ({ state, revision }) => {
         seen.push(revision);
         if (seen.length === 1) await appendElsewhere(); // lands between our read and our append
         return [{ type: 'Counted' as const, data: { n: state.count } }];
@@ -79,7 +79,7 @@ describe('runCommand against a real store, with another process writing the same
       ...counter,
       streamId: stream,
       id: 'one',
-      decide: async (state) => {
+      decide: async ({ state }) => {
         await appendElsewhere();
         return [{ type: 'Counted' as const, data: { n: state.count } }];
       },
@@ -111,7 +111,9 @@ describe('runCommand against a real store, with another process writing the same
       ...counter,
       streamId: stream,
       id: 'one',
-      decide: (state: { count: number }) => [{ type: 'Counted' as const, data: { n: state.count } }],
+      decide: ({ state }: { state: { count: number } }) => [
+        { type: 'Counted' as const, data: { n: state.count } },
+      ],
     };
     const first = await runCommand(store, meta({ ids }), spec);
     await appendElsewhere();
@@ -127,7 +129,7 @@ describe('runCommand against a real store, with another process writing the same
           ...counter,
           streamId: stream,
           id: 'one',
-          decide: (state) => [{ type: 'Counted' as const, data: { n: state.count } }],
+          decide: ({ state }) => [{ type: 'Counted' as const, data: { n: state.count } }],
         }),
       ),
     );

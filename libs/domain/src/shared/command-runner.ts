@@ -5,7 +5,8 @@ import {
   type EventStore,
   type RecordedEvent,
 } from '@parcours/event-store';
-import { fold, type DomainEvent, type Evolver, type StoredEvent } from './decider';
+import { effectiveEvents, type CorrectionEvent } from './corrections';
+import { type Decision, fold, type DomainEvent, type Evolver, type StoredEvent } from './decider';
 import { ContentionError, PreconditionFailedError } from './errors';
 import { type IdSource } from './ids';
 
@@ -35,12 +36,22 @@ export interface CommandOutcome {
 
 export type Revision = number | 'no_stream';
 
+/** The stream a decision is taken on: its state, and its events as stored (corrections included). */
+export interface Loaded<S, E extends DomainEvent> {
+  state: S;
+  revision: Revision;
+  history: Array<StoredEvent<E | CorrectionEvent>>;
+}
+
 export interface CommandSpec<S, E extends DomainEvent> extends Evolver<S, E> {
   streamId: string;
-  /** What to answer as `id`. */
-  id: string;
-  /** Pure decision on the current state (async only to load other streams first). Throws a RuleViolation. */
-  decide: (state: S, revision: Revision) => E[] | Promise<E[]>;
+  /** What to answer as `id`: given, or read from the events decided (the referral's id…). */
+  id: string | ((events: Array<E | CorrectionEvent>) => string);
+  /** Decision on the loaded stream (async only to load other streams first). Throws a RuleViolation. */
+  decide: (
+    loaded: Loaded<S, E>,
+    decision: Decision,
+  ) => Array<E | CorrectionEvent> | Promise<Array<E | CorrectionEvent>>;
 }
 
 /** How often a command without If-Match is decided again when someone else changed the stream first. */
@@ -59,18 +70,45 @@ export function toStored<E extends DomainEvent>(event: RecordedEvent): StoredEve
   } as unknown as StoredEvent<E>;
 }
 
+/** A stream's state: its events as they now stand (corrections applied, voided ones out), folded. */
+export function stateOf<S, E extends DomainEvent>(
+  evolver: Evolver<S, E>,
+  history: ReadonlyArray<StoredEvent<E | CorrectionEvent>>,
+): S {
+  return fold(evolver, effectiveEvents(history));
+}
+
 /** Reads a stream and folds it; `revision` is 'no_stream' for a stream that does not exist. */
 export async function load<S, E extends DomainEvent>(
   store: EventStore,
   streamId: string,
   evolver: Evolver<S, E>,
-): Promise<{ state: S; revision: Revision; events: RecordedEvent[] }> {
+): Promise<Loaded<S, E> & { events: RecordedEvent[] }> {
   const events = await store.readStream(streamId);
-  const state = fold(
-    evolver,
-    events.map((event) => toStored<E>(event)),
-  );
-  return { state, revision: events.length === 0 ? 'no_stream' : events[events.length - 1].revision, events };
+  const history = events.map((event) => toStored<E | CorrectionEvent>(event));
+  return {
+    state: stateOf(evolver, history),
+    revision: events.length === 0 ? 'no_stream' : events[events.length - 1].revision,
+    history,
+    events,
+  };
+}
+
+/** The decision's context: ids asked twice for one purpose are the same within the command. */
+export function decisionOf(meta: CommandMeta): Decision {
+  const ids = new Map<string, string>();
+  return {
+    now: meta.now,
+    actor: { id: meta.actor.id, role: meta.actor.role },
+    newId: (purpose) => {
+      let id = ids.get(purpose);
+      if (id === undefined) {
+        id = meta.ids.newId(purpose);
+        ids.set(purpose, id);
+      }
+      return id;
+    },
+  };
 }
 
 /**
@@ -112,16 +150,24 @@ async function decideAndAppend<S, E extends DomainEvent>(
   meta: CommandMeta,
   spec: CommandSpec<S, E>,
 ): Promise<CommandOutcome> {
+  const decision = decisionOf(meta);
   for (let attempt = 1; ; attempt += 1) {
-    const { state, revision, events } = await load(store, spec.streamId, spec);
+    const loaded = await load(store, spec.streamId, spec);
+    const { revision, events } = loaded;
 
     const replay = meta.ids.deterministic ? findReplay(events, meta.ids) : null;
-    if (replay) return { id: spec.id, streamId: spec.streamId, ...replay, replayed: true };
+    if (replay) {
+      const replayedEvents = events
+        .filter((event) => replay.eventIds.has(event.metadata.eventId))
+        .map((event) => ({ type: event.type, data: event.data }) as unknown as E);
+      const id = typeof spec.id === 'string' ? spec.id : spec.id(replayedEvents);
+      return { id, streamId: spec.streamId, ...replay.at, replayed: true };
+    }
 
     if (meta.expectedRevision !== undefined && meta.expectedRevision !== revision) {
       throw new PreconditionFailedError(meta.expectedRevision, revision);
     }
-    const decided = await spec.decide(state, revision);
+    const decided = await spec.decide(loaded, decision);
     try {
       const result = await store.append(
         spec.streamId,
@@ -140,7 +186,7 @@ async function decideAndAppend<S, E extends DomainEvent>(
         { expectedRevision: revision },
       );
       return {
-        id: spec.id,
+        id: typeof spec.id === 'string' ? spec.id : spec.id(decided),
         streamId: spec.streamId,
         revision: result.revision,
         position: result.position,
@@ -156,13 +202,18 @@ async function decideAndAppend<S, E extends DomainEvent>(
 }
 
 /** The events this very command appended before (same derived ids), if any: the original result. */
-function findReplay(events: RecordedEvent[], ids: IdSource): { revision: number; position: bigint } | null {
+function findReplay(
+  events: RecordedEvent[],
+  ids: IdSource,
+): { at: { revision: number; position: bigint }; eventIds: Set<string> } | null {
   const byId = new Map(events.map((event) => [event.metadata.eventId, event]));
   let last: RecordedEvent | undefined;
+  const eventIds = new Set<string>();
   for (let index = 0; ; index += 1) {
     const event = byId.get(ids.eventId(index));
     if (!event) break;
     last = event;
+    eventIds.add(event.metadata.eventId);
   }
-  return last ? { revision: last.revision, position: last.position } : null;
+  return last ? { at: { revision: last.revision, position: last.position }, eventIds } : null;
 }

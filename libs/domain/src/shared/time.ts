@@ -1,4 +1,8 @@
 import { broken } from './errors';
+import { addYears, isDateOnly, parisDate } from './paris-time';
+
+// Kept reachable from here for the callers that read the Paris date with the time rules.
+export { parisDate } from './paris-time';
 
 /** Business time may run ahead of the server clock by this much (clock skew between devices). */
 export const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
@@ -8,21 +12,19 @@ export function instant(value: string): number {
   return Date.parse(value);
 }
 
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-
 /**
  * Orders two business times. A calendar date means a Paris day: against a timestamp, the timestamp's
  * Paris date is what counts (a date is not "midnight UTC").
  */
 export function compareBusinessTimes(a: string, b: string): number {
-  if (DATE_ONLY.test(a) || DATE_ONLY.test(b)) {
-    const [da, db] = [DATE_ONLY.test(a) ? a : parisDate(a), DATE_ONLY.test(b) ? b : parisDate(b)];
+  if (isDateOnly(a) || isDateOnly(b)) {
+    const [da, db] = [parisDate(a), parisDate(b)];
     return da < db ? -1 : da > db ? 1 : 0;
   }
   return instant(a) - instant(b);
 }
 
-/** Business time may not lie more than 5 minutes in the future (`events.md`, rules); today is never the future. */
+/** Business time may not lie more than 5 minutes in the future (`docs/rules.md`); today is never the future. */
 export function notInFuture(value: string, now: Date, path: string): void {
   const horizon = new Date(now.getTime() + FUTURE_TOLERANCE_MS).toISOString();
   if (compareBusinessTimes(value, horizon) > 0) {
@@ -63,25 +65,18 @@ export function checkBusinessTime(
   if (earliest) notBefore(value, earliest.at, earliest, path);
 }
 
-/** The Paris-local calendar date of an instant, `YYYY-MM-DD`. */
-/** One formatter for every call: building an Intl formatter costs far more than using one. */
-const PARIS_DATE = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Europe/Paris',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
-
-export function parisDate(value: string | number): string {
-  return PARIS_DATE.format(new Date(typeof value === 'string' ? instant(value) : value));
-}
-
-/** Whole months between a birth date and an instant (eligibility ages are in months). */
-export function ageInMonths(birthDate: string, at: string): number {
-  const birth = new Date(instant(birthDate));
-  const then = new Date(instant(at));
-  let months =
-    (then.getUTCFullYear() - birth.getUTCFullYear()) * 12 + (then.getUTCMonth() - birth.getUTCMonth());
-  if (then.getUTCDate() < birth.getUTCDate()) months -= 1;
-  return months;
+/**
+ * A planned time (a discharge notified ahead, an appointment, a review) may lie in the future, but not
+ * more than a year ahead: further than that it is a mistyped year, and it would sit in the worklist.
+ */
+export function plannedWithinAYear(value: string, now: Date, path: string): void {
+  const limit = addYears(parisDate(now.getTime()), 1);
+  if (parisDate(value) > limit) {
+    throw broken(
+      'planned-time-too-far',
+      `La date prévue ${value} est à plus d’un an (au plus le ${limit}).`,
+      `The planned time ${value} is more than a year ahead (${limit} at the latest).`,
+      path,
+    );
+  }
 }

@@ -1,5 +1,6 @@
 import { type RuleViolation } from './errors';
-import { ageInMonths, compareBusinessTimes, notBefore, notInFuture, parisDate } from './time';
+import { parisDate } from './paris-time';
+import { compareBusinessTimes, notBefore, notInFuture, plannedWithinAYear } from './time';
 
 const rule = (fn: () => void): string | null => {
   try {
@@ -40,8 +41,9 @@ describe('business time', () => {
     expect(parisDate('2026-10-25T22:30:00Z')).toBe('2026-10-25'); // UTC+1 after it
   });
 
-  it('counts whole months of age', () => {
-    expect(ageInMonths('2010-05-20', '2022-05-19T10:00:00+02:00')).toBe(143);
-    expect(ageInMonths('2010-05-20', '2022-05-20T10:00:00+02:00')).toBe(144);
+  it('lets a planned time lie up to a year ahead, not more', () => {
+    const now = new Date('2026-06-15T10:00:00Z');
+    expect(rule(() => plannedWithinAYear('2027-06-15T09:00:00+02:00', now, 'appointmentAt'))).toBeNull();
+    expect(rule(() => plannedWithinAYear('2027-06-16', now, 'reviewOn'))).toBe('planned-time-too-far');
   });
 });

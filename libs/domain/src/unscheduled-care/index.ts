@@ -1,12 +1,13 @@
 export * from './unscheduled-care.events';
+export * from './unscheduled-care.commands';
 export {
   unscheduledCareEvolver,
-  decideRequestUnscheduledCare,
-  decideOrientUnscheduledCare,
-  decideCloseUnscheduledCare,
+  unscheduledCareCorrections,
+  decideUnscheduledCare,
   MAX_DAYS_TO_APPOINTMENT,
+  type UnscheduledCareFacts,
   type UnscheduledCareState,
   type UnscheduledCareStatus,
-  type PatientFacts as UnscheduledCarePatientFacts,
 } from './unscheduled-care.decider';
+export { UnscheduledCareCommandMessage } from './unscheduled-care.handler';
 export * from './unscheduled-care.module';

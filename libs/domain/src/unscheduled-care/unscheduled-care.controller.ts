@@ -7,12 +7,10 @@ import { type CommandMeta, type CommandOutcome, load } from '../shared/command-r
 import { Meta } from '../shared/http/command-meta.decorator';
 import { CommandResponseDto, UuidParam } from '../shared/http/params';
 import { streamId } from '../shared/ids';
-import {
-  CloseUnscheduledCare,
-  OrientUnscheduledCare,
-  RequestUnscheduledCare,
-  requestNotFound,
-} from './unscheduled-care.commands';
+import { effectiveEvents } from '../shared/corrections';
+import { CorrectionDto, VoidDto } from '../shared/http/corrections';
+import type { UnscheduledCareStreamCommand } from './unscheduled-care.commands';
+import { UnscheduledCareCommandMessage, requestNotFound } from './unscheduled-care.handler';
 import { unscheduledCareEvolver } from './unscheduled-care.decider';
 import {
   CloseUnscheduledCareDto,
@@ -29,13 +27,23 @@ export class UnscheduledCareController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
+  private send(meta: CommandMeta, requestId: string | null, command: UnscheduledCareStreamCommand) {
+    return this.commands.execute<UnscheduledCareCommandMessage, CommandOutcome>(
+      new UnscheduledCareCommandMessage(meta, requestId, command),
+    );
+  }
+
   @Post()
   @ApiCreatedResponse({
     type: CommandResponseDto,
     description: 'UnscheduledCareRequested; `id` is the request’s',
   })
   request(@Meta() meta: CommandMeta, @Body() body: RequestUnscheduledCareDto): Promise<CommandOutcome> {
-    return this.commands.execute(new RequestUnscheduledCare(meta, { ...body }));
+    const { receivedAt, channel, motive, patientId, viaSas } = body;
+    return this.send(meta, null, {
+      type: 'RequestUnscheduledCare',
+      data: { receivedAt, channel, motive, ...(patientId === undefined ? {} : { patientId }), viaSas },
+    });
   }
 
   @Post(':requestId/orientation')
@@ -45,7 +53,8 @@ export class UnscheduledCareController {
     @Param('requestId', UuidParam) requestId: string,
     @Body() body: OrientUnscheduledCareDto,
   ): Promise<CommandOutcome> {
-    return this.commands.execute(new OrientUnscheduledCare(meta, requestId, { ...body }));
+    const { toMemberId, appointmentAt } = body;
+    return this.send(meta, requestId, { type: 'OrientUnscheduledCare', data: { toMemberId, appointmentAt } });
   }
 
   @Post(':requestId/closure')
@@ -55,7 +64,41 @@ export class UnscheduledCareController {
     @Param('requestId', UuidParam) requestId: string,
     @Body() body: CloseUnscheduledCareDto,
   ): Promise<CommandOutcome> {
-    return this.commands.execute(new CloseUnscheduledCare(meta, requestId, { ...body }));
+    const { closedAt, reason } = body;
+    return this.send(meta, requestId, { type: 'CloseUnscheduledCare', data: { closedAt, reason } });
+  }
+
+  @Post(':requestId/corrections')
+  @ApiCreatedResponse({
+    type: CommandResponseDto,
+    description:
+      'EntryCorrected: the request, its orientation or its closure, decided again as if it were new',
+  })
+  correct(
+    @Meta() meta: CommandMeta,
+    @Param('requestId', UuidParam) requestId: string,
+    @Body() body: CorrectionDto,
+  ): Promise<CommandOutcome> {
+    const { targetEventId, reason, correction } = body;
+    return this.send(meta, requestId, {
+      type: 'CorrectEntry',
+      data: { targetEventId, reason, correction: { ...correction } },
+    });
+  }
+
+  @Post(':requestId/voidings')
+  @ApiCreatedResponse({
+    type: CommandResponseDto,
+    description:
+      'EntryVoided: an orientation or a closure (the request is to answer again), or the request itself (the whole record)',
+  })
+  void(
+    @Meta() meta: CommandMeta,
+    @Param('requestId', UuidParam) requestId: string,
+    @Body() body: VoidDto,
+  ): Promise<CommandOutcome> {
+    const { targetEventId, reason } = body;
+    return this.send(meta, requestId, { type: 'VoidEntry', data: { targetEventId, reason } });
   }
 
   @Get(':requestId')
@@ -63,13 +106,18 @@ export class UnscheduledCareController {
     description: 'The request as folded from its stream: status, orientation or closure, revision',
   })
   async get(@Param('cptsId') cptsId: string, @Param('requestId', UuidParam) requestId: string) {
-    const { state, revision } = await load(
+    const { state, revision, history } = await load(
       this.store,
       streamId('snp', cptsId, requestId),
       unscheduledCareEvolver,
     );
     if (!state.exists) throw requestNotFound();
     const { exists: _exists, ...request } = state;
-    return { id: requestId, revision, ...request };
+    // The entries a correction or a voiding targets, by type, as they now stand.
+    const entries = effectiveEvents(history).map((event) => ({
+      eventId: event.context.eventId,
+      type: event.type,
+    }));
+    return { id: requestId, revision, ...request, entries };
   }
 }

@@ -35,6 +35,8 @@ export interface AciAmounts {
   id: string;
   title: string;
   signedOn: string;
+  /** The table applies to the contract years that start on or after this date. */
+  inForceFrom: string;
   sizeClasses: Record<SizeClass, SizeClassAmounts>;
   /** Where the data needed a reading beyond the source table. */
   notes: string[];
@@ -44,6 +46,8 @@ export const ACI_AVENANT_2: AciAmounts = {
   id: 'aci-cpts-avenant-2-2021-12-20',
   title: 'Accord conventionnel interprofessionnel CPTS, avenant 2 du 20 décembre 2021',
   signedOn: '2021-12-20',
+  // "Contract years starting on or after 1 January 2022" (seed 001 l.1631–1702).
+  inForceFrom: '2022-01-01',
   sizeClasses: {
     1: {
       functioning: 50_000,
@@ -105,5 +109,9 @@ export const ACI_AVENANT_2: AciAmounts = {
   ],
 };
 
-/** The table financing uses. Versioned by `id`: a later avenant becomes a new constant and a choice here. */
-export const CURRENT_ACI_AMOUNTS: AciAmounts = ACI_AVENANT_2;
+/**
+ * Every table of amounts, each with the date from which it applies: a later avenant is a new entry here.
+ * The earlier (2019) table is not known (only its 450 000 € ceiling): a contract year that starts before
+ * the earliest table is refused, never computed with later amounts.
+ */
+export const ACI_AMOUNT_TABLES: readonly AciAmounts[] = [ACI_AVENANT_2];

@@ -70,7 +70,7 @@ describe('the CPTS history read model behind financing', () => {
       'MissionStarted',
     ]);
     const variable = (events: ReturnType<typeof readCptsHistory>) =>
-      computeFinancing(events, 1, ACI_AVENANT_2).lines.find(
+      computeFinancing(events, 1, [ACI_AVENANT_2]).lines.find(
         (l) => l.mission === 'acces-soins' && l.part === 'variable',
       )!.amount;
     expect(variable(history)).toBe(30_000);

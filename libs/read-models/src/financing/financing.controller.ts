@@ -13,7 +13,7 @@ import { CONTRACT_YEARS, IsTimestamp } from '@parcours/domain';
 import { ReadStore } from '@parcours/projections';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
-import { CURRENT_ACI_AMOUNTS } from './aci-amounts';
+import { ACI_AMOUNT_TABLES } from './aci-amounts';
 import { readCptsHistory } from './cpts-history.projection';
 import { computeFinancing, type Financing } from './financing';
 
@@ -56,10 +56,14 @@ export class FinancingController {
       '{ contractYear, period: { from, to } (to excluded), sizeClass, lines: [{ mission?, part, amount, basis }], ' +
       'total, advance, balance, amounts } — euros rounded half-up to the cent',
   })
-  @ApiUnprocessableEntityResponse({ description: 'rule no-contract: no ACI contract signed (as of asOf)' })
+  @ApiUnprocessableEntityResponse({
+    description:
+      'rule no-contract: no ACI contract signed (as of asOf); rule no-aci-amounts: the contract year starts ' +
+      'before the earliest table of ACI amounts (avenant 2: contract years from 2022-01-01)',
+  })
   @ApiNotFoundResponse({ description: 'the CPTS does not exist' })
   get(@Param('cptsId') cptsId: string, @Query() query: FinancingQueryDto): Financing {
     const history = readCptsHistory(this.readStore, cptsId, query.asOf);
-    return computeFinancing(history, query.contractYear, CURRENT_ACI_AMOUNTS, { asOf: query.asOf });
+    return computeFinancing(history, query.contractYear, ACI_AMOUNT_TABLES, { asOf: query.asOf });
   }
 }

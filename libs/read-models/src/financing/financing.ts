@@ -1,14 +1,18 @@
 import {
+  addYears,
   broken,
   CONTRACT_YEARS,
+  type CorrectionEvent,
   type CptsEvent,
-  type CptsState,
   cptsEvolver,
-  fold,
+  daysBetween,
   type Mission,
   MISSIONS,
   NotFoundError,
+  populationOn,
+  type RegisteredCpts,
   sizeClassOf,
+  stateOf,
   type StoredEvent,
 } from '@parcours/domain';
 import type { AciAmounts, SizeClass } from './aci-amounts';
@@ -49,7 +53,7 @@ export interface Financing {
   sizeClass: SizeClass;
   lines: FinancingLine[];
   total: number;
-  /** 75 % of functioning + top-up + every fixed part. */
+  /** The year-1 top-up in full, and 75 % of functioning and every fixed part. */
   advance: number;
   balance: number;
   /** The amounts table used (`AciAmounts.id`). */
@@ -61,35 +65,27 @@ export interface FinancingOptions {
   asOf?: string;
 }
 
-const DAY_MS = 86_400_000;
-
-/** `YYYY-MM-DD` plus whole years; 29 Feb becomes 28 Feb in a common year (as the contract decider does). */
-export function addYears(date: string, years: number): string {
-  const [y, m, d] = date.split('-').map(Number);
-  const lastDay = new Date(Date.UTC(y + years, m, 0)).getUTCDate();
-  const day = Math.min(d, lastDay);
-  return `${String(y + years).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
-}
-
-/** Days from `from` (included) to `to` (excluded), both `YYYY-MM-DD`. */
-export function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
-}
-
 /** Contract year N is `[signedOn + N−1 years, signedOn + N years)`. */
 export function contractPeriod(signedOn: string, contractYear: number): { from: string; to: string } {
   return { from: addYears(signedOn, contractYear - 1), to: addYears(signedOn, contractYear) };
 }
 
-/** The population in force on `date`: the registered one, replaced by updates effective on or before it. */
-export function populationOn(state: Extract<CptsState, { exists: true }>, date: string): number {
-  let current: { population: number; effectiveOn: string } | undefined;
-  // The latest effectiveOn wins; on a tie the update recorded last (a correction) wins.
-  for (const update of state.populationUpdates) {
-    if (update.effectiveOn > date) continue;
-    if (current === undefined || update.effectiveOn >= current.effectiveOn) current = update;
-  }
-  return current?.population ?? state.registeredPopulation;
+/** The table in force for a contract year starting on `from`: the latest one in force by then. */
+export function amountsFor(tables: readonly AciAmounts[], from: string): AciAmounts {
+  const inForce = tables
+    .filter((table) => table.inForceFrom <= from)
+    .sort((a, b) => (a.inForceFrom < b.inForceFrom ? 1 : -1))[0];
+  if (inForce) return inForce;
+  const earliest = tables.reduce<string | undefined>(
+    (first, table) => (first === undefined || table.inForceFrom < first ? table.inForceFrom : first),
+    undefined,
+  );
+  throw broken(
+    'no-aci-amounts',
+    `Cette année de contrat commence le ${from}, avant le premier barème ACI connu (en vigueur à partir du ${earliest}) : son financement ne peut pas être calculé.`,
+    `This contract year starts on ${from}, before the earliest ACI table of amounts known (in force from ${earliest}): its financing cannot be computed.`,
+    'contractYear',
+  );
 }
 
 // ---- exact arithmetic --------------------------------------------------------------------------------
@@ -129,17 +125,18 @@ const formatRate = (rate: number): string => String(rate).replace('.', ',');
 
 // ---- the computation --------------------------------------------------------------------------------
 
-function toStored(event: CptsHistoryEvent, index: number): StoredEvent<CptsEvent> {
+function toStored(event: CptsHistoryEvent, index: number): StoredEvent<CptsEvent | CorrectionEvent> {
   return {
     type: event.type,
     data: event.data,
     context: {
-      eventId: event.eventId ?? '',
+      // Entries are kept by event id: without one (a history built by hand), the revision stands in.
+      eventId: event.eventId ?? `revision-${event.revision ?? index}`,
       recordedAt: event.recordedAt,
       actorId: '',
       revision: event.revision ?? index,
     },
-  } as unknown as StoredEvent<CptsEvent>;
+  } as unknown as StoredEvent<CptsEvent | CorrectionEvent>;
 }
 
 /** Events recorded at or before `asOf` (all of them without it). */
@@ -160,13 +157,14 @@ export const noContract = () =>
 export function computeFinancing(
   history: CptsHistoryEvent[],
   contractYear: number,
-  amounts: AciAmounts,
+  tables: readonly AciAmounts[],
   options: FinancingOptions = {},
 ): Financing {
   if (!Number.isInteger(contractYear) || contractYear < 1 || contractYear > CONTRACT_YEARS) {
     throw new RangeError(`contractYear runs from 1 to ${CONTRACT_YEARS}`);
   }
-  const state = fold(cptsEvolver, knownAsOf(history, options.asOf).map(toStored));
+  // Corrections and voidings of the CPTS stream count, as known at asOf (`stateOf` applies them).
+  const state = stateOf(cptsEvolver, knownAsOf(history, options.asOf).map(toStored));
   if (!state.exists) {
     throw new NotFoundError({ fr: 'Cette CPTS n’existe pas.', en: 'This CPTS does not exist.' });
   }
@@ -174,11 +172,12 @@ export function computeFinancing(
   if (contract === null) throw noContract();
 
   const sizeClass = sizeClassOf(populationOn(state, contract.signedOn));
-  const table = amounts.sizeClasses[sizeClass];
   const period = contractPeriod(contract.signedOn, contractYear);
+  const amounts = amountsFor(tables, period.from);
+  const table = amounts.sizeClasses[sizeClass];
   const yearDays = daysBetween(period.from, period.to);
   const within = (date: string) => date >= period.from && date < period.to;
-  const startOf = (mission: Mission) => state.missions.find((m) => m.mission === mission)?.startedOn;
+  const startOf = (mission: Mission) => state.missions[mission]?.startedOn;
 
   const lines: Array<{ mission?: Mission; part: FinancingPart; cents: bigint; basis: string }> = [];
 
@@ -222,9 +221,9 @@ export function computeFinancing(
       cents: roundHalfUp(cents(fixed) * BigInt(days), BigInt(yearDays)),
       basis: `${prorata} × ${formatEuros(cents(fixed))}`,
     });
-    const achievement = [...state.achievements]
-      .reverse()
-      .find((a) => a.contractYear === contractYear && a.mission === mission);
+    const achievement = Object.values(state.achievements).find(
+      (a) => a.contractYear === contractYear && a.mission === mission,
+    );
     if (achievement === undefined) {
       lines.push({
         mission,
@@ -244,11 +243,11 @@ export function computeFinancing(
   }
 
   const total = lines.reduce((sum, line) => sum + line.cents, 0n);
-  const advanceBase = lines
-    .filter((line) => line.part !== 'variable')
-    .reduce((sum, line) => sum + line.cents, 0n);
-  // 4. The advance is 75 % of functioning, top-up and fixed parts; the balance is what remains.
-  const advance = roundHalfUp(advanceBase * 3n, 4n);
+  const sumOf = (parts: FinancingPart[]) =>
+    lines.filter((line) => parts.includes(line.part)).reduce((sum, line) => sum + line.cents, 0n);
+  // 4. The top-up is paid in full at signature ("versé dès la signature du contrat dans son intégralité");
+  // the advance adds 75 % of functioning and fixed parts. The balance is what remains.
+  const advance = sumOf(['topup']) + roundHalfUp(sumOf(['functioning', 'fixed']) * 3n, 4n);
   return {
     contractYear,
     period,
@@ -271,9 +270,12 @@ const notStartedBasis = (startedOn: string | undefined): string =>
     ? 'mission non démarrée'
     : `mission démarrée le ${startedOn}, après cette année de contrat`;
 
-/** 3. crises-sanitaires: drafting / update amounts and the declared-crisis amount, not prorated. */
+/**
+ * 3. crises-sanitaires: drafting / update amounts and the declared-crisis amount, not prorated. A crisis
+ * declared before the mission started is none of the mission's.
+ */
 function crisisLines(
-  state: Extract<CptsState, { exists: true }>,
+  state: RegisteredCpts,
   startedOn: string | undefined,
   period: { from: string; to: string },
   within: (date: string) => boolean,
@@ -287,7 +289,7 @@ function crisisLines(
       { mission, part: 'variable', cents: 0n, basis },
     ];
   }
-  const { draftedOn } = state.crisisPlan;
+  const draftedOn = state.crisisPlan.drafted?.on;
   const fixed =
     draftedOn === undefined || draftedOn >= period.to
       ? { cents: 0n, basis: 'aucun plan de crise rédigé' }
@@ -300,7 +302,9 @@ function crisisLines(
             cents: cents(amounts.update),
             basis: `mise à jour du plan de crise (rédigé le ${draftedOn}) : ${formatEuros(cents(amounts.update))}`,
           };
-  const declared = state.crises.filter((crisis) => within(crisis.declaredOn));
+  const declared = Object.values(state.crises)
+    .filter((crisis) => within(crisis.declaredOn) && crisis.declaredOn >= startedOn)
+    .sort((a, b) => (a.declaredOn < b.declaredOn ? -1 : 1));
   const variable =
     declared.length === 0
       ? { cents: 0n, basis: 'aucune crise sanitaire déclarée par l’ARS dans l’année' }

@@ -58,10 +58,20 @@ class History {
   population(population: number, effectiveOn: string) {
     return this.add('CptsPopulationUpdated', { population, effectiveOn });
   }
+  /** The id the computation gives an event written without one: its revision. */
+  idOfLast(): string {
+    return `revision-${this.events.length - 1}`;
+  }
+  corrected(targetEventId: string, correction: Record<string, unknown>) {
+    return this.add('EntryCorrected', { targetEventId, reason: 'saisie erronée', correction });
+  }
+  voided(targetEventId: string) {
+    return this.add('EntryVoided', { targetEventId, reason: 'saisie erronée' });
+  }
 }
 
 const compute = (history: History, year: number, asOf?: string): Financing =>
-  computeFinancing(history.events, year, ACI_AVENANT_2, asOf === undefined ? {} : { asOf });
+  computeFinancing(history.events, year, [ACI_AVENANT_2], asOf === undefined ? {} : { asOf });
 
 const line = (financing: Financing, part: string, mission?: string) => {
   const found = financing.lines.find((l) => l.part === part && l.mission === mission);
@@ -110,7 +120,7 @@ describe('ACI financing (avenant 2)', () => {
       },
     );
 
-    it('lists every line of taille 1, and 75 % of functioning, top-up and fixed parts as the advance', () => {
+    it('lists every line of taille 1; the advance is the top-up in full and 75 % of functioning and fixed parts', () => {
       const financing = compute(everything(30_000, true), 1);
       expect(financing).toMatchObject({
         contractYear: 1,
@@ -134,9 +144,10 @@ describe('ACI financing (avenant 2)', () => {
         ['accompagnement-professionnels', 'fixed', 5_000],
         ['accompagnement-professionnels', 'variable', 5_000],
       ]);
-      // 50 000 + 37 500 + 55 000 + 25 000 + 10 000 + 7 500 + 5 000 + 25 000 (plan) = 215 000; × 75 %
-      expect(financing.advance).toBe(161_250);
-      expect(financing.balance).toBe(325_000 - 161_250);
+      // The top-up is paid in full at signature: 37 500, plus 75 % of
+      // 50 000 + 55 000 + 25 000 + 10 000 + 7 500 + 5 000 + 25 000 (plan) = 177 500, i.e. 133 125.
+      expect(financing.advance).toBe(170_625);
+      expect(financing.balance).toBe(325_000 - 170_625);
       expect(line(financing, 'fixed', 'acces-soins').basis).toBe('prorata 366/366 × 55 000');
       expect(line(financing, 'variable', 'acces-soins').basis).toBe('taux 1 × prorata 366/366 × 25 000');
     });
@@ -354,15 +365,11 @@ describe('ACI financing (avenant 2)', () => {
       const history = new History()
         .registered(100_000)
         .signed('2023-03-01', SOCLE)
+        .started('crises-sanitaires', '2023-05-01')
         .drafted('2023-06-01')
         .crisis('2023-09-01')
-        .started('crises-sanitaires', '2024-02-01')
         .crisis('2024-09-01');
-      const before = new History()
-        .registered(100_000)
-        .signed('2023-03-01', SOCLE)
-        .drafted('2023-06-01')
-        .crisis('2023-09-01');
+      const before = new History().registered(100_000).signed('2023-03-01', SOCLE);
       expect(line(compute(before, 1), 'fixed', 'crises-sanitaires')).toMatchObject({
         amount: 0,
         basis: 'mission non démarrée',
@@ -370,6 +377,25 @@ describe('ACI financing (avenant 2)', () => {
       expect(line(compute(history, 1), 'fixed', 'crises-sanitaires').amount).toBe(45_000);
       expect(line(compute(history, 1), 'variable', 'crises-sanitaires').amount).toBe(67_500);
       expect(line(compute(history, 2), 'fixed', 'crises-sanitaires').amount).toBe(22_500);
+    });
+
+    it('pays no crisis declared before the mission started, even in the year it started', () => {
+      const history = new History()
+        .registered(100_000)
+        .signed('2023-03-01', SOCLE)
+        .crisis('2023-09-01', 'bronchiolite')
+        .started('crises-sanitaires', '2024-02-01')
+        .drafted('2024-02-10');
+      const year1 = line(compute(history, 1), 'variable', 'crises-sanitaires');
+      expect(year1.amount).toBe(0);
+      expect(year1.basis).toMatch(/aucune crise/);
+      // A crisis declared on the very day the mission started counts.
+      const sameDay = new History()
+        .registered(100_000)
+        .signed('2023-03-01', SOCLE)
+        .started('crises-sanitaires', '2024-02-01')
+        .crisis('2024-02-01', 'canicule');
+      expect(line(compute(sameDay, 1), 'variable', 'crises-sanitaires').amount).toBe(67_500);
     });
 
     it('treats a plan drafted before the contract as drafted before year 1: the update amount', () => {
@@ -433,6 +459,80 @@ describe('ACI financing (avenant 2)', () => {
       expect(financing.advance).toBe(0.75 * (60_000 + 70_000));
       expect(financing.balance).toBe(30_000 + 0.25 * (60_000 + 70_000));
     });
+
+    it('pays the year-1 top-up in full in the advance, not 75 % of it', () => {
+      const history = new History()
+        .registered(60_000)
+        .signed('2022-06-01', SOCLE, true)
+        .started('acces-soins', '2022-06-01')
+        .achieved(1, 'acces-soins', 0.5);
+      const financing = compute(history, 1);
+      expect(line(financing, 'topup').amount).toBe(45_000);
+      expect(financing.total).toBe(60_000 + 45_000 + 70_000 + 15_000);
+      expect(financing.advance).toBe(45_000 + 0.75 * (60_000 + 70_000));
+      expect(financing.balance).toBe(15_000 + 0.25 * (60_000 + 70_000));
+      // Year 2 has no top-up: the advance is 75 % of functioning and fixed parts only.
+      expect(compute(history, 2).advance).toBe(0.75 * (60_000 + 70_000));
+    });
+  });
+
+  describe('corrections and voidings of the CPTS stream', () => {
+    it('pays the corrected achievement rate, and the original one as of before the correction', () => {
+      const history = new History()
+        .registered(60_000)
+        .signed('2023-03-01', SOCLE)
+        .started('acces-soins', '2023-03-01')
+        .achieved(1, 'acces-soins', 1);
+      const achievement = history.idOfLast();
+      const beforeCorrection = history.lastRecordedAt;
+      history.corrected(achievement, { rate: 0.5 });
+      expect(line(compute(history, 1), 'variable', 'acces-soins').amount).toBe(15_000);
+      expect(line(compute(history, 1, beforeCorrection), 'variable', 'acces-soins').amount).toBe(30_000);
+    });
+
+    it('pays nothing for a voided achievement, and prorates from a corrected mission start', () => {
+      const history = new History()
+        .registered(60_000)
+        .signed('2023-03-01', SOCLE)
+        .started('acces-soins', '2023-03-01');
+      const start = history.idOfLast();
+      history.achieved(1, 'acces-soins', 1);
+      const achievement = history.idOfLast();
+      history.voided(achievement);
+      expect(line(compute(history, 1), 'variable', 'acces-soins').amount).toBe(0);
+      expect(line(compute(history, 1), 'fixed', 'acces-soins').amount).toBe(70_000);
+      history.corrected(start, { startedOn: '2023-07-01' });
+      expect(line(compute(history, 1), 'fixed', 'acces-soins')).toMatchObject({
+        amount: 46_666.67,
+        basis: 'prorata 244/366 × 70 000',
+      });
+    });
+
+    it('pays no crisis variable part once the only crisis of the year is voided', () => {
+      const history = new History()
+        .registered(60_000)
+        .signed('2023-03-01', ALL_MISSIONS)
+        .started('crises-sanitaires', '2023-03-01')
+        .crisis('2023-11-15');
+      const crisis = history.idOfLast();
+      const beforeVoiding = history.lastRecordedAt;
+      history.voided(crisis);
+      expect(line(compute(history, 1), 'variable', 'crises-sanitaires').amount).toBe(0);
+      expect(
+        line(compute(history, 1, beforeVoiding), 'variable', 'crises-sanitaires').amount,
+      ).toBeGreaterThan(0);
+    });
+
+    it('moves a crisis to the year of its corrected date', () => {
+      const history = new History()
+        .registered(60_000)
+        .signed('2023-03-01', ALL_MISSIONS)
+        .started('crises-sanitaires', '2023-03-01')
+        .crisis('2023-11-15');
+      history.corrected(history.idOfLast(), { declaredOn: '2024-04-02' });
+      expect(line(compute(history, 1), 'variable', 'crises-sanitaires').amount).toBe(0);
+      expect(line(compute(history, 2), 'variable', 'crises-sanitaires').amount).toBeGreaterThan(0);
+    });
   });
 
   describe('what cannot be computed', () => {
@@ -451,6 +551,25 @@ describe('ACI financing (avenant 2)', () => {
       expect(() => compute(history, 0)).toThrow(RangeError);
       expect(() => compute(history, 6)).toThrow(RangeError);
       expect(compute(history, 5).period).toEqual({ from: '2027-03-01', to: '2028-03-01' });
+    });
+
+    it('refuses a contract year that starts before the earliest table of amounts (no-aci-amounts)', () => {
+      const history = new History().registered(60_000).signed('2021-06-01', SOCLE, true);
+      let refused: unknown;
+      try {
+        compute(history, 1);
+      } catch (error) {
+        refused = error;
+      }
+      expect(refused).toBeInstanceOf(RuleViolation);
+      expect((refused as RuleViolation).rule).toBe('no-aci-amounts');
+      expect((refused as RuleViolation).messages.en).toMatch(/2021-06-01/);
+      expect((refused as RuleViolation).messages.fr).toMatch(/2021-06-01/);
+      // Year 2 starts on 2022-06-01, under the avenant 2 table.
+      expect(compute(history, 2)).toMatchObject({
+        period: { from: '2022-06-01', to: '2023-06-01' },
+        amounts: 'aci-cpts-avenant-2-2021-12-20',
+      });
     });
   });
 });

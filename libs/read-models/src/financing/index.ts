@@ -1,5 +1,5 @@
 export { FinancingReadModule } from './financing.module';
-export { ACI_AVENANT_2, CURRENT_ACI_AMOUNTS, type AciAmounts, type SizeClassAmounts } from './aci-amounts';
+export { ACI_AVENANT_2, ACI_AMOUNT_TABLES, type AciAmounts, type SizeClassAmounts } from './aci-amounts';
 export {
   computeFinancing,
   type CptsHistoryEvent,

@@ -110,6 +110,16 @@ export function selectionWhere(selection: Selection, alias: string, source: 'fac
   return conditions.join(' AND ');
 }
 
+/**
+ * A patient's ALD or precarity at the period end: the latest status update that sets it, effective on or
+ * before the last day and known at @asOf (NULL when none: the registration's value holds).
+ */
+const statusAtEnd = (table: TableNamer, field: 'ald' | 'precarious') => `
+  (SELECT CASE WHEN s.traits & ${TRAIT[field]} THEN 1 ELSE 0 END FROM ${table('facts')} s
+    WHERE s.cpts_id = f.cpts_id AND s.entity = f.entity AND s.type = 'PatientStatusUpdated'
+      AND (s.traits & ${TRAIT[field === 'ald' ? 'aldSet' : 'precariousSet']}) != 0 AND s.day < @to AND ${known('s')}
+    ORDER BY s.day DESC, s.revision DESC LIMIT 1)`;
+
 const APPLICATIONS_OF_THE_PERIOD: Selection = { type: 'ProtocolApplied', when: 'period' };
 const DISCHARGES_OF_THE_PERIOD: Selection = { type: 'DischargeNotified', when: 'period' };
 const REQUESTS_OF_THE_PERIOD: Selection = { type: 'UnscheduledCareRequested', when: 'period' };
@@ -135,15 +145,16 @@ export const INDICATORS: readonly IndicatorDefinition[] = [
     mission: 'acces-soins',
     description:
       'Snapshot at the period end: patients with a médecin-traitant search registered on or before it and ' +
-      'not ended by a MedecinTraitantAssigned on or before it; breakdown: ald, plus-de-70-ans, precarite',
+      'neither assigned nor closed on or before it; breakdown: ald and precarite as they stood at the ' +
+      'period end (status updates), plus-de-70-ans',
     kind: 'custom',
     value: 'count',
     sums: { ald: 'ald', 'plus-de-70-ans': 'old', precarite: 'precarious' },
     items: (table) => `
       SELECT ${ITEM('f')},
-        COALESCE(p.ald, 0) AS ald,
+        COALESCE(${statusAtEnd(table, 'ald')}, p.ald, 0) AS ald,
         CASE WHEN p.birth_year IS NOT NULL AND @endYear - p.birth_year >= 70 THEN 1 ELSE 0 END AS old,
-        COALESCE(p.precarious, 0) AS precarious
+        COALESCE(${statusAtEnd(table, 'precarious')}, p.precarious, 0) AS precarious
       FROM ${table('facts')} f
       LEFT JOIN ${table('patients')} p
         ON p.cpts_id = f.cpts_id AND p.patient_id = f.entity AND p.recorded_at <= @asOf
@@ -311,7 +322,8 @@ export const INDICATORS: readonly IndicatorDefinition[] = [
   {
     code: 'adhesion.membres',
     mission: null,
-    description: 'Snapshot at the period end: members joined and not left (the day of leaving still counts)',
+    description:
+      'Snapshot at the period end: members joined on or before its last day and not left on or before it',
     kind: 'count',
     of: MEMBERS_AT_END,
   },

@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '@parcours/event-store';
 import type { Projection, TableNamer } from '@parcours/projections';
-import { addDays, addParisDays, businessDay, instantOf } from './paris-time';
+import { businessDay, deadline, instantOf } from '@parcours/domain';
+import { DELAYS } from '../shared/delays';
 
 /**
  * The facts the indicators count: one row per *version* of each indicator-relevant event, bitemporal.
@@ -31,12 +32,14 @@ import { addDays, addParisDays, businessDay, instantOf } from './paris-time';
  * | ------------------------------- | ------------- | ---------------- | ---------------- | ------------ | ------------------------------- |
  * | CptsRegistered                  |               | —                |                  | population   |                                 |
  * | CptsPopulationUpdated           |               | effectiveOn      |                  | population   |                                 |
- * | MemberJoined                    |               | joinedOn         | profession       |              | sasParticipant; until leftOn+1  |
+ * | MemberJoined                    |               | joinedOn         | profession       |              | sasParticipant; until leftOn    |
  * | MemberLeft                      |               | leftOn           |                  |              |                                 |
  * | ParticipationRecorded           |               | on               | activity         |              |                                 |
  * | InternHosted                    |               | from             | profession       |              |                                 |
- * | MedecinTraitantSearchRegistered |               | registeredOn     | priority         |              | until the ending assignment     |
+ * | MedecinTraitantSearchRegistered |               | registeredOn     | priority         |              | until the ending assignment or closure |
  * | MedecinTraitantAssigned         |               | assignedOn       |                  |              |                                 |
+ * | MedecinTraitantSearchClosed     |               | closedOn         | reason           |              |                                 |
+ * | PatientStatusUpdated            |               | effectiveOn      |                  |              | aldSet, ald, precariousSet, precarious |
  * | PathwayOpened                   | patientId     | openedAt         | kind             |              |                                 |
  * | PathwayClosed                   |               | closedAt         | outcome          |              | until the reopening             |
  * | PathwayReopened                 |               | reopenedAt       |                  |              |                                 |
@@ -77,13 +80,17 @@ export const TRAIT = {
   complex: 1 << 9,
   /** Member taking part in the SAS. */
   sasParticipant: 1 << 10,
+  /** A patient status update that says the patient is (or no longer is) in ALD: `aldSet`, and its value. */
+  aldSet: 1 << 11,
+  ald: 1 << 12,
+  /** … the same for precarity (CSS/AME). */
+  precariousSet: 1 << 13,
+  precarious: 1 << 14,
 } as const;
 export type TraitName = keyof typeof TRAIT;
 
 /** `until_day` of a fact that still holds, in the rollup (whose key has no NULLs). */
 export const OPEN_END = '9999-12-31';
-
-const HOUR_MS = 3_600_000;
 
 /** The business fields a fact keeps: what its columns follow from, and what a correction merges into. */
 type Fields = Record<string, unknown>;
@@ -101,6 +108,8 @@ const KEPT: Record<string, readonly string[]> = {
   InternHosted: ['from', 'profession'],
   MedecinTraitantSearchRegistered: ['registeredOn', 'priority'],
   MedecinTraitantAssigned: ['assignedOn', 'memberId'],
+  MedecinTraitantSearchClosed: ['closedOn', 'reason'],
+  PatientStatusUpdated: ['effectiveOn', 'ald', 'precarious'],
   PathwayOpened: ['openedAt', 'patientId', 'kind'],
   PathwayClosed: ['closedAt', 'outcome'],
   PathwayReopened: ['reopenedAt'],
@@ -141,21 +150,23 @@ const trait = (condition: boolean, bit: number) => (condition ? bit : 0);
 export const FACT_EVENT_TYPES: readonly string[] = [
   ...Object.keys(KEPT),
   'PatientRegistered',
+  'PatientIdentityCorrected',
   'EntryCorrected',
   'EntryVoided',
 ];
 
+/** The kept fields of an event's data, or of a correction (only the fields it gives). */
 function keep(type: string, data: Fields): Fields {
   const kept: Fields = {};
   for (const field of KEPT[type] ?? []) if (data[field] !== undefined) kept[field] = data[field];
   if (type === 'RcpHeld') {
     // Only what is counted: the member participants and the number of cases.
-    kept.participants = Array.isArray(data.participants)
-      ? (data.participants as unknown[])
-          .map((p) => (p !== null && typeof p === 'object' ? str((p as Fields).memberId) : null))
-          .filter((id): id is string => id !== null)
-      : [];
-    kept.cases = Array.isArray(data.cases) ? data.cases.length : 0;
+    if (Array.isArray(data.participants)) {
+      kept.participants = (data.participants as unknown[])
+        .map((p) => (p !== null && typeof p === 'object' ? str((p as Fields).memberId) : null))
+        .filter((id): id is string => id !== null);
+    }
+    if (Array.isArray(data.cases)) kept.cases = data.cases.length;
   }
   return kept;
 }
@@ -204,6 +215,16 @@ function own(type: string, entity: string, f: Fields): Own {
     case 'MedecinTraitantSearchRegistered':
       o.label = str(f.priority);
       break;
+    case 'MedecinTraitantSearchClosed':
+      o.label = str(f.reason);
+      break;
+    case 'PatientStatusUpdated':
+      o.traits =
+        trait(typeof f.ald === 'boolean', TRAIT.aldSet) |
+        trait(f.ald === true, TRAIT.ald) |
+        trait(typeof f.precarious === 'boolean', TRAIT.precariousSet) |
+        trait(f.precarious === true, TRAIT.precarious);
+      break;
     case 'PathwayOpened':
       o.ref = str(f.patientId);
       o.label = str(f.kind);
@@ -223,7 +244,7 @@ function own(type: string, entity: string, f: Fields): Own {
       o.ref = str(f.dischargeId);
       const notifiedAt = instantOf(f.notifiedAt);
       o.traits = trait(
-        o.at !== null && notifiedAt !== null && notifiedAt <= o.at - 24 * HOUR_MS,
+        o.at !== null && notifiedAt !== null && notifiedAt <= deadline(o.at, DELAYS.dischargeNotice),
         TRAIT.notifiedAhead24h,
       );
       break;
@@ -376,7 +397,7 @@ interface Linked {
 export const LINKED_TRAITS =
   TRAIT.reconciled48h | TRAIT.followedUp7d | TRAIT.accepted | TRAIT.oriented | TRAIT.oriented24h;
 
-/** The entries `EntryCorrected` may target (`NOT_CORRECTABLE` of the pathway rules leaves these). */
+/** The counted entries `EntryCorrected` may target, on every stream (`docs/events.md`, Corrections). */
 const CORRECTABLE = new Set([
   'PathwayOpened',
   'PatientReferred',
@@ -385,6 +406,19 @@ const CORRECTABLE = new Set([
   'MedicationReconciliationSent',
   'FollowUpCompleted',
   'ProtocolApplied',
+  'CptsPopulationUpdated',
+  'MemberLeft',
+  'ParticipationRecorded',
+  'InternHosted',
+  'MedecinTraitantSearchRegistered',
+  'MedecinTraitantAssigned',
+  'MedecinTraitantSearchClosed',
+  'PatientStatusUpdated',
+  'RcpHeld',
+  'UnscheduledCareRequested',
+  'UnscheduledCareOriented',
+  'PreventionActionHeld',
+  'TrainingHeld',
 ]);
 
 /** The facts that show members active (`own().active`). */
@@ -411,7 +445,11 @@ const DEPENDS_ON: Record<string, readonly string[]> = {
   UnscheduledCareRequested: ['UnscheduledCareOriented'],
   PathwayClosed: ['PathwayReopened'],
   MemberJoined: ['MemberLeft'],
-  MedecinTraitantSearchRegistered: ['MedecinTraitantAssigned', 'MedecinTraitantSearchRegistered'],
+  MedecinTraitantSearchRegistered: [
+    'MedecinTraitantAssigned',
+    'MedecinTraitantSearchClosed',
+    'MedecinTraitantSearchRegistered',
+  ],
 };
 /** The reverse: a change to a fact of this type refreshes the facts of these types. */
 const DEPENDENTS: Record<string, string[]> = {};
@@ -457,13 +495,16 @@ function link(fact: LinkFrom, q: Linker): Linked {
       if (fact.ref === null || at === null) break;
       give(
         'reconciled48h',
-        first('MedicationReconciliationSent', (r) => r.at !== null && r.at <= at + 48 * HOUR_MS),
+        first(
+          'MedicationReconciliationSent',
+          (r) => r.at !== null && r.at <= deadline(at, DELAYS.medicationReconciliation),
+        ),
       );
       {
-        const deadline = addParisDays(at, 7);
+        const due = deadline(at, DELAYS.followUp);
         give(
           'followedUp7d',
-          first('FollowUpCompleted', (r) => r.at !== null && r.at <= deadline),
+          first('FollowUpCompleted', (r) => r.at !== null && r.at <= due),
         );
       }
       break;
@@ -473,7 +514,7 @@ function link(fact: LinkFrom, q: Linker): Linked {
     case 'UnscheduledCareRequested': {
       const orientation = first('UnscheduledCareOriented');
       give('oriented', orientation);
-      if (orientation?.at != null && at !== null && orientation.at <= at + 24 * HOUR_MS) {
+      if (orientation?.at != null && at !== null && orientation.at <= deadline(at, DELAYS.orientation)) {
         give('oriented24h', orientation);
       }
       break;
@@ -486,23 +527,24 @@ function link(fact: LinkFrom, q: Linker): Linked {
           .sort((a, b) => a.revision - b.revision)[0]?.day ?? null;
       break;
     case 'MemberJoined': {
-      // The day of leaving still counts (as in the member rules): membership ends the day after.
-      const left = first('MemberLeft');
-      linked.until = left?.day ? addDays(left.day, 1) : null;
+      // A member whose leftOn is on or before a period's last day is no longer one at its end (the day
+      // of leaving still counts for what the member records that day, not for the snapshot after it).
+      linked.until = first('MemberLeft')?.day ?? null;
       break;
     }
     case 'MedecinTraitantSearchRegistered': {
-      // Ended by the first assignment recorded after it, or by the next search if that starts earlier
-      // (so that one patient is never counted twice).
+      // Ended by the first assignment or closure recorded after it, or by the next search if that starts
+      // earlier (so that one patient is never counted twice).
       const ends = [
         ...ofType('MedecinTraitantAssigned').filter(after),
+        ...ofType('MedecinTraitantSearchClosed').filter(after),
         ...ofType('MedecinTraitantSearchRegistered').filter(after),
       ]
         .filter((row) => row.day !== null)
         .sort((a, b) => a.revision - b.revision);
-      const assignment = ends.find((row) => row.type === 'MedecinTraitantAssigned');
+      const ending = ends.find((row) => row.type !== 'MedecinTraitantSearchRegistered');
       const nextSearch = ends.find((row) => row.type === 'MedecinTraitantSearchRegistered');
-      const days = [assignment?.day, nextSearch?.day].filter((d): d is string => typeof d === 'string');
+      const days = [ending?.day, nextSearch?.day].filter((d): d is string => typeof d === 'string');
       linked.until = days.length > 0 ? days.sort()[0] : null;
       break;
     }
@@ -513,7 +555,7 @@ function link(fact: LinkFrom, q: Linker): Linked {
 /** Bump `version` whenever the tables or what `apply` writes change: the runner rebuilds beside the old one. */
 export const indicatorFactsProjection: Projection = {
   name: INDICATOR_FACTS,
-  version: 2,
+  version: 3,
   filter: { eventTypes: [...FACT_EVENT_TYPES] },
   open(db, table) {
     createIndicatorTables(db, table);
@@ -560,6 +602,10 @@ export const indicatorFactsProjection: Projection = {
     const insertPatient = db.prepare(`
       INSERT OR IGNORE INTO ${table('patients')} (cpts_id, patient_id, event_id, birth_year, ald, precarious, recorded_at)
       VALUES (?, ?, ?, ?, ?, ?, ?)`);
+    // A corrected birth date brings its birth year (in clear, as at registration).
+    const correctBirthYear = db.prepare(
+      `UPDATE ${table('patients')} SET birth_year = ? WHERE cpts_id = ? AND patient_id = ?`,
+    );
 
     const count = (row: Omit<FactRow, 'id'>, sign: 1 | -1) => {
       if (row.day === null) return;
@@ -712,6 +758,9 @@ export const indicatorFactsProjection: Projection = {
               recordedAt,
             );
             return;
+          case 'PatientIdentityCorrected':
+            correctBirthYear.run(int(data.birthYear), cptsId, entityOf(event.streamId, cptsId));
+            return;
           case 'EntryCorrected':
           case 'EntryVoided': {
             const targetId = str(data.targetEventId);
@@ -719,7 +768,7 @@ export const indicatorFactsProjection: Projection = {
               targetId === null
                 ? undefined
                 : currentOf.get(cptsId, entityOf(event.streamId, cptsId), targetId);
-            // Only entries of the same pathway; entries that are not counted here have no fact.
+            // Only entries of the same stream; entries that are not counted here have no fact.
             if (!target || target.stream_id !== event.streamId) return;
             supersede(target, recordedAt);
             if (event.type === 'EntryCorrected') {

@@ -25,7 +25,7 @@ import {
   IndicatorsQueryDto,
 } from './indicators.dto';
 import { indicatorParams, IndicatorsReader, type IndicatorEvent } from './indicators.reader';
-import { monthsOf } from './paris-time';
+import { monthsOf } from '@parcours/domain';
 
 /** Who reads indicators (api.md): not professionals, whose role is the care of their own patients. */
 const DEFAULT_PAGE = 1000;

@@ -362,7 +362,7 @@ describe('acces-soins', () => {
     expect(log.value('acces.snp.taux-24h', '2026-03-01', '2026-04-01')).toBe(1);
   });
 
-  it('acces.sas.medecins, adhesion.membres and accompagnement.nouveaux-membres: present at the period end, the day of leaving included', () => {
+  it('acces.sas.medecins, adhesion.membres and accompagnement.nouveaux-membres: present at the period end: one who left on its last day is gone', () => {
     const log = new Log();
     join(log, 'M1', 'medecin-generaliste', '2025-01-01', true);
     join(log, 'M2', 'pharmacien', '2025-06-01');
@@ -373,12 +373,13 @@ describe('acces-soins', () => {
     join(log, 'M6', 'medecin-generaliste', '2025-01-01', true);
     log.record(memberStream('M6'), 'MemberLeft', { leftOn: '2025-12-31' });
 
-    expect(log.value('adhesion.membres', '2026-01-01', '2026-02-01')).toBe(4); // M1 M2 M4 M5
+    expect(log.value('adhesion.membres', '2026-01-01', '2026-02-01')).toBe(3); // M1 M4 M5: M2 left on the 31st
     expect(log.value('acces.sas.medecins', '2026-01-01', '2026-02-01')).toBe(1); // M1
     expect(log.value('adhesion.membres', '2026-02-01', '2026-03-01')).toBe(4); // M1 M3 M4 M5
     expect(log.value('acces.sas.medecins', '2026-02-01', '2026-03-01')).toBe(2); // M1 M3
-    expect(log.value('adhesion.membres', '2025-12-01', '2026-01-01')).toBe(5); // M6 left on the last day
-    expect(log.value('acces.sas.medecins', '2025-12-01', '2026-01-01')).toBe(2); // M1 M6
+    expect(log.value('adhesion.membres', '2025-12-01', '2026-01-01')).toBe(4); // M6 left on the last day
+    expect(log.value('acces.sas.medecins', '2025-12-01', '2026-01-01')).toBe(1); // M1
+    expect(log.value('adhesion.membres', '2025-11-01', '2025-12-01')).toBe(5); // M6 still there
     expect(log.value('accompagnement.nouveaux-membres', '2026-02-01', '2026-03-01')).toBe(1);
     expect(log.value('accompagnement.nouveaux-membres', '2025-01-01', '2026-01-01')).toBe(5);
     expect(log.events('acces.sas.medecins', '2026-02-01', '2026-03-01').map((e) => e.category)).toEqual([

@@ -10,7 +10,7 @@ import {
   type Selection,
 } from './indicator-catalogue';
 import { INDICATOR_FACTS, LINKED_TRAITS, TRAIT, type TraitName } from './indicator-facts.projection';
-import { addDays, addMonths } from './paris-time';
+import { addDays, addMonths } from '@parcours/domain';
 
 /** A period `[from, to)` of Paris dates, and optionally the recorded-time horizon. */
 export interface IndicatorQuery {

@@ -4,9 +4,6 @@ import {
   type EntryCorrected,
   type EntryVoided,
   type MemberJoined,
-  type PreventionActionHeld,
-  type RcpHeld,
-  type TrainingHeld,
 } from '@parcours/domain';
 import type { RecordedEvent } from '@parcours/event-store';
 import type { Projection, TableNamer } from '@parcours/projections';
@@ -14,26 +11,35 @@ import type Database from 'better-sqlite3';
 
 export const MEMBER_DIRECTORY = 'member-directory';
 
+type Data = Record<string, unknown>;
+const list = (value: unknown): unknown[] => (Array.isArray(value) ? (value as unknown[]) : []);
+
 /**
- * Pathway entries that make a member active (`indicators.md`, `adhesion.membres-actifs`): the field that
- * names the member, and the business time. They can be corrected or voided, so their data is kept.
+ * The entries that make a member active (`adhesion.membres-actifs`): who, and when. They can be
+ * corrected or voided, so their data is kept (`activity_sources`); a participation's member is its
+ * stream's, kept beside its data.
  */
-const PATHWAY_ACTIVITY: Record<string, { member: string; at: string }> = {
-  PatientReferred: { member: 'fromMemberId', at: 'referredAt' },
-  ProtocolApplied: { member: 'byMemberId', at: 'appliedAt' },
-  FollowUpCompleted: { member: 'byMemberId', at: 'at' },
+const ACTIVITY: Record<string, (data: Data) => { members: unknown[]; at: unknown }> = {
+  PatientReferred: (d) => ({ members: [d.fromMemberId], at: d.referredAt }),
+  ProtocolApplied: (d) => ({ members: [d.byMemberId], at: d.appliedAt }),
+  FollowUpCompleted: (d) => ({ members: [d.byMemberId], at: d.at }),
+  ParticipationRecorded: (d) => ({ members: [d.memberOfStream], at: d.on }),
+  RcpHeld: (d) => ({
+    members: list(d.participants).map((p) =>
+      p !== null && typeof p === 'object' ? (p as Data).memberId : undefined,
+    ),
+    at: d.heldAt,
+  }),
+  PreventionActionHeld: (d) => ({ members: list(d.memberIds), at: d.heldOn }),
+  TrainingHeld: (d) => ({ members: list(d.attendeeMemberIds), at: d.heldOn }),
 };
 
 export const MEMBER_DIRECTORY_EVENTS = [
   'MemberJoined',
   'MemberLeft',
-  'ParticipationRecorded',
-  ...Object.keys(PATHWAY_ACTIVITY),
+  ...Object.keys(ACTIVITY),
   'EntryCorrected',
   'EntryVoided',
-  'RcpHeld',
-  'PreventionActionHeld',
-  'TrainingHeld',
 ];
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
@@ -54,11 +60,11 @@ const dayOf = (at: string): string =>
  * Tables:
  * - `members` — one row per member (MemberJoined, MemberLeft)
  * - `activity` — (source event, member, Paris day, business time)
- * - `activity_sources` — the data of the correctable pathway entries behind activity rows
+ * - `activity_sources` — the data of the correctable entries behind activity rows, and of departures
  */
 export const memberDirectoryProjection: Projection = {
   name: MEMBER_DIRECTORY,
-  version: 1,
+  version: 2,
   filter: { eventTypes: MEMBER_DIRECTORY_EVENTS },
   open(db: Database.Database, table: TableNamer) {
     const members = table('members');
@@ -107,11 +113,11 @@ export const memberDirectoryProjection: Projection = {
       }
     };
 
-    /** A pathway entry's activity, from its (possibly corrected) data. */
-    const recordEntry = (cptsId: string, eventId: string, type: string, data: Record<string, unknown>) => {
-      const fields = PATHWAY_ACTIVITY[type];
+    /** An entry's activity, from its (possibly corrected) data. */
+    const recordEntry = (cptsId: string, eventId: string, type: string, data: Data) => {
+      const { members, at } = ACTIVITY[type](data);
       dropActivity.run(cptsId, eventId);
-      record(cptsId, eventId, [data[fields.member]], data[fields.at]);
+      record(cptsId, eventId, members, at);
     };
 
     return {
@@ -138,51 +144,46 @@ export const memberDirectoryProjection: Projection = {
             return;
           }
           case 'MemberLeft':
-            if (stream.category === 'member' && stream.id) leave.run(data.leftOn, cptsId, stream.id);
-            return;
-          case 'ParticipationRecorded':
-            if (stream.category === 'member' && stream.id) record(cptsId, eventId, [stream.id], data.on);
-            return;
-          case 'PatientReferred':
-          case 'ProtocolApplied':
-          case 'FollowUpCompleted':
-            if (stream.category !== 'pathway') return;
-            saveSource.run(cptsId, eventId, event.type, JSON.stringify(data));
-            recordEntry(cptsId, eventId, event.type, data);
+            if (stream.category !== 'member' || !stream.id) return;
+            // Kept as a source too: a departure corrected moves, voided goes.
+            saveSource.run(
+              cptsId,
+              eventId,
+              event.type,
+              JSON.stringify({ ...data, memberOfStream: stream.id }),
+            );
+            leave.run(data.leftOn, cptsId, stream.id);
             return;
           case 'EntryCorrected': {
             const { targetEventId, correction } = data as unknown as EntryCorrected;
             const source = getSource.get(cptsId, targetEventId);
-            if (!source) return; // an entry that does not count as activity
-            const corrected = { ...(JSON.parse(source.data) as Record<string, unknown>), ...correction };
+            if (!source) return; // an entry that does not count here
+            const corrected = { ...(JSON.parse(source.data) as Data), ...correction };
             saveSource.run(cptsId, targetEventId, source.type, JSON.stringify(corrected));
-            recordEntry(cptsId, targetEventId, source.type, corrected);
+            if (source.type === 'MemberLeft') leave.run(corrected.leftOn, cptsId, corrected.memberOfStream);
+            else recordEntry(cptsId, targetEventId, source.type, corrected);
             return;
           }
           case 'EntryVoided': {
             const { targetEventId } = data as unknown as EntryVoided;
+            const source = getSource.get(cptsId, targetEventId);
+            if (source?.type === 'MemberLeft') {
+              leave.run(null, cptsId, (JSON.parse(source.data) as Data).memberOfStream);
+            }
             dropActivity.run(cptsId, targetEventId);
             dropSource.run(cptsId, targetEventId);
             return;
           }
-          case 'RcpHeld': {
-            const rcp = data as unknown as RcpHeld;
-            const ids = (rcp.participants ?? []).map((p) => ('memberId' in p ? p.memberId : undefined));
-            record(cptsId, eventId, ids, rcp.heldAt);
+          default: {
+            if (!(event.type in ACTIVITY)) return;
+            if (event.type === 'ParticipationRecorded' && (stream.category !== 'member' || !stream.id))
+              return;
+            const kept =
+              event.type === 'ParticipationRecorded' ? { ...data, memberOfStream: stream.id } : data;
+            saveSource.run(cptsId, eventId, event.type, JSON.stringify(kept));
+            recordEntry(cptsId, eventId, event.type, kept);
             return;
           }
-          case 'PreventionActionHeld': {
-            const action = data as unknown as PreventionActionHeld;
-            record(cptsId, eventId, action.memberIds ?? [], action.heldOn);
-            return;
-          }
-          case 'TrainingHeld': {
-            const training = data as unknown as TrainingHeld;
-            record(cptsId, eventId, training.attendeeMemberIds ?? [], training.heldOn);
-            return;
-          }
-          default:
-            return;
         }
       },
     };

@@ -1,4 +1,4 @@
-import { parseStreamId, streamId, type RcpHeld } from '@parcours/domain';
+import { parseStreamId, rcpEvolver, stateOf, streamId, type StoredEvent, toStored } from '@parcours/domain';
 import type { EventStore, RecordedEvent } from '@parcours/event-store';
 import {
   foldPathway,
@@ -14,7 +14,7 @@ const recordedBy = (asOf: number) => (event: RecordedEvent) => Date.parse(event.
  * The pathway as it was known at `asOf` (`api.md`, `GET …/pathways/{id}?asOf=`): its stream and the RCPs
  * that discussed it, read from the event store, keeping only the events recorded at or before `asOf`,
  * folded and shaped exactly as the projection does. `rcpStreams` comes from the read model's index of
- * RCP cases: RCP events are never changed, so the index only says where to look.
+ * every RCP that ever discussed the pathway: the index only says where to look.
  */
 export async function pathwayAsOf(
   store: EventStore,
@@ -30,11 +30,11 @@ export async function pathwayAsOf(
   for (const rcpStream of rcpStreams) {
     const rcpId = parseStreamId(rcpStream)?.id;
     if (rcpId === undefined) continue;
-    for (const event of (await store.readStream(rcpStream)).filter(known)) {
-      if (event.type !== 'RcpHeld') continue;
-      const found = rcpCaseFor(rcpId, event.data as unknown as RcpHeld, pathwayId);
-      if (found) cases.push(found);
-    }
+    // The RCP as its stream stood then: corrected or voided as known at asOf.
+    const history = (await store.readStream(rcpStream)).filter(known).map((event) => toStored(event));
+    const rcp = stateOf(rcpEvolver, history as Array<StoredEvent<never>>);
+    const found = rcp.exists ? rcpCaseFor(rcpId, rcp, pathwayId) : null;
+    if (found) cases.push(found);
   }
   return shapePathwayView(pathwayId, foldPathway(events), cases);
 }

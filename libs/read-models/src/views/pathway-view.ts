@@ -1,41 +1,42 @@
 import { followUpDue, pharmacistDue, referralDue, reviewDue } from '../worklist/worklist.rules';
 import {
   BUSINESS_TIME_FIELD,
-  live,
+  type CorrectionEvent,
+  effectiveEvents,
+  fold,
   pathwayEvolver,
   toStored,
-  type Entry,
-  type OpenPathway,
+  type OpenedPathway,
   type PathwayEvent,
-  type PathwayState,
   type PatientReferred,
   type RcpHeld,
+  type StoredEvent,
 } from '@parcours/domain';
 import type { Actor, RecordedEvent } from '@parcours/event-store';
 
 /**
  * The pathway view, computed the same way from the read model (event by event, as the projection
- * applies them) and from an as-of replay of the event store: both fold with `stepPathway` and shape with
- * `shapePathwayView`, so a replay up to the last recorded event gives exactly the live view.
+ * applies them) and from an as-of replay of the event store: both keep the stream's events with
+ * `stepPathway` and shape them with `shapePathwayView`, so a replay up to the last recorded event gives
+ * exactly the live view. The status and the pending steps come from the write side's own fold of the
+ * stream as it now stands (corrections applied, voidings out); the timeline shows every entry as recorded.
  */
 
-/** What the view keeps between events: the write side's own fold, plus who recorded each entry. */
+type PathwayStreamEvent = StoredEvent<PathwayEvent | CorrectionEvent>;
+
+/** What the view keeps between events: the stream's events, and who recorded each. */
 export interface FoldedPathway {
-  state: PathwayState;
+  events: PathwayStreamEvent[];
   revision: number;
-  /** The envelope's actor of each entry (the evolver keeps only the id). */
+  /** The envelope's actor of each entry (the stored context keeps only the id). */
   actors: Record<string, Actor>;
 }
 
-export const emptyPathway = (): FoldedPathway => ({
-  state: pathwayEvolver.initialState(),
-  revision: -1,
-  actors: {},
-});
+export const emptyPathway = (): FoldedPathway => ({ events: [], revision: -1, actors: {} });
 
 export function stepPathway(folded: FoldedPathway, event: RecordedEvent): FoldedPathway {
   return {
-    state: pathwayEvolver.evolve(folded.state, toStored<PathwayEvent>(event)),
+    events: [...folded.events, toStored<PathwayEvent | CorrectionEvent>(event)],
     revision: event.revision,
     actors: { ...folded.actors, [event.metadata.eventId]: { ...event.metadata.actor } },
   };
@@ -125,20 +126,19 @@ function recipient(to: PatientReferred['to'] | undefined): string {
 }
 
 /**
- * `indicators.md` §Worklist, for one pathway: the open items, none once it is closed. Due times come
- * from the worklist's rules, so a pathway's pending steps and the worklist always agree. Voided entries
- * neither open nor close an item; corrected ones count with their corrected fields.
+ * The worklist's items of one pathway (`docs/indicators.md`, Worklist): none once it is closed. Due times come
+ * from the worklist's rules (the one deadline function), so a pathway's pending steps and the worklist
+ * always agree. The state is the stream as it now stands: voided entries neither open nor close a step,
+ * corrected ones count with their corrected fields.
  */
-export function pendingSteps(state: OpenPathway, rcpCases: RcpCaseRef[]): StoredPendingStep[] {
+export function pendingSteps(state: OpenedPathway, rcpCases: RcpCaseRef[]): StoredPendingStep[] {
   if (state.status === 'closed') return [];
   const steps: StoredPendingStep[] = [];
-  const forDischarge = (type: 'MedicationReconciliationSent' | 'FollowUpCompleted', id: unknown) =>
-    live(state, type).some((e) => e.data.dischargeId === id);
-  for (const discharge of live(state, 'DischargeNotified')) {
-    const { dischargeId, dischargeAt } = discharge.data as { dischargeId: string; dischargeAt: string };
-    const hospital = (discharge.data.hospital as { name?: string } | undefined)?.name ?? 'établissement';
+  for (const discharge of Object.values(state.discharges)) {
+    const { dischargeId, dischargeAt } = discharge;
+    const hospital = discharge.hospital.name;
     const pharmacist = pharmacistDue(dischargeAt);
-    if (pharmacist && !forDischarge('MedicationReconciliationSent', dischargeId)) {
+    if (pharmacist && !discharge.reconciled) {
       steps.push({
         kind: 'sortie.pharmacien',
         ...pharmacist,
@@ -147,7 +147,7 @@ export function pendingSteps(state: OpenPathway, rcpCases: RcpCaseRef[]): Stored
       });
     }
     const followUp = followUpDue(dischargeAt);
-    if (followUp && !forDischarge('FollowUpCompleted', dischargeId)) {
+    if (followUp && !discharge.followedUp) {
       steps.push({
         kind: 'sortie.suivi',
         ...followUp,
@@ -156,20 +156,16 @@ export function pendingSteps(state: OpenPathway, rcpCases: RcpCaseRef[]): Stored
       });
     }
   }
-  const answered = (referralId: unknown) =>
-    (['ReferralAccepted', 'ReferralDeclined', 'ReferralCompleted'] as const).some((type) =>
-      live(state, type).some((e) => e.data.referralId === referralId),
-    );
-  for (const referral of live(state, 'PatientReferred')) {
-    const data = referral.data as unknown as PatientReferred;
-    const due = referralDue(data.referredAt, data.urgency);
-    if (!due || answered(data.referralId)) continue;
+  for (const referral of Object.values(state.referrals)) {
+    if (referral.accepted || referral.declined || referral.completed) continue;
+    const due = referralDue(referral.referredAt, referral.urgency);
+    if (!due) continue;
     steps.push({
       kind: 'adressage.reponse',
       ...due,
-      summary: `Réponse attendue à l’adressage vers ${recipient(data.to)} (${URGENCY_LABEL[data.urgency] ?? data.urgency})`,
-      referralId: data.referralId,
-      urgency: data.urgency,
+      summary: `Réponse attendue à l’adressage vers ${recipient(referral.to)} (${URGENCY_LABEL[referral.urgency] ?? referral.urgency})`,
+      referralId: referral.referralId,
+      urgency: referral.urgency,
     });
   }
   // Only the latest RCP about the pathway counts: a later one closes the reviews the earlier ones set.
@@ -196,10 +192,39 @@ export function pendingSteps(state: OpenPathway, rcpCases: RcpCaseRef[]): Stored
 
 const refOf = (step: StoredPendingStep): string => step.dischargeId ?? step.referralId ?? step.rcpId ?? '';
 
-function businessTime(entry: Entry): string {
-  const field = BUSINESS_TIME_FIELD[entry.type];
-  const value = field ? entry.data[field] : undefined;
-  return typeof value === 'string' ? value : entry.recordedAt;
+/** Every event of the stream as the timeline shows it: corrections merged, voidings marked. */
+function timelineOf(folded: FoldedPathway): TimelineEntry[] {
+  const entries: TimelineEntry[] = [];
+  const byId = new Map<string, TimelineEntry>();
+  for (const event of folded.events) {
+    const entry: TimelineEntry = {
+      eventId: event.context.eventId,
+      type: event.type,
+      at: event.context.recordedAt,
+      recordedAt: event.context.recordedAt,
+      actor: folded.actors[event.context.eventId] ?? { id: event.context.actorId, role: 'system' },
+      data: { ...(event.data as unknown as Record<string, unknown>) },
+      voided: false,
+      corrected: false,
+    };
+    entries.push(entry);
+    byId.set(entry.eventId, entry);
+    if (event.type === 'EntryCorrected' || event.type === 'EntryVoided') {
+      const target = byId.get(event.data.targetEventId);
+      if (!target) continue;
+      if (event.type === 'EntryVoided') target.voided = true;
+      else {
+        target.data = { ...target.data, ...event.data.correction };
+        target.corrected = true;
+      }
+    }
+  }
+  for (const entry of entries) {
+    const field = BUSINESS_TIME_FIELD[entry.type as PathwayEvent['type']];
+    const value = field ? entry.data[field] : undefined;
+    if (typeof value === 'string') entry.at = value;
+  }
+  return entries;
 }
 
 /** The view of a folded pathway, or null when there is no pathway (nothing opened it). */
@@ -208,19 +233,9 @@ export function shapePathwayView(
   folded: FoldedPathway,
   rcpCases: RcpCaseRef[],
 ): StoredPathwayView | null {
-  const { state } = folded;
+  const state = fold(pathwayEvolver, effectiveEvents(folded.events));
   if (!state.exists) return null;
-  const timeline = state.entries
-    .map((entry): TimelineEntry => ({
-      eventId: entry.eventId,
-      type: entry.type,
-      at: businessTime(entry),
-      recordedAt: entry.recordedAt,
-      actor: folded.actors[entry.eventId] ?? { id: entry.actorId, role: 'system' },
-      data: entry.data,
-      voided: entry.voided,
-      corrected: entry.corrected,
-    }))
+  const timeline = timelineOf(folded)
     .map((entry, index) => ({ entry, index }))
     .sort(
       (a, b) =>

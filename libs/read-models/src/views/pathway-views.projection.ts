@@ -1,4 +1,5 @@
-import { parseStreamId, type RcpHeld } from '@parcours/domain';
+import { parseStreamId, rcpEvolver } from '@parcours/domain';
+import { foldHistory, openStreamHistories } from '../shared/stream-history';
 import type { RecordedEvent } from '@parcours/event-store';
 import type { Projection, TableNamer } from '@parcours/projections';
 import type Database from 'better-sqlite3';
@@ -36,16 +37,19 @@ export interface PathwayRow {
  * as-of replay uses that index only to find which RCP streams to read.
  *
  * Tables:
- * - `pathways` — summary columns, `folded` (the write side's fold + actors) and `view` (StoredPathwayView)
+ * - `pathways` — summary columns, `folded` (the stream's events + actors) and `view` (StoredPathwayView)
  * - `rcp_cases` — which RCP discussed which pathway, when, and the review it set
+ * - `histories` — each RCP stream's events, folded again as it now stands on a correction or voiding
+ * - `rcp_index` — every RCP stream that ever discussed a pathway (never cleared), for as-of replays
  */
 export const pathwayViewsProjection: Projection = {
   name: PATHWAY_VIEWS,
-  version: 1,
+  version: 2,
   filter: { streamPrefixes: ['pathway-', 'rcp-'] },
   open(db: Database.Database, table: TableNamer) {
     const pathways = table('pathways');
     const rcpCases = table('rcp_cases');
+    const rcpIndex = table('rcp_index');
     db.exec(`
       CREATE TABLE IF NOT EXISTS ${pathways} (
         cpts_id TEXT NOT NULL, pathway_id TEXT NOT NULL, patient_id TEXT NOT NULL, kind TEXT NOT NULL,
@@ -59,6 +63,9 @@ export const pathwayViewsProjection: Projection = {
         cpts_id TEXT NOT NULL, pathway_id TEXT NOT NULL, rcp_id TEXT NOT NULL, rcp_stream TEXT NOT NULL,
         held_at TEXT NOT NULL, review_on TEXT,
         PRIMARY KEY (cpts_id, pathway_id, rcp_id)) STRICT;
+      CREATE TABLE IF NOT EXISTS ${rcpIndex} (
+        cpts_id TEXT NOT NULL, pathway_id TEXT NOT NULL, rcp_stream TEXT NOT NULL,
+        PRIMARY KEY (cpts_id, pathway_id, rcp_stream)) STRICT;
     `);
     const folded = db.prepare<[string, string], { folded: string }>(
       `SELECT folded FROM ${pathways} WHERE cpts_id = ? AND pathway_id = ?`,
@@ -78,6 +85,14 @@ export const pathwayViewsProjection: Projection = {
       { rcp_id: string; held_at: string; review_on: string | null }
     >(
       `SELECT rcp_id, held_at, review_on FROM ${rcpCases} WHERE cpts_id = ? AND pathway_id = ? ORDER BY rcp_id`,
+    );
+    const rcpHistories = openStreamHistories(db, table);
+    const casesOfRcp = db.prepare<[string, string], { pathway_id: string }>(
+      `SELECT pathway_id FROM ${rcpCases} WHERE cpts_id = ? AND rcp_id = ?`,
+    );
+    const dropCasesOfRcp = db.prepare(`DELETE FROM ${rcpCases} WHERE cpts_id = ? AND rcp_id = ?`);
+    const indexRcp = db.prepare(
+      `INSERT OR IGNORE INTO ${rcpIndex} (cpts_id, pathway_id, rcp_stream) VALUES (?, ?, ?)`,
     );
     const addCase = db.prepare(
       `INSERT INTO ${rcpCases} (cpts_id, pathway_id, rcp_id, rcp_stream, held_at, review_on) VALUES (?, ?, ?, ?, ?, ?)
@@ -105,19 +120,27 @@ export const pathwayViewsProjection: Projection = {
           const previous = folded.get(stream.cptsId, stream.id);
           const state = previous ? (JSON.parse(previous.folded) as FoldedPathway) : emptyPathway();
           save(stream.cptsId, stream.id, stepPathway(state, event));
-        } else if (stream.category === 'rcp' && event.type === 'RcpHeld') {
-          const data = event.data as unknown as RcpHeld;
-          const pathwayIds = [...new Set((data.cases ?? []).map((c) => c.pathwayId))];
-          for (const pathwayId of pathwayIds) {
-            const found = rcpCaseFor(stream.id, data, pathwayId)!;
-            addCase.run(
-              stream.cptsId,
-              pathwayId,
-              stream.id,
-              event.streamId,
-              found.heldAt,
-              found.reviewOn ?? null,
-            );
+        } else if (stream.category === 'rcp') {
+          // The RCP as its stream now stands: a correction moves its cases, a voiding takes them away.
+          const rcp = foldHistory(rcpEvolver, rcpHistories.record(event));
+          const touched = new Set(casesOfRcp.all(stream.cptsId, stream.id).map((c) => c.pathway_id));
+          dropCasesOfRcp.run(stream.cptsId, stream.id);
+          if (rcp.exists) {
+            for (const pathwayId of new Set(rcp.cases.map((c) => c.pathwayId))) {
+              const found = rcpCaseFor(stream.id, rcp, pathwayId)!;
+              addCase.run(
+                stream.cptsId,
+                pathwayId,
+                stream.id,
+                event.streamId,
+                found.heldAt,
+                found.reviewOn ?? null,
+              );
+              indexRcp.run(stream.cptsId, pathwayId, event.streamId);
+              touched.add(pathwayId);
+            }
+          }
+          for (const pathwayId of touched) {
             const previous = folded.get(stream.cptsId, pathwayId);
             if (previous) save(stream.cptsId, pathwayId, JSON.parse(previous.folded) as FoldedPathway);
           }

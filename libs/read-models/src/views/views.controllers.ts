@@ -147,7 +147,7 @@ export class PatientSummaryController {
   @Header('Cache-Control', 'no-store')
   @ApiOkResponse({
     description:
-      '`{ id, revision, sex, birthYear, ald, precarious, hasMedecinTraitant, medecinTraitant, medecinTraitantSearch?, consents, blockedMemberIds, pharmacienCorrespondant?, erased, erasedOn?, pathways }`',
+      '`{ id, revision, sex, birthYear, ald, precarious, statusUpdates, hasMedecinTraitant, medecinTraitant, medecinTraitantSearch?, consents, blockedMemberIds, pharmacienCorrespondant?, erased, erasedOn?, pathways }`',
   })
   @ApiForbiddenResponse({ description: 'Analysts, and professionals the patient blocked' })
   summary(
@@ -169,12 +169,12 @@ export class PatientSummaryController {
       [mt, pharmacien].filter((id): id is string => !!id),
     );
     const named = (memberId: string) => ({ memberId, displayName: names.get(memberId) ?? null });
-    const consents = Object.fromEntries(
-      Object.entries(state.consents).map(([scope, decision]) => [
-        scope,
-        { decision, on: state.consentDates[scope as keyof typeof state.consentDates] ?? null },
-      ]),
-    );
+    // The latest decision per scope, with its date and the event a correction would target.
+    const latest: Record<string, { decision: string; on: string; eventId: string }> = {};
+    for (const [eventId, { scope, decision, on }] of Object.entries(state.consentHistory)) {
+      if (latest[scope] === undefined || on >= latest[scope].on) latest[scope] = { decision, on, eventId };
+    }
+    const consents = Object.fromEntries(Object.entries(latest));
     return {
       id: patientId,
       revision,
@@ -182,6 +182,7 @@ export class PatientSummaryController {
       birthYear: state.birthYear,
       ald: state.ald,
       precarious: state.precarious,
+      statusUpdates: Object.entries(state.statusUpdates).map(([eventId, update]) => ({ eventId, ...update })),
       hasMedecinTraitant: state.hasMedecinTraitant,
       medecinTraitant: mt === undefined ? null : named(mt),
       ...(state.medecinTraitantSearch === undefined

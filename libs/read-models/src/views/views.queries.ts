@@ -119,7 +119,7 @@ export class ViewsQueries {
 
   /** The RCP streams that discussed this pathway (for as-of replays, which read them from the store). */
   rcpStreamsOf(cptsId: string, pathwayId: string): string[] {
-    const cases = this.readStore.tables(PATHWAY_VIEWS)('rcp_cases');
+    const cases = this.readStore.tables(PATHWAY_VIEWS)('rcp_index');
     return this.db
       .prepare<[string, string], { rcp_stream: string }>(
         `SELECT rcp_stream FROM ${cases} WHERE cpts_id = ? AND pathway_id = ? ORDER BY rcp_stream`,

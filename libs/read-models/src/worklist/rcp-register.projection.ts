@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '@parcours/event-store';
 import type { Projection, ProjectionHandler, ReadStore, TableNamer } from '@parcours/projections';
-import { parisDateOf } from '../shared/paris-time';
+import { parisDate, rcpEvolver } from '@parcours/domain';
+import { foldHistory, openStreamHistories } from '../shared/stream-history';
 import { assertTenant, openTenants, streamParts } from './tenants';
 
 export const RCP_REGISTER_PROJECTION = 'rcp-register';
@@ -32,14 +33,15 @@ interface RcpRow {
 }
 
 /**
- * The RCP register: one row per `RcpHeld`, with what a register shows (not the decisions, which stay on
- * `GET …/rcps/{id}`). Member professions come from `MemberJoined`, which the log always has before an
- * RCP that names the member (the RCP rule checks the member exists).
+ * The RCP register: one row per RCP as its stream now stands (corrected, or gone once voided), with what
+ * a register shows (not the decisions, which stay on `GET …/rcps/{id}`). Member professions come from
+ * `MemberJoined`, which the log always has before an RCP that names the member (the RCP rule checks the
+ * member exists).
  */
 export const rcpRegisterProjection: Projection = {
   name: RCP_REGISTER_PROJECTION,
-  version: 1,
-  filter: { eventTypes: ['CptsRegistered', 'MemberJoined', 'RcpHeld'] },
+  version: 2,
+  filter: { eventTypes: ['CptsRegistered', 'MemberJoined', 'RcpHeld', 'EntryCorrected', 'EntryVoided'] },
   open(db: Database.Database, table: TableNamer): ProjectionHandler {
     db.exec(`
       CREATE TABLE IF NOT EXISTS ${table('members')} (
@@ -61,6 +63,8 @@ export const rcpRegisterProjection: Projection = {
     const profession = db.prepare<[string, string], { profession: string }>(
       `SELECT profession FROM ${table('members')} WHERE cpts_id = ? AND member_id = ?`,
     );
+    const histories = openStreamHistories(db, table);
+    const dropRcp = db.prepare(`DELETE FROM ${table('rcps')} WHERE cpts_id = ? AND rcp_id = ?`);
     const saveRcp = db.prepare(
       `INSERT OR REPLACE INTO ${table('rcps')} (cpts_id, rcp_id, held_at, held_ms, held_on, convened_by, format,
          complex, duration_minutes, participant_count, professions, cases)
@@ -76,8 +80,13 @@ export const rcpRegisterProjection: Projection = {
           return;
         }
         const rcp = streamParts(event.streamId, 'rcp');
-        if (!rcp || event.type !== 'RcpHeld') return;
-        const participants = (data.participants ?? []) as Array<{ memberId?: string; profession?: string }>;
+        if (!rcp) return;
+        const held = foldHistory(rcpEvolver, histories.record(event));
+        if (!held.exists) {
+          dropRcp.run(rcp.cptsId, rcp.id);
+          return;
+        }
+        const participants = held.participants as Array<{ memberId?: string; profession?: string }>;
         const professions = new Set<string>();
         for (const participant of participants) {
           const known =
@@ -86,21 +95,21 @@ export const rcpRegisterProjection: Projection = {
               : participant.profession;
           if (known !== undefined) professions.add(known);
         }
-        const cases = ((data.cases ?? []) as Array<{ pathwayId: string; reviewOn?: string }>).map((c) => ({
+        const cases = held.cases.map((c) => ({
           pathwayId: c.pathwayId,
           ...(c.reviewOn === undefined ? {} : { reviewOn: c.reviewOn }),
         }));
-        const heldAt = String(data.heldAt);
+        const { heldAt } = held;
         saveRcp.run(
           rcp.cptsId,
           rcp.id,
           heldAt,
           Date.parse(heldAt),
-          parisDateOf(heldAt),
-          String(data.convenedBy),
-          String(data.format),
-          data.complex === true ? 1 : 0,
-          Number(data.durationMinutes),
+          parisDate(heldAt),
+          held.convenedBy,
+          held.format,
+          held.complex ? 1 : 0,
+          held.durationMinutes,
           participants.length,
           JSON.stringify([...professions].sort()),
           JSON.stringify(cases),

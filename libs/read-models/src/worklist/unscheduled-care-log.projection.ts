@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '@parcours/event-store';
 import type { Projection, ProjectionHandler, ReadStore, TableNamer } from '@parcours/projections';
-import { parisDateOf } from '../shared/paris-time';
+import { parisDate, unscheduledCareEvolver } from '@parcours/domain';
+import { foldHistory, openStreamHistories } from '../shared/stream-history';
 import { assertTenant, openTenants, streamParts } from './tenants';
 
 export const UNSCHEDULED_CARE_LOG_PROJECTION = 'unscheduled-care-log';
@@ -35,16 +36,22 @@ interface RequestRow {
   closed_at: string | null;
 }
 
-/** The log of unscheduled-care requests (soins non programmés): one row per request, with its answer. */
+/**
+ * The log of unscheduled-care requests (soins non programmés): one row per request as its stream now
+ * stands, with its answer (a voided orientation makes it a request to orient again; a voided request leaves
+ * the log).
+ */
 export const unscheduledCareLogProjection: Projection = {
   name: UNSCHEDULED_CARE_LOG_PROJECTION,
-  version: 1,
+  version: 2,
   filter: {
     eventTypes: [
       'CptsRegistered',
       'UnscheduledCareRequested',
       'UnscheduledCareOriented',
       'UnscheduledCareClosed',
+      'EntryCorrected',
+      'EntryVoided',
     ],
   },
   open(db: Database.Database, table: TableNamer): ProjectionHandler {
@@ -58,46 +65,39 @@ export const unscheduledCareLogProjection: Projection = {
       CREATE INDEX IF NOT EXISTS ${table('requests_by_day')} ON ${table('requests')} (cpts_id, received_on);
     `);
     const tenant = openTenants(db, table);
-    const request = db.prepare(
+    const histories = openStreamHistories(db, table);
+    const save = db.prepare(
       `INSERT OR REPLACE INTO ${table('requests')} (cpts_id, request_id, received_at, received_ms, received_on,
-         channel, via_sas, motive, patient_id, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'requested')`,
+         channel, via_sas, motive, patient_id, status, oriented_to, appointment_at, closed_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    const orient = db.prepare(
-      `UPDATE ${table('requests')} SET status = 'oriented', oriented_to = ?, appointment_at = ?
-       WHERE cpts_id = ? AND request_id = ?`,
-    );
-    const close = db.prepare(
-      `UPDATE ${table('requests')} SET status = 'closed', closed_at = ? WHERE cpts_id = ? AND request_id = ?`,
-    );
+    const drop = db.prepare(`DELETE FROM ${table('requests')} WHERE cpts_id = ? AND request_id = ?`);
     return {
       apply(event: RecordedEvent): void {
-        const data = event.data;
         if (event.type === 'CptsRegistered') return tenant(event);
         const snp = streamParts(event.streamId, 'snp');
         if (!snp) return;
-        switch (event.type) {
-          case 'UnscheduledCareRequested': {
-            const receivedAt = String(data.receivedAt);
-            request.run(
-              snp.cptsId,
-              snp.id,
-              receivedAt,
-              Date.parse(receivedAt),
-              parisDateOf(receivedAt),
-              String(data.channel),
-              data.viaSas === true ? 1 : 0,
-              String(data.motive),
-              typeof data.patientId === 'string' ? data.patientId : null,
-            );
-            return;
-          }
-          case 'UnscheduledCareOriented':
-            orient.run(String(data.toMemberId), String(data.appointmentAt), snp.cptsId, snp.id);
-            return;
-          case 'UnscheduledCareClosed':
-            close.run(String(data.closedAt), snp.cptsId, snp.id);
-            return;
+        const request = foldHistory(unscheduledCareEvolver, histories.record(event));
+        if (!request.exists) {
+          drop.run(snp.cptsId, snp.id);
+          return;
         }
+        const { receivedAt, orientation, closure } = request;
+        save.run(
+          snp.cptsId,
+          snp.id,
+          receivedAt,
+          Date.parse(receivedAt),
+          parisDate(receivedAt),
+          request.channel,
+          request.viaSas ? 1 : 0,
+          request.motive,
+          request.patientId ?? null,
+          request.status,
+          orientation?.toMemberId ?? null,
+          orientation?.appointmentAt ?? null,
+          closure?.closedAt ?? null,
+        );
       },
     };
   },

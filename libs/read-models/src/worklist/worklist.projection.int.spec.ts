@@ -45,6 +45,14 @@ describe('worklist projection', () => {
     served.apply(
       log.event(`cpts-${CPTS}`, 'CptsRegistered', { name: 'CPTS', population: 50000, communes: [] }),
       log.event(`cpts-${OTHER}`, 'CptsRegistered', { name: 'Autre', population: 50000, communes: [] }),
+      log.event(`patient-${CPTS}.${patientId}`, 'PatientRegistered', {
+        identity: { alg: 'A256GCM', iv: 'aXY=', ciphertext: 'Y3Q=', tag: 'dGFn' },
+        sex: 'F',
+        birthYear: 1950,
+        ald: true,
+        precarious: false,
+        hasMedecinTraitant: false,
+      }),
       log.event(pathway(), 'PathwayOpened', {
         patientId,
         kind: 'sortie-hospitalisation',
@@ -366,6 +374,23 @@ describe('worklist projection', () => {
         ['2026-07-01', 'Médecin traitant à trouver — recherche du 01/06'],
       ]);
     });
+
+    it('closes when the search ends without an assignment, and opens again when that end is voided', () => {
+      const stream = `patient-${CPTS}.${patientId}`;
+      record(
+        'MedecinTraitantSearchRegistered',
+        { registeredOn: '2026-02-01', requestedBy: 'patient', priority: 'ald' },
+        stream,
+      );
+      const closure = record(
+        'MedecinTraitantSearchClosed',
+        { closedOn: '2026-02-20', reason: 'injoignable' },
+        stream,
+      );
+      expect(read({ kinds: ['mt.recherche'] }).items).toEqual([]);
+      record('EntryVoided', { targetEventId: closure.metadata.eventId, reason: 'x' }, stream);
+      expect(read({ kinds: ['mt.recherche'] }).items.map((i) => i.dueAt)).toEqual(['2026-03-03']);
+    });
   });
 
   describe('closed pathways', () => {
@@ -554,5 +579,72 @@ describe('worklist projection', () => {
     expect(filter && 'eventTypes' in filter ? filter.eventTypes : []).not.toContain('ProtocolApplied');
     record('ProtocolApplied', { applicationId: uuidv7(), protocolCode: 'x', protocolVersion: 1 });
     expect(read().count).toBe(0);
+  });
+
+  describe('unscheduled care and RCPs as their streams now stand', () => {
+    it('opens a request again when its orientation is voided, moves it when corrected, drops it when voided', () => {
+      const stream = `snp-${CPTS}.${uuidv7()}`;
+      const requested = record(
+        'UnscheduledCareRequested',
+        { receivedAt: '2026-03-05T09:00:00+01:00', channel: 'telephone', motive: 'x', viaSas: false },
+        stream,
+      );
+      const oriented = record(
+        'UnscheduledCareOriented',
+        { toMemberId: uuidv7(), appointmentAt: '2026-03-05T16:00:00+01:00' },
+        stream,
+      );
+      expect(read({ kinds: ['snp.orientation'] }).items).toEqual([]);
+      record('EntryVoided', { targetEventId: oriented.metadata.eventId, reason: 'x' }, stream);
+      expect(read({ kinds: ['snp.orientation'] }).items.map((i) => i.dueAt)).toEqual([
+        '2026-03-06T09:00:00+01:00',
+      ]);
+      record(
+        'EntryCorrected',
+        {
+          targetEventId: requested.metadata.eventId,
+          reason: 'x',
+          correction: { receivedAt: '2026-03-05T10:00:00+01:00' },
+        },
+        stream,
+      );
+      expect(read({ kinds: ['snp.orientation'] }).items.map((i) => i.dueAt)).toEqual([
+        '2026-03-06T10:00:00+01:00',
+      ]);
+      record('EntryVoided', { targetEventId: requested.metadata.eventId, reason: 'x' }, stream);
+      expect(read({ kinds: ['snp.orientation'] }).items).toEqual([]);
+    });
+
+    it('moves a review when its RCP is corrected, and takes it away when the RCP is voided', () => {
+      const stream = `rcp-${CPTS}.${uuidv7()}`;
+      const held = record(
+        'RcpHeld',
+        {
+          convenedBy: uuidv7(),
+          heldAt: '2026-03-10T18:00:00+01:00',
+          durationMinutes: 60,
+          complex: false,
+          format: 'visio',
+          participants: [],
+          patientPresent: false,
+          familyPresent: false,
+          cases: [{ pathwayId, decisions: ['x'], reviewOn: '2026-04-15' }],
+        },
+        stream,
+      );
+      expect(read({ kinds: ['rcp.revue'] }).items.map((i) => i.dueAt)).toEqual(['2026-04-15']);
+      record(
+        'EntryCorrected',
+        {
+          targetEventId: held.metadata.eventId,
+          reason: 'x',
+          correction: { cases: [{ pathwayId, decisions: ['x'], reviewOn: '2026-04-20' }] },
+        },
+        stream,
+      );
+      expect(read({ kinds: ['rcp.revue'] }).items.map((i) => i.dueAt)).toEqual(['2026-04-20']);
+      record('EntryVoided', { targetEventId: held.metadata.eventId, reason: 'x' }, stream);
+      expect(read({ kinds: ['rcp.revue'] }).items).toEqual([]);
+    });
   });
 });

@@ -1,4 +1,12 @@
 import type Database from 'better-sqlite3';
+import {
+  effectiveEvents,
+  patientEvolver,
+  rcpEvolver,
+  type StoredEvent,
+  unscheduledCareEvolver,
+} from '@parcours/domain';
+import { foldHistory, openStreamHistories } from '../shared/stream-history';
 import type { RecordedEvent } from '@parcours/event-store';
 import type { Projection, ProjectionHandler, TableNamer } from '@parcours/projections';
 import { openTenants, streamParts } from './tenants';
@@ -34,11 +42,20 @@ export const WORKLIST_EVENT_TYPES = [
   'UnscheduledCareRequested',
   'UnscheduledCareOriented',
   'UnscheduledCareClosed',
+  'PatientRegistered',
   'MedecinTraitantSearchRegistered',
   'MedecinTraitantAssigned',
+  'MedecinTraitantSearchClosed',
   'ProfessionalAccessBlocked',
   'ProfessionalAccessUnblocked',
 ];
+
+/** What the worklist keeps of an event of a record's stream: never an identity. */
+function withoutIdentity(event: StoredEvent): StoredEvent {
+  if (event.type !== 'PatientRegistered') return event;
+  const { identity: _identity, ...data } = event.data as Record<string, unknown>;
+  return { ...event, data };
+}
 
 interface PathwayRow {
   patient_id: string | null;
@@ -54,15 +71,17 @@ interface CaseRow {
 }
 
 /**
- * The worklist (`indicators.md` §Worklist). A pathway's items are derived from its followed entries
+ * The worklist (`docs/indicators.md`, Worklist). A pathway's items are derived from its followed entries
  * (corrections merged, voidings marked) and the RCP cases about it, and recomputed as a whole on each of
  * its events: a correction that moves `dischargeAt`, a voiding, a closure or a reopening then needs no
- * rule of its own. Unscheduled-care requests and médecin-traitant searches are single items, closed by
- * their stream's next event. `overdue` is not stored: it depends on the reader's clock.
+ * rule of its own. Unscheduled-care requests, médecin-traitant searches and RCPs are read from their
+ * stream as it now stands (the write side's own fold, corrections and voidings applied), kept per stream
+ * in `histories` and folded again on each of its events. `overdue` is not stored: it depends on the
+ * reader's clock.
  */
 export const worklistProjection: Projection = {
   name: WORKLIST_PROJECTION,
-  version: 1,
+  version: 2,
   filter: { eventTypes: WORKLIST_EVENT_TYPES },
   open(db: Database.Database, table: TableNamer): ProjectionHandler {
     db.exec(`
@@ -115,10 +134,13 @@ export const worklistProjection: Projection = {
       block: db.prepare(
         `INSERT OR IGNORE INTO ${table('blocks')} (cpts_id, patient_id, member_id) VALUES (?, ?, ?)`,
       ),
-      unblock: db.prepare(
-        `DELETE FROM ${table('blocks')} WHERE cpts_id = ? AND patient_id = ? AND member_id = ?`,
+      clearBlocks: db.prepare(`DELETE FROM ${table('blocks')} WHERE cpts_id = ? AND patient_id = ?`),
+      casesOfRcp: db.prepare<[string, string], { pathway_id: string }>(
+        `SELECT pathway_id FROM ${table('rcp_cases')} WHERE cpts_id = ? AND rcp_stream_id = ?`,
       ),
+      dropCasesOfRcp: db.prepare(`DELETE FROM ${table('rcp_cases')} WHERE cpts_id = ? AND rcp_stream_id = ?`),
     };
+    const histories = openStreamHistories(db, table, withoutIdentity);
 
     const insertItem = (cptsId: string, item: WorklistItem) =>
       sql.insertItem.run(
@@ -214,29 +236,70 @@ export const worklistProjection: Projection = {
       recompute(cptsId, pathwayId);
     };
 
+    /** An RCP's cases as its stream now stands: a corrected RCP moves them, a voided one takes them away. */
     const onRcp = (event: RecordedEvent, cptsId: string) => {
-      const heldAt = String(event.data.heldAt);
-      const cases = Array.isArray(event.data.cases)
-        ? (event.data.cases as Array<Record<string, unknown>>)
-        : [];
-      for (const rcpCase of cases) {
-        if (typeof rcpCase.pathwayId !== 'string') continue;
-        sql.addCase.run(
-          cptsId,
-          rcpCase.pathwayId,
-          event.metadata.eventId,
-          event.streamId,
-          heldAt,
-          Date.parse(heldAt),
-          typeof rcpCase.reviewOn === 'string' ? rcpCase.reviewOn : null,
-        );
-        recompute(cptsId, rcpCase.pathwayId);
+      const history = histories.record(event);
+      const rcp = foldHistory(rcpEvolver, history);
+      const touched = new Set(sql.casesOfRcp.all(cptsId, event.streamId).map((row) => row.pathway_id));
+      sql.dropCasesOfRcp.run(cptsId, event.streamId);
+      if (rcp.exists) {
+        const rcpEventId = effectiveEvents(history)[0]?.context.eventId;
+        for (const rcpCase of rcp.cases) {
+          sql.addCase.run(
+            cptsId,
+            rcpCase.pathwayId,
+            rcpEventId ?? event.metadata.eventId,
+            event.streamId,
+            rcp.heldAt,
+            Date.parse(rcp.heldAt),
+            rcpCase.reviewOn ?? null,
+          );
+          touched.add(rcpCase.pathwayId);
+        }
       }
+      for (const pathwayId of touched) recompute(cptsId, pathwayId);
+    };
+
+    /** A request to orient while it is neither oriented nor closed, as its stream now stands. */
+    const onRequest = (event: RecordedEvent, cptsId: string) => {
+      const history = histories.record(event);
+      const request = foldHistory(unscheduledCareEvolver, history);
+      sql.deleteStreamItems.run(event.streamId, 'snp.orientation');
+      if (!request.exists || request.status !== 'requested') return;
+      const [requested] = effectiveEvents(history);
+      const item = orientationItem({
+        streamId: event.streamId,
+        eventId: requested.context.eventId,
+        receivedAt: request.receivedAt,
+        channel: request.channel,
+        viaSas: request.viaSas,
+        ...(request.patientId === undefined ? {} : { patientId: request.patientId }),
+      });
+      if (item) insertItem(cptsId, item);
+    };
+
+    /** The patient's open médecin-traitant search (not assigned, not closed), and the blocks of today. */
+    const onPatient = (event: RecordedEvent, cptsId: string, patientId: string) => {
+      const history = histories.record(event);
+      const patient = foldHistory(patientEvolver, history);
+      sql.deleteStreamItems.run(event.streamId, 'mt.recherche');
+      sql.clearBlocks.run(cptsId, patientId);
+      if (!patient.exists) return;
+      for (const memberId of patient.blockedMemberIds) sql.block.run(cptsId, patientId, memberId);
+      const search = patient.medecinTraitantSearch;
+      if (search === undefined) return;
+      const item = medecinTraitantItem({
+        streamId: event.streamId,
+        eventId: search.eventId,
+        patientId,
+        registeredOn: search.registeredOn,
+        priority: search.priority,
+      });
+      if (item) insertItem(cptsId, item);
     };
 
     return {
       apply(event: RecordedEvent): void {
-        const data = event.data;
         if (event.type === 'CptsRegistered') {
           tenant(event);
           return;
@@ -244,51 +307,11 @@ export const worklistProjection: Projection = {
         const pathway = streamParts(event.streamId, 'pathway');
         if (pathway) return onPathway(event, pathway.cptsId, pathway.id);
         const rcp = streamParts(event.streamId, 'rcp');
-        if (rcp && event.type === 'RcpHeld') return onRcp(event, rcp.cptsId);
-
+        if (rcp) return onRcp(event, rcp.cptsId);
         const snp = streamParts(event.streamId, 'snp');
-        if (snp) {
-          if (event.type === 'UnscheduledCareRequested') {
-            const item = orientationItem({
-              streamId: event.streamId,
-              eventId: event.metadata.eventId,
-              receivedAt: String(data.receivedAt),
-              channel: String(data.channel),
-              viaSas: data.viaSas === true,
-              ...(typeof data.patientId === 'string' ? { patientId: data.patientId } : {}),
-            });
-            if (item) insertItem(snp.cptsId, item);
-          } else {
-            // Oriented or closed: answered either way.
-            sql.deleteStreamItems.run(event.streamId, 'snp.orientation');
-          }
-          return;
-        }
-
+        if (snp) return onRequest(event, snp.cptsId);
         const patient = streamParts(event.streamId, 'patient');
-        if (!patient) return;
-        switch (event.type) {
-          case 'MedecinTraitantSearchRegistered': {
-            const item = medecinTraitantItem({
-              streamId: event.streamId,
-              eventId: event.metadata.eventId,
-              patientId: patient.id,
-              registeredOn: String(data.registeredOn),
-              priority: String(data.priority),
-            });
-            if (item) insertItem(patient.cptsId, item);
-            return;
-          }
-          case 'MedecinTraitantAssigned':
-            sql.deleteStreamItems.run(event.streamId, 'mt.recherche');
-            return;
-          case 'ProfessionalAccessBlocked':
-            sql.block.run(patient.cptsId, patient.id, String(data.memberId));
-            return;
-          case 'ProfessionalAccessUnblocked':
-            sql.unblock.run(patient.cptsId, patient.id, String(data.memberId));
-            return;
-        }
+        if (patient) return onPatient(event, patient.cptsId, patient.id);
       },
     };
   },

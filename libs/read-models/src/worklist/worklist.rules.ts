@@ -1,12 +1,12 @@
 import {
-  addDaysToDate,
-  addHours,
-  addParisDays,
-  frenchTime,
+  addDays,
+  deadline,
+  parisClock,
   parisDayStart,
   parisTimestamp,
   shortFrenchDate,
-} from '../shared/paris-time';
+} from '@parcours/domain';
+import { DELAYS } from '../shared/delays';
 
 /**
  * The worklist rules of `indicators.md` §Worklist, as pure functions: what opens an item, when it is due,
@@ -48,46 +48,36 @@ function dueAtInstant(ms: number): Due | null {
 /** Due on a Paris day: overdue from the start of the next day. */
 function dueOnDay(date: string): Due | null {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return null;
-  const overdueFromMs = parisDayStart(addDaysToDate(date, 1));
+  const overdueFromMs = parisDayStart(addDays(date, 1));
   return Number.isFinite(overdueFromMs) ? { dueAt: date, overdueFromMs } : null;
 }
 
 // ---- due times --------------------------------------------------------------------------------------
 
 /** `dischargeAt` + 48 h (elapsed). */
-export const pharmacistDue = (dischargeAt: string) => dueAtInstant(addHours(Date.parse(dischargeAt), 48));
+export const pharmacistDue = (dischargeAt: string) =>
+  dueAtInstant(deadline(dischargeAt, DELAYS.medicationReconciliation));
 
 /** `dischargeAt` + 7 calendar days, same Paris wall-clock time. */
-export const followUpDue = (dischargeAt: string) => {
-  const ms = Date.parse(dischargeAt);
-  return Number.isFinite(ms) ? dueAtInstant(addParisDays(ms, 7)) : null;
-};
+export const followUpDue = (dischargeAt: string) => dueAtInstant(deadline(dischargeAt, DELAYS.followUp));
 
 /** `referredAt` + 12 h (jour-meme), 24 h (24h), 14 calendar days (programmee). */
 export function referralDue(referredAt: string, urgency: string): Due | null {
-  const ms = Date.parse(referredAt);
-  if (!Number.isFinite(ms)) return null;
-  switch (urgency) {
-    case 'jour-meme':
-      return dueAtInstant(addHours(ms, 12));
-    case '24h':
-      return dueAtInstant(addHours(ms, 24));
-    case 'programmee':
-      return dueAtInstant(addParisDays(ms, 14));
-    default:
-      return null;
-  }
+  const delay = DELAYS.referral[urgency as keyof typeof DELAYS.referral];
+  return delay === undefined ? null : dueAtInstant(deadline(referredAt, delay));
 }
 
 /** `receivedAt` + 24 h (elapsed). */
-export const orientationDue = (receivedAt: string) => dueAtInstant(addHours(Date.parse(receivedAt), 24));
+export const orientationDue = (receivedAt: string) => dueAtInstant(deadline(receivedAt, DELAYS.orientation));
 
 /** `reviewOn`, the day itself. */
 export const reviewDue = (reviewOn: string) => dueOnDay(reviewOn);
 
-/** `registeredOn` + 30 days. */
+/** `registeredOn` + 30 days: due on that Paris day. */
 export const medecinTraitantDue = (registeredOn: string) =>
-  /^\d{4}-\d{2}-\d{2}$/.test(registeredOn) ? dueOnDay(addDaysToDate(registeredOn, 30)) : null;
+  /^\d{4}-\d{2}-\d{2}$/.test(registeredOn)
+    ? dueOnDay(addDays(registeredOn, DELAYS.medecinTraitantSearch.days))
+    : null;
 
 // ---- pathway items ---------------------------------------------------------------------------------
 
@@ -245,7 +235,7 @@ export function orientationItem(request: {
     ...due,
     streamId: request.streamId,
     ...(request.patientId === undefined ? {} : { patientId: request.patientId }),
-    summary: `Demande de soins non programmés à orienter — reçue le ${shortFrenchDate(received)} à ${frenchTime(received)} (${channel}${sas})`,
+    summary: `Demande de soins non programmés à orienter — reçue le ${shortFrenchDate(received)} à ${parisClock(received)} (${channel}${sas})`,
     openedBy: request.eventId,
   };
 }
