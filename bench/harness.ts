@@ -214,6 +214,8 @@ export function writeSection(
   title: string,
   body: string,
   file = join(repositoryRoot(), 'docs', 'benchmarks.md'),
+  /** Where a section not there yet goes: after the others (default), or before them. */
+  place: 'last' | 'first' = 'last',
 ): string {
   const heading = `## ${title}`;
   const section = `${heading}\n\n${body.trim()}\n`;
@@ -221,7 +223,11 @@ export function writeSection(
   const lines = current.split('\n');
   const start = lines.findIndex((line) => line.trimEnd() === heading);
   let next: string;
-  if (start === -1) {
+  const firstSection = lines.findIndex((line) => line.startsWith('## '));
+  if (start === -1 && place === 'first' && firstSection !== -1) {
+    const before = lines.slice(0, firstSection).join('\n').trimEnd();
+    next = `${before}\n\n${section}\n${lines.slice(firstSection).join('\n').trim()}\n`;
+  } else if (start === -1) {
     next = `${current.trimEnd()}\n\n${section}`;
   } else {
     const relativeEnd = lines.slice(start + 1).findIndex((line) => line.startsWith('## '));

@@ -1,4 +1,10 @@
-import { StoreUnavailableError, type EventStore, type RecordedEvent } from '@parcours/event-store';
+import { dirname } from 'node:path';
+import {
+  StoreUnavailableError,
+  storageUnavailable,
+  type EventStore,
+  type RecordedEvent,
+} from '@parcours/event-store';
 import { ReadStore } from './read-store';
 import type { Projection, ProjectionHandler, ProjectionState, ProjectionStatus } from './projection';
 
@@ -164,19 +170,35 @@ export class ProjectionRunner {
       run.position = upTo > run.position ? upTo : run.position;
       this.notify();
       return true;
-    } catch {
+    } catch (error) {
+      this.throwIfDisk(error);
       // Find the failing event: apply one by one, each with its checkpoint.
       for (const event of batch) {
         try {
           write([event], event.position);
           run.position = event.position;
-        } catch (error) {
-          this.fail(run, error, event);
+        } catch (eventError) {
+          this.throwIfDisk(eventError);
+          this.fail(run, eventError, event);
           return false;
         }
       }
       return true;
     }
+  }
+
+  /**
+   * The read store's disk is full or read-only: no event is at fault, so the projection is not stopped
+   * but stalled (the reason in /health) and retried from its checkpoint until the disk takes writes again.
+   */
+  private throwIfDisk(error: unknown): void {
+    const file = this.readStore.db.name;
+    const unavailable = storageUnavailable(
+      error,
+      'read store',
+      file === ':memory:' ? undefined : dirname(file),
+    );
+    if (unavailable) throw unavailable;
   }
 
   private caughtUp(run: Running, position: bigint): void {
