@@ -12,3 +12,4 @@ export {
   type IndicatorFigure,
   type IndicatorQuery,
 } from './indicators.reader';
+export { monthsOf } from './paris-time';
