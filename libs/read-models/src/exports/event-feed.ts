@@ -158,7 +158,7 @@ export interface FeedEnd {
   lines: number;
 }
 
-const PAGE = 1000;
+const PAGE = 200;
 
 /** The type of the entry an `EntryCorrected` targets, looked up in its own stream (corrections are rare). */
 async function targetTypeOf(store: EventStore, event: RecordedEvent): Promise<string | undefined> {
@@ -185,8 +185,9 @@ export async function* readFeed(
   let lines = 0;
   for (;;) {
     const asked = Math.min(PAGE, remaining);
-    const events = await store.readAll({ after, maxCount: asked, filter });
-    const page: FeedLine[] = [];
+    let events: RecordedEvent[] | null = await store.readAll({ after, maxCount: asked, filter });
+    const fetched = events.length;
+    let page: FeedLine[] | null = [];
     for (const event of events) {
       after = event.position;
       // The prefixes also match longer CPTS ids (`cpts-demo` and `cpts-demo-2`): keep this CPTS's only.
@@ -194,12 +195,17 @@ export async function* readFeed(
       const targetType = event.type === 'EntryCorrected' ? await targetTypeOf(store, event) : undefined;
       page.push(feedLine(event, pseudonymiser, targetType));
     }
+    // Nothing of the page outlives its delivery: a slow client must not make the events of every page
+    // it waits for survive into the old generation of the heap.
+    events = null;
     if (page.length > 0) {
       lines += page.length;
       remaining -= page.length;
-      yield { lines: page };
+      const delivered = page;
+      page = null;
+      yield { lines: delivered };
     }
     if (remaining <= 0) return { next: after, limited: true, lines };
-    if (events.length < asked) return { next: after > head ? after : head, limited: false, lines };
+    if (fetched < asked) return { next: after > head ? after : head, limited: false, lines };
   }
 }

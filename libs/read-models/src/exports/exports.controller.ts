@@ -13,6 +13,8 @@ export const NEXT_POSITION_TRAILER = 'Parcours-Next-Position';
 /** Header: the version of the feed's classification (docs/analytics.md). */
 export const FEED_SCHEMA_HEADER = 'Parcours-Feed-Schema';
 
+const LINES_PER_PIECE = 64;
+
 /** Resolves once the response can take more (or is gone): what keeps a slow client from filling memory. */
 function drained(response: Response): Promise<void> {
   return new Promise((resolve) => {
@@ -60,31 +62,50 @@ export class ExportsController {
     });
     let gone = false;
     response.on('close', () => (gone = true));
+    // A page goes out in pieces of a few lines: strings past ~128 KB would be allocated straight into the
+    // old generation of the heap, and a long export would pile them up there until a full collection.
+    const nextChunks = async (): Promise<string[] | FeedEnd> => {
+      const step = await feed.next();
+      if (step.done) return step.value;
+      const pieces: string[] = [];
+      const { lines } = step.value;
+      for (let start = 0; start < lines.length; start += LINES_PER_PIECE) {
+        pieces.push(
+          `${lines
+            .slice(start, start + LINES_PER_PIECE)
+            .map((line) => JSON.stringify(line))
+            .join('\n')}\n`,
+        );
+      }
+      return pieces;
+    };
 
     // The first page is read before anything is sent: a store that cannot serve is still a problem+json.
-    let step = await feed.next();
+    let next = await nextChunks();
     response.status(200);
     response.setHeader('Content-Type', 'application/x-ndjson; charset=utf-8');
     response.setHeader('Cache-Control', 'no-store');
     response.setHeader(FEED_SCHEMA_HEADER, String(FEED_SCHEMA_VERSION));
     response.setHeader('Trailer', NEXT_POSITION_TRAILER);
     try {
-      while (!step.done) {
-        const chunk = `${step.value.lines.map((line) => JSON.stringify(line)).join('\n')}\n`;
-        if (!response.write(chunk)) await drained(response);
+      while (Array.isArray(next)) {
+        response.cork();
+        let room = true;
+        for (const piece of next) room = response.write(piece);
+        response.uncork();
+        if (!room) await drained(response);
         if (gone) {
           await feed.return({ next: 0n, limited: false, lines: 0 });
           return;
         }
-        step = await feed.next();
+        next = await nextChunks();
       }
     } catch (error) {
       // Part of the body is out: the response can only be cut short, without its trailer.
       response.destroy(error as Error);
       return;
     }
-    const end: FeedEnd = step.value;
-    response.addTrailers({ [NEXT_POSITION_TRAILER]: end.next.toString() });
+    response.addTrailers({ [NEXT_POSITION_TRAILER]: next.next.toString() });
     response.end();
   }
 }
