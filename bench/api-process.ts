@@ -21,14 +21,18 @@ export interface BenchApi {
   stop(): Promise<void>;
 }
 
-export async function startApi(dataDir: string, timeoutMs = 120_000): Promise<BenchApi> {
+export async function startApi(
+  dataDir: string,
+  timeoutMs = 120_000,
+  env: Record<string, string> = {},
+): Promise<BenchApi> {
   const root = repositoryRoot();
   const main = join(root, 'dist/apps/api/src/main.js');
   if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);
   const started = process.hrtime.bigint();
   const child: ChildProcess = spawn(process.execPath, [main], {
     cwd: root,
-    env: { PATH: process.env.PATH, PORT: '0', DATA_DIR: dataDir, SEED_DEMO: 'false' },
+    env: { PATH: process.env.PATH, PORT: '0', DATA_DIR: dataDir, SEED_DEMO: 'false', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let head = '';

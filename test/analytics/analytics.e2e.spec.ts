@@ -370,7 +370,11 @@ describe('the analytics job on the demo CPTS', () => {
       const expected = [
         'from,to,code,mission,value,numerator,denominator,breakdown',
         ...series.body.months.flatMap(
-          (month: { from: string; to: string; indicators: Array<Record<string, unknown>> }) =>
+          (month: {
+            from: string;
+            to: string;
+            indicators: Array<Record<string, string | number | object | null | undefined>>;
+          }) =>
             month.indicators.map((f) =>
               [month.from, month.to, f.code, f.mission, f.value, f.numerator, f.denominator, f.breakdown]
                 .map(csv)

@@ -41,6 +41,11 @@ CREATE TABLE IF NOT EXISTS feed_state (
   updated_at TIMESTAMPTZ NOT NULL
 );
 
+-- The log position the \`entries\` table was worked out at (NULL: never).
+CREATE TABLE IF NOT EXISTS entries_state (
+  position DECIMAL(38,0)
+);
+
 -- The Parquet files written so far, each holding the events of one run in (first_position, last_position].
 CREATE TABLE IF NOT EXISTS parquet_files (
   file VARCHAR PRIMARY KEY,
@@ -81,9 +86,12 @@ CREATE OR REPLACE MACRO replace_fields(entry, correction) AS
     correction);
 `;
 
-export const VIEWS = `
--- Every entry as it stands: corrections applied in log order, voided entries left out.
-CREATE OR REPLACE VIEW entries AS
+/**
+ * Every entry as it stands: corrections applied in log order, voided entries left out. A table, not a
+ * view: every view and indicator reads it, and working the corrections out of the whole log at each
+ * query would make each of them read the log several times. The job refreshes it after adding events.
+ */
+export const ENTRIES_QUERY = `
 WITH corrections AS (
   SELECT category, entity, data->>'targetEventId' AS target,
          list(data->'correction' ORDER BY position) AS patches,
@@ -102,8 +110,12 @@ FROM events e
 LEFT JOIN corrections c ON c.category = e.category AND c.entity = e.entity AND c.target = e.event_id
 WHERE e.type NOT IN ('EntryCorrected', 'EntryVoided')
   AND NOT EXISTS (
-    SELECT 1 FROM voided v WHERE v.category = e.category AND v.entity = e.entity AND v.target = e.event_id);
+    SELECT 1 FROM voided v WHERE v.category = e.category AND v.entity = e.entity AND v.target = e.event_id)`;
 
+export const CREATE_ENTRIES = `CREATE TABLE IF NOT EXISTS entries AS ${ENTRIES_QUERY}`;
+export const REFRESH_ENTRIES = `CREATE OR REPLACE TABLE entries AS ${ENTRIES_QUERY}`;
+
+export const VIEWS = `
 CREATE OR REPLACE VIEW population AS
 SELECT type, position, revision, paris_day(data->>'effectiveOn') AS effective_on, (data->>'population')::BIGINT AS population
 FROM entries WHERE type IN ('CptsRegistered', 'CptsPopulationUpdated');

@@ -1,7 +1,14 @@
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { DATASET_SCHEMA_VERSION, MACROS, TABLES, VIEWS } from './dataset-schema';
+import {
+  CREATE_ENTRIES,
+  DATASET_SCHEMA_VERSION,
+  MACROS,
+  REFRESH_ENTRIES,
+  TABLES,
+  VIEWS,
+} from './dataset-schema';
 import { INDICATOR_QUERIES, indicatorMacros } from './indicator-queries';
 
 /**
@@ -81,6 +88,7 @@ export class AnalyticsDataset {
       );
     }
     await this.db.run(MACROS);
+    await this.db.run(CREATE_ENTRIES);
     await this.db.run(VIEWS);
     await this.db.run(indicatorMacros());
   }
@@ -145,6 +153,29 @@ export class AnalyticsDataset {
       await this.db.run('ROLLBACK');
       throw error;
     }
+  }
+
+  /**
+   * Works the current entries out again when events were added since they last were (this run, or a
+   * run stopped before it could).
+   */
+  async refreshEntries(): Promise<boolean> {
+    const [{ events, entries }] = await this.rows<{ events: string | null; entries: string | null }>(
+      `SELECT (SELECT max(position)::VARCHAR FROM events) AS events,
+              (SELECT max(position)::VARCHAR FROM entries_state) AS entries`,
+    );
+    if (events === entries) return false;
+    await this.db.run('BEGIN TRANSACTION');
+    try {
+      await this.db.run(REFRESH_ENTRIES);
+      await this.db.run('DELETE FROM entries_state');
+      await this.db.run(`INSERT INTO entries_state VALUES (${events ?? 'NULL'})`);
+      await this.db.run('COMMIT');
+    } catch (error) {
+      await this.db.run('ROLLBACK');
+      throw error;
+    }
+    return true;
   }
 
   /** Exports the events past the last Parquet file into a new one; null when there are none. */

@@ -32,28 +32,19 @@ export interface FeedLine {
 /** Secret the pseudonyms are keyed with, one per CPTS (kept outside the log, with the patient keys). */
 export const pseudonymKeyName = (cptsId: string) => `pseudonym:${cptsId}`;
 
-/** How many pseudonyms a feed remembers (a bounded cache: a patient's events come in bursts). */
-const PSEUDONYM_CACHE = 10_000;
-
 /**
  * HMAC-SHA-256 of the patient id under the CPTS's key, truncated to 128 bits (32 hex digits): the same
  * patient always gets the same pseudonym in one CPTS, and without the key it leads back to no one.
+ * Computed each time (a few microseconds): a cache of them would outlive the pages of a long export and
+ * make the process's memory grow with it.
  */
 export class Pseudonymiser {
-  private readonly cache = new Map<string, string>();
-
   constructor(private readonly key: Buffer) {
     if (key.length < 32) throw new Error('a pseudonym key has at least 256 bits');
   }
 
   patient(patientId: string): string {
-    let pseudonym = this.cache.get(patientId);
-    if (pseudonym === undefined) {
-      pseudonym = createHmac('sha256', this.key).update(patientId, 'utf8').digest('hex').slice(0, 32);
-      if (this.cache.size >= PSEUDONYM_CACHE) this.cache.clear();
-      this.cache.set(patientId, pseudonym);
-    }
-    return pseudonym;
+    return createHmac('sha256', this.key).update(patientId, 'utf8').digest('hex').slice(0, 32);
   }
 }
 
