@@ -39,6 +39,9 @@ export const URGENCIES = ['jour-meme', '24h', 'programmee'] as const;
 
 const list = (values: readonly string[]) => `[${values.map((v) => `'${v}'`).join(', ')}]`;
 
+/** `column` within the period. */
+const inPeriod = (column: string) => `${column} >= from_day::DATE AND ${column} < to_day::DATE`;
+
 /** `{ key: n }` for every label counted, and every key of `keys` (0 when absent). */
 const labelBreakdown = (label: string, from: string, keys?: readonly string[]) => `
 SELECT coalesce(sum(n), 0)::DOUBLE AS value,
@@ -50,22 +53,30 @@ FROM (
   ) GROUP BY label
 )`;
 
+/** How many rows of `from` hold `where`. */
+const countOf = (from: string, where: string) => `
+SELECT count(*)::DOUBLE AS value FROM ${from}
+WHERE ${where}`;
+
+/** Of the rows of `from` that hold `where`, the share that hold `hit`. */
+const rateOf = (hit: string, from: string, where: string) => `
+SELECT rate(count(*) FILTER (WHERE ${hit}), count(*)) AS value,
+       count(*) FILTER (WHERE ${hit}) AS numerator, count(*) AS denominator
+FROM ${from}
+WHERE ${where}`;
+
 export const INDICATOR_QUERIES: readonly IndicatorQuery[] = [
   {
     code: 'acces.mt.recherches',
     mission: 'acces-soins',
     shape: 'count',
-    sql: `
-SELECT count(*)::DOUBLE AS value FROM mt_searches
-WHERE registered_on >= from_day::DATE AND registered_on < to_day::DATE`,
+    sql: countOf('mt_searches', inPeriod('registered_on')),
   },
   {
     code: 'acces.mt.attributions',
     mission: 'acces-soins',
     shape: 'count',
-    sql: `
-SELECT count(*)::DOUBLE AS value FROM mt_assignments
-WHERE assigned_on >= from_day::DATE AND assigned_on < to_day::DATE`,
+    sql: countOf('mt_assignments', inPeriod('assigned_on')),
   },
   {
     code: 'acces.mt.sans-mt',
@@ -86,27 +97,19 @@ WHERE s.registered_on < to_day::DATE AND (s.ended_on IS NULL OR s.ended_on >= to
     code: 'acces.snp.demandes',
     mission: 'acces-soins',
     shape: 'count',
-    sql: `
-SELECT count(*)::DOUBLE AS value FROM unscheduled_care
-WHERE received_on >= from_day::DATE AND received_on < to_day::DATE`,
+    sql: countOf('unscheduled_care', inPeriod('received_on')),
   },
   {
     code: 'acces.snp.taux-24h',
     mission: 'acces-soins',
     shape: 'rate',
-    sql: `
-SELECT rate(count(*) FILTER (WHERE oriented_24h), count(*)) AS value,
-       count(*) FILTER (WHERE oriented_24h) AS numerator, count(*) AS denominator
-FROM unscheduled_care
-WHERE received_on >= from_day::DATE AND received_on < to_day::DATE`,
+    sql: rateOf('oriented_24h', 'unscheduled_care', inPeriod('received_on')),
   },
   {
     code: 'acces.sas.rdv',
     mission: 'acces-soins',
     shape: 'count',
-    sql: `
-SELECT count(*)::DOUBLE AS value FROM unscheduled_care
-WHERE received_on >= from_day::DATE AND received_on < to_day::DATE AND via_sas AND oriented`,
+    sql: countOf('unscheduled_care', `${inPeriod('received_on')} AND via_sas AND oriented`),
   },
   {
     code: 'acces.sas.medecins',
@@ -120,19 +123,13 @@ WHERE sas_participant AND profession LIKE 'medecin-%'`,
     code: 'parcours.ouverts',
     mission: 'parcours',
     shape: 'breakdown',
-    sql: labelBreakdown(
-      'kind',
-      'pathways WHERE opened_on >= from_day::DATE AND opened_on < to_day::DATE',
-      PATHWAY_KINDS,
-    ),
+    sql: labelBreakdown('kind', `pathways WHERE ${inPeriod('opened_on')}`, PATHWAY_KINDS),
   },
   {
     code: 'parcours.clos',
     mission: 'parcours',
     shape: 'count',
-    sql: `
-SELECT count(*)::DOUBLE AS value FROM pathway_closures
-WHERE closed_on >= from_day::DATE AND closed_on < to_day::DATE`,
+    sql: countOf('pathway_closures', inPeriod('closed_on')),
   },
   {
     code: 'parcours.actifs',
@@ -148,59 +145,37 @@ SELECT ((SELECT count(*) FROM pathways WHERE opened_on < to_day::DATE)
     code: 'parcours.adressages',
     mission: 'parcours',
     shape: 'breakdown',
-    sql: labelBreakdown(
-      'urgency',
-      'referrals WHERE referred_on >= from_day::DATE AND referred_on < to_day::DATE',
-      URGENCIES,
-    ),
+    sql: labelBreakdown('urgency', `referrals WHERE ${inPeriod('referred_on')}`, URGENCIES),
   },
   {
     code: 'parcours.adressages.taux-acceptation',
     mission: 'parcours',
     shape: 'rate',
-    sql: `
-SELECT rate(count(*) FILTER (WHERE accepted), count(*)) AS value,
-       count(*) FILTER (WHERE accepted) AS numerator, count(*) AS denominator
-FROM referrals
-WHERE referred_on >= from_day::DATE AND referred_on < to_day::DATE`,
+    sql: rateOf('accepted', 'referrals', inPeriod('referred_on')),
   },
   {
     code: 'parcours.sorties',
     mission: 'parcours',
     shape: 'count',
-    sql: `
-SELECT count(*)::DOUBLE AS value FROM discharges
-WHERE discharge_on >= from_day::DATE AND discharge_on < to_day::DATE`,
+    sql: countOf('discharges', inPeriod('discharge_on')),
   },
   {
     code: 'parcours.sorties.taux-preavis-24h',
     mission: 'parcours',
     shape: 'rate',
-    sql: `
-SELECT rate(count(*) FILTER (WHERE notified_ahead_24h), count(*)) AS value,
-       count(*) FILTER (WHERE notified_ahead_24h) AS numerator, count(*) AS denominator
-FROM discharges
-WHERE discharge_on >= from_day::DATE AND discharge_on < to_day::DATE`,
+    sql: rateOf('notified_ahead_24h', 'discharges', inPeriod('discharge_on')),
   },
   {
     code: 'parcours.sorties.taux-pharmacien-48h',
     mission: 'parcours',
     shape: 'rate',
-    sql: `
-SELECT rate(count(*) FILTER (WHERE reconciled_48h), count(*)) AS value,
-       count(*) FILTER (WHERE reconciled_48h) AS numerator, count(*) AS denominator
-FROM discharges
-WHERE discharge_on >= from_day::DATE AND discharge_on < to_day::DATE`,
+    sql: rateOf('reconciled_48h', 'discharges', inPeriod('discharge_on')),
   },
   {
     code: 'parcours.sorties.taux-suivi-7j',
     mission: 'parcours',
     shape: 'rate',
-    sql: `
-SELECT rate(count(*) FILTER (WHERE followed_up_7d), count(*)) AS value,
-       count(*) FILTER (WHERE followed_up_7d) AS numerator, count(*) AS denominator
-FROM discharges
-WHERE discharge_on >= from_day::DATE AND discharge_on < to_day::DATE`,
+    sql: rateOf('followed_up_7d', 'discharges', inPeriod('discharge_on')),
   },
   {
     code: 'parcours.rcp',
@@ -227,42 +202,36 @@ WHERE held_on >= from_day::DATE AND held_on < to_day::DATE`,
     shape: 'breakdown',
     sql: labelBreakdown(
       `protocol_code || '@' || protocol_version`,
-      'protocol_applications WHERE applied_on >= from_day::DATE AND applied_on < to_day::DATE',
+      `protocol_applications WHERE ${inPeriod('applied_on')}`,
     ),
   },
   {
     code: 'qualite.protocoles.taux-mt-informe',
     mission: 'qualite-pertinence',
     shape: 'rate',
-    sql: `
-SELECT rate(count(*) FILTER (WHERE mt_informed), count(*)) AS value,
-       count(*) FILTER (WHERE mt_informed) AS numerator, count(*) AS denominator
-FROM protocol_applications
-WHERE applied_on >= from_day::DATE AND applied_on < to_day::DATE AND outcome = 'dispensation'`,
+    sql: rateOf(
+      'mt_informed',
+      'protocol_applications',
+      `${inPeriod('applied_on')} AND outcome = 'dispensation'`,
+    ),
   },
   {
     code: 'qualite.formations',
     mission: 'qualite-pertinence',
     shape: 'count',
-    sql: `
-SELECT count(*)::DOUBLE AS value FROM trainings
-WHERE held_on >= from_day::DATE AND held_on < to_day::DATE`,
+    sql: countOf('trainings', inPeriod('held_on')),
   },
   {
     code: 'accompagnement.stagiaires',
     mission: 'accompagnement-professionnels',
     shape: 'count',
-    sql: `
-SELECT count(*)::DOUBLE AS value FROM interns
-WHERE hosted_from >= from_day::DATE AND hosted_from < to_day::DATE`,
+    sql: countOf('interns', inPeriod('hosted_from')),
   },
   {
     code: 'accompagnement.nouveaux-membres',
     mission: 'accompagnement-professionnels',
     shape: 'count',
-    sql: `
-SELECT count(*)::DOUBLE AS value FROM members
-WHERE joined_on >= from_day::DATE AND joined_on < to_day::DATE`,
+    sql: countOf('members', inPeriod('joined_on')),
   },
   {
     code: 'adhesion.membres',
