@@ -1,14 +1,8 @@
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  CREATE_ENTRIES,
-  DATASET_SCHEMA_VERSION,
-  MACROS,
-  REFRESH_ENTRIES,
-  TABLES,
-  VIEWS,
-} from './dataset-schema';
+import { createHash } from 'node:crypto';
+import { DATASET_SCHEMA_VERSION, DERIVED, MACROS, TABLE_MACROS, TABLES } from './dataset-schema';
 import { INDICATOR_QUERIES, indicatorMacros } from './indicator-queries';
 
 /**
@@ -88,8 +82,9 @@ export class AnalyticsDataset {
       );
     }
     await this.db.run(MACROS);
-    await this.db.run(CREATE_ENTRIES);
-    await this.db.run(VIEWS);
+    for (const { name, query } of DERIVED)
+      await this.db.run(`CREATE TABLE IF NOT EXISTS ${name} AS ${query}`);
+    await this.db.run(TABLE_MACROS);
     await this.db.run(indicatorMacros());
   }
 
@@ -156,20 +151,25 @@ export class AnalyticsDataset {
   }
 
   /**
-   * Works the current entries out again when events were added since they last were (this run, or a
-   * run stopped before it could).
+   * Works the derived tables out again when events were added since they last were (by this run, or by
+   * one stopped before it could), or when their definitions changed (a newer job). All in one transaction.
    */
-  async refreshEntries(): Promise<boolean> {
-    const [{ events, entries }] = await this.rows<{ events: string | null; entries: string | null }>(
-      `SELECT (SELECT max(position)::VARCHAR FROM events) AS events,
-              (SELECT max(position)::VARCHAR FROM entries_state) AS entries`,
+  async refreshDerived(): Promise<boolean> {
+    const definitions = createHash('sha256')
+      .update(JSON.stringify([MACROS, DERIVED]))
+      .digest('hex');
+    const [{ events }] = await this.rows<{ events: string | null }>(
+      'SELECT max(position)::VARCHAR AS events FROM events',
     );
-    if (events === entries) return false;
+    const [state] = await this.rows<{ position: string | null; definitions: string }>(
+      'SELECT position::VARCHAR AS position, definitions FROM derived_state',
+    );
+    if (state && state.position === events && state.definitions === definitions) return false;
     await this.db.run('BEGIN TRANSACTION');
     try {
-      await this.db.run(REFRESH_ENTRIES);
-      await this.db.run('DELETE FROM entries_state');
-      await this.db.run(`INSERT INTO entries_state VALUES (${events ?? 'NULL'})`);
+      for (const { name, query } of DERIVED) await this.db.run(`CREATE OR REPLACE TABLE ${name} AS ${query}`);
+      await this.db.run('DELETE FROM derived_state');
+      await this.db.run(`INSERT INTO derived_state VALUES (${events ?? 'NULL'}, '${definitions}')`);
       await this.db.run('COMMIT');
     } catch (error) {
       await this.db.run('ROLLBACK');

@@ -73,7 +73,7 @@ export async function sync(options: SyncOptions): Promise<SyncReport> {
         break;
       }
     }
-    if (await dataset.refreshEntries()) log('current entries worked out again');
+    if (await dataset.refreshDerived()) log('derived tables worked out again');
     const parquet = await dataset.writeParquet();
     if (parquet) log(`wrote ${parquet.file} (${parquet.events} events)`);
     const [{ events }] = await dataset.rows<{ events: number }>(
