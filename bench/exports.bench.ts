@@ -412,11 +412,11 @@ async function main(): Promise<void> {
 
   const when = `${started.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
   const notes: string[] = [];
-  if (load.busy) {
-    notes.push(
-      `The machine was shared with other work during this run (${load.text} on average; load average ${loadAtStart} at the start, ${loadAtEnd} at the end): absolute times are inflated and noisy.`,
-    );
-  }
+  notes.push(
+    `The machine was shared with other engineers' builds and tests during this run (load average ` +
+      `${loadAtStart} at the start, ${loadAtEnd} at the end, on 2 cores): absolute times are inflated and noisy. ` +
+      `The CPU share above counts every process but the benchmark's own, the API and the job included.`,
+  );
   const sectionBody = [
     `Measured ${when} by \`npm run bench:exports\` on ${machineDescription([`DuckDB ${jobs[0].duckdb}`])}. One CPTS of ` +
       `${formatCount(EVENTS)} events (\`bench/projections-data.ts\`, the store the projection benchmark caches). ` +
@@ -425,7 +425,7 @@ async function main(): Promise<void> {
       `The analytics job is the built \`dist/apps/analytics\` run as an analyst runs it (its own process, over HTTP, ` +
       `pages of 50 000 events, one DuckDB transaction each, then one Parquet file), ${JOB_RUNS} catch-up(s) from an ` +
       `empty directory${comparison ? `; then the API restarted with its projections (caught up in ${seconds(comparison.caughtUpSeconds)}) for the year's figures` : ''}. ` +
-      `During the run, ${load.text}; load average ${loadAtStart} at the start, ${loadAtEnd} at the end.`,
+      `During the run, ${load.text} (the API and the job included); load average ${loadAtStart} at the start, ${loadAtEnd} at the end.`,
     markdownGrid(table),
     ...notes,
     [
