@@ -240,3 +240,28 @@ export function writeSection(
   writeFileSync(file, next);
   return file;
 }
+
+// ---- free-form tables -------------------------------------------------------------------------------
+
+/** A table with its own columns, for sections whose rows are not events/s (see `Row` for those). */
+export interface Grid {
+  titles: string[];
+  rows: string[][];
+}
+
+export function textGrid({ titles, rows }: Grid): string {
+  const widths = titles.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i].length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
+  return [line(titles), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+export function markdownGrid({ titles, rows }: Grid): string {
+  const cells = rows.map((row) => row.map((cell) => cell.replace(/\|/g, '\\|')));
+  const widths = titles.map((title, i) => Math.max(title.length, ...cells.map((row) => row[i].length)));
+  const line = (values: string[]) => `| ${values.map((v, i) => v.padEnd(widths[i])).join(' | ')} |`;
+  return [line(titles), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
+}

@@ -124,6 +124,8 @@ export const ACCESS_POLICY: AccessPolicy = {
   [`GET ${TENANT}/indicators/:code/events`]: FIGURE_READERS,
   [`GET ${TENANT}/exports/indicators.csv`]: FIGURE_READERS,
   [`GET ${TENANT}/financing`]: FIGURE_READERS,
+  // The pseudonymised event feed: no identity, no free text, patients by pseudonym.
+  [`GET ${TENANT}/exports/events.ndjson`]: FIGURE_READERS,
 
   // Audit.
   [`GET ${TENANT}/audit/streams/:streamId`]: AUDIT_READERS,
