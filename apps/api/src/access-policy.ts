@@ -41,6 +41,7 @@ export const ACCESS_POLICY: AccessPolicy = {
   [`POST ${TENANT}/achievements`]: COORDINATOR,
   [`POST ${TENANT}/crises`]: COORDINATOR,
   [`POST ${TENANT}/crisis-plan`]: COORDINATOR,
+  [`POST ${TENANT}/external-indicators`]: COORDINATOR,
   [`POST ${TENANT}/corrections`]: COORDINATOR,
   [`POST ${TENANT}/voidings`]: COORDINATOR,
 
