@@ -82,6 +82,10 @@ export const ACCESS_POLICY: AccessPolicy = {
   // "Who read my record", for the coordinator to hand to the patient (no identity in it).
   [`GET ${TENANT}/patients/:patientId/access-log`]: AUDIT_READERS,
 
+  // Imports of other systems' data: coordinators only (they create records in bulk).
+  [`POST ${TENANT}/imports/cpam-mt-list`]: COORDINATOR,
+  [`POST ${TENANT}/imports/cpam-indicators`]: COORDINATOR,
+
   // Pathways.
   [`POST ${TENANT}/pathways`]: CARE_WRITERS,
   [`GET ${TENANT}/pathways`]: CARE_READERS,

@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { PatientsModule } from '../patients/patients.module';
+import { CpamImportsController } from './cpam/cpam.controller';
+import { CpamIndicatorsImport } from './cpam/indicators.import';
+import { MtListImport } from './cpam/mt-list.import';
+import { Importer } from './shared/importer';
+
+/**
+ * Data in and out of Parcours in other systems' formats: the CPAM's CSV files, FHIR R4. Imports go through
+ * the capabilities' own commands and rules (`shared/importer.ts`), all or nothing.
+ */
+@Module({
+  imports: [PatientsModule],
+  controllers: [CpamImportsController],
+  providers: [Importer, MtListImport, CpamIndicatorsImport],
+  exports: [Importer, MtListImport, CpamIndicatorsImport],
+})
+export class InteropModule {}
