@@ -85,6 +85,7 @@ export const ACCESS_POLICY: AccessPolicy = {
   // Imports of other systems' data: coordinators only (they create records in bulk).
   [`POST ${TENANT}/imports/cpam-mt-list`]: COORDINATOR,
   [`POST ${TENANT}/imports/cpam-indicators`]: COORDINATOR,
+  [`POST ${TENANT}/fhir`]: COORDINATOR,
 
   // Pathways.
   [`POST ${TENANT}/pathways`]: CARE_WRITERS,
@@ -102,6 +103,8 @@ export const ACCESS_POLICY: AccessPolicy = {
   [`POST ${TENANT}/pathways/:pathwayId/reopening`]: CARE_WRITERS,
   [`POST ${TENANT}/pathways/:pathwayId/corrections`]: CARE_WRITERS,
   [`POST ${TENANT}/pathways/:pathwayId/voidings`]: CARE_WRITERS,
+  // The pathway as FHIR, with the patient's identity for these roles (each such read logged).
+  [`GET ${TENANT}/pathways/:pathwayId/fhir`]: CARE_READERS,
 
   // RCPs, unscheduled care, actions.
   [`POST ${TENANT}/rcps`]: CARE_WRITERS,
@@ -140,4 +143,7 @@ export const ACCESS_POLICY: AccessPolicy = {
 export const TOKEN_MINT_ROUTES: readonly string[] = ['POST /api/v1/dev/tokens'];
 
 /** Routes that may return a patient's identity: rate limited per user, more strictly than the rest. */
-export const IDENTITY_READ_ROUTES: readonly string[] = [`GET ${TENANT}/patients/:patientId`];
+export const IDENTITY_READ_ROUTES: readonly string[] = [
+  `GET ${TENANT}/patients/:patientId`,
+  `GET ${TENANT}/pathways/:pathwayId/fhir`,
+];

@@ -6,3 +6,7 @@ export { type CsvEncoding, type CsvSeparator } from './cpam/csv-input';
 export { MtListImport, MT_LIST_COLUMNS } from './cpam/mt-list.import';
 export { CpamIndicatorsImport, INDICATOR_COLUMNS } from './cpam/indicators.import';
 export { insKey } from './shared/french-identifiers';
+export { FhirBundle, FHIR_MAX_BYTES } from './fhir/fhir-bundle';
+export { FhirImport, type FhirImportResult } from './fhir/fhir-import';
+export { FhirExport } from './fhir/fhir-export';
+export { fhirSchema } from './fhir/fhir-schema';

@@ -3,6 +3,9 @@ import { PatientsModule } from '../patients/patients.module';
 import { CpamImportsController } from './cpam/cpam.controller';
 import { CpamIndicatorsImport } from './cpam/indicators.import';
 import { MtListImport } from './cpam/mt-list.import';
+import { FhirController } from './fhir/fhir.controller';
+import { FhirExport } from './fhir/fhir-export';
+import { FhirImport } from './fhir/fhir-import';
 import { Importer } from './shared/importer';
 
 /**
@@ -11,8 +14,8 @@ import { Importer } from './shared/importer';
  */
 @Module({
   imports: [PatientsModule],
-  controllers: [CpamImportsController],
-  providers: [Importer, MtListImport, CpamIndicatorsImport],
-  exports: [Importer, MtListImport, CpamIndicatorsImport],
+  controllers: [CpamImportsController, FhirController],
+  providers: [Importer, MtListImport, CpamIndicatorsImport, FhirImport, FhirExport],
+  exports: [Importer, MtListImport, CpamIndicatorsImport, FhirImport, FhirExport],
 })
 export class InteropModule {}

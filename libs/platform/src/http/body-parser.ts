@@ -62,14 +62,26 @@ export function verifyJsonBody(body: Buffer): void {
   }
 }
 
+/** JSON the API parses: `application/json` and `application/*+json`, but FHIR's (its routes read their own). */
+function isApiJson(request: { headers: Record<string, string | string[] | undefined> }): boolean {
+  const type = String(request.headers['content-type'] ?? '')
+    .split(';')[0]
+    .trim()
+    .toLowerCase();
+  return (
+    (type === 'application/json' || /^application\/[\w.-]+\+json$/.test(type)) &&
+    type !== 'application/fhir+json'
+  );
+}
+
 /**
- * Parses JSON bodies (`application/json` and `application/*+json`) up to `BODY_LIMIT`, refusing invalid
- * UTF-8 and deep nesting before parsing (`verifyJsonBody`).
+ * Parses JSON bodies (`application/json` and `application/*+json`, FHIR's aside) up to `BODY_LIMIT`,
+ * refusing invalid UTF-8 and deep nesting before parsing (`verifyJsonBody`).
  */
 export function jsonBodyParser(): RequestHandler {
   return json({
     limit: BODY_LIMIT,
-    type: ['application/json', 'application/*+json'],
+    type: isApiJson,
     verify: (_request, _response, body) => verifyJsonBody(body),
   });
 }

@@ -23,7 +23,10 @@ const insKey = (ins: string): string => normalizeIns(ins).slice(0, 13);
  * person reading them — nothing of it leaves the import.
  */
 export class CptsDirectory {
-  private readonly membersByRpps = new Map<string, { memberId: string; active: boolean }>();
+  private readonly membersByRpps = new Map<
+    string,
+    { memberId: string; profession: string; active: boolean }
+  >();
   private readonly patientsByIns = new Map<string, string>();
   private readonly pathwayOf = new Map<string, string>();
 
@@ -60,7 +63,8 @@ export class CptsDirectory {
     const active = state.leftOn === undefined;
     const known = this.membersByRpps.get(state.rpps);
     // A professional who left and joined again has two member records: the current one wins.
-    if (!known || (!known.active && active)) this.membersByRpps.set(state.rpps, { memberId, active });
+    if (!known || (!known.active && active))
+      this.membersByRpps.set(state.rpps, { memberId, profession: state.profession, active });
   }
 
   private addPatientStream(
@@ -88,8 +92,10 @@ export class CptsDirectory {
     }
   }
 
-  memberByRpps(rpps: string): string | undefined {
-    return this.membersByRpps.get(rpps)?.memberId;
+  /** The member holding this RPPS (the current membership of one who left and came back). */
+  memberByRpps(rpps: string): { memberId: string; profession: string } | undefined {
+    const found = this.membersByRpps.get(rpps);
+    return found && { memberId: found.memberId, profession: found.profession };
   }
 
   patientByIns(ins: string): string | undefined {

@@ -64,7 +64,8 @@ export class ImportRefused extends Error {
       detail,
       rule: this.rule,
       messages: this.messages,
-      errors: [{ path: this.path === undefined ? this.at : `${this.at} (${this.path})`, message: detail }],
+      errors: [{ path: this.at, message: this.messages[language] }],
+      ...(this.path === undefined ? {} : { field: this.path }),
     };
   }
 }
