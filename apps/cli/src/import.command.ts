@@ -1,5 +1,8 @@
 import {
   CpamIndicatorsImport,
+  FhirBundle,
+  FhirImport,
+  ImportRefused,
   type CsvEncoding,
   type CsvImportReport,
   CsvRowsRejected,
@@ -13,7 +16,8 @@ import type { EventSource } from '@parcours/event-store';
 import type { AppConfig } from '@parcours/platform';
 import { Presets, SingleBar } from 'cli-progress';
 import { InvalidArgumentError } from 'commander';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { withApplication } from './cli-context';
 
@@ -121,5 +125,78 @@ export async function importCsv(
     progress.stop();
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     return 0;
+  });
+}
+
+/** What `import` did with one file. */
+interface FhirFileResult {
+  file: string;
+  outcome: 'imported' | 'unchanged' | 'refused';
+  records?: number;
+  problems?: Array<{ at: string; message: string; rule?: string }>;
+}
+
+/** The files of `import <file|dir>`: the file, or the `.json` files of the directory, in name order. */
+export function fhirFiles(path: string): string[] {
+  if (!statSync(path).isDirectory()) return [path];
+  return readdirSync(path)
+    .filter((name) => name.endsWith('.json'))
+    .sort()
+    .map((name) => join(path, name));
+}
+
+/**
+ * `import <file.json|dir>`: FHIR R4 Bundles through the same import as `POST …/fhir`, each file all or
+ * nothing. A progress bar on stderr; on stdout, one JSON document: each file's outcome and the problems of
+ * those refused. Exit 1 when a file was refused.
+ */
+export async function importFhir(
+  config: AppConfig,
+  path: string,
+  options: { cpts: string; actor: string },
+): Promise<number> {
+  const files = fhirFiles(path);
+  return withApplication(config, async (app) => {
+    const importer = app.get(FhirImport);
+    const bar = new SingleBar(
+      { format: 'import |{bar}| {value}/{total} files | {file}', stream: process.stderr, hideCursor: true },
+      Presets.shades_classic,
+    );
+    bar.start(files.length, 0, { file: '' });
+    const results: FhirFileResult[] = [];
+    for (const file of files) {
+      bar.update(results.length, { file });
+      try {
+        const bundle = FhirBundle.parse(readFileSync(file));
+        const result = await importer.import(cliImportContext(options.cpts, options.actor, 'fhir'), bundle);
+        results.push({
+          file,
+          outcome: result.replayed ? 'unchanged' : 'imported',
+          records: result.records.filter((record) => !record.replayed).length,
+        });
+      } catch (error) {
+        if (error instanceof ImportInputError) {
+          results.push({ file, outcome: 'refused', problems: error.issues });
+        } else if (error instanceof ImportRefused) {
+          results.push({
+            file,
+            outcome: 'refused',
+            problems: [{ at: error.at, message: error.messages.en, rule: error.rule }],
+          });
+        } else throw error;
+      }
+    }
+    bar.update(files.length, { file: '' });
+    bar.stop();
+    const count = (outcome: FhirFileResult['outcome']) => results.filter((r) => r.outcome === outcome).length;
+    const summary = {
+      files: files.length,
+      imported: count('imported'),
+      unchanged: count('unchanged'),
+      refused: count('refused'),
+      results,
+    };
+    process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    return summary.refused > 0 ? 1 : 0;
   });
 }

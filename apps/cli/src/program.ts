@@ -6,7 +6,13 @@ import { projectionsStatus, rebuild, UnknownProjectionError } from './rebuild.co
 import { pastDate, seedDemo, type SeedDemoOptions, seedNumber } from './seed.command';
 import { replay, streamIdArgument, timestampArgument } from './replay.command';
 import { verify } from './verify.command';
-import { encodingArgument, importCsv, separatorArgument, type CsvImportCliOptions } from './import.command';
+import {
+  encodingArgument,
+  importCsv,
+  importFhir,
+  separatorArgument,
+  type CsvImportCliOptions,
+} from './import.command';
 
 /** Raised for a usage mistake the parser cannot see (exit code 2). */
 export class UsageError extends Error {}
@@ -104,6 +110,16 @@ export function buildProgram(): Command {
     .option('--as-of <timestamp>', 'only the events recorded at or before this instant', timestampArgument)
     .action(async (streamId: string, options: { asOf?: string }) => {
       process.exitCode = await replay(config(), streamId, options.asOf);
+    });
+
+  program
+    .command('import')
+    .description('import FHIR R4 Bundles (a file, or every .json file of a directory), each all or nothing')
+    .argument('<file.json|dir>', 'a Bundle, or a directory of them')
+    .option('--cpts <id>', 'the CPTS to import into', slug, DEMO_CPTS_ID)
+    .option('--actor <id>', 'who is recorded as importing', 'system:cli-import')
+    .action(async (path: string, options: { cpts: string; actor: string }) => {
+      process.exitCode = await importFhir(config(), path, options);
     });
 
   for (const [name, kind, description] of [
