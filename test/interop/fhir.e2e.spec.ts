@@ -160,6 +160,26 @@ describe('FHIR R4 import and export', () => {
       });
     });
 
+    it('reads the INS of each of its four systems (NIR, NIA, test, démonstration)', async () => {
+      const systems = [OID.nir, OID.nia, OID.test, OID.demo];
+      for (const [index, system] of systems.entries()) {
+        const value = ins(`1${String(60 + index)}0175123${String(100 + index)}`);
+        const response = await post(
+          A,
+          dischargeBundle({
+            patient: { ins: value, insSystem: system, family: `Système-${index}` },
+            encounterId: `SEJ-OID-${index}`,
+          }),
+        );
+        expect(response.status).toBe(201);
+        const [patientId] = recorded(response.body, 'PatientRegistered');
+        const record = await call(`${api.url}/api/v1/cpts/${A}/patients/${patientId}`, {
+          token: tokens[`coordinator@${A}`],
+        });
+        expect(record.body.identity).toMatchObject({ familyName: `Système-${index}`, ins: value });
+      }
+    });
+
     it('matches a patient registered by hand, by INS', async () => {
       const { id } = await command(`${api.url}/api/v1/cpts/${A}/patients`, tokens[`coordinator@${A}`], {
         identity: { familyName: 'Girard', givenName: 'Louise', birthDate: '1952-01-30', ins: INS.louise },

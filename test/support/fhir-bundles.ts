@@ -30,6 +30,20 @@ export interface PatientSpec {
   gpRpps?: string;
 }
 
+/** FR Core's identity reliability extension with an RNIV status. */
+const reliability = (status: 'PROV' | 'QUAL') => ({
+  url: 'https://hl7.fr/ig/fhir/core/StructureDefinition/fr-core-identity-reliability',
+  extension: [
+    {
+      url: 'identityStatus',
+      valueCoding: {
+        system: 'https://hl7.fr/ig/fhir/core/CodeSystem/fr-core-cs-identity-status',
+        code: status,
+      },
+    },
+  ],
+});
+
 export function patient(spec: PatientSpec): Json {
   const identifier: Json[] = [];
   if (spec.ipp) identifier.push({ system: 'urn:oid:1.2.250.1.71.4.2.7.1.690000880', value: spec.ipp });
@@ -37,41 +51,10 @@ export function patient(spec: PatientSpec): Json {
   return {
     resourceType: 'Patient',
     id: 'patient',
-    ...(spec.qualified === false
-      ? {
-          extension: [
-            {
-              url: 'https://hl7.fr/ig/fhir/core/StructureDefinition/fr-core-identity-reliability',
-              extension: [
-                {
-                  url: 'identityStatus',
-                  valueCoding: {
-                    system: 'https://hl7.fr/ig/fhir/core/CodeSystem/fr-core-cs-identity-status',
-                    code: 'PROV',
-                  },
-                },
-              ],
-            },
-          ],
-        }
-      : spec.ins
-        ? {
-            extension: [
-              {
-                url: 'https://hl7.fr/ig/fhir/core/StructureDefinition/fr-core-identity-reliability',
-                extension: [
-                  {
-                    url: 'identityStatus',
-                    valueCoding: {
-                      system: 'https://hl7.fr/ig/fhir/core/CodeSystem/fr-core-cs-identity-status',
-                      code: 'QUAL',
-                    },
-                  },
-                ],
-              },
-            ],
-          }
-        : {}),
+    // The RNIV status: QUAL with an INS unless said otherwise, PROV for an identity not qualified.
+    ...(spec.qualified === false || spec.ins
+      ? { extension: [reliability(spec.qualified === false ? 'PROV' : 'QUAL')] }
+      : {}),
     identifier,
     name: [{ use: 'official', family: spec.family ?? 'Martin-Lefèvre', given: [spec.given ?? 'Odette'] }],
     gender: spec.gender ?? 'female',

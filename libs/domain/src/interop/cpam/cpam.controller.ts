@@ -1,4 +1,14 @@
-import { BadRequestException, Controller, Headers, Param, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  applyDecorators,
+  BadRequestException,
+  Controller,
+  Headers,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -10,8 +20,10 @@ import {
 } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '@parcours/auth';
 import { preferredLanguage, problem } from '@parcours/platform';
+import type { EventSource } from '@parcours/event-store';
 import type { Request, Response } from 'express';
 import { importContext, rawBody } from '../shared/http';
+import type { ImportContext } from '../shared/importer';
 import type { CsvImportOptions, CsvImportReport } from './csv-import';
 import { CSV_MAX_BYTES, type CsvEncoding, type CsvSeparator } from './csv-input';
 import { CpamIndicatorsImport } from './indicators.import';
@@ -60,6 +72,27 @@ const CSV_QUERY = [
   { name: 'separator', required: false, enum: [';', ','], description: 'Default: the one the header uses' },
 ];
 
+/** What both uploads take: the CPTS, the caller, the request (its body is the file) and its options. */
+interface Upload {
+  cptsId: string;
+  principal: Principal;
+  request: Request;
+  response: Response;
+  query: { encoding?: string; separator?: string };
+  language?: string;
+}
+
+/** The decorators both uploads share: a CSV body, its optional encoding and separator, a report. */
+const CsvUpload = (summary: string) =>
+  applyDecorators(
+    ApiOperation({ summary }),
+    ApiConsumes('text/csv'),
+    ApiBody(FILE_BODY),
+    ApiQuery(CSV_QUERY[0]),
+    ApiQuery(CSV_QUERY[1]),
+    ApiOkResponse({ description: 'The report: rows, recorded, unchanged, rejected, counts' }),
+  );
+
 /**
  * The CPAM's files, uploaded by a coordinator (the UI's patients page; `npm run cli -- import-mt-list`
  * does the same from a shell). `201` with the report when something was recorded, `200` when the file
@@ -75,46 +108,23 @@ export class CpamImportsController {
     private readonly indicators: CpamIndicatorsImport,
   ) {}
 
-  @Post('cpam-mt-list')
-  @ApiOperation({
-    summary:
-      'The CPAM’s list of patients without a médecin traitant: patients found by INS or registered, and a médecin-traitant search each (all rows or none)',
-  })
-  @ApiConsumes('text/csv')
-  @ApiBody(FILE_BODY)
-  @ApiQuery(CSV_QUERY[0])
-  @ApiQuery(CSV_QUERY[1])
-  @ApiOkResponse({ description: 'The report: rows, recorded, unchanged, counts' })
-  async importMtList(
-    @Param('cptsId') cptsId: string,
-    @CurrentPrincipal() principal: Principal,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
-    @Query() query: { encoding?: string; separator?: string },
-    @Headers('accept-language') language?: string,
+  private async upload(
+    { cptsId, principal, request, response, query, language }: Upload,
+    source: EventSource,
+    run: (context: ImportContext, bytes: Buffer, options: CsvImportOptions) => Promise<CsvImportReport>,
   ): Promise<CsvImportReport> {
     const options = csvOptions(query, language);
     const bytes = await rawBody(request, CSV_MAX_BYTES);
-    const report = await this.mtList.import(
-      importContext(request, principal, cptsId, 'import:cpam-mt'),
-      bytes,
-      options,
-    );
+    const report = await run(importContext(request, principal, cptsId, source), bytes, options);
     response.status(report.recorded > 0 ? 201 : 200);
     return report;
   }
 
-  @Post('cpam-indicators')
-  @ApiOperation({
-    summary:
-      'The CPAM’s yearly figures (accès aux soins): ExternalIndicatorRecorded for each row (all rows or none)',
-  })
-  @ApiConsumes('text/csv')
-  @ApiBody(FILE_BODY)
-  @ApiQuery(CSV_QUERY[0])
-  @ApiQuery(CSV_QUERY[1])
-  @ApiOkResponse({ description: 'The report: rows, recorded, unchanged, counts' })
-  async importIndicators(
+  @Post('cpam-mt-list')
+  @CsvUpload(
+    'The CPAM’s list of patients without a médecin traitant: patients found by INS or registered, and a médecin-traitant search each (all rows or none)',
+  )
+  importMtList(
     @Param('cptsId') cptsId: string,
     @CurrentPrincipal() principal: Principal,
     @Req() request: Request,
@@ -122,14 +132,29 @@ export class CpamImportsController {
     @Query() query: { encoding?: string; separator?: string },
     @Headers('accept-language') language?: string,
   ): Promise<CsvImportReport> {
-    const options = csvOptions(query, language);
-    const bytes = await rawBody(request, CSV_MAX_BYTES);
-    const report = await this.indicators.import(
-      importContext(request, principal, cptsId, 'import:cpam-indicators'),
-      bytes,
-      options,
+    return this.upload(
+      { cptsId, principal, request, response, query, language },
+      'import:cpam-mt',
+      (...args) => this.mtList.import(...args),
     );
-    response.status(report.recorded > 0 ? 201 : 200);
-    return report;
+  }
+
+  @Post('cpam-indicators')
+  @CsvUpload(
+    'The CPAM’s yearly figures (accès aux soins): ExternalIndicatorRecorded for each row (all rows or none)',
+  )
+  importIndicators(
+    @Param('cptsId') cptsId: string,
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+    @Query() query: { encoding?: string; separator?: string },
+    @Headers('accept-language') language?: string,
+  ): Promise<CsvImportReport> {
+    return this.upload(
+      { cptsId, principal, request, response, query, language },
+      'import:cpam-indicators',
+      (...args) => this.indicators.import(...args),
+    );
   }
 }

@@ -115,7 +115,28 @@ export function readCsv(
   return { encoding, separator, columns, records };
 }
 
-/** The first of `aliases` the header has, if any. */
-export function columnOf(table: CsvTable, aliases: readonly string[]): string | undefined {
-  return aliases.find((alias) => table.columns.includes(alias));
+/**
+ * The header's column for each of a file's columns (the first of its accepted names the header has), and
+ * a 400 naming each required column the header lacks, with the names it may have.
+ */
+export function findColumns<C extends string>(
+  table: CsvTable,
+  spec: Record<C, readonly string[]>,
+  required: readonly C[],
+): Partial<Record<C, string>> {
+  const columns: Partial<Record<C, string>> = {};
+  for (const column of Object.keys(spec) as C[]) {
+    const found = spec[column].find((alias) => table.columns.includes(alias));
+    if (found !== undefined) columns[column] = found;
+  }
+  const missing = required.filter((column) => columns[column] === undefined);
+  if (missing.length > 0) {
+    throw new ImportInputError(
+      missing.map((column) => ({
+        at: 'header',
+        message: `a column ${column} is required (named one of: ${spec[column].join(', ')})`,
+      })),
+    );
+  }
+  return columns;
 }

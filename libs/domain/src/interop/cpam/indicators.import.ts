@@ -5,10 +5,10 @@ import { ExternalIndicatorDto } from '../../cpts/cpts.dto';
 import { CptsCommandMessage } from '../../cpts/cpts.handler';
 import { externalIndicator } from '../../cpts/external-indicators';
 import { streamId } from '../../shared/ids';
-import { checkShape, ImportInputError } from '../shared/import-errors';
+import { checkShape } from '../shared/import-errors';
 import { type ImportContext, Importer, type ImportSession } from '../shared/importer';
 import { type CsvImportOptions, type CsvImportReport, importRows, type RejectedRow } from './csv-import';
-import { columnOf, readCsv } from './csv-input';
+import { findColumns, readCsv } from './csv-input';
 
 /** The columns of the CPAM's yearly figures, by the names accepted for each (see `docs/cpam-imports.md`). */
 export const INDICATOR_COLUMNS = {
@@ -54,20 +54,7 @@ export class CpamIndicatorsImport {
     options: CsvImportOptions & { source?: string } = {},
   ): Promise<CsvImportReport> {
     const table = readCsv(bytes, options);
-    const columns: Partial<Record<Column, string>> = {};
-    for (const column of Object.keys(INDICATOR_COLUMNS) as Column[]) {
-      const found = columnOf(table, INDICATOR_COLUMNS[column]);
-      if (found !== undefined) columns[column] = found;
-    }
-    const missing = (['code', 'annee', 'valeur'] as const).filter((column) => columns[column] === undefined);
-    if (missing.length > 0) {
-      throw new ImportInputError(
-        missing.map((column) => ({
-          at: 'header',
-          message: `a column ${column} is required (named one of: ${INDICATOR_COLUMNS[column].join(', ')})`,
-        })),
-      );
-    }
+    const columns = findColumns<Column>(table, INDICATOR_COLUMNS, ['code', 'annee', 'valeur']);
     const fr = (options.language ?? 'fr') === 'fr';
     const rejected: RejectedRow[] = [];
     const rows: FigureRow[] = [];

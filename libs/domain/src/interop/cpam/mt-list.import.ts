@@ -7,7 +7,7 @@ import { MedecinTraitantSearchDto, RegisterPatientDto } from '../../patients/pat
 import { ageInMonths, parisDate } from '../../shared/paris-time';
 import { normalizeIns } from '../shared/directory';
 import { insProblem } from '../shared/french-identifiers';
-import { checkShape, ImportInputError } from '../shared/import-errors';
+import { checkShape } from '../shared/import-errors';
 import { type ImportContext, Importer, type ImportSession } from '../shared/importer';
 import {
   csvDate,
@@ -17,7 +17,7 @@ import {
   type RejectedRow,
   yesNo,
 } from './csv-import';
-import { columnOf, type CsvTable, readCsv } from './csv-input';
+import { type CsvTable, findColumns, readCsv } from './csv-input';
 
 /**
  * The columns of the CPAM's list of patients without a médecin traitant, by the names accepted for each
@@ -138,20 +138,7 @@ export class MtListImport {
     options: CsvImportOptions = {},
   ): Promise<CsvImportReport> {
     const table = readCsv(bytes, options);
-    const columns: Partial<Record<Column, string>> = {};
-    for (const column of Object.keys(MT_LIST_COLUMNS) as Column[]) {
-      const found = columnOf(table, MT_LIST_COLUMNS[column]);
-      if (found !== undefined) columns[column] = found;
-    }
-    const missing = REQUIRED.filter((column) => columns[column] === undefined);
-    if (missing.length > 0) {
-      throw new ImportInputError(
-        missing.map((column) => ({
-          at: 'header',
-          message: `a column ${column} is required (named one of: ${MT_LIST_COLUMNS[column].join(', ')})`,
-        })),
-      );
-    }
+    const columns = findColumns(table, MT_LIST_COLUMNS, REQUIRED);
     const today = parisDate(context.now.getTime());
     const rejected: RejectedRow[] = [];
     const rows: MtRow[] = [];
