@@ -62,8 +62,15 @@ export function verifyJsonBody(body: Buffer): void {
   }
 }
 
-/** JSON the API parses: `application/json` and `application/*+json`, but FHIR's (its routes read their own). */
-function isApiJson(request: { headers: Record<string, string | string[] | undefined> }): boolean {
+/**
+ * JSON the API parses: `application/json` and `application/*+json` — but not FHIR's, nor anything sent to a
+ * FHIR route (`…/fhir`): those read their own body, to answer every problem as a FHIR OperationOutcome.
+ */
+function isApiJson(request: {
+  url?: string;
+  headers: Record<string, string | string[] | undefined>;
+}): boolean {
+  if (/\/fhir(?:[?#]|$)/.test(request.url ?? '')) return false;
   const type = String(request.headers['content-type'] ?? '')
     .split(';')[0]
     .trim()

@@ -107,11 +107,8 @@ export class FhirController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<Json> {
-    // JSON sent as application/json was parsed by the API's own parser already; FHIR JSON is read here.
-    const parsed = (request as { _body?: unknown })._body === true;
-    const bundle = parsed
-      ? FhirBundle.of(request.body)
-      : FhirBundle.parse(await rawBody(request, FHIR_MAX_BYTES));
+    // Read here, not by the API's JSON parser: its problems are answered as an OperationOutcome too.
+    const bundle = FhirBundle.parse(await rawBody(request, FHIR_MAX_BYTES));
     const result = await this.importer.import(importContext(request, principal, cptsId, 'fhir'), bundle);
     response.status(result.replayed ? 200 : 201);
     return importOutcome(result);
