@@ -7,6 +7,13 @@ import { projectionsStatus, rebuild, UnknownProjectionError } from './rebuild.co
 import { pastDate, seedDemo, type SeedDemoOptions, seedNumber } from './seed.command';
 import { replay, streamIdArgument, timestampArgument } from './replay.command';
 import { verify } from './verify.command';
+import {
+  encodingArgument,
+  importCsv,
+  importFhir,
+  separatorArgument,
+  type CsvImportCliOptions,
+} from './import.command';
 
 /** Raised for a usage mistake the parser cannot see (exit code 2). */
 export class UsageError extends Error {}
@@ -146,6 +153,45 @@ export function buildProgram(): Command {
     .action(async (options: { cpts: string; contractYear?: number; asOf?: string; out?: string }) => {
       process.exitCode = await exportFinancing(config(), options, stderr);
     });
+
+  program
+    .command('import')
+    .description('import FHIR R4 Bundles (a file, or every .json file of a directory), each all or nothing')
+    .argument('<file.json|dir>', 'a Bundle, or a directory of them')
+    .option('--cpts <id>', 'the CPTS to import into', slug, DEMO_CPTS_ID)
+    .option('--actor <id>', 'who is recorded as importing', 'system:cli-import')
+    .action(async (path: string, options: { cpts: string; actor: string }) => {
+      process.exitCode = await importFhir(config(), path, options);
+    });
+
+  for (const [name, kind, description] of [
+    [
+      'import-mt-list',
+      'mt-list',
+      'import the CPAM list of patients without a médecin traitant (CSV; columns in docs/cpam-imports.md): all rows or none',
+    ],
+    [
+      'import-indicators',
+      'indicators',
+      'import the CPAM yearly figures of the accès-aux-soins mission (CSV; docs/cpam-imports.md): all rows or none',
+    ],
+  ] as const) {
+    program
+      .command(name)
+      .description(description)
+      .argument('<file.csv>', 'the file as the CPAM sent it')
+      .option('--cpts <id>', 'the CPTS to import into', slug, DEMO_CPTS_ID)
+      .option(
+        '--encoding <encoding>',
+        'utf-8 or latin1 (default: UTF-8 when valid, else Latin-1)',
+        encodingArgument,
+      )
+      .option('--separator <separator>', '; or , (default: the one the header uses)', separatorArgument)
+      .option('--actor <id>', 'who is recorded as importing', 'system:cli-import')
+      .action(async (file: string, options: CsvImportCliOptions) => {
+        process.exitCode = await importCsv(config(), kind, file, options);
+      });
+  }
 
   return program;
 }

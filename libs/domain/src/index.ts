@@ -21,3 +21,4 @@ export * from './rcp';
 export * from './unscheduled-care';
 export * from './actions';
 export * from './demo';
+export * from './interop';
