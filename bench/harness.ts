@@ -214,6 +214,8 @@ export function writeSection(
   title: string,
   body: string,
   file = join(repositoryRoot(), 'docs', 'benchmarks.md'),
+  /** Where a section not there yet goes: after the others (default), or before them. */
+  place: 'last' | 'first' = 'last',
 ): string {
   const heading = `## ${title}`;
   const section = `${heading}\n\n${body.trim()}\n`;
@@ -221,7 +223,11 @@ export function writeSection(
   const lines = current.split('\n');
   const start = lines.findIndex((line) => line.trimEnd() === heading);
   let next: string;
-  if (start === -1) {
+  const firstSection = lines.findIndex((line) => line.startsWith('## '));
+  if (start === -1 && place === 'first' && firstSection !== -1) {
+    const before = lines.slice(0, firstSection).join('\n').trimEnd();
+    next = `${before}\n\n${section}\n${lines.slice(firstSection).join('\n').trim()}\n`;
+  } else if (start === -1) {
     next = `${current.trimEnd()}\n\n${section}`;
   } else {
     const relativeEnd = lines.slice(start + 1).findIndex((line) => line.startsWith('## '));
@@ -233,4 +239,29 @@ export function writeSection(
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, next);
   return file;
+}
+
+// ---- free-form tables -------------------------------------------------------------------------------
+
+/** A table with its own columns, for sections whose rows are not events/s (see `Row` for those). */
+export interface Grid {
+  titles: string[];
+  rows: string[][];
+}
+
+export function textGrid({ titles, rows }: Grid): string {
+  const widths = titles.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i].length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
+  return [line(titles), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+export function markdownGrid({ titles, rows }: Grid): string {
+  const cells = rows.map((row) => row.map((cell) => cell.replace(/\|/g, '\\|')));
+  const widths = titles.map((title, i) => Math.max(title.length, ...cells.map((row) => row[i].length)));
+  const line = (values: string[]) => `| ${values.map((v, i) => v.padEnd(widths[i])).join(' | ')} |`;
+  return [line(titles), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
 }

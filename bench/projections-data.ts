@@ -1086,7 +1086,7 @@ function dischargePathway(w: World, index: number): void {
         {
           dischargeId,
           byMemberId: by.id,
-          completedAt: at(followMs),
+          at: at(followMs),
           kind: byCall ? 'appel' : rng.chance(0.7) ? 'consultation' : 'visite-domicile',
         },
         by.profession === 'coordinateur' ? w.coordinator() : w.professional(by),
@@ -1176,7 +1176,7 @@ function chronicPathway(w: World): void {
         'FollowUpCompleted',
         {
           byMemberId: by.id,
-          completedAt: at(followMs),
+          at: at(followMs),
           kind: rng.pick(['consultation', 'visite-domicile', 'appel'] as const),
         },
         w.professional(by),

@@ -151,6 +151,18 @@ describe('fuzzing every POST route', () => {
   });
   afterAll(() => api.dispose());
 
+  /** A problem document — or, on the FHIR route, a FHIR OperationOutcome. */
+  function expectRefusal(route: string, response: { status: number; headers: Headers; body: any }): void {
+    if (route.endsWith('/fhir')) {
+      expect(response.headers.get('content-type')).toMatch(/^application\/fhir\+json/);
+      expect(response.body.resourceType).toBe('OperationOutcome');
+      expect(response.body.issue[0].severity).toBe('error');
+      return;
+    }
+    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(response.body.status).toBe(response.status);
+  }
+
   async function postRoutes(): Promise<string[]> {
     const doc = (await call(`${api.url}/api/docs-json`)).body as {
       paths: Record<string, Record<string, unknown>>;
@@ -183,8 +195,7 @@ describe('fuzzing every POST route', () => {
         fc.asyncProperty(body, async (value) => {
           const response = await call(route, { token: tokenFor, rawBody: JSON.stringify(value) ?? 'null' });
           expect([route, response.status >= 400 && response.status < 500]).toEqual([route, true]);
-          expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-          expect(response.body.status).toBe(response.status);
+          expectRefusal(route, response);
         }),
         { numRuns: RUNS_PER_ROUTE },
       );
@@ -207,7 +218,7 @@ describe('fuzzing every POST route', () => {
             headers: { 'content-type': type },
           });
           expect([route, text, response.status >= 400 && response.status < 500]).toEqual([route, text, true]);
-          expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+          expectRefusal(route, response);
         },
       ),
       { numRuns: RUNS_PER_ROUTE * 5 },

@@ -159,21 +159,21 @@ describe('every rule on every path', () => {
       const pathwayId = await open(patients.woman);
       await ok(`/pathways/${pathwayId}/follow-ups`, {
         byMemberId: members.leaving,
-        completedAt: '2026-03-09T15:00:00+01:00',
+        at: '2026-03-09T15:00:00+01:00',
         kind: 'appel',
       });
       const target = await eventIdOf(`pathway-${CPTS}.${pathwayId}`, 'FollowUpCompleted');
       const response = await post(`/pathways/${pathwayId}/corrections`, {
         targetEventId: target,
         reason: 'Date',
-        correction: { completedAt: '2026-03-25T10:00:00+01:00' },
+        correction: { at: '2026-03-25T10:00:00+01:00' },
       });
       expectRule(response, 'member-has-left');
       // Within the membership, the same correction goes through.
       const accepted = await post(`/pathways/${pathwayId}/corrections`, {
         targetEventId: target,
         reason: 'Date',
-        correction: { completedAt: '2026-03-19T10:00:00+01:00' },
+        correction: { at: '2026-03-19T10:00:00+01:00' },
       });
       expect(accepted.status).toBe(201);
     });

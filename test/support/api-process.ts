@@ -43,12 +43,21 @@ export function tempDataDir(): string {
   return mkdtempSync(join(tmpdir(), 'parcours-e2e-'));
 }
 
-export async function startApi(env: Record<string, string> = {}, timeoutMs = 30_000): Promise<RunningApi> {
+/**
+ * `launcher`: a command that runs the API as its last arguments (`node main.js`), e.g. to run it in
+ * namespaces of its own (`test/faults`); given the DATA_DIR in use.
+ */
+export async function startApi(
+  env: Record<string, string> = {},
+  timeoutMs = 30_000,
+  launcher?: (dataDir: string) => string[],
+): Promise<RunningApi> {
   assertBuilt(API_MAIN);
   const ownDir = env.DATA_DIR === undefined;
   const dataDir = env.DATA_DIR ?? tempDataDir();
+  const command = [...(launcher?.(dataDir) ?? []), process.execPath, API_MAIN];
   const child = trackProcess(
-    spawn(process.execPath, [API_MAIN], {
+    spawn(command[0], command.slice(1), {
       cwd: ROOT,
       env: {
         PATH: process.env.PATH,

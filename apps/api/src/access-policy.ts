@@ -41,6 +41,7 @@ export const ACCESS_POLICY: AccessPolicy = {
   [`POST ${TENANT}/achievements`]: COORDINATOR,
   [`POST ${TENANT}/crises`]: COORDINATOR,
   [`POST ${TENANT}/crisis-plan`]: COORDINATOR,
+  [`POST ${TENANT}/external-indicators`]: COORDINATOR,
   [`POST ${TENANT}/corrections`]: COORDINATOR,
   [`POST ${TENANT}/voidings`]: COORDINATOR,
 
@@ -81,6 +82,11 @@ export const ACCESS_POLICY: AccessPolicy = {
   // "Who read my record", for the coordinator to hand to the patient (no identity in it).
   [`GET ${TENANT}/patients/:patientId/access-log`]: AUDIT_READERS,
 
+  // Imports of other systems' data: coordinators only (they create records in bulk).
+  [`POST ${TENANT}/imports/cpam-mt-list`]: COORDINATOR,
+  [`POST ${TENANT}/imports/cpam-indicators`]: COORDINATOR,
+  [`POST ${TENANT}/fhir`]: COORDINATOR,
+
   // Pathways.
   [`POST ${TENANT}/pathways`]: CARE_WRITERS,
   [`GET ${TENANT}/pathways`]: CARE_READERS,
@@ -97,6 +103,8 @@ export const ACCESS_POLICY: AccessPolicy = {
   [`POST ${TENANT}/pathways/:pathwayId/reopening`]: CARE_WRITERS,
   [`POST ${TENANT}/pathways/:pathwayId/corrections`]: CARE_WRITERS,
   [`POST ${TENANT}/pathways/:pathwayId/voidings`]: CARE_WRITERS,
+  // The pathway as FHIR, with the patient's identity for these roles (each such read logged).
+  [`GET ${TENANT}/pathways/:pathwayId/fhir`]: CARE_READERS,
 
   // RCPs, unscheduled care, actions.
   [`POST ${TENANT}/rcps`]: CARE_WRITERS,
@@ -124,6 +132,8 @@ export const ACCESS_POLICY: AccessPolicy = {
   [`GET ${TENANT}/indicators/:code/events`]: FIGURE_READERS,
   [`GET ${TENANT}/exports/indicators.csv`]: FIGURE_READERS,
   [`GET ${TENANT}/financing`]: FIGURE_READERS,
+  // The pseudonymised event feed: no identity, no free text, patients by pseudonym.
+  [`GET ${TENANT}/exports/events.ndjson`]: FIGURE_READERS,
 
   // Audit.
   [`GET ${TENANT}/audit/streams/:streamId`]: AUDIT_READERS,
@@ -135,4 +145,7 @@ export const ACCESS_POLICY: AccessPolicy = {
 export const TOKEN_MINT_ROUTES: readonly string[] = ['POST /api/v1/dev/tokens'];
 
 /** Routes that may return a patient's identity: rate limited per user, more strictly than the rest. */
-export const IDENTITY_READ_ROUTES: readonly string[] = [`GET ${TENANT}/patients/:patientId`];
+export const IDENTITY_READ_ROUTES: readonly string[] = [
+  `GET ${TENANT}/patients/:patientId`,
+  `GET ${TENANT}/pathways/:pathwayId/fhir`,
+];

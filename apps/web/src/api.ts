@@ -75,7 +75,7 @@ function rememberPosition(position: string | undefined): void {
 async function request<T>(
   method: string,
   path: string,
-  init: { body?: unknown; headers?: Record<string, string>; token?: string },
+  init: { body?: unknown; file?: Blob; headers?: Record<string, string>; token?: string },
 ) {
   const session = context.session();
   const token = init.token ?? session?.token;
@@ -86,12 +86,13 @@ async function request<T>(
   };
   if (token) headers.Authorization = `Bearer ${token}`;
   if (init.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (init.file !== undefined) headers['Content-Type'] ??= init.file.type || 'application/octet-stream';
   let response: Response;
   try {
     response = await fetch(path, {
       method,
       headers,
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      body: init.file ?? (init.body === undefined ? undefined : JSON.stringify(init.body)),
       credentials: 'omit',
       cache: 'no-store',
     });
@@ -153,6 +154,15 @@ export async function post<T = CommandResult>(
   if (options.idempotencyKey) headers['Idempotency-Key'] = options.idempotencyKey;
   if (options.ifMatch !== undefined) headers['If-Match'] = `"${options.ifMatch}"`;
   const { payload } = await request<T>('POST', path, { body, headers });
+  if (payload && typeof payload === 'object' && 'position' in payload) {
+    rememberPosition(String((payload as { position: unknown }).position));
+  }
+  return payload;
+}
+
+/** A file sent as it is (a CSV in Latin-1 stays bytes); remembers the position of what it recorded. */
+export async function upload<T>(path: string, file: Blob, contentType: string): Promise<T> {
+  const { payload } = await request<T>('POST', path, { file, headers: { 'Content-Type': contentType } });
   if (payload && typeof payload === 'object' && 'position' in payload) {
     rememberPosition(String((payload as { position: unknown }).position));
   }

@@ -3,3 +3,4 @@ export * from './worklist';
 export * from './indicators';
 export * from './financing';
 export * from './audit';
+export * from './exports';

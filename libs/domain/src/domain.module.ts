@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { IdentityVaultModule } from '@parcours/crypto';
 import { ActionsModule } from './actions';
 import { CptsModule } from './cpts';
+import { InteropModule } from './interop';
 import { MembersModule } from './members';
 import { PathwaysModule } from './pathways';
 import { PatientsModule } from './patients';
@@ -23,6 +24,7 @@ import { CommandsHttpModule } from './shared/http/commands-http.module';
     RcpModule,
     UnscheduledCareModule,
     ActionsModule,
+    InteropModule,
   ],
 })
 export class DomainModule {}

@@ -28,3 +28,4 @@ export * from './unscheduled-care';
 export * from './actions';
 export * from './demo';
 export * from './read-models';
+export * from './interop';

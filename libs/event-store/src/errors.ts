@@ -51,16 +51,27 @@ export class InvalidEventError extends EventStoreError {
  * - `not-leader`: the node we reached does not lead (an election, or we were on a follower);
  * - `not-ready`: the node is starting, too busy, or read-only;
  * - `deadline-exceeded`: no answer in time (a stuck or overloaded store);
- * - `unavailable`: closed, unreachable, connection lost, disk full or read-only.
+ * - `disk-full`: the file system holding the data is full (reads still work);
+ * - `read-only`: the file system holding the data is read-only (reads still work);
+ * - `unavailable`: closed, unreachable, connection lost, or another failure of the disk.
  */
 export type StoreUnavailableReason =
-  'access-denied' | 'not-leader' | 'not-ready' | 'deadline-exceeded' | 'unavailable';
+  | 'access-denied'
+  | 'not-leader'
+  | 'not-ready'
+  | 'deadline-exceeded'
+  | 'disk-full'
+  | 'read-only'
+  | 'unavailable';
 
 const RETRY_AFTER_SECONDS: Record<StoreUnavailableReason, number> = {
   'access-denied': 30,
   'not-leader': 1,
   'not-ready': 2,
   'deadline-exceeded': 2,
+  // Someone has to free space or remount the disk: not a matter of seconds.
+  'disk-full': 30,
+  'read-only': 30,
   unavailable: 5,
 };
 

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import canonicalize from 'canonicalize';
+import { hash } from 'node:crypto';
+import { canonicalJson } from './canonical-json';
 import type { EventData, EventMetadata, RecordedEvent } from './event-store.port';
 
 /**
@@ -10,16 +10,22 @@ import type { EventData, EventMetadata, RecordedEvent } from './event-store.port
  * verifies after a patient's key is destroyed.
  */
 
-const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+// The one-shot hash (Node ≥ 20.12): half the cost of createHash().update().digest() on an event.
+const sha256 = (text: string): string => hash('sha256', text, 'hex');
 
 export function genesisHash(streamId: string): string {
   return sha256(streamId);
 }
 
+/** sha256(prevHash ‖ body), where body is the canonical JSON of { type, data, metadata without hash }. */
+export function chainHash(prevHash: string, body: string): string {
+  return sha256(prevHash + body);
+}
+
 export function eventHash(type: string, data: EventData, metadata: Omit<EventMetadata, 'hash'>): string {
-  const body = canonicalize({ type, data, metadata });
+  const body = canonicalJson({ type, data, metadata });
   if (body === undefined) throw new Error('event is not serialisable');
-  return sha256(metadata.prevHash + body);
+  return chainHash(metadata.prevHash, body);
 }
 
 export interface ChainBreak {

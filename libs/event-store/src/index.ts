@@ -1,7 +1,12 @@
 export * from './event-store.port';
 export * from './errors';
 export { verifyChain, genesisHash, eventHash, type ChainBreak } from './hash-chain';
-export { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite/sqlite-event-store';
+export {
+  SqliteEventStore,
+  type SqliteEventStoreOptions,
+  type WriteFailure,
+} from './sqlite/sqlite-event-store';
+export { storageUnavailable, diskRefusal } from './sqlite/storage-errors';
 export {
   EventStoreDbEventStore,
   encodePosition,

@@ -3,7 +3,13 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteEventStore, StoreUnavailableError, verifyChain, WrongExpectedRevisionError } from '../src';
+import {
+  IdempotencyConflictError,
+  SqliteEventStore,
+  StoreUnavailableError,
+  verifyChain,
+  WrongExpectedRevisionError,
+} from '../src';
 import { newEvent } from './event-store.contract';
 
 describe('SQLite adapter', () => {
@@ -40,6 +46,50 @@ describe('SQLite adapter', () => {
       }
     },
   );
+
+  it.each([true, false])(
+    'with groupCommit=%s, sees the appends another connection made to the same file (no stale tail)',
+    async (groupCommit) => {
+      const mine = new SqliteEventStore({ path, groupCommit });
+      const other = new SqliteEventStore({ path, groupCommit });
+      try {
+        // `mine` remembers the stream at revision 0 after its own append…
+        await mine.append('s-1', [newEvent('A')], { expectedRevision: 'no_stream' });
+        await other.append('s-1', [newEvent('B')], { expectedRevision: 0 });
+        // …and must not take 0 for the current revision now, nor chain to event A.
+        await expect(mine.append('s-1', [newEvent('C')], { expectedRevision: 0 })).rejects.toBeInstanceOf(
+          WrongExpectedRevisionError,
+        );
+        await mine.append('s-1', [newEvent('C')], { expectedRevision: 1 });
+        await other.append('s-1', [newEvent('D')], { expectedRevision: 2 });
+        await mine.append('s-1', [newEvent('E')], { expectedRevision: 3 });
+        const events = await other.readStream('s-1');
+        expect(events.map((e) => e.type)).toEqual(['A', 'B', 'C', 'D', 'E']);
+        expect(verifyChain('s-1', events)).toBeNull();
+      } finally {
+        await mine.close();
+        await other.close();
+      }
+    },
+  );
+
+  it('replays an append whose ids are stored, and refuses ids stored elsewhere, in the same batch too', async () => {
+    const store = new SqliteEventStore({ path });
+    try {
+      const event = newEvent('A');
+      const [first, again, elsewhere] = await Promise.allSettled([
+        store.append('s-1', [event], { expectedRevision: 'no_stream' }),
+        store.append('s-1', [event], { expectedRevision: 'no_stream' }),
+        store.append('s-2', [event]),
+      ]);
+      expect(first).toMatchObject({ status: 'fulfilled', value: { revision: 0, replayed: false } });
+      expect(again).toMatchObject({ status: 'fulfilled', value: { revision: 0, replayed: true } });
+      expect(elsewhere.status === 'rejected' && elsewhere.reason).toBeInstanceOf(IdempotencyConflictError);
+      expect(await store.headPosition()).toBe(1n);
+    } finally {
+      await store.close();
+    }
+  });
 
   it('lets the rest of the process run during a long catch-up (an API must still answer)', async () => {
     const store = new SqliteEventStore({ path });

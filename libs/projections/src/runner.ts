@@ -1,5 +1,7 @@
+import { dirname } from 'node:path';
 import {
   StoreUnavailableError,
+  storageUnavailable,
   type EventStore,
   type EventSubscription,
   type RecordedEvent,
@@ -234,10 +236,11 @@ export class ProjectionApplier {
           db.exec('RELEASE projection');
           slot.position = upTo;
           slot.saved = upTo;
-        } catch {
+        } catch (error) {
           db.exec('ROLLBACK TO projection');
           db.exec('RELEASE projection');
           for (const table of slot.tables) table.forget();
+          this.throwIfDisk(error);
           this.isolate(slot, events);
         }
       }
@@ -250,6 +253,7 @@ export class ProjectionApplier {
         slot.saved = saved;
         for (const table of slot.tables) table.forget();
       }
+      this.throwIfDisk(error);
       throw error;
     }
     for (const slot of this.slots.values()) {
@@ -258,6 +262,21 @@ export class ProjectionApplier {
         slot.error = undefined;
       }
     }
+  }
+
+  /**
+   * The read store's disk is full or read-only: no event is at fault, so no projection is stopped; the
+   * whole batch is given up (the caller's transaction rolls back), every projection is stalled with the
+   * reason in /health, and the batch is read again once the disk takes writes.
+   */
+  private throwIfDisk(error: unknown): void {
+    const file = this.readStore.db.name;
+    const unavailable = storageUnavailable(
+      error,
+      'read store',
+      file === ':memory:' ? undefined : dirname(file),
+    );
+    if (unavailable) throw unavailable;
   }
 
   /** Replays a failed batch event by event, each with its checkpoint, to stop exactly at the failing one. */
@@ -276,6 +295,7 @@ export class ProjectionApplier {
         db.exec('ROLLBACK TO projection');
         db.exec('RELEASE projection');
         for (const table of slot.tables) table.forget();
+        this.throwIfDisk(error);
         this.fail(slot, error, event);
         return;
       }

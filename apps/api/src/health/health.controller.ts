@@ -4,6 +4,7 @@ import { AUTH_OPTIONS, type AuthModuleOptions } from '@parcours/auth';
 import {
   EVENT_STORE,
   EventStoreDbEventStore,
+  SqliteEventStore,
   StoreUnavailableError,
   type EventStore,
   type ForeignEventsReport,
@@ -15,10 +16,15 @@ export interface HealthReport {
   status: 'ok' | 'unavailable';
   /** How tokens are verified; dev mode says so loudly, as it lets anyone sign in as anyone. */
   auth: { mode: 'dev' | 'oidc'; warning?: string };
-  /** `reason`: why the store cannot answer; `foreignEvents`: other applications' events skipped (EventStoreDB). */
+  /**
+   * `reason`: why the store cannot answer, or cannot take appends (`writable: false`, reads still work:
+   * `disk-full`, `read-only`…) since `since`; `foreignEvents`: other applications' events skipped (EventStoreDB).
+   */
   store: {
     kind: string;
     position?: string;
+    writable?: boolean;
+    since?: string;
     error?: string;
     reason?: string;
     foreignEvents?: ForeignEventsReport;
@@ -77,11 +83,20 @@ export class HealthController {
     const projectionsOk = projections.every((p) => p.state !== 'failed' && p.state !== 'stalled');
     try {
       const position = await this.store.headPosition();
-      if (!projectionsOk) response.status(HttpStatus.SERVICE_UNAVAILABLE);
+      const writes = this.store instanceof SqliteEventStore ? this.store.writeFailure() : null;
+      const ok = projectionsOk && !writes;
+      if (!ok) response.status(HttpStatus.SERVICE_UNAVAILABLE);
       return {
-        status: projectionsOk ? 'ok' : 'unavailable',
+        status: ok ? 'ok' : 'unavailable',
         auth: this.auth(),
-        store: { kind: this.store.kind, position: position.toString(), ...this.foreignEvents() },
+        store: {
+          kind: this.store.kind,
+          position: position.toString(),
+          ...(writes
+            ? { writable: false, reason: writes.reason, since: writes.since, error: writes.message }
+            : {}),
+          ...this.foreignEvents(),
+        },
         liveLag: this.projections.liveLag(),
         projections,
       };

@@ -6,6 +6,7 @@
 import type { Lang } from '../i18n';
 import { formatNumber, formatPercent } from '../format';
 import { label } from '../labels';
+import type { ExternalFigure } from './indicators-external';
 
 export interface Figure {
   code: string;
@@ -23,6 +24,8 @@ export interface Figures {
   asOf?: string;
   position: string;
   indicators: Figure[];
+  /** The CPAM's yearly figures whose year overlaps the period (`indicators-external.tsx`). */
+  external?: ExternalFigure[];
 }
 
 export interface Series {

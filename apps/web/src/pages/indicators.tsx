@@ -46,6 +46,7 @@ import {
   shortMonth,
 } from './indicator-common';
 import { IndicatorEventsPage } from './indicator-events';
+import { ExternalFigures, type ExternalFigure } from './indicators-external';
 
 /** The series route answers at most this many months. */
 const SERIES_MAX_MONTHS = 120;
@@ -309,6 +310,7 @@ function Dashboard({ route }: PageProps) {
                 text={text}
                 lang={lang}
                 figures={data.indicators}
+                external={data.external ?? []}
                 previous={before.data?.indicators}
                 series={series.data}
                 period={period}
@@ -481,6 +483,7 @@ function Sections(props: {
   text: Text;
   lang: Lang;
   figures: Figure[];
+  external: ExternalFigure[];
   previous: Figure[] | undefined;
   series: Series | undefined;
   period: Period;
@@ -518,6 +521,7 @@ function Sections(props: {
                 ))}
               </div>
             )}
+            {mission === 'acces-soins' && <ExternalFigures figures={props.external} lang={lang} />}
           </section>
         );
       })}

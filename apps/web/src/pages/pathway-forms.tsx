@@ -410,7 +410,7 @@ export function FollowUpForm(props: PathwayFormProps) {
       title={text.followUp}
       intro={props.intro}
       submitLabel={text.saveFollowUp}
-      fields={['dischargeId', 'byMemberId', 'completedAt', 'kind']}
+      fields={['dischargeId', 'byMemberId', 'at', 'kind']}
       submit={(values, key) =>
         send(
           props.view,
@@ -418,7 +418,7 @@ export function FollowUpForm(props: PathwayFormProps) {
           {
             dischargeId: values.text('dischargeId'),
             byMemberId: values.required('byMemberId'),
-            completedAt: time(values, 'completedAt'),
+            at: time(values, 'at'),
             kind: values.required('kind'),
           },
           key,
@@ -434,7 +434,7 @@ export function FollowUpForm(props: PathwayFormProps) {
         placeholder={text.noneDischarge}
       />
       <MemberSelect name="byMemberId" label={text.by} required />
-      <DateTimeInput name="completedAt" label={text.at} required />
+      <DateTimeInput name="at" label={text.at} required />
       <Select name="kind" label={text.followUpKind} required options={options(lang, 'followUpKind')} />
     </CommandForm>
   );

@@ -348,7 +348,7 @@ export const BUSINESS_TIME_FIELD: Record<string, string> = {
   ReferralCompleted: 'completedAt',
   DischargeNotified: 'dischargeAt',
   MedicationReconciliationSent: 'sentAt',
-  FollowUpCompleted: 'completedAt',
+  FollowUpCompleted: 'at',
   ProtocolApplied: 'appliedAt',
   PathwayClosed: 'closedAt',
   PathwayReopened: 'reopenedAt',

@@ -16,6 +16,7 @@ import { Checkbox, CommandForm, DateInput, Select, TextInput } from '../ui/forms
 import { Loaded, PageTitle, useQuery } from '../ui/page';
 import { isUuid, YesNo } from './patient-shared';
 import { TableRegion } from '../ui/table';
+import { MtListUpload } from './cpam-upload';
 
 export interface PatientListItem {
   id: string;
@@ -290,6 +291,7 @@ export function PatientsPage({ session, route }: PageProps) {
             </a>
           </p>
         ))}
+      {coordinator && <MtListUpload />}
       {lists && (
         <>
           <h2>{text.table}</h2>

@@ -6,6 +6,7 @@ export {
   type IndicatorMission,
 } from './indicator-catalogue';
 export { INDICATOR_FACTS, indicatorFactsProjection } from './indicator-facts.projection';
+export { externalFigures, type ExternalFigure } from './external-figures';
 export {
   IndicatorsReader,
   type IndicatorEvent,

@@ -59,7 +59,7 @@ import { defineProjection, type ProjectedEvent, table, type Tables } from '@parc
  * | ReferralAccepted                | referralId    | acceptedAt       |                  |              |                                 |
  * | DischargeNotified               | dischargeId   | dischargeAt      |                  |              | notifiedAhead24h, reconciled48h, followedUp7d |
  * | MedicationReconciliationSent    | dischargeId   | sentAt           |                  |              |                                 |
- * | FollowUpCompleted               | dischargeId?  | completedAt      | kind             |              |                                 |
+ * | FollowUpCompleted               | dischargeId?  | at               | kind             |              |                                 |
  * | ProtocolApplied                 | applicationId | appliedAt        | code@version     |              | dispensation, mtInformed        |
  * | RcpHeld                         |               | heldAt           | format           | cases        | complex                         |
  * | UnscheduledCareRequested        |               | receivedAt       | channel          |              | viaSas, oriented, oriented24h   |
@@ -140,7 +140,7 @@ const KEPT: Record<string, readonly string[]> = {
   ReferralAccepted: ['acceptedAt', 'referralId', 'appointmentAt'],
   DischargeNotified: ['dischargeAt', 'dischargeId', 'notifiedAt'],
   MedicationReconciliationSent: ['sentAt', 'dischargeId', 'toMemberId'],
-  FollowUpCompleted: ['completedAt', 'dischargeId', 'byMemberId', 'kind'],
+  FollowUpCompleted: ['at', 'dischargeId', 'byMemberId', 'kind'],
   ProtocolApplied: [
     'appliedAt',
     'applicationId',
@@ -637,6 +637,7 @@ export const indicatorFactsProjection = defineProjection<IndicatorFactsEvent>()(
       CrisisDeclared: () => undefined,
       CrisisPlanDrafted: () => undefined,
       CrisisPlanUpdated: () => undefined,
+      ExternalIndicatorRecorded: () => undefined,
       MemberJoined: counted,
       MemberLeft: counted,
       ParticipationRecorded: counted,

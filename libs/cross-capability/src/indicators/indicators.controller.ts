@@ -15,6 +15,7 @@ import { requireCpts } from '@parcours/domain';
 import { EVENT_STORE, type EventStore } from '@parcours/event-store';
 import { problem } from '@parcours/platform';
 import type { Response } from 'express';
+import { externalFigures } from './external-figures';
 import { indicatorByCode } from './indicator-catalogue';
 import { indicatorsCsv } from './indicators.csv';
 import {
@@ -46,7 +47,9 @@ export class IndicatorsController {
   @Get('indicators')
   @ApiOkResponse({
     description:
-      '`{ cptsId, from, to, asOf?, position, indicators: [{ code, mission, value, numerator?, denominator?, breakdown? }] }`',
+      '`{ cptsId, from, to, asOf?, position, indicators: [{ code, mission, value, numerator?, denominator?, breakdown? }], ' +
+      'external: [{ code, mission, period, from, to, value, unit, direction, label, source, external: true, eventId }] }` — ' +
+      'external: the CPAM’s yearly figures whose year overlaps the period',
   })
   async indicators(@Param('cptsId') cptsId: string, @Query() query: IndicatorsQueryDto) {
     await this.requireCpts(cptsId);
@@ -58,6 +61,7 @@ export class IndicatorsController {
       ...(asOf === undefined ? {} : { asOf }),
       position: this.reader.position(),
       indicators: this.reader.all({ cptsId, from, to, asOf }),
+      external: await externalFigures(this.store, cptsId, { from, to, asOf }),
     };
   }
 
@@ -132,7 +136,7 @@ export class IndicatorsController {
   @ApiProduces('text/csv')
   @ApiOkResponse({
     description:
-      'RFC 4180 CSV with a header `from,to,code,mission,value,numerator,denominator,breakdown` and one record per month × indicator (breakdown as JSON)',
+      'RFC 4180 CSV with a header `from,to,code,mission,value,numerator,denominator,breakdown` and one record per month × indicator (breakdown as JSON), then one per CPAM figure whose year overlaps the period (from/to its year, breakdown `{"external":true,"source":…}`)',
   })
   async csv(
     @Param('cptsId') cptsId: string,
@@ -148,6 +152,7 @@ export class IndicatorsController {
     );
     return indicatorsCsv(
       months.map((month) => ({ ...month, figures: this.reader.all({ cptsId, ...month, asOf }) })),
+      await externalFigures(this.store, cptsId, { from, to, asOf }),
     );
   }
 

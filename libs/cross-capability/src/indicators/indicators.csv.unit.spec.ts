@@ -47,4 +47,37 @@ describe('indicator CSV (RFC 4180)', () => {
       '',
     ]);
   });
+
+  it('writes the CPAM’s figures after the series, one per year, marked external', () => {
+    const csv = indicatorsCsv(
+      [
+        {
+          from: '2026-01-01',
+          to: '2026-02-01',
+          figures: [{ code: 'parcours.sorties', mission: 'parcours', value: 3 }],
+        },
+      ],
+      [
+        {
+          code: 'acces.cpam.patientele-mt',
+          mission: 'acces-soins',
+          period: '2025',
+          from: '2025-01-01',
+          to: '2026-01-01',
+          value: 0.87,
+          unit: 'share',
+          direction: 'increasing',
+          label: { fr: 'Part', en: 'Share' },
+          source: 'CPAM du Rhône',
+          external: true,
+          eventId: 'e1',
+        },
+      ],
+    );
+    expect(csv.split('\r\n').slice(1)).toEqual([
+      '2026-01-01,2026-02-01,parcours.sorties,parcours,3,,,',
+      '2025-01-01,2026-01-01,acces.cpam.patientele-mt,acces-soins,0.87,,,"{""external"":true,""source"":""CPAM du Rhône""}"',
+      '',
+    ]);
+  });
 });

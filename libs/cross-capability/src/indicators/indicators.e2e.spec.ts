@@ -110,7 +110,7 @@ describe('indicators over HTTP', () => {
     await post(`${pathway}/follow-ups`, {
       dischargeId: ids.d1,
       byMemberId: members.gp,
-      completedAt: '2025-03-09T15:00:00+01:00',
+      at: '2025-03-09T15:00:00+01:00',
       kind: 'consultation',
     });
     ids.d2 = await discharge('2025-03-20T10:00:00+01:00', '2025-03-20T08:00:00+01:00'); // 2 h ahead

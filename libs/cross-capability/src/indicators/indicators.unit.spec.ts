@@ -521,7 +521,7 @@ describe('parcours', () => {
       log.record(pathwayStream('p'), 'FollowUpCompleted', {
         ...(dischargeId ? { dischargeId } : {}),
         byMemberId: 'gp',
-        completedAt: at,
+        at,
         kind: 'consultation',
       });
     // D1: everything exactly on time.
@@ -546,7 +546,7 @@ describe('parcours', () => {
     log.record(pathwayStream('p'), 'EntryCorrected', {
       targetEventId: d3FollowUp,
       reason: 'x',
-      correction: { completedAt: '2026-05-29T10:00:00+02:00' },
+      correction: { at: '2026-05-29T10:00:00+02:00' },
     });
     log.record(pathwayStream('p'), 'EntryVoided', { targetEventId: d4, reason: 'doublon' });
 
@@ -619,7 +619,7 @@ describe('parcours', () => {
       log.record(pathwayStream('p'), 'FollowUpCompleted', {
         dischargeId: id,
         byMemberId: 'gp',
-        completedAt: at,
+        at,
         kind: 'appel',
       });
     };
@@ -801,7 +801,7 @@ describe('adhesion (Plan 100 % CPTS)', () => {
     });
     log.record(pathwayStream('p'), 'FollowUpCompleted', {
       byMemberId: 'M5',
-      completedAt: '2025-01-31T10:00:00+01:00',
+      at: '2025-01-31T10:00:00+01:00',
       kind: 'appel',
     });
     const voidedAt = '2027-06-01T00:00:00.000Z';

@@ -140,7 +140,7 @@ describe('deadlines across the clock changes', () => {
         await command(`${tenant}/pathways/${pathwayId}/follow-ups`, coord, {
           dischargeId: await dischargeId(pathwayId),
           byMemberId: gp,
-          completedAt: at,
+          at,
           kind: 'appel',
         });
       }

@@ -130,7 +130,7 @@ describe('worklist over HTTP', () => {
     await post(`${pathways}/${pathwayId}/follow-ups`, {
       dischargeId: notified.id,
       byMemberId: m.gp,
-      completedAt: '2026-03-09T15:00:00+01:00',
+      at: '2026-03-09T15:00:00+01:00',
       kind: 'consultation',
     });
     expect(await itemsOf(`pathwayId=${pathwayId}`)).toEqual([]);

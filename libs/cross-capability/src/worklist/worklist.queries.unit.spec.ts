@@ -123,14 +123,14 @@ describe('worklist', () => {
       // A follow-up that is not about this discharge does not close it.
       record('FollowUpCompleted', {
         byMemberId: uuidv7(),
-        completedAt: '2026-03-08T10:00:00+01:00',
+        at: '2026-03-08T10:00:00+01:00',
         kind: 'appel',
       });
       expect(kinds()).toHaveLength(1);
       record('FollowUpCompleted', {
         dischargeId: data.dischargeId,
         byMemberId: uuidv7(),
-        completedAt: '2026-03-09T15:00:00+01:00',
+        at: '2026-03-09T15:00:00+01:00',
         kind: 'consultation',
       });
       expect(kinds()).toEqual([]);
@@ -158,7 +158,7 @@ describe('worklist', () => {
       const { data } = discharge('2026-03-06T17:30:00+01:00');
       const followUp = record('FollowUpCompleted', {
         byMemberId: uuidv7(),
-        completedAt: '2026-03-09T15:00:00+01:00',
+        at: '2026-03-09T15:00:00+01:00',
         kind: 'visite-domicile',
       });
       expect(read({ kinds: ['sortie.suivi'] }).count).toBe(1);

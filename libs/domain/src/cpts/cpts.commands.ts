@@ -6,6 +6,7 @@ import type {
   CptsPopulationUpdated,
   CptsRegistered,
   CrisisDeclared,
+  ExternalIndicatorRecorded,
   MissionStarted,
 } from './cpts.events';
 
@@ -22,6 +23,7 @@ export type RecordAchievement = Command<'RecordAchievement', AchievementRecorded
 export type DeclareCrisis = Command<'DeclareCrisis', CrisisDeclared>;
 /** One route for both steps of the crisis plan: `drafted` → CrisisPlanDrafted, `updated` → CrisisPlanUpdated. */
 export type RecordCrisisPlan = Command<'RecordCrisisPlan', { on: string; kind: 'drafted' | 'updated' }>;
+export type RecordExternalIndicator = Command<'RecordExternalIndicator', ExternalIndicatorRecorded>;
 
 export type CptsCommand =
   | RegisterCpts
@@ -30,5 +32,6 @@ export type CptsCommand =
   | StartMission
   | RecordAchievement
   | DeclareCrisis
-  | RecordCrisisPlan;
+  | RecordCrisisPlan
+  | RecordExternalIndicator;
 export type CptsStreamCommand = CptsCommand | CorrectEntry | VoidEntry;

@@ -39,6 +39,7 @@ import {
   AchievementDto,
   CrisisDto,
   CrisisPlanDto,
+  ExternalIndicatorDto,
   RegisterCptsDto,
   SignContractDto,
   StartMissionDto,
@@ -102,6 +103,7 @@ function cptsView(cptsId: string, state: RegisteredCpts, revision: number) {
       updates: Object.entries(crisisPlan.updates).map(([eventId, on]) => ({ eventId, on })),
     },
     populationUpdates: Object.entries(state.populationUpdates).map(([eventId, u]) => ({ eventId, ...u })),
+    externalIndicators: Object.entries(state.externalIndicators).map(([eventId, e]) => ({ eventId, ...e })),
     revision,
   };
 }
@@ -214,6 +216,14 @@ export class CptsController {
   @ApiCreatedResponse({ type: CommandResponseDto, description: 'CrisisPlanDrafted or CrisisPlanUpdated' })
   crisisPlan(@Meta() meta: CommandMeta, @Body() body: CrisisPlanDto): Promise<CommandOutcome> {
     return this.send(meta, { type: 'RecordCrisisPlan', data: { on: body.on, kind: body.kind } });
+  }
+
+  @Post(':cptsId/external-indicators')
+  @ApiOperation({ summary: 'A yearly figure of the CPAM (accès aux soins), shown beside the indicators' })
+  @ApiCreatedResponse({ type: CommandResponseDto, description: 'ExternalIndicatorRecorded' })
+  externalIndicator(@Meta() meta: CommandMeta, @Body() body: ExternalIndicatorDto): Promise<CommandOutcome> {
+    const { code, period, value, source } = body;
+    return this.send(meta, { type: 'RecordExternalIndicator', data: { code, period, value, source } });
   }
 
   @Post(':cptsId/corrections')

@@ -4,6 +4,7 @@ import { broken, NotFoundError } from '../shared/errors';
 import { addYears, parisDate } from '../shared/paris-time';
 import { notBefore, notInFuture } from '../shared/time';
 import type { CptsCommand } from './cpts.commands';
+import { externalIndicator, MAX_PER_1000 } from './external-indicators';
 import {
   type AchievementRecorded,
   type AciContractSigned,
@@ -11,6 +12,7 @@ import {
   type CptsEvent,
   type CptsPopulationUpdated,
   type CrisisDeclared,
+  type ExternalIndicatorRecorded,
   isMission,
   type Mission,
   SOCLE_MISSIONS,
@@ -37,6 +39,8 @@ export type CptsState =
       achievements: Record<string, AchievementRecorded>;
       crises: Record<string, CrisisDeclared>;
       crisisPlan: { drafted?: { on: string; eventId: string }; updates: Record<string, string> };
+      /** The CPAM's yearly figures, by event id. */
+      externalIndicators: Record<string, ExternalIndicatorRecorded>;
     };
 export type RegisteredCpts = Extract<CptsState, { exists: true }>;
 
@@ -79,6 +83,7 @@ export const cptsEvolver: Evolver<CptsState, CptsEvent> = {
         achievements: {},
         crises: {},
         crisisPlan: { updates: {} },
+        externalIndicators: {},
       };
     }
     if (!state.exists) return state;
@@ -109,6 +114,8 @@ export const cptsEvolver: Evolver<CptsState, CptsEvent> = {
             updates: { ...state.crisisPlan.updates, [eventId]: event.data.on },
           },
         };
+      case 'ExternalIndicatorRecorded':
+        return { ...state, externalIndicators: { ...state.externalIndicators, [eventId]: event.data } };
       default:
         return state;
     }
@@ -247,6 +254,61 @@ export function cptsStreamRules(event: CptsEvent, state: CptsState): void {
       notBefore(event.data.on, drafted.on, { fr: 'à la rédaction du plan', en: 'the plan’s drafting' }, 'on');
       return;
     }
+    case 'ExternalIndicatorRecorded':
+      return externalIndicatorRules(event.data, state);
+  }
+}
+
+/** A known code, a value in its unit, one figure per code and year (a second one is a correction). */
+function externalIndicatorRules(figure: ExternalIndicatorRecorded, state: RegisteredCpts): void {
+  const indicator = externalIndicator(figure.code);
+  if (indicator === undefined) {
+    throw broken(
+      'unknown-external-indicator',
+      'Ce code ne désigne aucun indicateur de l’Assurance Maladie connu.',
+      'This code names no known Assurance Maladie indicator.',
+      'code',
+    );
+  }
+  if (!/^\d{4}$/.test(figure.period)) {
+    throw broken(
+      'external-indicator-period-invalid',
+      'La période est une année civile (AAAA).',
+      'The period is a calendar year (YYYY).',
+      'period',
+    );
+  }
+  const max = indicator.unit === 'share' ? 1 : MAX_PER_1000;
+  if (!(typeof figure.value === 'number' && Number.isFinite(figure.value) && figure.value >= 0)) {
+    throw broken(
+      'external-indicator-value-invalid',
+      'La valeur est un nombre positif ou nul.',
+      'The value is a number, zero or more.',
+      'value',
+    );
+  }
+  if (figure.value > max) {
+    throw broken(
+      'external-indicator-value-invalid',
+      indicator.unit === 'share'
+        ? 'Cet indicateur est une part, de 0 à 1 (0,87 pour 87 %).'
+        : `Cet indicateur est un taux pour 1 000 habitants, de 0 à ${MAX_PER_1000}.`,
+      indicator.unit === 'share'
+        ? 'This indicator is a share, from 0 to 1 (0.87 for 87 %).'
+        : `This indicator is a rate per 1,000 inhabitants, from 0 to ${MAX_PER_1000}.`,
+      'value',
+    );
+  }
+  const recorded = Object.values(state.externalIndicators).find(
+    (other) => other.code === figure.code && other.period === figure.period,
+  );
+  if (recorded) {
+    throw broken(
+      'external-indicator-recorded',
+      `Une valeur (${recorded.value}) est déjà enregistrée pour ${figure.code} en ${figure.period} : corrigez-la.`,
+      `A value (${recorded.value}) is recorded already for ${figure.code} in ${figure.period}: correct it.`,
+      'period',
+    );
   }
 }
 
@@ -339,6 +401,10 @@ function clockRules(event: CptsEvent, state: CptsState, now: Date): void {
     case 'CrisisPlanDrafted':
     case 'CrisisPlanUpdated':
       return notInFuture(event.data.on, now, 'on');
+    case 'ExternalIndicatorRecorded':
+      // A year's figure is computed once the year has begun (usually once it is over).
+      if (/^\d{4}$/.test(event.data.period)) notInFuture(`${event.data.period}-01-01`, now, 'period');
+      return;
   }
 }
 
@@ -368,6 +434,8 @@ function eventOf(command: CptsCommand): CptsEvent {
       return command.data.kind === 'drafted'
         ? { type: 'CrisisPlanDrafted', data: { on: command.data.on } }
         : { type: 'CrisisPlanUpdated', data: { on: command.data.on } };
+    case 'RecordExternalIndicator':
+      return { type: 'ExternalIndicatorRecorded', data: command.data };
   }
 }
 
@@ -399,12 +467,15 @@ function commandOf(entry: CptsEvent): CptsCommand {
       return { type: 'RecordCrisisPlan', data: { on: entry.data.on, kind: 'drafted' } };
     case 'CrisisPlanUpdated':
       return { type: 'RecordCrisisPlan', data: { on: entry.data.on, kind: 'updated' } };
+    case 'ExternalIndicatorRecorded':
+      return { type: 'RecordExternalIndicator', data: entry.data };
   }
 }
 
 /**
- * Achievements, mission starts, crises, the crisis plan and population updates are corrected and voided
- * (a rate typed 0.08 instead of 0.8); the registration and the contract are the record itself.
+ * Achievements, mission starts, crises, the crisis plan, population updates and the CPAM's figures are
+ * corrected and voided (a rate typed 0.08 instead of 0.8); the registration and the contract are the
+ * record itself. A CPAM figure keeps its code: another indicator is another entry.
  */
 export const cptsCorrections: CorrectionRules<CptsState, CptsEvent, undefined> = {
   evolver: cptsEvolver,
@@ -415,6 +486,7 @@ export const cptsCorrections: CorrectionRules<CptsState, CptsEvent, undefined> =
     CrisisPlanDrafted: {},
     CrisisPlanUpdated: {},
     CptsPopulationUpdated: {},
+    ExternalIndicatorRecorded: { locked: ['code'] },
   },
   voidable: new Set([
     'AchievementRecorded',
@@ -423,6 +495,7 @@ export const cptsCorrections: CorrectionRules<CptsState, CptsEvent, undefined> =
     'CrisisPlanDrafted',
     'CrisisPlanUpdated',
     'CptsPopulationUpdated',
+    'ExternalIndicatorRecorded',
   ]),
   redecide: (entry, before, _facts, decision) => void decideCpts(commandOf(entry), before, decision),
   recheck: (entry, before) => cptsStreamRules(entry, before),

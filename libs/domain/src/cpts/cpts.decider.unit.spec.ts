@@ -484,6 +484,125 @@ describe('cpts decider', () => {
     });
   });
 
+  describe('the CPAM’s yearly figures (ExternalIndicatorRecorded)', () => {
+    const figure = {
+      code: 'acces.cpam.patientele-mt',
+      period: '2025',
+      value: 0.87,
+      source: 'CPAM du Rhône',
+    };
+    const record = (data: typeof figure) => (s: Parameters<typeof decideCpts>[1]) =>
+      decideCpts({ type: 'RecordExternalIndicator', data }, s, decision);
+
+    it('records a share for a year, without a contract (the CPAM measures the territory anyway)', () => {
+      cpts
+        .given(registered)
+        .when(record(figure))
+        .then([{ type: 'ExternalIndicatorRecorded', data: figure }]);
+    });
+    it('records a rate per 1 000 inhabitants above 1', () => {
+      const rate = { ...figure, code: 'acces.cpam.urgences-sans-hospitalisation', value: 182.4 };
+      cpts
+        .given(registered)
+        .when(record(rate))
+        .then([{ type: 'ExternalIndicatorRecorded', data: rate }]);
+    });
+    it('refuses a share above 1 (a percentage typed as such), and a negative value', () => {
+      cpts
+        .given(registered)
+        .when(record({ ...figure, value: 87 }))
+        .thenBreaks('external-indicator-value-invalid', 'value');
+      cpts
+        .given(registered)
+        .when(record({ ...figure, value: -0.1 }))
+        .thenBreaks('external-indicator-value-invalid', 'value');
+    });
+    it('refuses an unknown code, and a period that is not a year', () => {
+      cpts
+        .given(registered)
+        .when(record({ ...figure, code: 'acces.mt.recherches' }))
+        .thenBreaks('unknown-external-indicator', 'code');
+      cpts
+        .given(registered)
+        .when(record({ ...figure, period: '2025-06' }))
+        .thenBreaks('external-indicator-period-invalid', 'period');
+    });
+    it('refuses a year that has not begun', () => {
+      cpts
+        .given(registered)
+        .when(record({ ...figure, period: '2027' }))
+        .thenBreaks('business-time-in-future', 'period');
+    });
+    it('refuses a second figure for the same code and year, accepts another year or code', () => {
+      const given = cpts.given(registered, { type: 'ExternalIndicatorRecorded', data: figure });
+      given.when(record({ ...figure, value: 0.9 })).thenBreaks('external-indicator-recorded', 'period');
+      given
+        .when(record({ ...figure, period: '2024' }))
+        .then([{ type: 'ExternalIndicatorRecorded', data: { ...figure, period: '2024' } }]);
+      given
+        .when(record({ ...figure, code: 'acces.cpam.sans-mt-ald' }))
+        .then([{ type: 'ExternalIndicatorRecorded', data: { ...figure, code: 'acces.cpam.sans-mt-ald' } }]);
+    });
+    it('refuses a figure on a CPTS that is not registered', () => {
+      expect(() => record(figure)({ exists: false })).toThrow(NotFoundError);
+    });
+
+    describe('corrected and voided, decided again', () => {
+      // event-0 registered, event-1 the 2025 figure, event-2 the 2024 figure
+      const given = cpts.given(
+        registered,
+        { type: 'ExternalIndicatorRecorded', data: figure },
+        { type: 'ExternalIndicatorRecorded', data: { ...figure, period: '2024', value: 0.85 } },
+      );
+      const run =
+        (targetEventId: string, correction?: Record<string, unknown>) =>
+        (_: unknown, history: Array<StoredEvent<CptsEvent | CorrectionEvent>>) =>
+          decideCorrectionCommand(
+            changeOf(targetEventId, correction),
+            history,
+            cptsCorrections,
+            undefined,
+            decision,
+          );
+
+      it('corrects a value typed wrong, and refuses one out of its unit', () => {
+        given.when(run('event-1', { value: 0.78 })).then([
+          {
+            type: 'EntryCorrected',
+            data: { targetEventId: 'event-1', reason: 'Erreur', correction: { value: 0.78 } },
+          },
+        ]);
+        given
+          .when(run('event-1', { value: 78 }))
+          .thenBreaks('external-indicator-value-invalid', 'correction.value');
+      });
+      it('refuses moving a figure onto a year that has one (the later entry then clashes), and changing its code', () => {
+        given
+          .when(run('event-1', { period: '2024' }))
+          .thenBreaks('external-indicator-recorded', 'correction');
+        given
+          .when(run('event-2', { period: '2025' }))
+          .thenBreaks('external-indicator-recorded', 'correction.period');
+        given
+          .when(run('event-1', { code: 'acces.cpam.sans-mt-ald' }))
+          .thenBreaks('correction-field-not-allowed', 'correction.code');
+      });
+      it('voids a figure: the year may be recorded again', () => {
+        given
+          .when(run('event-1'))
+          .then([{ type: 'EntryVoided', data: { targetEventId: 'event-1', reason: 'Erreur' } }]);
+        cpts
+          .given(
+            registered,
+            { type: 'ExternalIndicatorRecorded', data: figure },
+            { type: 'EntryVoided', data: { targetEventId: 'event-1', reason: 'x' } },
+          )
+          .when(record({ ...figure, value: 0.88 }))
+          .then([{ type: 'ExternalIndicatorRecorded', data: { ...figure, value: 0.88 } }]);
+      });
+    });
+  });
+
   describe('corrections and voidings, decided again', () => {
     // event-0 registered, event-1 signed, event-2 crisis mission started, event-3 achievement, event-4 plan
     const given = cpts.given(
@@ -565,6 +684,10 @@ describe('cpts decider', () => {
           { type: 'CrisisDeclared', data: { declaredOn: '2024-01-05', kind: 'grippe' } },
           { type: 'CrisisPlanDrafted', data: { on: '2023-09-01' } },
           { type: 'CrisisPlanUpdated', data: { on: '2024-09-01' } },
+          {
+            type: 'ExternalIndicatorRecorded',
+            data: { code: 'acces.cpam.sans-mt-ald', period: '2024', value: 0.04, source: 'CPAM' },
+          },
         ] as CptsEvent[]
       ).map((event, revision) => stored(event, revision)),
     );
@@ -578,6 +701,9 @@ describe('cpts decider', () => {
       achievements: { 'event-3': { contractYear: 1, mission: 'parcours', rate: 0.5 } },
       crises: { 'event-4': { declaredOn: '2024-01-05', kind: 'grippe' } },
       crisisPlan: { drafted: { on: '2023-09-01', eventId: 'event-5' }, updates: { 'event-6': '2024-09-01' } },
+      externalIndicators: {
+        'event-7': { code: 'acces.cpam.sans-mt-ald', period: '2024', value: 0.04, source: 'CPAM' },
+      },
     });
   });
 

@@ -17,6 +17,7 @@ import {
 } from 'class-validator';
 import { IsCalendarDate, IsFiness, IsInseeCode, OneOf, Text } from '../shared/http/validators';
 import { CONTRACT_YEARS, MISSIONS, type Mission } from './cpts.events';
+import { EXTERNAL_INDICATOR_CODES, MAX_PER_1000 } from './external-indicators';
 
 /** Far above any territory (the largest CPTS cover a few hundred thousand people): catches typos. */
 const MAX_POPULATION = 10_000_000;
@@ -132,6 +133,31 @@ export class CrisisPlanDto {
 
   @OneOf(CRISIS_PLAN_KINDS, { description: 'drafted → CrisisPlanDrafted, updated → CrisisPlanUpdated' })
   kind!: (typeof CRISIS_PLAN_KINDS)[number];
+}
+
+/** A yearly figure of the CPAM: `ExternalIndicatorRecorded`. */
+export class ExternalIndicatorDto {
+  @OneOf(EXTERNAL_INDICATOR_CODES)
+  code!: string;
+
+  @ApiProperty({ example: '2025', description: 'The calendar year the figure covers' })
+  @IsString()
+  @Matches(/^\d{4}$/, { message: '$property must be a calendar year YYYY' })
+  period!: string;
+
+  @ApiProperty({
+    minimum: 0,
+    maximum: MAX_PER_1000,
+    example: 0.87,
+    description: 'A share from 0 to 1, or a rate per 1 000 inhabitants (see the code)',
+  })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(MAX_PER_1000)
+  value!: number;
+
+  @Text(200, 'Who computed it, e.g. "CPAM du Rhône, dialogue de gestion 2025"')
+  source!: string;
 }
 
 /** The data of a crisis-plan step as a correction may change it. */

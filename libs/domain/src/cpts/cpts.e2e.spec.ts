@@ -125,6 +125,7 @@ describe('CPTS over HTTP', () => {
         achievements: [],
         crises: [],
         crisisPlan: { updates: [] },
+        externalIndicators: [],
         revision: 0,
       });
 

@@ -65,6 +65,16 @@ export interface CrisisPlanDrafted {
 export interface CrisisPlanUpdated {
   on: string;
 }
+/**
+ * A yearly figure of the CPAM (`external-indicators.ts`): `period` is the calendar year it covers,
+ * `source` who computed it (e.g. "CPAM du Rhône, dialogue de gestion 2025").
+ */
+export interface ExternalIndicatorRecorded {
+  code: string;
+  period: string;
+  value: number;
+  source: string;
+}
 
 export type CptsEvent =
   | DomainEvent<'CptsRegistered', CptsRegistered>
@@ -74,4 +84,5 @@ export type CptsEvent =
   | DomainEvent<'AchievementRecorded', AchievementRecorded>
   | DomainEvent<'CrisisDeclared', CrisisDeclared>
   | DomainEvent<'CrisisPlanDrafted', CrisisPlanDrafted>
-  | DomainEvent<'CrisisPlanUpdated', CrisisPlanUpdated>;
+  | DomainEvent<'CrisisPlanUpdated', CrisisPlanUpdated>
+  | DomainEvent<'ExternalIndicatorRecorded', ExternalIndicatorRecorded>;

@@ -14,7 +14,14 @@ import { decideCorrectionCommand, isCorrectionCommand } from '../shared/correcti
 import { entryShape } from '../shared/http/corrections';
 import type { CptsStreamCommand, RegisterCpts } from './cpts.commands';
 import { cptsCorrections, cptsEvolver, decideCpts } from './cpts.decider';
-import { AchievementDto, CrisisDto, OnDto, StartMissionDto, UpdatePopulationDto } from './cpts.dto';
+import {
+  AchievementDto,
+  CrisisDto,
+  ExternalIndicatorDto,
+  OnDto,
+  StartMissionDto,
+  UpdatePopulationDto,
+} from './cpts.dto';
 
 /** A command on a CPTS's own stream, as the CommandBus carries it (`cptsId` from the meta). */
 export class CptsCommandMessage {
@@ -33,6 +40,7 @@ const corrections = {
     CrisisPlanDrafted: OnDto,
     CrisisPlanUpdated: OnDto,
     CptsPopulationUpdated: UpdatePopulationDto,
+    ExternalIndicatorRecorded: ExternalIndicatorDto,
   }),
 };
 

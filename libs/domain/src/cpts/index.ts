@@ -13,7 +13,9 @@ export {
   type CrisisDeclared,
   type CrisisPlanDrafted,
   type CrisisPlanUpdated,
+  type ExternalIndicatorRecorded,
 } from './cpts.events';
+export * from './external-indicators';
 export * from './cpts.commands';
 export {
   cptsEvolver,

@@ -252,7 +252,7 @@ function recordStay(
       task.completeFollowUp(pathwayId, {
         dischargeId,
         byMemberId: member.id,
-        completedAt: at(followMs),
+        at: at(followMs),
         kind: by,
       });
       lastMs = Math.max(lastMs, followMs);

@@ -184,7 +184,7 @@ function recordedTime(event: PathwayEvent): { at: string; path: string } {
     case 'MedicationReconciliationSent':
       return { at: event.data.sentAt, path: 'sentAt' };
     case 'FollowUpCompleted':
-      return { at: event.data.completedAt, path: 'completedAt' };
+      return { at: event.data.at, path: 'at' };
     case 'ProtocolApplied':
       return { at: event.data.appliedAt, path: 'appliedAt' };
     case 'PathwayClosed':
@@ -451,8 +451,8 @@ function factRules(event: PathwayEvent, facts: PathwayFacts, now: Date): void {
       checkMember(facts, event.data.toMemberId, event.data.sentAt, 'toMemberId', PHARMACIST);
       return;
     case 'FollowUpCompleted':
-      pastTime(event.data.completedAt, 'completedAt', facts, now);
-      checkMember(facts, event.data.byMemberId, event.data.completedAt, 'byMemberId');
+      pastTime(event.data.at, 'at', facts, now);
+      checkMember(facts, event.data.byMemberId, event.data.at, 'byMemberId');
       return;
     case 'ProtocolApplied':
       return protocolRules(event.data, facts, now);

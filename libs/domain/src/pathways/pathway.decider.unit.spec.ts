@@ -435,7 +435,7 @@ describe('pathway decider', () => {
     it('refuses a follow-up for an unknown discharge, accepts one without discharge', () => {
       const followUp = {
         byMemberId: GP,
-        completedAt: '2026-03-09T15:00:00+01:00',
+        at: '2026-03-09T15:00:00+01:00',
         kind: 'consultation' as const,
       };
       pathway
@@ -455,7 +455,7 @@ describe('pathway decider', () => {
             {
               dischargeId: 'd-1',
               byMemberId: NURSE,
-              completedAt: '2026-03-09T15:00:00+01:00',
+              at: '2026-03-09T15:00:00+01:00',
               kind: 'visite-domicile',
             },
             open(s),
@@ -1093,7 +1093,7 @@ describe('pathway decider', () => {
     };
     const followedUp: PathwayEvent = {
       type: 'FollowUpCompleted',
-      data: { byMemberId: GP, completedAt: '2026-03-09T15:00:00+01:00', kind: 'appel' },
+      data: { byMemberId: GP, at: '2026-03-09T15:00:00+01:00', kind: 'appel' },
     };
     const reconciled: PathwayEvent = {
       type: 'MedicationReconciliationSent',

@@ -83,8 +83,7 @@ export interface MedicationReconciliationSent {
 export interface FollowUpCompleted {
   dischargeId?: string;
   byMemberId: string;
-  /** `at` in version 1 of the event (see `shared/upcasting.ts`). */
-  completedAt: string;
+  at: string;
   kind: (typeof FOLLOW_UP_KINDS)[number];
 }
 export interface ProtocolApplied {
@@ -130,7 +129,7 @@ export const BUSINESS_TIME_FIELD: Record<PathwayEventType, string> = {
   ReferralCompleted: 'completedAt',
   DischargeNotified: 'dischargeAt',
   MedicationReconciliationSent: 'sentAt',
-  FollowUpCompleted: 'completedAt',
+  FollowUpCompleted: 'at',
   ProtocolApplied: 'appliedAt',
   PathwayClosed: 'closedAt',
   PathwayReopened: 'reopenedAt',

@@ -266,10 +266,10 @@ export class PathwaysController {
     @Param('pathwayId', UuidParam) pathwayId: string,
     @Body() body: FollowUpDto,
   ): Promise<CommandOutcome> {
-    const { dischargeId, byMemberId, completedAt, kind } = body;
+    const { dischargeId, byMemberId, at, kind } = body;
     return this.send(meta, pathwayId, {
       type: 'CompleteFollowUp',
-      data: { ...(dischargeId === undefined ? {} : { dischargeId }), byMemberId, completedAt, kind },
+      data: { ...(dischargeId === undefined ? {} : { dischargeId }), byMemberId, at, kind },
     });
   }
 

@@ -193,7 +193,7 @@ export class FollowUpDto {
   byMemberId!: string;
 
   @Timestamp('2026-03-09T15:00:00+01:00')
-  completedAt!: string;
+  at!: string;
 
   @OneOf(FOLLOW_UP_KINDS)
   kind!: (typeof FOLLOW_UP_KINDS)[number];

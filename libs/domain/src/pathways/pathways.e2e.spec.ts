@@ -104,7 +104,7 @@ describe('pathways over HTTP', () => {
     await command(`${base}/${id}/follow-ups`, coord, {
       dischargeId: discharge.id,
       byMemberId: members.gp,
-      completedAt: '2026-03-09T15:00:00+01:00',
+      at: '2026-03-09T15:00:00+01:00',
       kind: 'consultation',
     });
     const application = await command(`${base}/${id}/protocol-applications`, coord, {
@@ -178,15 +178,15 @@ describe('pathways over HTTP', () => {
       const followUp = { byMemberId: members.gp, kind: 'appel' };
       await expectRule(
         `${base}/${id}/follow-ups`,
-        { ...followUp, completedAt: '2031-01-01T10:00:00+01:00' },
+        { ...followUp, at: '2031-01-01T10:00:00+01:00' },
         'business-time-in-future',
-        'completedAt',
+        'at',
       );
       await expectRule(
         `${base}/${id}/follow-ups`,
-        { ...followUp, completedAt: '2026-03-01T10:00:00+01:00' },
+        { ...followUp, at: '2026-03-01T10:00:00+01:00' },
         'business-time-too-early',
-        'completedAt',
+        'at',
       );
     });
 
@@ -194,7 +194,7 @@ describe('pathways over HTTP', () => {
       const id = await openPathway();
       const followUp = await command(`${base}/${id}/follow-ups`, coord, {
         byMemberId: members.gp,
-        completedAt: '2026-03-09T15:00:00+01:00',
+        at: '2026-03-09T15:00:00+01:00',
         kind: 'appel',
       });
       await command(`${base}/${id}/closure`, coord, {
@@ -203,7 +203,7 @@ describe('pathways over HTTP', () => {
       });
       await expectRule(
         `${base}/${id}/follow-ups`,
-        { byMemberId: members.gp, completedAt: '2026-04-02T15:00:00+02:00', kind: 'appel' },
+        { byMemberId: members.gp, at: '2026-04-02T15:00:00+02:00', kind: 'appel' },
         'pathway-closed',
       );
       const view = await read(api.url, `${base}/${id}`, coord);
@@ -223,7 +223,7 @@ describe('pathways over HTTP', () => {
       });
       await command(`${base}/${id}/follow-ups`, coord, {
         byMemberId: members.gp,
-        completedAt: '2026-04-04T15:00:00+02:00',
+        at: '2026-04-04T15:00:00+02:00',
         kind: 'appel',
       });
     });
@@ -363,7 +363,7 @@ describe('pathways over HTTP', () => {
       const id = await openPathway();
       await expectRule(
         `${base}/${id}/follow-ups`,
-        { byMemberId: leaving, completedAt: '2026-03-09T15:00:00+01:00', kind: 'appel' },
+        { byMemberId: leaving, at: '2026-03-09T15:00:00+01:00', kind: 'appel' },
         'member-has-left',
         'byMemberId',
       );
@@ -378,7 +378,7 @@ describe('pathways over HTTP', () => {
       const nurse = await token(api.url, CPTS, 'professional', members.nurse);
       const response = await call(`${base}/${id}/follow-ups`, {
         token: nurse,
-        body: { byMemberId: members.nurse, completedAt: '2026-03-09T15:00:00+01:00', kind: 'appel' },
+        body: { byMemberId: members.nurse, at: '2026-03-09T15:00:00+01:00', kind: 'appel' },
       });
       expect([response.status, response.body.rule]).toEqual([422, 'professional-blocked']);
       expect((await read(api.url, `${base}/${id}`, nurse)).status).toBe(403);
@@ -393,7 +393,7 @@ describe('pathways over HTTP', () => {
       const id = await openPathway();
       const followUp = await command(`${base}/${id}/follow-ups`, coord, {
         byMemberId: members.gp,
-        completedAt: '2026-03-09T15:00:00+01:00',
+        at: '2026-03-09T15:00:00+01:00',
         kind: 'appel',
       });
       const view = await read(api.url, `${base}/${id}`, coord);
@@ -470,13 +470,13 @@ describe('pathways over HTTP', () => {
     const first = await call(`${base}/${id}/follow-ups`, {
       token: coord,
       headers: { 'if-match': etag },
-      body: { byMemberId: members.gp, completedAt: '2026-03-09T15:00:00+01:00', kind: 'appel' },
+      body: { byMemberId: members.gp, at: '2026-03-09T15:00:00+01:00', kind: 'appel' },
     });
     expect(first.status).toBe(201);
     const stale = await call(`${base}/${id}/follow-ups`, {
       token: coord,
       headers: { 'if-match': etag },
-      body: { byMemberId: members.gp, completedAt: '2026-03-10T15:00:00+01:00', kind: 'appel' },
+      body: { byMemberId: members.gp, at: '2026-03-10T15:00:00+01:00', kind: 'appel' },
     });
     expect(stale.status).toBe(412);
     expect((await read(api.url, `${base}/${id}`, coord)).body.revision).toBe(1);
@@ -490,7 +490,7 @@ describe('pathways over HTTP', () => {
           token: coord,
           body: {
             byMemberId: members.gp,
-            completedAt: `2026-03-09T15:${String(i).padStart(2, '0')}:00+01:00`,
+            at: `2026-03-09T15:${String(i).padStart(2, '0')}:00+01:00`,
             kind: 'appel',
           },
         }),
@@ -503,9 +503,7 @@ describe('pathways over HTTP', () => {
     const view = await read(api.url, `${base}/${id}`, coord);
     const followUps = view.body.timeline.filter((e: { type: string }) => e.type === 'FollowUpCompleted');
     expect(followUps).toHaveLength(applied.length);
-    expect(new Set(followUps.map((e: { data: { completedAt: string } }) => e.data.completedAt)).size).toBe(
-      applied.length,
-    );
+    expect(new Set(followUps.map((e: { data: { at: string } }) => e.data.at)).size).toBe(applied.length);
     expect(view.body.revision).toBe(50);
   });
 

@@ -26,7 +26,7 @@ export function recordInHistory<E extends DomainEvent>(
 ): Array<StoredEvent<E | CorrectionEvent>> {
   const history = (histories.get(event.streamId)?.events ?? []) as Array<StoredEvent<E | CorrectionEvent>>;
   history.push(keep(toStored<E | CorrectionEvent>(event)));
-  histories.put({ stream_id: event.streamId, events: history as StoredEvent[] });
+  histories.put({ stream_id: event.streamId, events: history });
   return history;
 }
 

@@ -45,6 +45,7 @@ import type {
   AllFilter,
   AppendOptions,
   AppendResult,
+  EventData,
   EventMetadata,
   EventStore,
   EventSubscription,
@@ -346,7 +347,7 @@ function toEsdbEvent(event: SealedEvent) {
   return jsonEvent({
     id: event.metadata.eventId,
     type: event.type,
-    data: event.data,
+    data: JSON.parse(event.dataJson) as EventData,
     metadata: event.metadata,
   });
 }

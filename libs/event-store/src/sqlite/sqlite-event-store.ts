@@ -8,6 +8,7 @@ import {
   InvalidEventError,
   StoreUnavailableError,
   WrongExpectedRevisionError,
+  type StoreUnavailableReason,
 } from '../errors';
 import type {
   AllFilter,
@@ -26,6 +27,7 @@ import type {
   SubscriptionMessage,
 } from '../event-store.port';
 import { genesisHash } from '../hash-chain';
+import { storageUnavailable } from './storage-errors';
 
 export interface SqliteEventStoreOptions {
   /** File path, or `:memory:` (tests of pure logic only: nothing survives the process). */
@@ -41,19 +43,31 @@ export interface SqliteEventStoreOptions {
   pollIntervalMs?: number;
 }
 
-interface EventRow {
-  position: number | bigint;
-  stream_id: string;
+/** A row as the read statements return it (`raw` mode: an array, cheaper than an object per row). */
+type EventRow = [
+  position: number,
+  streamId: string,
+  revision: number,
+  type: string,
+  data: string,
+  metadata: string,
+];
+const ROW_COLUMNS = 'position, stream_id, revision, type, data, metadata';
+
+/** The last event of a stream: what the next append checks its expected revision against and chains to. */
+interface Tail {
   revision: number;
-  type: string;
-  data: string;
-  metadata: string;
+  hash: string;
 }
 
 interface FollowControl {
   stopped: boolean;
   wake: (() => void) | null;
 }
+
+type Outcome = { ok: true; result: AppendResult } | { ok: false; error: unknown };
+
+const noop = (): void => undefined;
 
 interface PendingAppend {
   streamId: string;
@@ -65,18 +79,24 @@ interface PendingAppend {
 
 const SCHEMA_VERSION = 1;
 const READ_PAGE = 1000;
+/** Streams whose tail is remembered (~200 B each): the ones being worked on, not the whole log. */
+const TAIL_CACHE_SIZE = 20_000;
 
-/** SQLite result codes that mean "the store cannot write now", not "this request is wrong". */
-const UNAVAILABLE_CODES = /^SQLITE_(FULL|READONLY|IOERR|CANTOPEN|BUSY|LOCKED|NOMEM|CORRUPT|NOTADB|PROTOCOL)/;
+/** Why appends fail now: from the last append that failed for the disk's sake, or the last probe. */
+export interface WriteFailure {
+  reason: StoreUnavailableReason;
+  message: string;
+  /** When appends started failing (ISO 8601). */
+  since: string;
+}
 
-function toStoreError(error: unknown): unknown {
+/** While appends fail, how often `writeFailure()` tries a write of its own to see whether they would work. */
+const PROBE_INTERVAL_MS = 1000;
+
+function toStoreError(error: unknown, dir?: string): unknown {
   if (error instanceof EventStoreError) return error;
-  const code = (error as { code?: unknown })?.code;
-  if (typeof code === 'string' && UNAVAILABLE_CODES.test(code)) {
-    return new StoreUnavailableError(`event store unavailable (${code}): ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
+  const unavailable = storageUnavailable(error, 'event store', dir);
+  if (unavailable) return unavailable;
   if (error instanceof TypeError && /database connection is not open/i.test(error.message)) {
     return new StoreUnavailableError('event store is closed', { cause: error });
   }
@@ -85,13 +105,48 @@ function toStoreError(error: unknown): unknown {
 
 function toRecorded(row: EventRow): RecordedEvent {
   return {
-    streamId: row.stream_id,
-    revision: row.revision,
-    position: BigInt(row.position),
-    type: row.type,
-    data: JSON.parse(row.data) as Record<string, unknown>,
-    metadata: JSON.parse(row.metadata) as EventMetadata,
+    streamId: row[1],
+    revision: row[2],
+    position: BigInt(row[0]),
+    type: row[3],
+    data: JSON.parse(row[4]) as Record<string, unknown>,
+    metadata: JSON.parse(row[5]) as EventMetadata,
   };
+}
+
+/**
+ * The tails of recently written streams, so that an append does not read its stream's last row and parse
+ * its metadata for the hash. Valid as long as nobody else wrote the file: `PRAGMA data_version` changes
+ * when another connection commits, and the whole cache is then dropped. Least recently used goes first.
+ */
+class TailCache {
+  private readonly tails = new Map<string, Tail>();
+  private dataVersion: number | null = null;
+
+  constructor(private readonly capacity: number) {}
+
+  /** Call inside the write transaction (the write lock held, so nobody can commit meanwhile). */
+  validate(dataVersion: number): void {
+    if (dataVersion !== this.dataVersion) {
+      this.tails.clear();
+      this.dataVersion = dataVersion;
+    }
+  }
+
+  get(streamId: string): Tail | undefined {
+    const tail = this.tails.get(streamId);
+    if (tail) {
+      this.tails.delete(streamId);
+      this.tails.set(streamId, tail);
+    }
+    return tail;
+  }
+
+  set(streamId: string, tail: Tail): void {
+    this.tails.delete(streamId);
+    this.tails.set(streamId, tail);
+    if (this.tails.size > this.capacity) this.tails.delete(this.tails.keys().next().value!);
+  }
 }
 
 /**
@@ -102,8 +157,11 @@ function toRecorded(row: EventRow): RecordedEvent {
  *   processes writing the same file).
  * - `UNIQUE(stream_id, revision)` and `UNIQUE(event_id)` are the last line of defence for concurrency and
  *   idempotency; the adapter checks both before inserting so that callers get typed errors.
- * - Group commit: appends queue up and are written by one transaction per tick, each inside its own
- *   savepoint so that one caller's conflict does not undo another's events.
+ * - Group commit: appends queue up and are written by one transaction per tick. Each append makes all
+ *   its checks (expected revision, event ids) before it writes its first row, so a refused append has
+ *   written nothing and the others of its batch go on; any other failure (disk full, I/O) fails the batch.
+ * - Appends take the write lock at once (`BEGIN IMMEDIATE`) and check the tail cache against
+ *   `PRAGMA data_version` under it: another process writing the same file is seen, never raced.
  */
 export class SqliteEventStore implements EventStore {
   readonly kind = 'sqlite' as const;
@@ -116,13 +174,19 @@ export class SqliteEventStore implements EventStore {
   private closed = false;
   private readonly waiters = new Set<() => void>();
   private readonly subscriptions = new Set<EventSubscription>();
+  private readonly tails = new TailCache(TAIL_CACHE_SIZE);
+  /** The directory of the file, where a disk failure is diagnosed (none in memory). */
+  private readonly dir: string | undefined;
+  private failure: WriteFailure | null = null;
+  private lastProbe = 0;
+  private readonly probeWrite: () => void;
+  /** One transaction (BEGIN IMMEDIATE) for a batch of appends: each one's outcome. */
+  private readonly writeBatch: (batch: PendingAppend[]) => Outcome[];
 
   private readonly stmt: {
-    tail: Database.Statement<[string], { revision: number; metadata: string }>;
-    byEventId: Database.Statement<
-      [string],
-      { stream_id: string; revision: number; position: number | bigint }
-    >;
+    dataVersion: Database.Statement<[], number>;
+    tail: Database.Statement<[string], { revision: number; hash: string }>;
+    byEventId: Database.Statement<[string], { stream_id: string; revision: number; position: number }>;
     insert: Database.Statement<[string, number, string, string, string, string]>;
     readForwards: Database.Statement<[string, number, number], EventRow>;
     readBackwards: Database.Statement<[string, number, number], EventRow>;
@@ -133,7 +197,8 @@ export class SqliteEventStore implements EventStore {
   };
 
   constructor(options: SqliteEventStoreOptions) {
-    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+    this.dir = options.path === ':memory:' ? undefined : dirname(options.path);
+    if (this.dir) mkdirSync(this.dir, { recursive: true });
     try {
       this.db = new Database(options.path);
       this.db.pragma('journal_mode = WAL');
@@ -142,32 +207,61 @@ export class SqliteEventStore implements EventStore {
       this.db.defaultSafeIntegers(false);
       this.migrate();
     } catch (error) {
-      throw toStoreError(error);
+      throw toStoreError(error, this.dir);
     }
     this.groupCommit = options.groupCommit ?? true;
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
     const db = this.db;
     this.stmt = {
+      dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
+      // The hash read by SQLite's JSON functions: no need to parse the whole envelope here.
       tail: db.prepare(
-        'SELECT revision, metadata FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1',
+        `SELECT revision, metadata ->> '$.hash' AS hash FROM events WHERE stream_id = ?
+         ORDER BY revision DESC LIMIT 1`,
       ),
       byEventId: db.prepare('SELECT stream_id, revision, position FROM events WHERE event_id = ?'),
       insert: db.prepare(
         'INSERT INTO events (stream_id, revision, event_id, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)',
       ),
-      readForwards: db.prepare(
-        'SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision ASC LIMIT ?',
-      ),
-      readBackwards: db.prepare(
-        'SELECT * FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?',
-      ),
-      readAll: db.prepare('SELECT * FROM events WHERE position > ? ORDER BY position ASC LIMIT ?'),
+      readForwards: db
+        .prepare<[string, number, number], EventRow>(
+          `SELECT ${ROW_COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`,
+        )
+        .raw(),
+      readBackwards: db
+        .prepare<[string, number, number], EventRow>(
+          `SELECT ${ROW_COLUMNS} FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
+        )
+        .raw(),
+      readAll: db
+        .prepare<[number | bigint, number], EventRow>(
+          `SELECT ${ROW_COLUMNS} FROM events WHERE position > ? ORDER BY position ASC LIMIT ?`,
+        )
+        .raw(),
       head: db.prepare('SELECT MAX(position) AS position FROM events'),
       getMeta: db.prepare('SELECT metadata, revision FROM stream_metadata WHERE stream_id = ?'),
       setMeta: db.prepare(
         `INSERT INTO stream_metadata (stream_id, revision, metadata) VALUES (?, 0, ?)
          ON CONFLICT (stream_id) DO UPDATE SET revision = revision + 1, metadata = excluded.metadata`,
       ),
+    };
+    // A write that needs new pages and a commit, as an append does, and leaves nothing behind. `$` stream
+    // ids are refused to callers, so the row cannot be anyone's.
+    const probeInsert = db.prepare<[string]>(
+      `INSERT INTO stream_metadata (stream_id, revision, metadata) VALUES ('$write-probe', 0, ?)`,
+    );
+    const probeDelete = db.prepare(`DELETE FROM stream_metadata WHERE stream_id = '$write-probe'`);
+    const probe = db.transaction(() => {
+      probeInsert.run('x'.repeat(16 * 1024));
+      probeDelete.run();
+    });
+    this.probeWrite = () => probe.immediate();
+    const transaction = db.transaction((batch: PendingAppend[]) => this.writeAppends(batch));
+    this.writeBatch = (batch) => {
+      const { outcomes, written } = transaction.immediate(batch);
+      // Committed: the tails written are the file's now (a failed commit threw above, leaving the cache).
+      for (const [streamId, tail] of written) this.tails.set(streamId, tail);
+      return outcomes;
     };
   }
 
@@ -207,13 +301,16 @@ export class SqliteEventStore implements EventStore {
     const expected = options.expectedRevision ?? 'any';
     checkExpected(expected);
     if (!this.groupCommit) {
+      let outcome: Outcome;
       try {
-        const result = this.db.transaction(() => this.appendInTransaction(streamId, prepared, expected))();
-        this.notify();
-        return result;
+        [outcome] = this.writeBatch([{ streamId, events: prepared, expected, resolve: noop, reject: noop }]);
       } catch (error) {
-        throw toStoreError(error);
+        throw this.writeFailed(error);
       }
+      this.failure = null;
+      if (!outcome.ok) throw outcome.error;
+      this.notify();
+      return outcome.result;
     }
     // Queued synchronously (no await above), so all appends issued in one tick share the next flush.
     return new Promise<AppendResult>((resolve, reject) => {
@@ -233,28 +330,15 @@ export class SqliteEventStore implements EventStore {
     const batch = this.queue;
     this.queue = [];
     if (batch.length === 0) return;
-    const outcomes: Array<{ ok: true; result: AppendResult } | { ok: false; error: unknown }> = [];
-    // Nested db.transaction() calls run as savepoints: a refused append rolls back alone.
-    const one = this.db.transaction((pending: PendingAppend) =>
-      this.appendInTransaction(pending.streamId, pending.events, pending.expected),
-    );
+    let outcomes: Outcome[];
     try {
-      this.db.transaction(() => {
-        for (const pending of batch) {
-          try {
-            outcomes.push({ ok: true, result: one(pending) });
-          } catch (error) {
-            // Our own refusals belong to one caller; anything else (disk full, I/O) fails the whole batch.
-            if (!(error instanceof EventStoreError)) throw error;
-            outcomes.push({ ok: false, error });
-          }
-        }
-      })();
+      outcomes = this.writeBatch(batch);
     } catch (error) {
-      const failure = toStoreError(error);
+      const failure = this.writeFailed(error);
       for (const pending of batch) pending.reject(failure);
       return;
     }
+    this.failure = null;
     batch.forEach((pending, i) => {
       const outcome = outcomes[i];
       if (outcome.ok) pending.resolve(outcome.result);
@@ -263,42 +347,111 @@ export class SqliteEventStore implements EventStore {
     this.notify();
   }
 
+  /** A write that failed as a whole: the error for its callers, remembered when the disk is the cause. */
+  private writeFailed(error: unknown): unknown {
+    const failure = toStoreError(error, this.dir);
+    if (failure instanceof StoreUnavailableError) {
+      const since = this.failure?.reason === failure.reason ? this.failure.since : new Date().toISOString();
+      this.failure = { reason: failure.reason, message: failure.message, since };
+      this.lastProbe = Date.now();
+    }
+    return failure;
+  }
+
+  /**
+   * Why appends fail now, or null when they work. Reads go on meanwhile. While appends fail, a write of
+   * its own is tried now and then (a row written and deleted in one transaction), so that the answer turns back to null as
+   * soon as space returns or the disk is writable again, even before the next command.
+   */
+  writeFailure(): WriteFailure | null {
+    if (this.failure && !this.closed && Date.now() - this.lastProbe >= PROBE_INTERVAL_MS) {
+      this.lastProbe = Date.now();
+      try {
+        this.probeWrite();
+        this.failure = null;
+      } catch (error) {
+        this.writeFailed(error);
+      }
+    }
+    return this.failure;
+  }
+
+  /**
+   * Inside a write transaction: each append's outcome. Our own refusals belong to one caller (they come
+   * before its first row is written); anything else is thrown and rolls the whole transaction back. The
+   * tails written are remembered only once the transaction has committed.
+   */
+  private writeAppends(batch: PendingAppend[]): { outcomes: Outcome[]; written: Map<string, Tail> } {
+    this.tails.validate(this.stmt.dataVersion.get()!);
+    const written = new Map<string, Tail>();
+    const outcomes = batch.map((pending): Outcome => {
+      try {
+        return { ok: true, result: this.appendInTransaction(pending, written) };
+      } catch (error) {
+        if (!(error instanceof EventStoreError)) throw error;
+        return { ok: false, error };
+      }
+    });
+    return { outcomes, written };
+  }
+
   private appendInTransaction(
-    streamId: string,
-    events: PreparedEvent[],
-    expected: ExpectedRevision,
+    { streamId, events, expected }: PendingAppend,
+    written: Map<string, Tail>,
   ): AppendResult {
     const replay = this.findReplay(streamId, events);
     if (replay) return replay;
 
-    const tail = this.stmt.tail.get(streamId);
-    const current = tail ? tail.revision : ('no_stream' as const);
+    const tail = written.get(streamId) ?? this.tail(streamId);
+    const current = tail.revision < 0 ? ('no_stream' as const) : tail.revision;
     if (!revisionMatches(expected, current))
       throw new WrongExpectedRevisionError(streamId, expected, current);
 
-    const prevHash = tail ? (JSON.parse(tail.metadata) as EventMetadata).hash : genesisHash(streamId);
-    const sealed = sealEvents(events, prevHash, new Date().toISOString());
-    let revision = tail ? tail.revision : -1;
-    let position = 0n;
+    // Nothing refused past this point: the rows are written.
+    const sealed = sealEvents(events, tail.hash, new Date().toISOString());
+    let revision = tail.revision;
+    let position = 0;
     for (const event of sealed) {
       revision += 1;
-      const info = this.stmt.insert.run(
-        streamId,
-        revision,
-        event.metadata.eventId,
-        event.type,
-        JSON.stringify(event.data),
-        JSON.stringify(event.metadata),
+      position = Number(
+        this.stmt.insert.run(
+          streamId,
+          revision,
+          event.eventId,
+          event.type,
+          event.dataJson,
+          event.metadataJson,
+        ).lastInsertRowid,
       );
-      position = BigInt(info.lastInsertRowid);
     }
-    return { streamId, revision, position, replayed: false };
+    written.set(streamId, { revision, hash: sealed[sealed.length - 1].metadata.hash });
+    return { streamId, revision, position: BigInt(position), replayed: false };
   }
 
-  /** The original result when every event id is stored already, in this stream and in this order. */
+  /** The stream's tail, from the cache or from its last row (`revision` -1 for a stream not there yet). */
+  private tail(streamId: string): Tail {
+    const cached = this.tails.get(streamId);
+    if (cached) return cached;
+    const row = this.stmt.tail.get(streamId);
+    const tail = row
+      ? { revision: row.revision, hash: row.hash }
+      : { revision: -1, hash: genesisHash(streamId) };
+    // Read under the write lock from committed rows: true whatever this transaction then does.
+    this.tails.set(streamId, tail);
+    return tail;
+  }
+
+  /**
+   * The original result when every event id is stored already, in this stream and in this order. Ids the
+   * store generated for this append are new by construction and are not looked up.
+   */
   private findReplay(streamId: string, events: PreparedEvent[]): AppendResult | null {
-    const found = events.map((event) => this.stmt.byEventId.get(event.eventId));
-    const stored = found.filter((row) => row !== undefined);
+    const stored: Array<{ stream_id: string; revision: number; position: number }> = [];
+    for (const event of events) {
+      if (event.generatedId) continue;
+      const row = this.stmt.byEventId.get(event.eventId);
+      if (row) stored.push(row);
+    }
     if (stored.length === 0) return null;
     const ids = events.map((event) => event.eventId);
     if (stored.length !== events.length) {
@@ -368,7 +521,7 @@ export class SqliteEventStore implements EventStore {
     for (;;) {
       const rows = this.stmt.readAll.all(cursor, READ_PAGE);
       for (const row of rows) {
-        cursor = BigInt(row.position);
+        cursor = BigInt(row[0]);
         if (!matches(filter, row)) continue;
         events.push(toRecorded(row));
         if (events.length === max) return { events, scannedTo: cursor };
@@ -484,7 +637,7 @@ export class SqliteEventStore implements EventStore {
     try {
       return read();
     } catch (error) {
-      throw toStoreError(error);
+      throw toStoreError(error, this.dir);
     }
   }
 }
@@ -510,7 +663,6 @@ export function revisionMatches(expected: ExpectedRevision, actual: number | 'no
 }
 
 function matches(filter: AllFilter, row: EventRow): boolean {
-  if ('streamPrefixes' in filter)
-    return filter.streamPrefixes.some((prefix) => row.stream_id.startsWith(prefix));
-  return filter.eventTypes.includes(row.type);
+  if ('streamPrefixes' in filter) return filter.streamPrefixes.some((prefix) => row[1].startsWith(prefix));
+  return filter.eventTypes.includes(row[3]);
 }

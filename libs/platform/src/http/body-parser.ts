@@ -63,13 +63,32 @@ export function verifyJsonBody(body: Buffer): void {
 }
 
 /**
- * Parses JSON bodies (`application/json` and `application/*+json`) up to `BODY_LIMIT`, refusing invalid
- * UTF-8 and deep nesting before parsing (`verifyJsonBody`).
+ * JSON the API parses: `application/json` and `application/*+json` — but not FHIR's, nor anything sent to a
+ * FHIR route (`…/fhir`): those read their own body, to answer every problem as a FHIR OperationOutcome.
+ */
+function isApiJson(request: {
+  url?: string;
+  headers: Record<string, string | string[] | undefined>;
+}): boolean {
+  if (/\/fhir(?:[?#]|$)/.test(request.url ?? '')) return false;
+  const type = String(request.headers['content-type'] ?? '')
+    .split(';')[0]
+    .trim()
+    .toLowerCase();
+  return (
+    (type === 'application/json' || /^application\/[\w.-]+\+json$/.test(type)) &&
+    type !== 'application/fhir+json'
+  );
+}
+
+/**
+ * Parses JSON bodies (`application/json` and `application/*+json`, FHIR's aside) up to `BODY_LIMIT`,
+ * refusing invalid UTF-8 and deep nesting before parsing (`verifyJsonBody`).
  */
 export function jsonBodyParser(): RequestHandler {
   return json({
     limit: BODY_LIMIT,
-    type: ['application/json', 'application/*+json'],
+    type: isApiJson,
     verify: (_request, _response, body) => verifyJsonBody(body),
   });
 }

@@ -1,9 +1,20 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import {
+  type ArgumentsHost,
+  Catch,
+  type ExceptionFilter,
+  HttpException,
+  Inject,
+  Logger,
+  Optional,
+} from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import {
   IdempotencyConflictError,
   InvalidEventError,
   StoreUnavailableError,
   WrongExpectedRevisionError,
+  storageUnavailable,
+  type StoreUnavailableReason,
 } from '@parcours/event-store';
 import type { Request, Response } from 'express';
 import { problem, ProblemError, PROBLEM_CONTENT_TYPE, type Problem } from './problem';
@@ -15,8 +26,18 @@ import { problem, ProblemError, PROBLEM_CONTENT_TYPE, type Problem } from './pro
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('http');
+  /** Where the SQLite files live, to tell a full disk from a read-only one behind an I/O error. */
+  private readonly dataDir: string | undefined;
 
-  catch(error: unknown, host: ArgumentsHost): void {
+  constructor(@Optional() @Inject(ConfigService) config?: ConfigService) {
+    this.dataDir = config?.get<string>('DATA_DIR');
+  }
+
+  catch(caught: unknown, host: ArgumentsHost): void {
+    // The other SQLite files (read store, idempotency records, access log, keys) fail with their disk too:
+    // a 503 that says why, as the event store's own failures are.
+    const error = storageUnavailable(caught, 'data files', this.dataDir) ?? caught;
+    if (error !== caught) this.logger.warn((error as Error).message);
     const response = host.switchToHttp().getResponse<Response>();
     const request = host.switchToHttp().getRequest<Request>();
     const body = this.toProblem(error, preferredLanguage(request.headers['accept-language']));
@@ -48,16 +69,30 @@ export class ProblemFilter implements ExceptionFilter {
     if (error instanceof IdempotencyConflictError) return problem(409, 'idempotency-conflict', error.message);
     if (error instanceof InvalidEventError) return problem(400, 'invalid-event', error.message);
     if (error instanceof StoreUnavailableError) {
-      return problem(
-        503,
-        'store-unavailable',
-        'The event store cannot take this request now; nothing was recorded. Try again shortly.',
-        { reason: error.reason },
-      );
+      return problem(503, 'store-unavailable', unavailableDetail(error.reason, language), {
+        reason: error.reason,
+      });
     }
     if (error instanceof HttpException) return fromHttpException(error);
     return problem(500, 'internal', 'Internal error.');
   }
+}
+
+/** What a client (and the person behind the UI) is told; the store's own message stays in the logs. */
+function unavailableDetail(reason: StoreUnavailableReason, language: 'fr' | 'en'): string {
+  if (reason === 'disk-full') {
+    return language === 'fr'
+      ? "Le disque qui porte les données est plein : rien n'a été enregistré. La consultation reste possible ; réessayez quand de la place aura été libérée."
+      : 'The disk that holds the data is full: nothing was recorded. Reading still works; try again once space has been freed.';
+  }
+  if (reason === 'read-only') {
+    return language === 'fr'
+      ? "Le disque qui porte les données est en lecture seule : rien n'a été enregistré. La consultation reste possible ; réessayez quand il sera de nouveau accessible en écriture."
+      : 'The disk that holds the data is read-only: nothing was recorded. Reading still works; try again once it is writable again.';
+  }
+  return language === 'fr'
+    ? "Le magasin d'événements ne peut pas prendre cette demande pour l'instant : rien n'a été enregistré. Réessayez dans un instant."
+    : 'The event store cannot take this request now; nothing was recorded. Try again shortly.';
 }
 
 function fromHttpException(error: HttpException): Problem {

@@ -50,7 +50,7 @@ const tables = {
  */
 export const cptsHistoryProjection = defineProjection<CptsHistoryProjectionEvent>()({
   name: CPTS_HISTORY,
-  version: 2,
+  version: 3,
   tables,
   open: ({ events }) => {
     const keep = (event: ProjectedEvent<CptsHistoryProjectionEvent>): void => {
@@ -76,6 +76,7 @@ export const cptsHistoryProjection = defineProjection<CptsHistoryProjectionEvent
       CrisisDeclared: keep,
       CrisisPlanDrafted: keep,
       CrisisPlanUpdated: keep,
+      ExternalIndicatorRecorded: keep,
       EntryCorrected: keep,
       EntryVoided: keep,
     };

@@ -40,8 +40,8 @@ const ACTIVITY: Record<
     of: (f) => ({ members: [f.byMemberId], at: f.appliedAt }),
   },
   FollowUpCompleted: {
-    fields: ['byMemberId', 'completedAt'],
-    of: (f) => ({ members: [f.byMemberId], at: f.completedAt }),
+    fields: ['byMemberId', 'at'],
+    of: (f) => ({ members: [f.byMemberId], at: f.at }),
   },
   ParticipationRecorded: { fields: ['on'], of: (f) => ({ members: [f.memberOfStream], at: f.on }) },
   RcpHeld: {

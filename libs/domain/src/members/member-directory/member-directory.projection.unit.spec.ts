@@ -42,7 +42,7 @@ describe('member directory read model', () => {
   });
   const followUp = log.event<PathwayEvent>(p, 'FollowUpCompleted', {
     byMemberId: 'm-b',
-    completedAt: '2026-03-05T10:00:00+01:00',
+    at: '2026-03-05T10:00:00+01:00',
     kind: 'appel',
   });
   const activity = [

@@ -219,7 +219,7 @@ describe('views over HTTP', () => {
     const id = await open(patients.lea, 'bpco');
     await post(`/pathways/${id}/follow-ups`, {
       byMemberId: members.gp,
-      completedAt: '2026-03-04T10:00:00+01:00',
+      at: '2026-03-04T10:00:00+01:00',
       kind: 'appel',
     });
     const before = await get(`/pathways/${id}`);

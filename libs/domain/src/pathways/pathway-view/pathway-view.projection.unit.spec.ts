@@ -5,7 +5,7 @@ import { PatientSummaryQueries } from '../../patients/patient-summary/patient-su
 import { MemberDirectoryQueries } from '../../members/member-directory/member-directory.queries';
 import type { RcpEvent } from '../../rcp/rcp.events';
 import type { CorrectionEvent } from '../../shared/corrections';
-import { upcast } from '../../shared/upcasting';
+import { createUpcaster } from '../../shared/upcasting';
 import type { PathwayEvent } from '../pathway.events';
 import { presentPathwayView } from './pathway-view';
 import { pathwayViewProjection } from './pathway-view.projection';
@@ -124,7 +124,7 @@ describe('pathway view read model', () => {
         on('FollowUpCompleted', {
           dischargeId: 'd-1',
           byMemberId: 'm-gp',
-          completedAt: '2026-03-09T15:00:00+01:00',
+          at: '2026-03-09T15:00:00+01:00',
           kind: 'appel',
         }),
       )
@@ -193,7 +193,7 @@ describe('pathway view read model', () => {
     on('DischargeNotified', discharge());
     const followUp = on('FollowUpCompleted', {
       byMemberId: 'm-gp',
-      completedAt: '2026-03-09T15:00:00+01:00',
+      at: '2026-03-09T15:00:00+01:00',
       kind: 'appel',
     });
     projectionSpec(pathwayViewProjection)
@@ -409,16 +409,19 @@ describe('pathway view read model', () => {
       });
   });
 
-  it('a follow-up stored in version 1 (`at`) is shown in the current shape once upcast', () => {
+  it('a follow-up stored in an older shape is shown in the current shape once upcast', () => {
+    // A hypothetical version 1 named the business time `date`; version 2 (today's shape) names it `at`.
+    const { upcast } = createUpcaster(
+      { FollowUpCompleted: 2 },
+      { FollowUpCompleted: { 1: ({ date, ...data }) => ({ ...data, at: date }) } },
+    );
     const { id, opened } = pathwayLog();
     const log = new EventLog();
     const v1 = log.event(
       pathway(id),
       'FollowUpCompleted',
-      { byMemberId: 'm-gp', at: '2026-03-04T10:00:00+01:00', kind: 'appel' },
-      {
-        schemaVersion: 1,
-      },
+      { byMemberId: 'm-gp', date: '2026-03-04T10:00:00+01:00', kind: 'appel' },
+      { schemaVersion: 1 },
     );
     const stored = { ...v1, revision: 1, position: opened.position + 1n };
     projectionSpec(pathwayViewProjection)
@@ -429,9 +432,9 @@ describe('pathway view read model', () => {
         const entry = view(read, id).timeline.find((e) => e.type === 'FollowUpCompleted')!;
         expect(entry).toMatchObject({
           at: '2026-03-04T10:00:00+01:00',
-          data: { byMemberId: 'm-gp', completedAt: '2026-03-04T10:00:00+01:00', kind: 'appel' },
+          data: { byMemberId: 'm-gp', at: '2026-03-04T10:00:00+01:00', kind: 'appel' },
         });
-        expect(entry.data).not.toHaveProperty('at');
+        expect(entry.data).not.toHaveProperty('date');
       });
   });
 });

@@ -1,0 +1,12 @@
+export * from './interop.module';
+export { Importer, type ImportContext } from './shared/importer';
+export { ImportInputError, ImportRefused } from './shared/import-errors';
+export { type CsvImportReport, CsvRowsRejected, type ImportProgress } from './cpam/csv-import';
+export { type CsvEncoding, type CsvSeparator } from './cpam/csv-input';
+export { MtListImport, MT_LIST_COLUMNS } from './cpam/mt-list.import';
+export { CpamIndicatorsImport, INDICATOR_COLUMNS } from './cpam/indicators.import';
+export { insKey } from './shared/french-identifiers';
+export { FhirBundle, FHIR_MAX_BYTES } from './fhir/fhir-bundle';
+export { FhirImport, type FhirImportResult } from './fhir/fhir-import';
+export { FhirExport } from './fhir/fhir-export';
+export { fhirSchema } from './fhir/fhir-schema';
