@@ -20,7 +20,12 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fromParisWallClock as fromParis, NATIONAL_PROTOCOLS, parisTimestamp } from '@parcours/domain';
+import {
+  fromParisWallClock as fromParis,
+  NATIONAL_PROTOCOLS,
+  parisTimestamp,
+  schemaVersionOf,
+} from '@parcours/domain';
 import { SqliteEventStore, type Actor, type NewEvent } from '@parcours/event-store';
 
 export const BENCH_CPTS = 'cpts-bench';
@@ -29,7 +34,7 @@ export const YEAR = { from: '2025-01-01', to: '2026-01-01' } as const;
 /** A month of that year, for the month query. */
 export const MONTH = { from: '2025-06-01', to: '2025-07-01' } as const;
 /** Bump when the generated events change: the cache key includes it. */
-export const GENERATOR_VERSION = 2;
+export const GENERATOR_VERSION = 3;
 export const SEED = 20_251_231;
 /** Events per append window (one transaction, one append per stream present in it). */
 export const APPEND_WINDOW = 2000;
@@ -1479,7 +1484,7 @@ export function generateLog(events: number, seed = SEED): GeneratedLog {
  * Appends the log window by window: one append per stream in the window, one transaction per window.
  * Consumes `drafts` (each slot is emptied once appended) so that the collector need not walk them again.
  */
-async function appendAll(
+export async function appendAll(
   store: SqliteEventStore,
   drafts: Array<Draft | undefined>,
   onProgress: (done: number) => void,
@@ -1510,6 +1515,7 @@ async function appendAll(
             correlationId: requestId,
             causationId: requestId,
             source: 'api',
+            schemaVersion: schemaVersionOf(d.type),
           },
         };
       });

@@ -21,7 +21,7 @@ describe('the API service', () => {
       expect(response.body).toMatchObject({ status: 'ok', store: { kind: 'sqlite', position: '0' } });
       const names = response.body.projections.map((p: { name: string }) => p.name);
       expect(names).toEqual(
-        expect.arrayContaining(['pathway-views', 'worklist', 'indicators', 'cpts-history']),
+        expect.arrayContaining(['pathway-view', 'patient-summary', 'indicators', 'cpts-history']),
       );
       for (const projection of response.body.projections) {
         expect(projection).toEqual({

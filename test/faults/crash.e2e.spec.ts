@@ -49,7 +49,7 @@ describe('kill -9 under 64 concurrent clients, three times', () => {
       referrals: acknowledged.length,
     });
 
-    expect(projections).toEqual(expect.arrayContaining(['pathway-views', 'worklist']));
+    expect(projections).toEqual(expect.arrayContaining(['pathway-view', 'patient-summary', 'indicators']));
     const { live, rebuilt } = compareWithRebuild(dataDir, projections);
     expect(rebuilt).toEqual(live);
   }, 120_000);

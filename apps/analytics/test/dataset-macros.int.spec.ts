@@ -1,6 +1,6 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import fc from 'fast-check';
-import { rate } from '../../../libs/read-models/src/indicators/indicators.reader';
+import { rate } from '../../../libs/cross-capability/src/indicators/indicators.reader';
 import { businessDay, deadline } from '@parcours/domain';
 import { MACROS } from '../src/dataset-schema';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PATHWAY_KINDS as DOMAIN_KINDS, URGENCIES as DOMAIN_URGENCIES } from '@parcours/domain';
-import { FEED_CLASSIFICATION, INDICATORS } from '@parcours/read-models';
+import { FEED_CLASSIFICATION, INDICATORS } from '@parcours/cross-capability';
 import { INDICATOR_QUERIES, PATHWAY_KINDS, URGENCIES } from '../src/indicator-queries';
 
 const DOCS = readFileSync(join(__dirname, '../../../docs/analytics.md'), 'utf8');

@@ -3,12 +3,15 @@ import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuthGuard, AuthModule, parseRoleMap } from '@parcours/auth';
-import { DemoModule, DomainModule } from '@parcours/domain';
+import { DemoModule, DomainModule, upcast } from '@parcours/domain';
 import { EVENT_STORE, type EventStore } from '@parcours/event-store';
 import { type AppConfig, EventStoreModule, ProblemFilter } from '@parcours/platform';
 import { ProjectionsModule } from '@parcours/projections';
-import { ReadModelsModule } from '@parcours/read-models';
+import { CrossCapabilityModule } from '@parcours/cross-capability';
+import { SqliteStoresModule } from '@parcours/sqlite-stores';
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import { ACCESS_POLICY } from './access-policy';
@@ -22,6 +25,15 @@ function requestId(request: IncomingMessage): string {
   const given = request.headers['x-request-id'];
   return typeof given === 'string' && /^[\w.:-]{1,100}$/.test(given) ? given : randomUUID();
 }
+
+/**
+ * The projection thread's script, built beside this app's (`apps/projector`); when the API runs from its
+ * sources (tests), the built one. Without either, the projections run on the request thread.
+ */
+const PROJECTION_WORKER = [
+  join(__dirname, '../../projector/src/projection-worker.js'),
+  join(__dirname, '../../../dist/apps/projector/src/projection-worker.js'),
+].find((path) => existsSync(path));
 
 @Module({})
 export class AppModule {
@@ -74,9 +86,10 @@ export class AppModule {
           },
         }),
         rateLimitsModule(config),
+        SqliteStoresModule.forRoot(),
         DomainModule,
-        ProjectionsModule.forRoot(),
-        ReadModelsModule,
+        ProjectionsModule.forRoot({ workerScript: PROJECTION_WORKER, upcast }),
+        CrossCapabilityModule,
         // Dev mode with SEED_DEMO (the default) and an empty store: the demo CPTS, loaded once listening.
         DemoModule.loadOnStart(),
       ],

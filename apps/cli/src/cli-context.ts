@@ -2,10 +2,11 @@ import { type DynamicModule, type INestApplicationContext, Module } from '@nestj
 import { ConfigModule } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
-import { DomainModule } from '@parcours/domain';
+import { DomainModule, upcast } from '@parcours/domain';
 import { type AppConfig, EventStoreModule } from '@parcours/platform';
 import { ProjectionsModule } from '@parcours/projections';
-import { ReadModelsModule } from '@parcours/read-models';
+import { CrossCapabilityModule } from '@parcours/cross-capability';
+import { SqliteStoresModule } from '@parcours/sqlite-stores';
 
 /** What CLI commands that need the application get: the store, the domain, the read models (not running). */
 @Module({})
@@ -17,9 +18,10 @@ class CliModule {
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, validate: () => config }),
         CqrsModule.forRoot(),
         EventStoreModule.forRoot(),
+        SqliteStoresModule.forRoot(),
         DomainModule,
-        ProjectionsModule.forRoot({ run: false }),
-        ReadModelsModule,
+        ProjectionsModule.forRoot({ mode: 'off', upcast }),
+        CrossCapabilityModule,
       ],
     };
   }

@@ -3,7 +3,7 @@ import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { stringify } from 'csv-stringify/sync';
 import { IdentityVault, identityVaultPath } from '@parcours/crypto';
-import { CONTRACT_YEARS, monthsOf, requireCpts } from '@parcours/domain';
+import { CONTRACT_YEARS, CPTS_HISTORY, monthsOf, readCptsHistory, requireCpts } from '@parcours/domain';
 import { EVENT_STORE, type EventStore } from '@parcours/event-store';
 import { type AppConfig, openEventStore } from '@parcours/platform';
 import { ReadStore } from '@parcours/projections';
@@ -14,10 +14,8 @@ import {
   IndicatorsReader,
   pseudonymKeyName,
   Pseudonymiser,
-  readCptsHistory,
   readFeed,
-  CPTS_HISTORY,
-} from '@parcours/read-models';
+} from '@parcours/cross-capability';
 import { withApplication } from './cli-context';
 
 /**

@@ -1,14 +1,18 @@
+import { upcast } from '@parcours/domain';
 import { EVENT_STORE, type EventStore } from '@parcours/event-store';
 import type { AppConfig } from '@parcours/platform';
-import { ProjectionRegistry, ReadStore, rebuildProjection } from '@parcours/projections';
-import { MultiBar, Presets } from 'cli-progress';
+import { ProjectionRegistry, ReadStore, rebuildProjections } from '@parcours/projections';
+import { SingleBar } from 'cli-progress';
 import { withApplication } from './cli-context';
 
 export class UnknownProjectionError extends Error {}
 
+const formatRate = (perSecond: number): string => Math.round(perSecond).toLocaleString('en-US');
+
 /**
- * `rebuild [--projection name]`: every read model (or one) built again from the start of the log into a
- * new generation of tables, which replaces the served one only once complete. Progress and ETA on stderr.
+ * `rebuild [--projection name]`: every read model (or one) built again from the start of the log, in one
+ * pass over the log for all of them, each into a new generation of tables which replaces the served one
+ * only once complete. Progress (positions, events/s, ETA) on stderr; each one's checksum on stdout.
  */
 export async function rebuild(config: AppConfig, only?: string): Promise<void> {
   await withApplication(config, async (app) => {
@@ -22,31 +26,38 @@ export async function rebuild(config: AppConfig, only?: string): Promise<void> {
       );
     }
     const head = Number(await store.headPosition());
-    const bars = new MultiBar(
-      {
-        format: '{name} |{bar}| {percentage}% | {value}/{total} positions | ETA {eta_formatted}',
-        stream: process.stderr,
-        hideCursor: true,
-        etaBuffer: 50,
+    const bar = new SingleBar({
+      format:
+        'rebuild |{bar}| {percentage}% | {value}/{total} positions | {rate} events/s | ETA {eta_formatted}',
+      stream: process.stderr,
+      hideCursor: true,
+      etaBuffer: 20,
+    });
+    bar.start(Math.max(head, 1), 0, { rate: '0' });
+    const started = process.hrtime.bigint();
+    const result = await rebuildProjections(store, readStore, selected, {
+      upcast,
+      onProgress: (progress) => {
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        bar.update(Math.min(Number(progress.position), head), {
+          rate: formatRate(Number(progress.position) / Math.max(seconds, 1e-3)),
+        });
       },
-      Presets.shades_classic,
-    );
+    });
+    bar.update(Math.max(head, 1));
+    bar.stop();
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const width = Math.max(...selected.map((p) => p.name.length));
-    const results: string[] = [];
-    for (const projection of selected) {
-      const bar = bars.create(Math.max(head, 1), 0, { name: projection.name.padEnd(width) });
-      const started = process.hrtime.bigint();
-      const result = await rebuildProjection(store, readStore, projection, (progress) =>
-        bar.update(Math.min(Number(progress.position), head)),
-      );
-      bar.update(Math.max(head, 1));
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      results.push(
-        `${projection.name.padEnd(width)}  v${projection.version}  ${result.events} events  ${seconds.toFixed(1)} s  ${Math.round(result.events / Math.max(seconds, 1e-3))} events/s  checksum ${result.checksum.slice(0, 16)}`,
-      );
-    }
-    bars.stop();
-    process.stdout.write(`${results.join('\n')}\n`);
+    const lines = selected.map(
+      (projection) =>
+        `${projection.name.padEnd(width)}  v${projection.version}  checksum ${readStore
+          .checksum(projection.name, result.generations.get(projection.name))
+          .slice(0, 16)}`,
+    );
+    lines.push(
+      `${selected.length} read models, ${head} log positions (${result.events} events read once) in ${seconds.toFixed(1)} s: ${formatRate(head / Math.max(seconds, 1e-3))} events/s`,
+    );
+    process.stdout.write(`${lines.join('\n')}\n`);
   });
 }
 

@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from 'commander';
 import { type CorrectionEvent, type PathwayEvent, pathwayEvolver, stateOf, toStored } from '@parcours/domain';
 import { type AppConfig, openEventStore } from '@parcours/platform';
-import { streamOwner } from '@parcours/read-models';
+import { streamOwner } from '@parcours/cross-capability';
 
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
 

@@ -1,4 +1,4 @@
-import { ACCESS_LOG_FILE, PatientAccessLog } from '@parcours/domain';
+import { ACCESS_LOG_FILE, SqliteAccessLog } from '@parcours/sqlite-stores';
 import type { EventStore } from '@parcours/event-store';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import {
   type VerifyReport,
   verifyCpts,
   verifyStreams,
-} from '@parcours/read-models';
+} from '@parcours/cross-capability';
 
 /** Exit codes of api.md. */
 const OK = 0;
@@ -59,7 +59,7 @@ function verifyAccessLog(config: AppConfig, cptsId: string | undefined, out: Wri
     out('access log: none in DATA_DIR');
     return true;
   }
-  const log = new PatientAccessLog(path);
+  const log = new SqliteAccessLog(path);
   try {
     const report = log.verify(cptsId);
     out(`access log: ${report.entries} entries — ${report.ok ? 'ok' : `${report.broken.length} broken`}`);

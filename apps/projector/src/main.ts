@@ -3,10 +3,11 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
-import { DomainModule } from '@parcours/domain';
+import { DomainModule, upcast } from '@parcours/domain';
 import { ConfigError, EventStoreModule, loadConfig, secureDataDir, type AppConfig } from '@parcours/platform';
 import { Projections, ProjectionsModule } from '@parcours/projections';
-import { ReadModelsModule } from '@parcours/read-models';
+import { CrossCapabilityModule } from '@parcours/cross-capability';
+import { SqliteStoresModule } from '@parcours/sqlite-stores';
 import { Logger, LoggerModule } from 'nestjs-pino';
 
 /**
@@ -25,9 +26,10 @@ class ProjectorModule {
         }),
         CqrsModule.forRoot(),
         EventStoreModule.forRoot(),
+        SqliteStoresModule.forRoot(),
         DomainModule,
-        ProjectionsModule.forRoot({ run: true }),
-        ReadModelsModule,
+        ProjectionsModule.forRoot({ mode: 'inline', upcast }),
+        CrossCapabilityModule,
       ],
     };
   }

@@ -4,6 +4,7 @@ import { TenantDirectory } from './access-policy';
 import { AUTH_OPTIONS, type AuthModuleOptions } from './auth.options';
 import { AuthGuard } from './auth.guard';
 import {
+  CachingTokenVerifier,
   DEFAULT_TOKEN_LIMITS,
   DevTokenVerifier,
   OidcTokenVerifier,
@@ -38,6 +39,14 @@ export class AuthModule {
   }
 }
 
+/** Each token's signature is checked once a minute at most (see `CachingTokenVerifier`). */
+const cached = (verifier: TokenVerifier, limits: TokenLimits): TokenVerifier =>
+  new CachingTokenVerifier(verifier, {
+    ttlSeconds: 60,
+    maxEntries: 10_000,
+    clockSkewSeconds: limits.clockSkewSeconds,
+  });
+
 function verifierProvider(options: AuthModuleOptions): () => TokenVerifier | Promise<TokenVerifier> {
   const limits: TokenLimits = {
     maxLifetimeSeconds: options.maxTokenLifetimeSeconds ?? DEFAULT_TOKEN_LIMITS.maxLifetimeSeconds,
@@ -47,7 +56,7 @@ function verifierProvider(options: AuthModuleOptions): () => TokenVerifier | Pro
     case 'dev':
       if (!options.dataDir) throw new Error('Dev auth requires a data directory for its signing key');
       // Created at start, not at first request: the key file is in place before the CLI may want it.
-      return () => DevTokenVerifier.create(options.dataDir, limits);
+      return async () => cached(await DevTokenVerifier.create(options.dataDir, limits), limits);
     case 'oidc': {
       const { oidcIssuer, oidcAudience } = options;
       if (!oidcIssuer || !oidcAudience) {
@@ -57,7 +66,7 @@ function verifierProvider(options: AuthModuleOptions): () => TokenVerifier | Pro
         claims: options.oidcClaims,
         jwksCooldownSeconds: options.oidcJwksCooldownSeconds,
       });
-      return () => verifier;
+      return () => cached(verifier, limits);
     }
     default:
       throw new Error(`Unknown auth mode ${String(options.mode)}: expected dev or oidc`);

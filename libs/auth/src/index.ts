@@ -35,6 +35,7 @@ export {
   DevTokenVerifier,
   OidcTokenVerifier,
   AuthenticationError,
+  CachingTokenVerifier,
   IdentityProviderUnavailableError,
   ACCEPTED_ALGORITHMS,
   DEFAULT_JWKS_COOLDOWN_SECONDS,

@@ -57,6 +57,47 @@ export abstract class TokenVerifier {
   abstract verify(token: string): Promise<Principal>;
 }
 
+/**
+ * A verified token's principal, remembered by the token itself, so that a client sending the same token
+ * with every request pays for its signature check once: until the token expires (with the clock skew
+ * allowed) or for `ttlSeconds`, whichever comes first — after that, and for any token not seen or refused,
+ * the verifier decides again. Bounded: the oldest entries go first.
+ */
+export class CachingTokenVerifier extends TokenVerifier {
+  private readonly verified = new Map<string, { principal: Principal; until: number }>();
+
+  constructor(
+    private readonly inner: TokenVerifier,
+    private readonly options: { ttlSeconds: number; maxEntries: number; clockSkewSeconds: number } = {
+      ttlSeconds: 60,
+      maxEntries: 10_000,
+      clockSkewSeconds: DEFAULT_TOKEN_LIMITS.clockSkewSeconds,
+    },
+    private readonly clock: () => number = Date.now,
+  ) {
+    super();
+  }
+
+  async verify(token: string): Promise<Principal> {
+    const now = this.clock();
+    const known = this.verified.get(token);
+    if (known && now < known.until) return known.principal;
+    if (known) this.verified.delete(token);
+    const principal = await this.inner.verify(token);
+    const exp = decodeJwt(token).exp;
+    const until = Math.min(
+      now + this.options.ttlSeconds * 1000,
+      typeof exp === 'number' ? (exp + this.options.clockSkewSeconds) * 1000 : now,
+    );
+    if (until > now) {
+      if (this.verified.size >= this.options.maxEntries)
+        this.verified.delete(this.verified.keys().next().value!);
+      this.verified.set(token, { principal, until });
+    }
+    return principal;
+  }
+}
+
 /** Dev mode: tokens signed with the key in `DATA_DIR` (see `issueDevToken`). */
 export class DevTokenVerifier extends TokenVerifier {
   constructor(

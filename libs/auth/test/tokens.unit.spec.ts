@@ -9,6 +9,7 @@ import {
   DEV_AUDIENCE,
   DEV_ISSUER,
   AuthenticationError,
+  CachingTokenVerifier,
   DevTokenVerifier,
   devSigningKeyPath,
   InvalidClaimsError,
@@ -17,6 +18,7 @@ import {
   type Principal,
   ROLES,
   TENANT_ROLES,
+  TokenVerifier,
 } from '../src';
 
 describe('dev tokens', () => {
@@ -232,5 +234,71 @@ describe('the dev signing key', () => {
     await writeFile(devSigningKeyPath(dataDir), '{"kty":"oct","k":"c2VjcmV0"}', { mode: 0o600 });
 
     await expect(loadOrCreateDevSigningKey(dataDir)).rejects.toThrow(/not an Ed25519 private JWK/);
+  });
+});
+
+describe('CachingTokenVerifier', () => {
+  const principal = { sub: 'marie', cpts: 'cpts-a', roles: ['coordinator' as const] };
+  /** A token carrying only what the cache reads (exp); the inner verifier is what decides. */
+  const tokenExpiringAt = (exp: number) =>
+    `e30.${Buffer.from(JSON.stringify({ exp, nonce: Math.random() })).toString('base64url')}.sig`;
+  class Counting extends TokenVerifier {
+    calls = 0;
+    refuse = false;
+    verify(): Promise<Principal> {
+      this.calls += 1;
+      return this.refuse
+        ? Promise.reject(new AuthenticationError('bad signature'))
+        : Promise.resolve(principal);
+    }
+  }
+  const setUp = (now: { ms: number }) => {
+    const inner = new Counting();
+    const cache = new CachingTokenVerifier(
+      inner,
+      { ttlSeconds: 60, maxEntries: 2, clockSkewSeconds: 30 },
+      () => now.ms,
+    );
+    return { inner, cache };
+  };
+
+  it('checks a token once within a minute, then again', async () => {
+    const now = { ms: 1_000_000_000 };
+    const { inner, cache } = setUp(now);
+    const token = tokenExpiringAt(now.ms / 1000 + 3600);
+    expect(await cache.verify(token)).toEqual(principal);
+    expect(await cache.verify(token)).toEqual(principal);
+    expect(inner.calls).toBe(1);
+    now.ms += 61_000;
+    await cache.verify(token);
+    expect(inner.calls).toBe(2);
+  });
+
+  it('never trusts a token past its expiry (with the clock skew allowed)', async () => {
+    const now = { ms: 1_000_000_000 };
+    const { inner, cache } = setUp(now);
+    const token = tokenExpiringAt(now.ms / 1000 + 10);
+    await cache.verify(token);
+    now.ms += 39_000;
+    await cache.verify(token);
+    expect(inner.calls).toBe(1);
+    now.ms += 2_000; // past exp + 30 s
+    inner.refuse = true;
+    await expect(cache.verify(token)).rejects.toThrow(AuthenticationError);
+  });
+
+  it('remembers no refusal, and keeps a bounded number of tokens', async () => {
+    const now = { ms: 1_000_000_000 };
+    const { inner, cache } = setUp(now);
+    inner.refuse = true;
+    const refused = tokenExpiringAt(now.ms / 1000 + 3600);
+    await expect(cache.verify(refused)).rejects.toThrow(AuthenticationError);
+    await expect(cache.verify(refused)).rejects.toThrow(AuthenticationError);
+    expect(inner.calls).toBe(2);
+    inner.refuse = false;
+    const [a, b, c] = [1, 2, 3].map(() => tokenExpiringAt(now.ms / 1000 + 3600));
+    for (const token of [a, b, c]) await cache.verify(token);
+    await cache.verify(a); // the oldest was let go
+    expect(inner.calls).toBe(2 + 3 + 1);
   });
 });

@@ -57,10 +57,12 @@ describe('the API on EventStoreDB, against the wire simulator (a SIMULATION of 2
   });
 
   it('events of another application on the shared server are counted in /health, and the projections go on', async () => {
-    // In a stream a projection follows (its server-side filter lets them through), without an envelope.
+    // Of types the projections follow (the server-side filter lets them through), without an envelope;
+    // the filter passes over a type none follows.
     simulator.appendDirect('pathway-elsewhere.1', [
       { type: 'OrderPlaced', data: { total: 3 } },
-      { type: 'Blob', binary: true },
+      { type: 'PathwayOpened', data: { total: 3 } },
+      { type: 'PatientReferred', binary: true },
     ]);
     expect((await register('cpts-after-foreign')).status).toBe(201);
     let health = await call(`${api.url}/health`);

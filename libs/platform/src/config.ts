@@ -97,8 +97,12 @@ export class AppConfig {
   @IsIn(['FULL', 'NORMAL'], { message: 'SQLITE_SYNCHRONOUS must be FULL or NORMAL' })
   SQLITE_SYNCHRONOUS: 'FULL' | 'NORMAL' = 'FULL';
 
-  @IsIn(['inline', 'off'], { message: 'PROJECTIONS must be inline or off' })
-  PROJECTIONS: 'inline' | 'off' = 'inline';
+  /**
+   * Where the API's projections run: `worker` (a thread of the API process, off the request thread),
+   * `inline` (the request thread itself), or `off` (an `apps/projector` process runs them).
+   */
+  @IsIn(['worker', 'inline', 'off'], { message: 'PROJECTIONS must be worker, inline or off' })
+  PROJECTIONS: 'worker' | 'inline' | 'off' = 'worker';
 
   @IsIn(['dev', 'oidc'], { message: 'AUTH_MODE must be dev or oidc' })
   AUTH_MODE: 'dev' | 'oidc' = 'dev';

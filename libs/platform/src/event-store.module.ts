@@ -37,7 +37,7 @@ export function eventStoreConnectionString(config: StoreConfig): string {
 }
 
 /** Opens the configured adapter: the embedded SQLite file in DATA_DIR, or EventStoreDB. */
-export function openEventStore(config: StoreConfig): EventStore {
+export function openEventStore(config: StoreConfig, options: { pollIntervalMs?: number } = {}): EventStore {
   if (config.EVENT_STORE === 'eventstoredb') {
     return new EventStoreDbEventStore({
       connectionString: eventStoreConnectionString(config),
@@ -49,6 +49,7 @@ export function openEventStore(config: StoreConfig): EventStore {
   return new SqliteEventStore({
     path: join(config.DATA_DIR, 'events.db'),
     synchronous: config.SQLITE_SYNCHRONOUS,
+    ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),
   });
 }
 

@@ -7,7 +7,7 @@ describe('configuration from the environment', () => {
     expect(config).toMatchObject({
       PORT: 3000,
       EVENT_STORE: 'sqlite',
-      PROJECTIONS: 'inline',
+      PROJECTIONS: 'worker',
       AUTH_MODE: 'dev',
       SEED_DEMO: true,
       SQLITE_SYNCHRONOUS: 'FULL',

@@ -16,62 +16,105 @@ import {
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { APP_INTERCEPTOR } from '@nestjs/core';
-import { EVENT_STORE, type EventStore } from '@parcours/event-store';
+import { EVENT_STORE, type EventStore, type ForeignEventsReport } from '@parcours/event-store';
 import type { AppConfig } from '@parcours/platform';
 import type { Request, Response } from 'express';
 import { join } from 'node:path';
 import { from, type Observable, switchMap } from 'rxjs';
-import type { Projection, ProjectionStatus } from './projection';
+import type { AnyProjection, LiveLag, ProjectionStatus, Upcaster } from './projection';
 import { ReadStore } from './read-store';
 import { ProjectionRunner } from './runner';
+import { ProjectionWorker } from './worker-host';
 
-export const RUN_PROJECTIONS = Symbol('RUN_PROJECTIONS');
+/** `worker`, `inline` or `off`: where this process's projections run (see the `PROJECTIONS` setting). */
+export const PROJECTIONS_MODE = Symbol('PROJECTIONS_MODE');
+/** The compiled script of the projection worker thread (an app's: it knows every projection's code). */
+export const PROJECTIONS_WORKER_SCRIPT = Symbol('PROJECTIONS_WORKER_SCRIPT');
+/** Where stored events of older versions become current (the domain's upcaster). */
+export const EVENT_UPCASTER = Symbol('EVENT_UPCASTER');
 
-/** Read models add their projection here (in their module's constructor); the runner starts after all did. */
+export type ProjectionsMode = 'worker' | 'inline' | 'off';
+
+/** How long an application waits, at most, for its projections to catch up before taking requests. */
+const STARTUP_WAIT_MS = 10_000;
+
+/** Each capability's module adds its projections here (in its constructor); the runner starts after all did. */
 @Injectable()
 export class ProjectionRegistry {
-  private readonly projections = new Map<string, Projection>();
+  private readonly projections = new Map<string, AnyProjection>();
 
-  register(projection: Projection): void {
-    if (this.projections.has(projection.name))
-      throw new Error(`projection ${projection.name} registered twice`);
-    this.projections.set(projection.name, projection);
+  register(...projections: AnyProjection[]): void {
+    for (const projection of projections) {
+      if (this.projections.has(projection.name))
+        throw new Error(`projection ${projection.name} registered twice`);
+      this.projections.set(projection.name, projection);
+    }
   }
 
-  all(): Projection[] {
+  all(): AnyProjection[] {
     return [...this.projections.values()];
   }
 }
 
 /**
- * Runs the projections in this process when `run` is true (the API with PROJECTIONS=inline, or
- * apps/projector); otherwise only reports what the read store's checkpoints say (another process runs them).
+ * The projections of this process: run by a worker thread (`worker`, the API's default: the request thread
+ * stays free, the second core does the projections), on this thread (`inline`), or elsewhere (`off`: only
+ * what the read store's checkpoints say is reported). Read-your-writes works the same in every mode.
  */
 @Injectable()
 export class Projections implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
   private readonly logger = new Logger('projections');
   private runner?: ProjectionRunner;
+  private worker?: ProjectionWorker;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     readonly readStore: ReadStore,
     private readonly registry: ProjectionRegistry,
-    @Inject(RUN_PROJECTIONS) private readonly run: boolean,
+    @Inject(PROJECTIONS_MODE) readonly mode: ProjectionsMode,
+    @Inject(PROJECTIONS_WORKER_SCRIPT) private readonly workerScript: string | null,
+    @Inject(EVENT_UPCASTER) private readonly upcast: Upcaster | null,
+    private readonly config: ConfigService<AppConfig, true>,
   ) {}
 
-  onApplicationBootstrap(): void {
-    if (!this.run) return;
+  /**
+   * Starts the projections and, for a few seconds at most, lets them catch up before the application takes
+   * requests: a fresh or nearly current read store is served at once, a long build goes on behind a 503.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    const logger = {
+      log: (m: string) => this.logger.log(m),
+      warn: (m: string) => this.logger.warn(m),
+      error: (m: string) => this.logger.error(m),
+    };
+    if (this.mode === 'worker' && this.workerScript) {
+      this.worker = new ProjectionWorker(
+        this.workerScript,
+        { config: configOf(this.config), projections: this.registry.all().map((p) => p.name) },
+        this.store,
+        logger,
+      );
+      this.worker.start();
+      await this.worker.whenRunning(STARTUP_WAIT_MS);
+      return;
+    }
+    if (this.mode === 'off') return;
+    if (this.mode === 'worker') this.logger.warn('no projection thread script: the projections run inline');
     this.runner = new ProjectionRunner(this.store, this.readStore, this.registry.all(), {
-      log: (m) => this.logger.log(m),
-      warn: (m) => this.logger.warn(m),
-      error: (m) => this.logger.error(m),
+      logger,
+      ...(this.upcast ? { upcast: this.upcast } : {}),
     });
     this.runner.start();
+    await Promise.race([
+      this.runner.catchUp().catch(() => undefined),
+      new Promise((resolve) => setTimeout(resolve, STARTUP_WAIT_MS).unref()),
+    ]);
   }
 
   /** Before the store closes (its closer runs at application shutdown). */
   async onModuleDestroy(): Promise<void> {
     await this.runner?.stop();
+    await this.worker?.stop();
   }
 
   onApplicationShutdown(): void {
@@ -80,6 +123,7 @@ export class Projections implements OnApplicationBootstrap, OnModuleDestroy, OnA
 
   async status(): Promise<ProjectionStatus[]> {
     if (this.runner) return this.runner.status();
+    if (this.worker) return this.worker.status();
     const head = await this.store.headPosition().catch(() => 0n);
     return this.registry.all().map((projection) => {
       const active = this.readStore.active(projection.name);
@@ -95,9 +139,20 @@ export class Projections implements OnApplicationBootstrap, OnModuleDestroy, OnA
     });
   }
 
+  /** From append to read models, live (null where another process runs the projections). */
+  liveLag(): LiveLag | null {
+    return this.runner?.liveLag() ?? this.worker?.liveLag ?? null;
+  }
+
+  /** Other applications' events the projection thread's own store connection skipped, if it has one. */
+  foreignEvents(): ForeignEventsReport | undefined {
+    return this.worker?.foreignEvents;
+  }
+
   /** Read-your-writes: true once every read model includes `position`. */
   async waitFor(position: bigint, timeoutMs: number): Promise<boolean> {
     if (this.runner) return this.runner.waitFor(position, timeoutMs);
+    if (this.worker) return this.worker.waitFor(position, timeoutMs);
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const statuses = await this.status();
@@ -106,6 +161,22 @@ export class Projections implements OnApplicationBootstrap, OnModuleDestroy, OnA
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
+}
+
+/** The configuration as plain data, for the worker thread (which validates nothing again). */
+function configOf(config: ConfigService<AppConfig, true>): Partial<AppConfig> {
+  const keys: Array<keyof AppConfig> = [
+    'DATA_DIR',
+    'EVENT_STORE',
+    'SQLITE_SYNCHRONOUS',
+    'EVENTSTORE_CONNECTION_STRING',
+    'EVENTSTORE_USERNAME',
+    'EVENTSTORE_PASSWORD',
+    'EVENTSTORE_TLS_CA_FILE',
+    'EVENTSTORE_DEADLINE_MS',
+    'LOG_LEVEL',
+  ];
+  return Object.fromEntries(keys.map((key) => [key, config.get(key, { infer: true })]));
 }
 
 const CONSISTENCY_WAIT_MS = 5000;
@@ -149,21 +220,30 @@ export class ConsistentReadInterceptor implements NestInterceptor {
 const openReadStore = (config: ConfigService<AppConfig, true>): ReadStore =>
   new ReadStore(join(config.get('DATA_DIR', { infer: true }), 'read.db'));
 
+export interface ProjectionsModuleOptions {
+  /** Where this process's projections run; defaults to the `PROJECTIONS` setting. */
+  mode?: ProjectionsMode;
+  /** The compiled worker script, for `worker` (the API gives its own). */
+  workerScript?: string;
+  upcast?: Upcaster;
+}
+
 @Global()
 @Module({})
 export class ProjectionsModule {
-  /** `run`: whether this process applies the projections (defaults to PROJECTIONS=inline). */
-  static forRoot(options: { run?: boolean } = {}): DynamicModule {
+  static forRoot(options: ProjectionsModuleOptions = {}): DynamicModule {
     return {
       module: ProjectionsModule,
       providers: [
         { provide: ReadStore, inject: [ConfigService], useFactory: openReadStore },
         {
-          provide: RUN_PROJECTIONS,
+          provide: PROJECTIONS_MODE,
           inject: [ConfigService],
-          useFactory: (config: ConfigService<AppConfig, true>) =>
-            options.run ?? config.get('PROJECTIONS', { infer: true }) === 'inline',
+          useFactory: (config: ConfigService<AppConfig, true>): ProjectionsMode =>
+            options.mode ?? config.get('PROJECTIONS', { infer: true }),
         },
+        { provide: PROJECTIONS_WORKER_SCRIPT, useValue: options.workerScript ?? null },
+        { provide: EVENT_UPCASTER, useValue: options.upcast ?? null },
         ProjectionRegistry,
         Projections,
         { provide: APP_INTERCEPTOR, useClass: ConsistentReadInterceptor },

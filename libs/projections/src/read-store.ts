@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { TableNamer } from './projection';
+import { createIndexSql, createTableSql, type TableDefinitions } from './table';
 
 export interface GenerationRow {
   name: string;
@@ -46,6 +47,13 @@ const SAFE = /^[a-z][a-z0-9_]{0,40}$/;
  */
 export class ReadStore {
   readonly db: Database.Database;
+  /** Prepared once: they run on every read and every batch. */
+  private readonly sql: {
+    active: Database.Statement<[string], GenerationRow>;
+    generation: Database.Statement<[string, string], GenerationRow>;
+    checkpoint: Database.Statement<[string, string, string, string]>;
+    tables: Database.Statement<[], { name: string }>;
+  };
 
   constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -63,6 +71,16 @@ export class ReadStore {
       CREATE TABLE IF NOT EXISTS projection_active (
         name TEXT PRIMARY KEY, generation TEXT NOT NULL) STRICT;
     `);
+    this.sql = {
+      active: this.db.prepare(
+        `SELECT g.* FROM projection_active a JOIN projection_generations g ON g.name = a.name AND g.generation = a.generation WHERE a.name = ?`,
+      ),
+      generation: this.db.prepare('SELECT * FROM projection_generations WHERE name = ? AND generation = ?'),
+      checkpoint: this.db.prepare(
+        'UPDATE projection_generations SET position = ?, updated_at = ? WHERE name = ? AND generation = ?',
+      ),
+      tables: this.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`),
+    };
   }
 
   static tableNamer(name: string, generation: string): TableNamer {
@@ -72,13 +90,21 @@ export class ReadStore {
     };
   }
 
+  private readonly statements = new Map<string, Database.Statement>();
+
+  /** A read query, prepared once per text (the tables' names change only when a generation is switched). */
+  prepare<P extends unknown[] | object = unknown[], R = unknown>(sql: string): Database.Statement<P, R> {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      if (this.statements.size >= 500) this.statements.clear();
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement as Database.Statement<P, R>;
+  }
+
   active(name: string): GenerationRow | null {
-    const row = this.db
-      .prepare<[string], GenerationRow>(
-        `SELECT g.* FROM projection_active a JOIN projection_generations g ON g.name = a.name AND g.generation = a.generation WHERE a.name = ?`,
-      )
-      .get(name);
-    return row ?? null;
+    return this.sql.active.get(name) ?? null;
   }
 
   /** The table names reads must use now; throws ReadModelNotReadyError before the first build finished. */
@@ -89,13 +115,26 @@ export class ReadStore {
   }
 
   generation(name: string, generation: string): GenerationRow | null {
-    return (
-      this.db
-        .prepare<[string, string], GenerationRow>(
-          'SELECT * FROM projection_generations WHERE name = ? AND generation = ?',
-        )
-        .get(name, generation) ?? null
-    );
+    return this.sql.generation.get(name, generation) ?? null;
+  }
+
+  /** The tables of a generation (if absent); `withIndexes` false for one being built (see `TableDefinition`). */
+  createTables(name: string, generation: string, tables: TableDefinitions, withIndexes: boolean): void {
+    const named = ReadStore.tableNamer(name, generation);
+    this.db.transaction(() => {
+      for (const [table, definition] of Object.entries(tables)) {
+        this.db.exec(createTableSql(named(table), definition));
+        if (withIndexes) for (const sql of createIndexSql(named(table), definition)) this.db.exec(sql);
+      }
+    })();
+  }
+
+  /** The read indexes of a generation that was built without them. */
+  createIndexes(name: string, generation: string, tables: TableDefinitions): void {
+    const named = ReadStore.tableNamer(name, generation);
+    for (const [table, definition] of Object.entries(tables)) {
+      for (const sql of createIndexSql(named(table), definition)) this.db.exec(sql);
+    }
   }
 
   /** Starts a new generation of `version` at position 0 (its tables are created by the projection). */
@@ -117,11 +156,16 @@ export class ReadStore {
 
   /** Inside the batch transaction: the checkpoint of the generation that was just written. */
   saveCheckpoint(name: string, generation: string, position: bigint): void {
-    this.db
-      .prepare(
-        'UPDATE projection_generations SET position = ?, updated_at = ? WHERE name = ? AND generation = ?',
+    this.sql.checkpoint.run(position.toString(), new Date().toISOString(), name, generation);
+  }
+
+  /** The generations of a projection, latest first (to go on with one an earlier run left unfinished). */
+  generations(name: string): GenerationRow[] {
+    return this.db
+      .prepare<[string], GenerationRow>(
+        'SELECT * FROM projection_generations WHERE name = ? ORDER BY updated_at DESC, generation DESC',
       )
-      .run(position.toString(), new Date().toISOString(), name, generation);
+      .all(name);
   }
 
   /** Makes `generation` the one reads use, and drops the tables of the generations it replaces. */
@@ -174,10 +218,16 @@ export class ReadStore {
   }
 
   private tablesWithPrefix(prefix: string): Array<{ name: string }> {
-    return this.db
-      .prepare<[], { name: string }>(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`)
-      .all()
-      .filter((t) => t.name.startsWith(prefix));
+    return this.sql.tables.all().filter((t) => t.name.startsWith(prefix));
+  }
+
+  /** Rows in a generation's tables. */
+  rowCount(name: string, generation: string): number {
+    const prefix = ReadStore.tableNamer(name, generation)('x').slice(0, -1);
+    return this.tablesWithPrefix(prefix).reduce(
+      (sum, t) => sum + (this.db.prepare(`SELECT COUNT(*) AS n FROM "${t.name}"`).get() as { n: number }).n,
+      0,
+    );
   }
 
   close(): void {

@@ -1,47 +1,45 @@
 import type { EventStore } from '@parcours/event-store';
-import { ReadStore } from './read-store';
-import type { Projection } from './projection';
+import type { AnyProjection, Upcaster } from './projection';
+import type { ReadStore } from './read-store';
+import { ProjectionRunner, type RunnerProgress } from './runner';
 
-export interface RebuildProgress {
-  projection: string;
+export interface RebuildProgress extends RunnerProgress {
+  /** The head of the log when the rebuild started: what "done" means. */
+  head: bigint;
+}
+
+export interface RebuildResult {
+  /** The generation each projection was built into, now served. */
+  generations: Map<string, string>;
+  /** Events of the log read (once, for every projection). */
   events: number;
-  position: bigint;
   head: bigint;
 }
 
 /**
- * Rebuilds a projection from the start of the log into a new generation, then makes it the one served:
- * reads go on using the previous generation until the switch, which is one transaction.
+ * Builds projections again from the start of the log, in one pass for all of them: each into a new
+ * generation beside the served one (reads go on using it), bulk-written, which takes its place once
+ * caught up.
  */
-export async function rebuildProjection(
+export async function rebuildProjections(
   store: EventStore,
   readStore: ReadStore,
-  projection: Projection,
-  onProgress: (progress: RebuildProgress) => void = () => undefined,
-): Promise<{ generation: string; events: number; checksum: string }> {
+  projections: AnyProjection[],
+  options: { upcast?: Upcaster; onProgress?: (progress: RebuildProgress) => void } = {},
+): Promise<RebuildResult> {
   const head = await store.headPosition();
-  const { generation } = readStore.createGeneration(projection.name, projection.version);
-  const handler = projection.open(readStore.db, ReadStore.tableNamer(projection.name, generation));
-  const write = readStore.db.transaction(
-    (events: Awaited<ReturnType<EventStore['readAll']>>, checkpoint: bigint) => {
-      for (const event of events) handler.apply(event);
-      readStore.saveCheckpoint(projection.name, generation, checkpoint);
-    },
-  );
-  let after = 0n;
   let events = 0;
-  for (;;) {
-    const page = await store.readAll({ after, maxCount: 2000, filter: projection.filter });
-    const upTo = page.length > 0 ? page[page.length - 1].position : head;
-    if (page.length === 0) {
-      write([], head > after ? head : after);
-      break;
-    }
-    write(page, upTo);
-    events += page.length;
-    after = upTo;
-    onProgress({ projection: projection.name, events, position: after, head });
+  const runner = ProjectionRunner.forRebuild(store, readStore, projections, {
+    ...(options.upcast ? { upcast: options.upcast } : {}),
+    onBatch: (progress) => {
+      events = progress.events;
+      options.onProgress?.({ ...progress, head });
+    },
+  });
+  try {
+    await runner.catchUp();
+  } finally {
+    await runner.stop();
   }
-  readStore.activate(projection.name, generation);
-  return { generation, events, checksum: readStore.checksum(projection.name, generation) };
+  return { generations: runner.generations(), events, head };
 }

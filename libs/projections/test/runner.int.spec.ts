@@ -1,9 +1,15 @@
-import type Database from 'better-sqlite3';
 import { SqliteEventStore, type EventStore, type RecordedEvent } from '@parcours/event-store';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ProjectionRunner, ReadStore, rebuildProjection, type Projection, type TableNamer } from '../src';
+import {
+  defineProjection,
+  type ProjectedEvent,
+  ProjectionRunner,
+  ReadStore,
+  rebuildProjections,
+  table,
+} from '../src';
 
 const metadata = {
   cptsId: 'cpts-x',
@@ -15,24 +21,69 @@ const metadata = {
 const append = (store: EventStore, stream: string, type: string, data: Record<string, unknown> = {}) =>
   store.append(stream, [{ type, data, metadata }]);
 
-/** Records each event it sees once (event id is the key: a second application would fail the insert). */
-function ledger(name: string, version = 1, poison?: (event: RecordedEvent) => boolean): Projection {
-  return {
+type LedgerEvent = {
+  type: 'Past' | 'Live' | 'Fine' | 'Poison' | 'E' | 'T0' | 'T1' | 'T2' | 'After';
+  data: object;
+};
+
+/** Records each event it sees once (a second application of an event would be refused). */
+function ledger(name: string, version = 1, poison?: (event: RecordedEvent) => boolean) {
+  return defineProjection<LedgerEvent>()({
     name,
     version,
-    open(db: Database.Database, table: TableNamer) {
-      db.exec(
-        `CREATE TABLE IF NOT EXISTS ${table('seen')} (event_id TEXT PRIMARY KEY, type TEXT NOT NULL, position INTEGER NOT NULL) STRICT`,
-      );
-      const insert = db.prepare(`INSERT INTO ${table('seen')} VALUES (?, ?, ?)`);
+    tables: {
+      seen: table<{ event_id: string; type: string; position: number }>({
+        columns: { event_id: 'TEXT', type: 'TEXT', position: 'INTEGER' },
+        key: ['event_id'],
+        indexes: [['position']],
+      }),
+    },
+    open: ({ seen }) => {
+      const apply = (event: ProjectedEvent<LedgerEvent>) => {
+        if (poison?.(event as RecordedEvent)) throw new Error(`cannot apply ${event.type}`);
+        if (seen.get(event.metadata.eventId)) throw new Error(`${event.metadata.eventId} applied twice`);
+        seen.put({ event_id: event.metadata.eventId, type: event.type, position: Number(event.position) });
+      };
       return {
-        apply(event) {
-          if (poison?.(event)) throw new Error(`cannot apply ${event.type}`);
-          insert.run(event.metadata.eventId, event.type, Number(event.position));
-        },
+        Past: apply,
+        Live: apply,
+        Fine: apply,
+        Poison: apply,
+        E: apply,
+        T0: apply,
+        T1: apply,
+        T2: apply,
+        After: apply,
       };
     },
-  };
+  });
+}
+
+/** The store, counting what it hands out: subscriptions opened and events delivered through them. */
+function counting(store: EventStore) {
+  const counts = { subscriptions: 0, events: 0 };
+  const counted = new Proxy(store, {
+    get(target, property) {
+      if (property === 'subscribeToAll') {
+        return (options: Parameters<EventStore['subscribeToAll']>[0]) => {
+          counts.subscriptions += 1;
+          const subscription = target.subscribeToAll(options);
+          return {
+            close: () => subscription.close(),
+            async *[Symbol.asyncIterator]() {
+              for await (const message of subscription) {
+                if (message.kind === 'event') counts.events += 1;
+                yield message;
+              }
+            },
+          };
+        };
+      }
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return { store: counted, counts };
 }
 
 const rows = (read: ReadStore, name: string) =>
@@ -57,6 +108,43 @@ describe('projection runner', () => {
     await store.close();
     read.close();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reads the log once for every projection: one subscription, each event delivered once', async () => {
+    for (let i = 0; i < 300; i += 1) await append(store, `s-${i % 5}`, i % 2 ? 'Fine' : 'E');
+    const { store: observed, counts } = counting(store);
+    runner = new ProjectionRunner(observed, read, [ledger('one'), ledger('two'), ledger('three')]);
+    runner.start();
+    expect(await runner.waitFor(300n, 10_000)).toBe(true);
+    expect(counts).toEqual({ subscriptions: 1, events: 300 });
+    for (const name of ['one', 'two', 'three']) expect(rows(read, name)).toHaveLength(300);
+  });
+
+  it('builds a generation without its read indexes, and gives them to it when it is served', async () => {
+    for (let i = 0; i < 20; i += 1) await append(store, 's', 'E');
+    runner = new ProjectionRunner(store, read, [ledger('indexed')]);
+    const indexes = () =>
+      read.db
+        .prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'p_indexed_%'`)
+        .all();
+    expect(indexes()).toEqual([]);
+    runner.start();
+    expect(await runner.waitFor(20n, 5000)).toBe(true);
+    expect(indexes()).toHaveLength(1);
+  });
+
+  it('hands every handler the event as the upcaster makes it', async () => {
+    await append(store, 's', 'E');
+    const seenTypes: string[] = [];
+    const upcast = (event: RecordedEvent): RecordedEvent => {
+      seenTypes.push(event.type);
+      return { ...event, type: 'Fine' };
+    };
+    runner = new ProjectionRunner(store, read, [ledger('upcast')], { upcast });
+    runner.start();
+    expect(await runner.waitFor(1n, 5000)).toBe(true);
+    expect(seenTypes).toEqual(['E']);
+    expect(rows(read, 'upcast')).toEqual(['Fine']);
   });
 
   it('catches up, then follows live events, each applied once, with its checkpoint', async () => {
@@ -125,17 +213,19 @@ describe('projection runner', () => {
   });
 
   it('a rebuild from zero gives the same rows as the live build (same checksum), and the live runner follows it', async () => {
-    for (let i = 0; i < 50; i += 1) await append(store, `s-${i % 3}`, `T${i % 4}`);
+    for (let i = 0; i < 50; i += 1) await append(store, `s-${i % 3}`, `T${i % 3}`);
     runner = new ProjectionRunner(store, read, [ledger('checked')]);
     runner.start();
     await runner.waitFor(50n, 5000);
     const live = read.checksum('checked');
     const progress: bigint[] = [];
-    const rebuilt = await rebuildProjection(store, read, ledger('checked'), (p) => progress.push(p.position));
+    const rebuilt = await rebuildProjections(store, read, [ledger('checked')], {
+      onProgress: (p) => progress.push(p.position),
+    });
     expect(rebuilt.events).toBe(50);
-    expect(rebuilt.checksum).toBe(live);
+    expect(read.checksum('checked')).toBe(live);
     expect(progress.at(-1)).toBe(50n);
-    expect(read.active('checked')!.generation).toBe(rebuilt.generation);
+    expect(read.active('checked')!.generation).toBe(rebuilt.generations.get('checked'));
 
     const { position } = await append(store, 's-9', 'After');
     expect(await runner.waitFor(position, 5000)).toBe(true);

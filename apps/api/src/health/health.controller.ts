@@ -9,7 +9,7 @@ import {
   type EventStore,
   type ForeignEventsReport,
 } from '@parcours/event-store';
-import { Projections } from '@parcours/projections';
+import { type LiveLag, Projections } from '@parcours/projections';
 import type { Response } from 'express';
 
 export interface HealthReport {
@@ -29,6 +29,8 @@ export interface HealthReport {
     reason?: string;
     foreignEvents?: ForeignEventsReport;
   };
+  /** From append to the read models, over the last events applied live here (null when `PROJECTIONS=off`). */
+  liveLag: LiveLag | null;
   /** One entry per projection; a failed or stalled one makes the service unhealthy (503). */
   projections: Array<{
     name: string;
@@ -95,6 +97,7 @@ export class HealthController {
             : {}),
           ...this.foreignEvents(),
         },
+        liveLag: this.projections.liveLag(),
         projections,
       };
     } catch (error) {
@@ -108,13 +111,26 @@ export class HealthController {
           ...(error instanceof StoreUnavailableError ? { reason: error.reason } : {}),
           ...this.foreignEvents(),
         },
+        liveLag: this.projections.liveLag(),
         projections,
       };
     }
   }
 
-  /** A shared EventStoreDB holds other applications' events too: how many were skipped, never applied. */
+  /**
+   * A shared EventStoreDB holds other applications' events too: how many were skipped, never applied —
+   * by this thread's connection and by the projection thread's.
+   */
   private foreignEvents(): { foreignEvents?: ForeignEventsReport } {
-    return this.store instanceof EventStoreDbEventStore ? { foreignEvents: this.store.foreignEvents } : {};
+    if (!(this.store instanceof EventStoreDbEventStore)) return {};
+    const own = this.store.foreignEvents;
+    const projections = this.projections.foreignEvents();
+    if (!projections) return { foreignEvents: own };
+    return {
+      foreignEvents: {
+        skipped: own.skipped + projections.skipped,
+        ...((projections.last ?? own.last) ? { last: projections.last ?? own.last } : {}),
+      },
+    };
   }
 }

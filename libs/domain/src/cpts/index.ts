@@ -30,3 +30,4 @@ export {
 } from './cpts.decider';
 export { CptsCommandMessage } from './cpts.handler';
 export * from './cpts.module';
+export * from './cpts-history/cpts-history.projection';

@@ -249,7 +249,12 @@ function recordStay(
     const followMs = time(followUpDay, by === 'appel' ? rng.int(18, 34) / 2 : rng.int(17, 38) / 2);
     // Only after the discharge and the call that opened the pathway (a call may come after the discharge).
     if (window.happened(followMs) && followMs > Math.max(dischargeMs, stay.notifiedMs)) {
-      task.completeFollowUp(pathwayId, { dischargeId, byMemberId: member.id, at: at(followMs), kind: by });
+      task.completeFollowUp(pathwayId, {
+        dischargeId,
+        byMemberId: member.id,
+        at: at(followMs),
+        kind: by,
+      });
       lastMs = Math.max(lastMs, followMs);
     }
   }

@@ -1,5 +1,6 @@
 import { IdentityVault } from '@parcours/crypto';
 import { type EventStore, SqliteEventStore } from '@parcours/event-store';
+import { SqliteIdempotencyStore } from '@parcours/sqlite-stores';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +10,6 @@ import type { MemberJoined } from '../members/member.events';
 import type { PatientIdentity } from '../patients/patient.events';
 import { PatientCommandHandler, PatientCommandMessage } from '../patients/patients.handler';
 import type { CommandMeta } from '../shared/command-runner';
-import { IdempotencyStore } from '../shared/http/idempotency.store';
 import { IdSource } from '../shared/ids';
 import { insKey } from './shared/french-identifiers';
 import type { ImportContext } from './shared/importer';
@@ -26,7 +26,7 @@ export class InteropWorld {
   readonly dir = mkdtempSync(join(tmpdir(), 'parcours-interop-'));
   readonly store: EventStore = new SqliteEventStore({ path: ':memory:' });
   readonly vault = new IdentityVault(join(this.dir, 'keys', 'patient-keys.db'));
-  readonly idempotency = new IdempotencyStore(join(this.dir, 'idempotency.db'), Buffer.alloc(32, 7));
+  readonly idempotency = new SqliteIdempotencyStore(join(this.dir, 'idempotency.db'), Buffer.alloc(32, 7));
   readonly importer = new Importer(this.store, this.vault, this.idempotency);
 
   constructor(readonly cptsId = 'cpts-interop') {}

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 
@@ -13,8 +13,10 @@ import type { MemberStreamCommand } from './member.commands';
 import { memberEvolver } from './member.decider';
 import { MemberCommandMessage, memberNotFound } from './members.handler';
 import { InternDto, JoinMemberDto, LeaveDto, ParticipationDto } from './members.dto';
+import { MemberDirectoryQueryDto } from './member-directory/member-directory.dto';
+import { MemberDirectoryQueries } from './member-directory/member-directory.queries';
 
-/** Routes of the members capability: each builds its command from the body and sends it. */
+/** Routes of the members capability: each command route builds its command from the body and sends it. */
 @ApiTags('members')
 @ApiBearerAuth()
 @Controller('api/v1/cpts/:cptsId/members')
@@ -22,7 +24,19 @@ export class MembersController {
   constructor(
     private readonly commands: CommandBus,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly directory: MemberDirectoryQueries,
   ) {}
+
+  /** The member directory, with each member's activity of the last 12 months (a read model). */
+  @Get()
+  @ApiOkResponse({
+    description:
+      '`{ items: [{ id, displayName, profession, structure?, mode, joinedOn, leftOn?, sasParticipant, activity: { last12Months, lastAt? } }] }` by display name',
+  })
+  list(@Param('cptsId') cptsId: string, @Query() query: MemberDirectoryQueryDto) {
+    const active = query.active === undefined ? undefined : query.active === 'true';
+    return { items: this.directory.list(cptsId, { active, profession: query.profession }, new Date()) };
+  }
 
   private send(meta: CommandMeta, memberId: string | null, command: MemberStreamCommand) {
     return this.commands.execute<MemberCommandMessage, CommandOutcome>(

@@ -433,7 +433,11 @@ describe('pathway decider', () => {
         .thenBreaks('not-a-pharmacist', 'toMemberId');
     });
     it('refuses a follow-up for an unknown discharge, accepts one without discharge', () => {
-      const followUp = { byMemberId: GP, at: '2026-03-09T15:00:00+01:00', kind: 'consultation' as const };
+      const followUp = {
+        byMemberId: GP,
+        at: '2026-03-09T15:00:00+01:00',
+        kind: 'consultation' as const,
+      };
       pathway
         .given(opened)
         .when((s) => decideFollowUp({ ...followUp, dischargeId: 'd-9' }, open(s), facts(), now))

@@ -1,6 +1,33 @@
-import { Body, Controller, Param, Post } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  ForbiddenException,
+  Get,
+  Header,
+  Inject,
+  Param,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiOkResponse,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { CurrentPrincipal, type Principal } from '@parcours/auth';
+import { EVENT_STORE, type EventStore } from '@parcours/event-store';
+import type { Response } from 'express';
+import { PatientSummaryQueries } from '../patients/patient-summary/patient-summary.queries';
+import { NotFoundError, PatientAccessBlockedError } from '../shared/errors';
+import { restrictedMember } from '../shared/http/readers';
+import { presentPathwayView } from './pathway-view/pathway-view';
+import { PathwayListQueryDto, PathwayViewQueryDto } from './pathway-view/pathway-view.dto';
+import { PathwayViewQueries } from './pathway-view/pathway-view.queries';
 
 import { type CommandMeta, type CommandOutcome } from '../shared/command-runner';
 import { Meta } from '../shared/http/command-meta.decorator';
@@ -22,12 +49,85 @@ import {
   ReopenPathwayDto,
 } from './pathways.dto';
 
-/** Coordinators and professionals record pathway events (api.md, roles). */
+const pathwayNotFound = () =>
+  new NotFoundError({ fr: 'Ce parcours n’existe pas.', en: 'This pathway does not exist.' });
+
+/**
+ * The routes of the pathways capability: coordinators and professionals record pathway events (each route
+ * builds its command from the body and sends it), and read the pathway view and list (api.md, roles).
+ */
 @ApiTags('pathways')
 @ApiBearerAuth()
 @Controller('api/v1/cpts/:cptsId/pathways')
 export class PathwaysController {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly views: PathwayViewQueries,
+    private readonly patients: PatientSummaryQueries,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  @Get()
+  @Header('Cache-Control', 'no-store')
+  @ApiOkResponse({
+    description:
+      '`{ items: [{ id, patientId, kind, status, openedAt, closedAt?, revision, pendingCount, nextDueAt? }], nextAfter }`, newest first',
+  })
+  @ApiServiceUnavailableResponse({ description: 'The read model is being built' })
+  list(
+    @Param('cptsId') cptsId: string,
+    @Query() query: PathwayListQueryDto,
+    @CurrentPrincipal() principal: Principal,
+  ) {
+    return this.views.list(cptsId, {
+      status: query.status,
+      kind: query.kind,
+      patientId: query.patientId,
+      limit: query.limit,
+      after: query.after,
+      hiddenFrom: restrictedMember(principal),
+    });
+  }
+
+  /**
+   * The pathway view: status, revision (also the `ETag`, for `If-Match`), pending steps with their due
+   * dates (overdue against the server clock), and the timeline in business-time order. With `asOf`, the
+   * pathway as known then, replayed from the event store (coordinators and auditors).
+   */
+  @Get(':pathwayId')
+  @Header('Cache-Control', 'no-store')
+  @ApiOkResponse({
+    description:
+      '`{ id, patientId, kind, status, openedAt, closedAt?, revision, pending: [{ kind, dueAt, overdue, summary, … }], timeline: [{ eventId, type, at, recordedAt, actor, data, voided, corrected }] }`',
+  })
+  @ApiForbiddenResponse({
+    description: 'Analysts; professionals the patient blocked; asOf for professionals',
+  })
+  async view(
+    @Param('cptsId') cptsId: string,
+    @Param('pathwayId', UuidParam) pathwayId: string,
+    @Query() query: PathwayViewQueryDto,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const now = new Date();
+    if (query.asOf !== undefined) {
+      if (!principal.roles.some((role) => role === 'coordinator' || role === 'auditor')) {
+        throw new ForbiddenException('Only coordinators and auditors may replay a pathway as of a time');
+      }
+      const view = await this.views.asOf(this.store, cptsId, pathwayId, Date.parse(query.asOf));
+      if (!view) throw pathwayNotFound();
+      return presentPathwayView(view, now);
+    }
+    const view = this.views.view(cptsId, pathwayId);
+    if (!view) throw pathwayNotFound();
+    const member = restrictedMember(principal);
+    if (member !== undefined && this.patients.isBlocked(cptsId, view.patientId, member)) {
+      throw new PatientAccessBlockedError();
+    }
+    response.setHeader('ETag', `"${view.revision}"`);
+    return presentPathwayView(view, now);
+  }
 
   private send(meta: CommandMeta, pathwayId: string | null, command: PathwayStreamCommand) {
     return this.commands.execute<PathwayCommandMessage, CommandOutcome>(
@@ -257,5 +357,5 @@ export class PathwaysController {
     return this.send(meta, pathwayId, { type: 'VoidEntry', data: { targetEventId, reason } });
   }
 
-  // GET …/pathways and …/pathways/{id} are served by the read side (`@parcours/read-models`, views).
+  // GET …/pathways and …/pathways/{id} are served by the read side (`@parcours/cross-capability`, views).
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs
 import { IdentityVault } from '@parcours/crypto';
 import { EVENT_STORE, type EventStore } from '@parcours/event-store';
 import { load } from '../shared/command-runner';
-import { IdempotencyStore } from '../shared/http/idempotency.store';
+import { IdempotencyStore } from '../shared/http/idempotency.port';
 import { streamId } from '../shared/ids';
 import { patientEvolver } from './patient.decider';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
 import type { CommandMeta } from '../shared/command-runner';
 import { RuleViolation } from '../shared/errors';
-import { IdempotencyStore } from '../shared/http/idempotency.store';
+import { SqliteIdempotencyStore } from '@parcours/sqlite-stores';
 import { IdSource } from '../shared/ids';
 import { ErasureReconciler } from './erasure-reconciler';
 import { PatientFacts } from './patient-facts';
@@ -56,7 +56,7 @@ describe('erasure crash safety', () => {
   let erase: PatientCommandHandler;
   let facts: PatientFacts;
   let patientId: string;
-  let idempotency: IdempotencyStore;
+  let idempotency: SqliteIdempotencyStore;
   /** What the registration request left in the idempotency store (as the HTTP layer records it). */
   const registrationRemembered = () => idempotency.get(CPTS, 'register-1') !== null;
 
@@ -77,7 +77,7 @@ describe('erasure crash safety', () => {
       },
     ]);
     vault = new CrashOnceVault(identityVaultPath(dir));
-    idempotency = new IdempotencyStore(join(dir, 'idempotency.db'), vault.serviceKey('idempotency'));
+    idempotency = new SqliteIdempotencyStore(join(dir, 'idempotency.db'), vault.serviceKey('idempotency'));
     erase = new PatientCommandHandler(store, vault, idempotency);
     facts = new PatientFacts(store, vault);
     patientId = (

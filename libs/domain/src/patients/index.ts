@@ -16,13 +16,9 @@ export {
   type PatientRecordFacts,
 } from './patient.decider';
 export { PatientFacts, type PatientFactsResult, readIdentity } from './patient-facts';
-export {
-  ACCESS_LOG_FILE,
-  PatientAccessLog,
-  type AccessLogEntry,
-  type AccessLogQuery,
-  type AccessLogVerification,
-} from './access-log';
+export * from './access-log.port';
+export * from './access-log.dto';
+export * from './patient-summary/patient-summary.projection';
+export * from './patient-summary/patient-summary.queries';
 export { PatientCommandMessage } from './patients.handler';
-export { PatientsModule } from './patients.module';
-export { PatientAccessBlockedError } from './patients.controller';
+export { PatientsModule, patientProjections } from './patients.module';

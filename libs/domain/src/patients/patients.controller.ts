@@ -9,7 +9,9 @@ import {
   Inject,
   Param,
   Post,
+  Query,
   Req,
+  Res,
 } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
@@ -18,20 +20,26 @@ import {
   ApiForbiddenResponse,
   ApiHeader,
   ApiOkResponse,
+  ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '@parcours/auth';
 import { IdentityVault } from '@parcours/crypto';
 import { EVENT_STORE, type EventStore } from '@parcours/event-store';
 import { problem } from '@parcours/platform';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { type CommandMeta, type CommandOutcome, load } from '../shared/command-runner';
-import type { Language, ProblemShape } from '../shared/errors';
+import { PatientAccessBlockedError } from '../shared/errors';
 import { Meta } from '../shared/http/command-meta.decorator';
 import { CommandResponseDto, UuidParam } from '../shared/http/params';
 import { streamId } from '../shared/ids';
-import { PatientAccessLog } from './access-log';
+import { restrictedMember } from '../shared/http/readers';
+import { ConsistentReadQueryDto } from '../shared/http/read-queries.dto';
+import { AccessLog, type AccessLogEntry } from './access-log.port';
+import { accessReportCsv, PatientAccessReportQueryDto } from './access-log.dto';
+import { PatientListQueryDto } from './patient-summary/patient-summary.dto';
+import { PatientSummaryQueries } from './patient-summary/patient-summary.queries';
 import { patientEvolver, type RegisteredPatient } from './patient.decider';
 import { readIdentity } from './patient-facts';
 import { CorrectionDto, VoidDto } from '../shared/http/corrections';
@@ -119,26 +127,6 @@ function patientView(state: RegisteredPatient) {
   };
 }
 
-/** A professional this patient blocked asks for the patient's record. */
-export class PatientAccessBlockedError extends Error {
-  constructor() {
-    super('this patient has blocked this professional');
-    this.name = 'PatientAccessBlockedError';
-  }
-
-  toProblem(language: Language): ProblemShape {
-    return {
-      type: 'https://parcours.example/problems/patient-blocked-professional',
-      title: 'Forbidden',
-      status: 403,
-      detail:
-        language === 'fr'
-          ? 'Ce patient a refusé que vous accédiez à son dossier.'
-          : 'This patient has refused you access to their record.',
-    };
-  }
-}
-
 @ApiTags('patients')
 @ApiBearerAuth()
 @Controller('api/v1/cpts/:cptsId/patients')
@@ -147,7 +135,8 @@ export class PatientsController {
     private readonly commands: CommandBus,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(IdentityVault) private readonly vault: IdentityVault,
-    private readonly accessLog: PatientAccessLog,
+    private readonly accessLog: AccessLog,
+    private readonly summaries: PatientSummaryQueries,
   ) {}
 
   private send(meta: CommandMeta, patientId: string | null, command: PatientStreamCommand) {
@@ -172,6 +161,111 @@ export class PatientsController {
         hasMedecinTraitant,
       },
     });
+  }
+
+  /**
+   * The patients of the CPTS, pseudonymous: ids and what the summary shows, never a name nor a birth
+   * date (so nothing here goes to the access log). Coordinators and auditors only: a professional reaches
+   * a patient through a pathway, never by browsing the population.
+   */
+  @Get()
+  @Header('Cache-Control', 'no-store')
+  @ApiOkResponse({
+    description:
+      '`{ items: [{ id, revision, sex, birthYear, ald, precarious, hasMedecinTraitant, medecinTraitant, medecinTraitantSearch, erased, pathwayCount, openPathwayCount }], nextAfter }`, by patient id',
+  })
+  @ApiForbiddenResponse({ description: 'Professionals and analysts' })
+  @ApiServiceUnavailableResponse({ description: 'The read model is being built' })
+  list(@Param('cptsId') cptsId: string, @Query() query: PatientListQueryDto) {
+    return this.summaries.list(cptsId, {
+      limit: query.limit,
+      after: query.after,
+      ...(query.hasMedecinTraitant === undefined
+        ? {}
+        : { hasMedecinTraitant: query.hasMedecinTraitant === 'true' }),
+      birthYear: query.birthYear,
+    });
+  }
+
+  /**
+   * What the CPTS knows of a patient without their identity (names and birth date stay behind
+   * `GET …/patients/{id}`, which logs every access): nothing here is personal data in clear.
+   */
+  @Get(':patientId/summary')
+  @Header('Cache-Control', 'no-store')
+  @ApiOkResponse({
+    description:
+      '`{ id, revision, sex, birthYear, ald, precarious, statusUpdates, hasMedecinTraitant, medecinTraitant, medecinTraitantSearch?, consents, blockedMemberIds, pharmacienCorrespondant?, erased, erasedOn?, pathways }`',
+  })
+  @ApiForbiddenResponse({ description: 'Analysts, and professionals the patient blocked' })
+  summary(
+    @Param('cptsId') cptsId: string,
+    @Param('patientId', UuidParam) patientId: string,
+    @Query() _query: ConsistentReadQueryDto,
+    @CurrentPrincipal() principal: Principal,
+  ) {
+    const found = this.summaries.patient(cptsId, patientId);
+    if (!found) throw patientNotFound();
+    const { state, revision } = found;
+    const member = restrictedMember(principal);
+    if (member !== undefined && state.blockedMemberIds.includes(member))
+      throw new PatientAccessBlockedError();
+    const mt = state.medecinTraitantMemberId;
+    const pharmacien = state.pharmacienCorrespondantMemberId;
+    const names = this.summaries.memberNames(
+      cptsId,
+      [mt, pharmacien].filter((id): id is string => !!id),
+    );
+    const named = (memberId: string) => ({ memberId, displayName: names.get(memberId) ?? null });
+    // The latest decision per scope, with its date and the event a correction would target.
+    const latest: Record<string, { decision: string; on: string; eventId: string }> = {};
+    for (const [eventId, { scope, decision, on }] of Object.entries(state.consentHistory)) {
+      if (latest[scope] === undefined || on >= latest[scope].on) latest[scope] = { decision, on, eventId };
+    }
+    return {
+      id: patientId,
+      revision,
+      sex: state.sex,
+      birthYear: state.birthYear,
+      ald: state.ald,
+      precarious: state.precarious,
+      statusUpdates: Object.entries(state.statusUpdates).map(([eventId, update]) => ({ eventId, ...update })),
+      hasMedecinTraitant: state.hasMedecinTraitant,
+      medecinTraitant: mt === undefined ? null : named(mt),
+      ...(state.medecinTraitantSearch === undefined
+        ? {}
+        : { medecinTraitantSearch: state.medecinTraitantSearch }),
+      consents: latest,
+      blockedMemberIds: state.blockedMemberIds,
+      ...(pharmacien === undefined ? {} : { pharmacienCorrespondant: named(pharmacien) }),
+      erased: state.erased,
+      ...(state.erasedOn === undefined ? {} : { erasedOn: state.erasedOn }),
+      pathways: this.summaries.pathwaysOf(cptsId, patientId),
+    };
+  }
+
+  /**
+   * "Who read my record" (GDPR art. 15, right of access): every read of one patient's identity, oldest
+   * first, for the coordinator to hand to the patient — as JSON, or as a CSV that French spreadsheet
+   * software opens as is (`;`, UTF-8 with a byte-order mark, Paris times).
+   */
+  @Get(':patientId/access-log')
+  @ApiOkResponse({
+    description: 'Every read of the patient’s identity: at, actorId, role, purpose, requestId',
+  })
+  async accessReport(
+    @Param('cptsId') cptsId: string,
+    @Param('patientId', UuidParam) patientId: string,
+    @Query() query: PatientAccessReportQueryDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<{ patientId: string; entries: AccessLogEntry[] } | string> {
+    const [registered] = await this.store.readStream(streamId('patient', cptsId, patientId), { maxCount: 1 });
+    if (registered === undefined) throw patientNotFound();
+    const entries = this.accessLog.list({ cptsId, patientId, limit: Number.MAX_SAFE_INTEGER }).reverse();
+    if (query.format !== 'csv') return { patientId, entries };
+    response.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    response.setHeader('Content-Disposition', `attachment; filename="acces-dossier-${patientId}.csv"`);
+    return accessReportCsv(entries);
   }
 
   /**

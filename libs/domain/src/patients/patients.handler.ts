@@ -7,7 +7,7 @@ import { type CommandMeta, type CommandOutcome, load, runCommand } from '../shar
 import { correctedData, decideCorrectionCommand, isCorrectionCommand } from '../shared/corrections';
 import { ContentionError, NotFoundError, PreconditionFailedError, RuleViolation } from '../shared/errors';
 import { entryShape } from '../shared/http/corrections';
-import { IdempotencyStore } from '../shared/http/idempotency.store';
+import { IdempotencyStore } from '../shared/http/idempotency.port';
 import { streamId } from '../shared/ids';
 import { requireCpts } from '../shared/tenant';
 import type { PatientStreamCommand } from './patient.commands';

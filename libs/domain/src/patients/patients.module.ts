@@ -1,44 +1,33 @@
-import { type FactoryProvider, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
-import type { AppConfig } from '@parcours/platform';
-import { join } from 'node:path';
-import { ACCESS_LOG_FILE, PatientAccessLog } from './access-log';
-import { AccessLogController, PatientAccessReportController } from './access-log.controller';
+import { Module } from '@nestjs/common';
+import { ProjectionRegistry } from '@parcours/projections';
 import { ErasureReconciler } from './erasure-reconciler';
+import { patientSummaryProjection } from './patient-summary/patient-summary.projection';
+import { PatientSummaryQueries } from './patient-summary/patient-summary.queries';
 import { PatientFacts } from './patient-facts';
 import { patientCommandHandlers } from './patients.handler';
 import { PatientsController } from './patients.controller';
+import { MemberDirectoryQueries } from '../members/member-directory/member-directory.queries';
+import { PathwayViewQueries } from '../pathways/pathway-view/pathway-view.queries';
 
-/** The access log of identity reads: `DATA_DIR/access-log.db`. */
-export const patientAccessLogProvider: FactoryProvider<PatientAccessLog> = {
-  provide: PatientAccessLog,
-  inject: [ConfigService],
-  useFactory: (config: ConfigService<AppConfig, true>) =>
-    new PatientAccessLog(join(config.get('DATA_DIR', { infer: true }), ACCESS_LOG_FILE)),
-};
+/** The read models of the patients capability. */
+export const patientProjections = [patientSummaryProjection];
 
-@Injectable()
-class PatientAccessLogCloser implements OnApplicationShutdown {
-  constructor(@Inject(PatientAccessLog) private readonly accessLog: PatientAccessLog) {}
-  onApplicationShutdown(): void {
-    this.accessLog.close();
-  }
-}
+const httpControllers = [PatientsController];
+const queries = [PatientSummaryQueries, PathwayViewQueries, MemberDirectoryQueries];
 
 /**
  * Patients: registration with the identity sealed under the patient's own key, consents, blocks, the
- * médecin traitant, erasure; identity reads written to the access log. Other capabilities import this
- * module for `PatientFacts` (and the vault, and the access log if they show an identity).
+ * médecin traitant, erasure; identity reads written to the access log (a port, `AccessLog`); the summary
+ * without identity and the pseudonymous list. Other capabilities import this module for `PatientFacts`
+ * and the summaries' queries (the blocks a professional is checked against).
  */
 @Module({
-  controllers: [PatientsController, AccessLogController, PatientAccessReportController],
-  providers: [
-    ...patientCommandHandlers,
-    patientAccessLogProvider,
-    PatientAccessLogCloser,
-    PatientFacts,
-    ErasureReconciler,
-  ],
-  exports: [PatientFacts, PatientAccessLog],
+  controllers: [...httpControllers],
+  providers: [...patientCommandHandlers, ...queries, PatientFacts, ErasureReconciler],
+  exports: [PatientFacts, ...queries],
 })
-export class PatientsModule {}
+export class PatientsModule {
+  constructor(registry: ProjectionRegistry) {
+    registry.register(...patientProjections);
+  }
+}

@@ -20,3 +20,4 @@ export {
 export { NATIONAL_PROTOCOLS } from './national-protocols';
 export { ProtocolCommandMessage } from './protocols.handler';
 export * from './protocols.module';
+export * from './protocol-catalogue/protocol-catalogue.projection';

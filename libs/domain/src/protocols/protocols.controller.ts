@@ -9,11 +9,15 @@ import {
   Param,
   type PipeTransform,
   Post,
+  Query,
 } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 
 import { EVENT_STORE, type EventStore } from '@parcours/event-store';
+import { ReadStore } from '@parcours/projections';
+import { ConsistentReadQueryDto } from '../shared/http/read-queries.dto';
+import { readProtocolCatalogue } from './protocol-catalogue/protocol-catalogue.projection';
 import { problem } from '@parcours/platform';
 import { type CommandMeta, type CommandOutcome, load } from '../shared/command-runner';
 import { Meta } from '../shared/http/command-meta.decorator';
@@ -62,7 +66,7 @@ function toPublished(body: PublishProtocolDto): ProtocolPublished {
   };
 }
 
-/** The catalogue (`GET …/protocols`) is a read model: `libs/read-models/src/worklist`. */
+/** Routes of the protocols capability: the commands on a protocol's stream, the protocol, the catalogue. */
 @ApiTags('protocols')
 @ApiBearerAuth()
 @Controller('api/v1/cpts/:cptsId/protocols')
@@ -70,7 +74,18 @@ export class ProtocolsController {
   constructor(
     private readonly commands: CommandBus,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly readStore: ReadStore,
   ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'The protocol catalogue, by code, with each version’s usage' })
+  @ApiOkResponse({
+    description:
+      '`{ items: [{ code, title, kind, versions, inForce, retiredOn?, adherents, usage: [{ version, applications, byOutcome }], revision }] }`',
+  })
+  catalogue(@Param('cptsId') cptsId: string, @Query() _query: ConsistentReadQueryDto) {
+    return readProtocolCatalogue(this.readStore, cptsId, new Date());
+  }
 
   @Post()
   @ApiOperation({ summary: 'Publishes a protocol, or a new version of one (ProtocolPublished)' })

@@ -1,8 +1,11 @@
-import { Body, Controller, Get, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 
 import { EVENT_STORE, type EventStore } from '@parcours/event-store';
+import { ReadStore } from '@parcours/projections';
+import { PeriodQueryDto } from '../shared/http/read-queries.dto';
+import { readRcpRegister } from './rcp-register/rcp-register.projection';
 import { type CommandMeta, type CommandOutcome, load } from '../shared/command-runner';
 import { Meta } from '../shared/http/command-meta.decorator';
 import { CommandResponseDto, UuidParam } from '../shared/http/params';
@@ -38,7 +41,7 @@ function toRcpHeld(body: HoldRcpDto): RcpHeld {
   };
 }
 
-/** The register (`GET …/rcps`) is a read model: `libs/read-models/src/worklist`. */
+/** Routes of the RCP capability: an RCP held, corrected or voided; the RCP; the register. */
 @ApiTags('rcp')
 @ApiBearerAuth()
 @Controller('api/v1/cpts/:cptsId/rcps')
@@ -46,7 +49,21 @@ export class RcpController {
   constructor(
     private readonly commands: CommandBus,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly readStore: ReadStore,
   ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'The RCP register, newest first' })
+  @ApiOkResponse({
+    description:
+      '`{ items: [{ id, heldAt, convenedBy, format, complex, durationMinutes, participantCount, professions, cases: [{ pathwayId, reviewOn? }] }], count }`',
+  })
+  register(@Param('cptsId') cptsId: string, @Query() query: PeriodQueryDto) {
+    return readRcpRegister(this.readStore, cptsId, {
+      ...(query.from === undefined ? {} : { from: query.from }),
+      ...(query.to === undefined ? {} : { to: query.to }),
+    });
+  }
 
   private send(meta: CommandMeta, rcpId: string | null, command: RcpStreamCommand) {
     return this.commands.execute<RcpCommandMessage, CommandOutcome>(

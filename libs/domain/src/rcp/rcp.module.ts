@@ -1,6 +1,17 @@
 import { Module } from '@nestjs/common';
+import { ProjectionRegistry } from '@parcours/projections';
+import { rcpRegisterProjection } from './rcp-register/rcp-register.projection';
 import { rcpCommandHandlers } from './rcp.handler';
 import { RcpController } from './rcp.controller';
 
-@Module({ controllers: [RcpController], providers: [...rcpCommandHandlers] })
-export class RcpModule {}
+/** The read models of the RCP capability. */
+export const rcpProjections = [rcpRegisterProjection];
+
+const httpControllers = [RcpController];
+
+@Module({ controllers: [...httpControllers], providers: [...rcpCommandHandlers] })
+export class RcpModule {
+  constructor(registry: ProjectionRegistry) {
+    registry.register(...rcpProjections);
+  }
+}

@@ -9,6 +9,7 @@ import { effectiveEvents, type CorrectionEvent } from './corrections';
 import { type Decision, fold, type DomainEvent, type Evolver, type StoredEvent } from './decider';
 import { ContentionError, PreconditionFailedError } from './errors';
 import { type IdSource } from './ids';
+import { schemaVersionOf, upcast } from './upcasting';
 
 /** Who asks, from where, and under which conditions: built once per request by the HTTP layer. */
 export interface CommandMeta {
@@ -57,7 +58,11 @@ export interface CommandSpec<S, E extends DomainEvent> extends Evolver<S, E> {
 /** How often a command without If-Match is decided again when someone else changed the stream first. */
 const MAX_ATTEMPTS = 10;
 
-export function toStored<E extends DomainEvent>(event: RecordedEvent): StoredEvent<E> {
+/** A stored event as `evolve` sees it (any recorded event: the store's or a projection's). */
+export function toStored<E extends DomainEvent>(
+  stored: Pick<RecordedEvent, 'streamId' | 'type' | 'revision' | 'metadata'> & { data: object },
+): StoredEvent<E> {
+  const event = upcast(stored as RecordedEvent);
   return {
     type: event.type,
     data: event.data,
@@ -78,19 +83,77 @@ export function stateOf<S, E extends DomainEvent>(
   return fold(evolver, effectiveEvents(history));
 }
 
-/** Reads a stream and folds it; `revision` is 'no_stream' for a stream that does not exist. */
+/** A stream as this process last read it: its events, and its state per evolver. */
+interface CachedStream {
+  revision: number;
+  events: RecordedEvent[];
+  history: Array<StoredEvent<DomainEvent | CorrectionEvent>>;
+  byId: Map<string, RecordedEvent>;
+  /** Per `evolve` function: the state folded up to a revision. */
+  states: Map<unknown, { revision: number; state: unknown }>;
+}
+
+/** Streams kept per store: a command reads and folds only what was appended since it last read them. */
+const CACHED_STREAMS = 10_000;
+const streamCaches = new WeakMap<EventStore, Map<string, CachedStream>>();
+
+const isCorrection = (event: { type: string }) =>
+  event.type === 'EntryCorrected' || event.type === 'EntryVoided';
+
+/**
+ * Reads a stream and folds it; `revision` is 'no_stream' for a stream that does not exist. What this process
+ * read of a stream before is kept (the most recently used streams), so that only the events appended since
+ * are read and folded: a command costs the same on a pathway of 5 events or of 500. A correction or a
+ * voiding among them folds the stream again as it now stands.
+ */
 export async function load<S, E extends DomainEvent>(
   store: EventStore,
   streamId: string,
   evolver: Evolver<S, E>,
-): Promise<Loaded<S, E> & { events: RecordedEvent[] }> {
-  const events = await store.readStream(streamId);
-  const history = events.map((event) => toStored<E | CorrectionEvent>(event));
+): Promise<Loaded<S, E> & { events: RecordedEvent[]; byId: ReadonlyMap<string, RecordedEvent> }> {
+  let cache = streamCaches.get(store);
+  if (!cache) {
+    cache = new Map();
+    streamCaches.set(store, cache);
+  }
+  let cached = cache.get(streamId);
+  const fresh = await store.readStream(
+    streamId,
+    cached === undefined ? undefined : { fromRevision: cached.revision + 1 },
+  );
+  if (!cached) {
+    cached = { revision: -1, events: [], history: [], byId: new Map(), states: new Map() };
+  } else {
+    cache.delete(streamId); // most recently used last
+  }
+  const added = fresh.filter((event) => event.revision > cached.revision);
+  for (const event of added) {
+    cached.events.push(event);
+    cached.history.push(toStored(event));
+    cached.byId.set(event.metadata.eventId, event);
+  }
+  if (added.length > 0) cached.revision = added[added.length - 1].revision;
+  const history = cached.history as Array<StoredEvent<E | CorrectionEvent>>;
+  const known = cached.states.get(evolver.evolve);
+  const since = known === undefined ? history : history.slice(known.revision + 1);
+  let state: S;
+  if (known === undefined || since.some(isCorrection)) {
+    state = stateOf(evolver, history);
+  } else {
+    state = known.state as S;
+    for (const event of since) state = evolver.evolve(state, event as StoredEvent<E>);
+  }
+  cached.states.set(evolver.evolve, { revision: cached.revision, state });
+  if (cached.events.length > 0) {
+    cache.set(streamId, cached);
+    if (cache.size > CACHED_STREAMS) cache.delete(cache.keys().next().value!);
+  }
   return {
-    state: stateOf(evolver, history),
-    revision: events.length === 0 ? 'no_stream' : events[events.length - 1].revision,
-    history,
-    events,
+    state,
+    revision: cached.events.length === 0 ? 'no_stream' : cached.revision,
+    history: [...history],
+    events: [...cached.events],
+    byId: cached.byId,
   };
 }
 
@@ -153,9 +216,9 @@ async function decideAndAppend<S, E extends DomainEvent>(
   const decision = decisionOf(meta);
   for (let attempt = 1; ; attempt += 1) {
     const loaded = await load(store, spec.streamId, spec);
-    const { revision, events } = loaded;
+    const { revision, events, byId } = loaded;
 
-    const replay = meta.ids.deterministic ? findReplay(events, meta.ids) : null;
+    const replay = meta.ids.deterministic ? findReplay(byId, meta.ids) : null;
     if (replay) {
       const replayedEvents = events
         .filter((event) => replay.eventIds.has(event.metadata.eventId))
@@ -181,6 +244,7 @@ async function decideAndAppend<S, E extends DomainEvent>(
             correlationId: meta.correlationId,
             causationId: meta.commandId,
             source: meta.source,
+            schemaVersion: schemaVersionOf(event.type),
           },
         })),
         { expectedRevision: revision },
@@ -203,10 +267,9 @@ async function decideAndAppend<S, E extends DomainEvent>(
 
 /** The events this very command appended before (same derived ids), if any: the original result. */
 function findReplay(
-  events: RecordedEvent[],
+  byId: ReadonlyMap<string, RecordedEvent>,
   ids: IdSource,
 ): { at: { revision: number; position: bigint }; eventIds: Set<string> } | null {
-  const byId = new Map(events.map((event) => [event.metadata.eventId, event]));
   let last: RecordedEvent | undefined;
   const eventIds = new Set<string>();
   for (let index = 0; ; index += 1) {

@@ -101,3 +101,23 @@ export class ContentionError extends Error {
     };
   }
 }
+
+/** A professional this patient blocked asks for the patient's record. */
+export class PatientAccessBlockedError extends Error {
+  constructor() {
+    super('this patient has blocked this professional');
+    this.name = 'PatientAccessBlockedError';
+  }
+
+  toProblem(language: Language): ProblemShape {
+    return {
+      type: 'https://parcours.example/problems/patient-blocked-professional',
+      title: 'Forbidden',
+      status: 403,
+      detail:
+        language === 'fr'
+          ? 'Ce patient a refusé que vous accédiez à son dossier.'
+          : 'This patient has refused you access to their record.',
+    };
+  }
+}

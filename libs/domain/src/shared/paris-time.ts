@@ -27,25 +27,63 @@ const PARIS_PARTS = new Intl.DateTimeFormat('en-GB', {
   second: '2-digit',
 });
 
+/** Paris's offset from UTC at an instant, asked of the IANA rules bundled with Node (slow: a few µs). */
+function offsetFromIntl(ms: number): number {
+  const parts: Record<string, number> = {};
+  for (const part of PARIS_PARTS.formatToParts(new Date(ms))) {
+    if (part.type !== 'literal') parts[part.type] = Number(part.value);
+  }
+  const wall = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
+  return wall - Math.floor(ms / 1000) * 1000;
+}
+
+/** One UTC year of Paris's offsets: the offset at its start, and each change within it (instant, new offset). */
+interface OffsetYear {
+  initial: number;
+  changes: Array<{ at: number; offset: number }>;
+}
+
 /**
- * Offsets of Paris from UTC, per UTC hour: the clocks change on whole hours, and asking Intl for each of
- * a million timestamps during a rebuild would take most of its time.
+ * The table of Paris's offsets, one entry per UTC year, built the first time a year is asked for: the
+ * offset sampled at each month's start, and each change found to the hour between two samples that differ
+ * (clocks change on whole hours). Every conversion afterwards is a lookup: a rebuild converts millions of
+ * times, and asking Intl each time would take most of it.
  */
-const offsets = new Map<number, number>();
+const offsetYears = new Map<number, OffsetYear>();
+
+function offsetYear(year: number): OffsetYear {
+  let table = offsetYears.get(year);
+  if (table) return table;
+  const monthStart = (month: number) => Date.UTC(year, month, 1);
+  const initial = offsetFromIntl(monthStart(0));
+  const changes: OffsetYear['changes'] = [];
+  let before = initial;
+  for (let month = 1; month <= 12; month += 1) {
+    const offset = offsetFromIntl(monthStart(month));
+    if (offset === before) continue;
+    // The change lies between the two month starts: find its hour.
+    let low = Math.floor(monthStart(month - 1) / HOUR_MS);
+    let high = Math.floor(monthStart(month) / HOUR_MS);
+    while (high - low > 1) {
+      const middle = Math.floor((low + high) / 2);
+      if (offsetFromIntl(middle * HOUR_MS) === before) low = middle;
+      else high = middle;
+    }
+    changes.push({ at: high * HOUR_MS, offset: offsetFromIntl(high * HOUR_MS) });
+    before = offset;
+  }
+  table = { initial, changes };
+  offsetYears.set(year, table);
+  return table;
+}
 
 /** Paris's offset from UTC at an instant, in ms (+1 h in winter, +2 h in summer). */
 export function parisOffset(ms: number): number {
-  const hour = Math.floor(ms / HOUR_MS);
-  let offset = offsets.get(hour);
-  if (offset === undefined) {
-    const start = hour * HOUR_MS;
-    const parts: Record<string, number> = {};
-    for (const part of PARIS_PARTS.formatToParts(new Date(start))) {
-      if (part.type !== 'literal') parts[part.type] = Number(part.value);
-    }
-    offset = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second) - start;
-    if (offsets.size >= 100_000) offsets.clear();
-    offsets.set(hour, offset);
+  const table = offsetYear(new Date(ms).getUTCFullYear());
+  let offset = table.initial;
+  for (const change of table.changes) {
+    if (ms < change.at) break;
+    offset = change.offset;
   }
   return offset;
 }
@@ -81,11 +119,21 @@ export function deadline(from: string | number, delay: Delay): number {
   return fromParisWallClock(parisWallClock(ms) + delay.days * DAY_MS);
 }
 
+/** `YYYY-MM-DD` of each day met, by day number: every date a rebuild writes is one of a few thousand. */
+const dayNames = new Map<number, string>();
+
 /** The Paris calendar date of an instant or a timestamp; a `YYYY-MM-DD` date is itself. */
 export function parisDate(value: string | number): string {
   if (typeof value === 'string' && DATE_ONLY.test(value)) return value;
   const ms = typeof value === 'number' ? value : Date.parse(value);
-  return new Date(parisWallClock(ms)).toISOString().slice(0, 10);
+  const day = Math.floor(parisWallClock(ms) / DAY_MS);
+  let name = dayNames.get(day);
+  if (name === undefined) {
+    name = new Date(day * DAY_MS).toISOString().slice(0, 10);
+    if (dayNames.size >= 100_000) dayNames.clear();
+    dayNames.set(day, name);
+  }
+  return name;
 }
 
 /** The Paris day of a business time, or null when the value is not a time at all. */

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import {
   addDays,
   addMonths,
@@ -8,6 +9,7 @@ import {
   monthsOf,
   parisDate,
   parisDayStart,
+  parisOffset,
   parisTimestamp,
 } from './paris-time';
 
@@ -99,5 +101,46 @@ describe('Paris calendar arithmetic', () => {
       { from: '2026-02-01', to: '2026-02-10' },
     ]);
     expect(monthsOf('2025-12-01', '2026-01-01')).toEqual([{ from: '2025-12-01', to: '2026-01-01' }]);
+  });
+});
+
+describe('the table of Paris offsets', () => {
+  const intl = new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Europe/Paris',
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  });
+  /** The offset as Intl states it, asked directly. */
+  const offsetOf = (ms: number): number => {
+    const p = Object.fromEntries(
+      intl
+        .formatToParts(new Date(ms))
+        .filter((x) => x.type !== 'literal')
+        .map((x) => [x.type, Number(x.value)]),
+    );
+    return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(ms / 1000) * 1000;
+  };
+
+  it('changes at the very hour the clocks do, spring and autumn', () => {
+    const spring = Date.parse('2026-03-29T01:00:00Z');
+    const autumn = Date.parse('2026-10-25T01:00:00Z');
+    expect(parisOffset(spring - 1)).toBe(3_600_000);
+    expect(parisOffset(spring)).toBe(7_200_000);
+    expect(parisOffset(autumn - 1)).toBe(7_200_000);
+    expect(parisOffset(autumn)).toBe(3_600_000);
+  });
+
+  it('agrees with the IANA rules at any instant from 1970 to 2100 (years of other rules included)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: Date.parse('2100-01-01T00:00:00Z') }), (ms) => {
+        expect(parisOffset(ms)).toBe(offsetOf(ms));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -11,3 +11,4 @@ export {
 } from './unscheduled-care.decider';
 export { UnscheduledCareCommandMessage } from './unscheduled-care.handler';
 export * from './unscheduled-care.module';
+export * from './unscheduled-care-log/unscheduled-care-log.projection';

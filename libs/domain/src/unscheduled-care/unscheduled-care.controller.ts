@@ -1,8 +1,11 @@
-import { Body, Controller, Get, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 
 import { EVENT_STORE, type EventStore } from '@parcours/event-store';
+import { ReadStore } from '@parcours/projections';
+import { UnscheduledCareLogQueryDto } from './unscheduled-care-log/unscheduled-care-log.dto';
+import { readUnscheduledCareLog } from './unscheduled-care-log/unscheduled-care-log.projection';
 import { type CommandMeta, type CommandOutcome, load } from '../shared/command-runner';
 import { Meta } from '../shared/http/command-meta.decorator';
 import { CommandResponseDto, UuidParam } from '../shared/http/params';
@@ -25,7 +28,22 @@ export class UnscheduledCareController {
   constructor(
     private readonly commands: CommandBus,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly readStore: ReadStore,
   ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'The unscheduled-care requests (soins non programmés), newest first' })
+  @ApiOkResponse({
+    description:
+      '`{ items: [{ id, receivedAt, channel, viaSas, motive, patientId?, status, orientedTo?, appointmentAt?, closedAt? }], count }`',
+  })
+  log(@Param('cptsId') cptsId: string, @Query() query: UnscheduledCareLogQueryDto) {
+    return readUnscheduledCareLog(this.readStore, cptsId, {
+      ...(query.from === undefined ? {} : { from: query.from }),
+      ...(query.to === undefined ? {} : { to: query.to }),
+      ...(query.status === undefined ? {} : { status: query.status }),
+    });
+  }
 
   private send(meta: CommandMeta, requestId: string | null, command: UnscheduledCareStreamCommand) {
     return this.commands.execute<UnscheduledCareCommandMessage, CommandOutcome>(

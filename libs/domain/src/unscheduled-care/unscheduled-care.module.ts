@@ -1,6 +1,17 @@
 import { Module } from '@nestjs/common';
+import { ProjectionRegistry } from '@parcours/projections';
+import { unscheduledCareLogProjection } from './unscheduled-care-log/unscheduled-care-log.projection';
 import { unscheduledCareCommandHandlers } from './unscheduled-care.handler';
 import { UnscheduledCareController } from './unscheduled-care.controller';
 
-@Module({ controllers: [UnscheduledCareController], providers: [...unscheduledCareCommandHandlers] })
-export class UnscheduledCareModule {}
+/** The read models of the unscheduled-care capability. */
+export const unscheduledCareProjections = [unscheduledCareLogProjection];
+
+const httpControllers = [UnscheduledCareController];
+
+@Module({ controllers: [...httpControllers], providers: [...unscheduledCareCommandHandlers] })
+export class UnscheduledCareModule {
+  constructor(registry: ProjectionRegistry) {
+    registry.register(...unscheduledCareProjections);
+  }
+}

@@ -26,8 +26,9 @@ import { CurrentPrincipal, type Principal } from '@parcours/auth';
 import { problem } from '@parcours/platform';
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
-import { PatientAccessLog } from '../../patients/access-log';
-import { PatientAccessBlockedError, parsePurpose } from '../../patients/patients.controller';
+import { AccessLog } from '../../patients/access-log.port';
+import { parsePurpose } from '../../patients/patients.controller';
+import { PatientAccessBlockedError } from '../../shared/errors';
 import { UuidParam } from '../../shared/http/params';
 import { importContext, rawBody } from '../shared/http';
 import { FhirBundle, FHIR_MAX_BYTES, type Json } from './fhir-bundle';
@@ -85,7 +86,7 @@ export class FhirController {
   constructor(
     private readonly importer: FhirImport,
     private readonly exporter: FhirExport,
-    private readonly accessLog: PatientAccessLog,
+    private readonly accessLog: AccessLog,
   ) {}
 
   @Post('fhir')

@@ -15,7 +15,7 @@ import { PatientCommandHandler, PatientCommandMessage } from '../../patients/pat
 import { type CommandMeta, type CommandOutcome, load } from '../../shared/command-runner';
 import type { DomainEvent, Evolver } from '../../shared/decider';
 import { ContentionError } from '../../shared/errors';
-import { IdempotencyStore } from '../../shared/http/idempotency.store';
+import { IdempotencyStore } from '../../shared/http/idempotency.port';
 import { IdSource } from '../../shared/ids';
 import { requireCpts } from '../../shared/tenant';
 import { CptsDirectory } from './directory';

@@ -11,7 +11,7 @@ import type { Request, Response } from 'express';
 import { map, type Observable, of } from 'rxjs';
 import type { CommandOutcome } from '../command-runner';
 import { parseIdempotencyKey } from './command-meta.decorator';
-import { IdempotencyStore } from './idempotency.store';
+import { IdempotencyStore } from './idempotency.port';
 
 /** What every command answers (api.md): the position as a decimal string. */
 export interface CommandResponse {

@@ -1,0 +1,9 @@
+export { FinancingModule } from './financing.module';
+export { ACI_AVENANT_2, ACI_AMOUNT_TABLES, type AciAmounts, type SizeClassAmounts } from './aci-amounts';
+export {
+  computeFinancing,
+  type CptsHistoryEvent,
+  type Financing,
+  type FinancingLine,
+  type FinancingPart,
+} from './financing';

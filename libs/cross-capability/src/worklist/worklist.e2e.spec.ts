@@ -1,0 +1,303 @@
+/**
+ * The worklist over real HTTP: data recorded through the API, read back with `consistentWith` the
+ * position of the last command (read-your-writes through the projection runner).
+ */
+import { call, startApi, type RunningApi } from '../../../../test/support/api-process';
+import { command, token, tokenForUnknownCpts } from '../../../../test/support/tenant';
+
+const CPTS = 'cpts-worklist';
+const OTHER = 'cpts-worklist-other';
+
+const hoursFromNow = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString();
+
+describe('worklist over HTTP', () => {
+  let api: RunningApi;
+  let coord: string;
+  let url: string;
+  let pathways: string;
+  let last = '0';
+  const m: Record<string, string> = {};
+  let patientId: string;
+
+  /** POSTs a command as the coordinator and remembers its position for the next read. */
+  const post = async (path: string, body: unknown, as = coord) => {
+    const response = await command(`${api.url}/api/v1/cpts/${CPTS}${path}`, as, body);
+    last = response.position;
+    return response;
+  };
+  const worklist = (query = '', as = coord) =>
+    call(`${url}?consistentWith=${last}${query ? `&${query}` : ''}`, { token: as });
+  const itemsOf = async (query = '', as = coord) => {
+    const response = await worklist(query, as);
+    expect(response.status).toBe(200);
+    return response.body.items as Array<Record<string, any>>;
+  };
+
+  beforeAll(async () => {
+    api = await startApi();
+    const admin = await token(api.url, null, 'platform-admin');
+    for (const id of [CPTS, OTHER]) {
+      await command(`${api.url}/api/v1/cpts`, admin, { id, name: `CPTS ${id}`, population: 45_000 });
+    }
+    coord = await token(api.url, CPTS, 'coordinator', 'coord-1');
+    url = `${api.url}/api/v1/cpts/${CPTS}/worklist`;
+    pathways = '/pathways';
+    for (const [key, profession] of [
+      ['gp', 'medecin-generaliste'],
+      ['pharmacist', 'pharmacien'],
+      ['nurse', 'infirmier'],
+    ]) {
+      m[key] = (
+        await post('/members', {
+          displayName: key,
+          profession,
+          mode: 'liberal',
+          joinedOn: '2024-01-10',
+          sasParticipant: false,
+        })
+      ).id;
+    }
+    patientId = (
+      await post('/patients', {
+        identity: { familyName: 'Durand', givenName: 'Léa', birthDate: '1950-04-12' },
+        sex: 'F',
+        birthYear: 1950,
+        ald: true,
+        precarious: false,
+        hasMedecinTraitant: false,
+      })
+    ).id;
+  });
+  afterAll(() => api?.dispose());
+
+  const openPathway = async () =>
+    (
+      await post(pathways, {
+        patientId,
+        kind: 'sortie-hospitalisation',
+        openedAt: '2026-03-02T09:00:00+01:00',
+      })
+    ).id;
+  const discharge = (pathwayId: string, dischargeAt: string, notifiedAt = '2026-03-05T11:00:00+01:00') =>
+    post(`${pathways}/${pathwayId}/discharges`, {
+      hospital: { name: 'CH Villefranche' },
+      dischargeAt,
+      notifiedAt,
+      treatmentChanged: true,
+      complex: false,
+      needs: ['infirmier'],
+    });
+
+  it('a discharge opens two items; the reconciliation closes the pharmacist’s, the follow-up the other', async () => {
+    const pathwayId = await openPathway();
+    const notified = await discharge(pathwayId, '2026-03-06T17:30:00+01:00');
+    const items = (await itemsOf()).filter((item) => item.pathwayId === pathwayId);
+    expect(items).toEqual([
+      {
+        kind: 'sortie.pharmacien',
+        dueAt: '2026-03-08T17:30:00+01:00',
+        overdue: true, // the server clock is past it
+        streamId: `pathway-${CPTS}.${pathwayId}`,
+        pathwayId,
+        patientId,
+        summary: 'Conciliation médicamenteuse à envoyer — sortie CH Villefranche du 06/03',
+        openedBy: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      },
+      {
+        kind: 'sortie.suivi',
+        dueAt: '2026-03-13T17:30:00+01:00',
+        overdue: true,
+        streamId: `pathway-${CPTS}.${pathwayId}`,
+        pathwayId,
+        patientId,
+        summary: 'Suivi post-sortie à réaliser — sortie CH Villefranche du 06/03',
+        openedBy: items[0].openedBy,
+      },
+    ]);
+    // No identity in what the worklist says.
+    expect(JSON.stringify(items)).not.toMatch(/Durand|Léa|1950/);
+    // openedBy is the discharge's event, as the pathway's timeline shows it.
+    const view = await call(`${api.url}/api/v1/cpts/${CPTS}${pathways}/${pathwayId}`, { token: coord });
+    const dischargeEntry = view.body.timeline.find((e: { type: string }) => e.type === 'DischargeNotified');
+    expect(items[0].openedBy).toBe(dischargeEntry.eventId);
+
+    await post(`${pathways}/${pathwayId}/medication-reconciliations`, {
+      dischargeId: notified.id,
+      toMemberId: m.pharmacist,
+      sentAt: '2026-03-07T09:00:00+01:00',
+    });
+    expect((await itemsOf(`pathwayId=${pathwayId}`)).map((item) => item.kind)).toEqual(['sortie.suivi']);
+    await post(`${pathways}/${pathwayId}/follow-ups`, {
+      dischargeId: notified.id,
+      byMemberId: m.gp,
+      at: '2026-03-09T15:00:00+01:00',
+      kind: 'consultation',
+    });
+    expect(await itemsOf(`pathwayId=${pathwayId}`)).toEqual([]);
+  });
+
+  it('a planned discharge is not overdue yet; correcting its date moves the items; voiding it removes them', async () => {
+    const pathwayId = await openPathway();
+    await discharge(pathwayId, hoursFromNow(72), hoursFromNow(-1));
+    const before = await itemsOf(`pathwayId=${pathwayId}`);
+    expect(before.map((item) => [item.kind, item.overdue])).toEqual([
+      ['sortie.pharmacien', false],
+      ['sortie.suivi', false],
+    ]);
+    const eventId = before[0].openedBy as string;
+    await post(`${pathways}/${pathwayId}/corrections`, {
+      targetEventId: eventId,
+      reason: 'Sortie avancée',
+      correction: { dischargeAt: '2026-10-20T10:00:00+02:00' },
+    });
+    // Across the change of time on Sunday 25 October 2026: 7 days later is 10:00 in winter time.
+    expect(
+      (await itemsOf(`pathwayId=${pathwayId}`)).map((item) => [item.kind, item.dueAt, item.overdue]),
+    ).toEqual([
+      ['sortie.pharmacien', '2026-10-22T10:00:00+02:00', true],
+      ['sortie.suivi', '2026-10-27T10:00:00+01:00', true],
+    ]);
+    await post(`${pathways}/${pathwayId}/voidings`, { targetEventId: eventId, reason: 'Saisie en double' });
+    expect(await itemsOf(`pathwayId=${pathwayId}`)).toEqual([]);
+  });
+
+  it('every kind of item, oldest due first; a closed pathway’s items leave and come back on reopening', async () => {
+    const pathwayId = await openPathway();
+    const referral = await post(`${pathways}/${pathwayId}/referrals`, {
+      fromMemberId: m.gp,
+      to: { memberId: m.nurse, profession: 'infirmier' },
+      reason: 'Pansements',
+      urgency: '24h',
+      referredAt: hoursFromNow(-2),
+    });
+    await post(`${pathways}/${pathwayId}/referrals`, {
+      fromMemberId: m.gp,
+      to: { profession: 'pharmacien' },
+      reason: 'Bilan de médication',
+      urgency: 'programmee',
+      referredAt: '2026-06-01T10:00:00+02:00',
+    });
+    await post('/rcps', {
+      convenedBy: m.gp,
+      heldAt: '2026-06-10T18:00:00+02:00',
+      durationMinutes: 60,
+      complex: true,
+      format: 'visio',
+      participants: [{ memberId: m.gp }, { memberId: m.nurse }],
+      patientPresent: false,
+      familyPresent: false,
+      cases: [{ pathwayId, decisions: ['Réévaluer'], reviewOn: '2026-07-01' }],
+    });
+    const request = await post('/unscheduled-care', {
+      receivedAt: hoursFromNow(-1),
+      channel: 'telephone',
+      motive: 'Fièvre',
+      viaSas: false,
+      patientId,
+    });
+    await post(`/patients/${patientId}/medecin-traitant-search`, {
+      registeredOn: '2026-05-01',
+      requestedBy: 'patient',
+      priority: 'ald',
+    });
+
+    const all = await itemsOf(`patientId=${patientId}`);
+    const mine = all.filter((item) => item.pathwayId === pathwayId || item.pathwayId === undefined);
+    expect(mine.map((item) => [item.kind, item.dueAt, item.overdue])).toEqual([
+      ['mt.recherche', '2026-05-31', true],
+      ['adressage.reponse', '2026-06-15T10:00:00+02:00', true],
+      ['rcp.revue', '2026-07-01', true],
+      ['adressage.reponse', expect.any(String), false], // referred 2 h ago, due within 24 h
+      ['snp.orientation', expect.any(String), false], // received 1 h ago, due within 24 h
+    ]);
+    expect(Math.abs(Date.parse(mine[4].dueAt) - (Date.now() + 23 * 3_600_000))).toBeLessThan(120_000);
+
+    await post(`${pathways}/${pathwayId}/referrals/${referral.id}/acceptance`, {
+      acceptedAt: hoursFromNow(-1),
+    });
+    await post(`/unscheduled-care/${request.id}/orientation`, {
+      toMemberId: m.gp,
+      appointmentAt: hoursFromNow(3),
+    });
+    await post(`${pathways}/${pathwayId}/closure`, { closedAt: hoursFromNow(0), outcome: 'termine' });
+    expect(await itemsOf(`pathwayId=${pathwayId}`)).toEqual([]);
+    await post(`${pathways}/${pathwayId}/reopening`, { reopenedAt: hoursFromNow(0), reason: 'Rechute' });
+    expect((await itemsOf(`pathwayId=${pathwayId}`)).map((item) => item.kind)).toEqual([
+      'adressage.reponse',
+      'rcp.revue',
+    ]);
+    const mt = await itemsOf('kind=mt.recherche');
+    expect(mt.map((item) => item.patientId)).toEqual([patientId]);
+    await post(`/patients/${patientId}/medecin-traitant`, { memberId: m.gp, assignedOn: '2026-06-01' });
+    expect(await itemsOf('kind=mt.recherche')).toEqual([]);
+  });
+
+  it('filters by kind and overdue, limits, and names a bad parameter in a 400', async () => {
+    const all = (await worklist()).body;
+    expect(all.count).toBe(all.items.length);
+    expect(all.total).toBe(all.items.length);
+    const overdue = await itemsOf('overdue=true');
+    expect(overdue.length).toBeGreaterThan(0);
+    expect(overdue.every((item) => item.overdue === true)).toBe(true);
+    expect((await itemsOf('overdue=false')).every((item) => item.overdue === false)).toBe(true);
+    const limited = (await worklist('limit=1')).body;
+    expect([limited.items.length, limited.total]).toEqual([1, all.total]);
+    expect(limited.items[0]).toEqual(all.items[0]);
+    const twoKinds = await itemsOf('kind=rcp.revue,adressage.reponse');
+    expect(new Set(twoKinds.map((item) => item.kind))).toEqual(new Set(['rcp.revue', 'adressage.reponse']));
+    const dueOrder = all.items.map((item: { dueAt: string }) =>
+      Date.parse(item.dueAt.length === 10 ? `${item.dueAt}T23:59:59+02:00` : item.dueAt),
+    );
+    expect(dueOrder).toEqual([...dueOrder].sort((a, b) => a - b));
+
+    for (const [query, path] of [
+      ['kind=sortie.taxi', 'kind'],
+      ['overdue=yes', 'overdue'],
+      ['limit=0', 'limit'],
+      ['limit=501', 'limit'],
+      ['limit=ten', 'limit'],
+      ['pathwayId=42', 'pathwayId'],
+      ['unknown=1', 'unknown'],
+      ['consistentWith=abc', 'consistentWith'],
+    ]) {
+      const response = await call(`${url}?${query}`, { token: coord });
+      expect([query, response.status]).toEqual([query, 400]);
+      expect(response.headers.get('content-type')).toMatch(/application\/problem\+json/);
+      expect(response.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ path })]));
+    }
+  });
+
+  it('professionals and auditors read it, analysts do not; a professional does not see patients who blocked them', async () => {
+    const nurse = await token(api.url, CPTS, 'professional', m.nurse);
+    const gp = await token(api.url, CPTS, 'professional', m.gp);
+    const auditor = await token(api.url, CPTS, 'auditor');
+    const pathwayId = await openPathway();
+    await discharge(pathwayId, '2026-03-06T17:30:00+01:00');
+    const total = (await worklist()).body.total as number;
+    expect((await worklist('', auditor)).body.total).toBe(total);
+    expect((await worklist('', nurse)).body.total).toBe(total);
+
+    await post(`/patients/${patientId}/blocks`, { memberId: m.nurse, on: '2026-11-01' });
+    const seenByNurse = await itemsOf('', nurse);
+    expect(seenByNurse.some((item) => item.patientId === patientId)).toBe(false);
+    expect((await itemsOf('', gp)).some((item) => item.patientId === patientId)).toBe(true);
+    expect((await worklist()).body.total).toBe(total);
+
+    const analyst = await token(api.url, CPTS, 'analyst');
+    expect((await call(url, { token: analyst })).status).toBe(403);
+    expect((await call(url, { token: await token(api.url, null, 'platform-admin') })).status).toBe(403);
+    expect((await call(url)).status).toBe(401);
+  });
+
+  it('keeps tenants apart: another CPTS’s token gets 404, its own worklist is empty; a token for an unknown CPTS is 401', async () => {
+    const other = await token(api.url, OTHER, 'coordinator');
+    expect((await call(url, { token: other })).status).toBe(404);
+    const own = await call(`${api.url}/api/v1/cpts/${OTHER}/worklist?consistentWith=${last}`, {
+      token: other,
+    });
+    expect(own.status).toBe(200);
+    expect(own.body).toMatchObject({ items: [], count: 0, total: 0 });
+    const ghost = await tokenForUnknownCpts(api.dataDir, 'cpts-ghost', 'coordinator');
+    expect((await call(`${api.url}/api/v1/cpts/cpts-ghost/worklist`, { token: ghost })).status).toBe(401);
+  });
+});

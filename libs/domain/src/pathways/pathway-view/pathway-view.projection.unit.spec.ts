@@ -1,0 +1,440 @@
+import { EventLog, projectionSpec, type ReadStore } from '@parcours/projections';
+import { v7 as uuidv7 } from 'uuid';
+import { patientSummaryProjection } from '../../patients/patient-summary/patient-summary.projection';
+import { PatientSummaryQueries } from '../../patients/patient-summary/patient-summary.queries';
+import { MemberDirectoryQueries } from '../../members/member-directory/member-directory.queries';
+import type { RcpEvent } from '../../rcp/rcp.events';
+import type { CorrectionEvent } from '../../shared/corrections';
+import { createUpcaster } from '../../shared/upcasting';
+import type { PathwayEvent } from '../pathway.events';
+import { presentPathwayView } from './pathway-view';
+import { pathwayViewProjection } from './pathway-view.projection';
+import { PathwayViewQueries } from './pathway-view.queries';
+
+const CPTS = 'cpts-test';
+const H = 3_600_000;
+const plus = (at: string, ms: number) => new Date(Date.parse(at) + ms).toISOString();
+const pathway = (id: string, cpts = CPTS) => `pathway-${cpts}.${id}`;
+const views = (read: ReadStore) => new PathwayViewQueries(read);
+const view = (read: ReadStore, id: string) => views(read).view(CPTS, id)!;
+
+type Event = PathwayEvent | RcpEvent | CorrectionEvent;
+
+/** A pathway's events, built as the store would deliver them. */
+function pathwayLog(id = uuidv7()) {
+  const log = new EventLog();
+  const on = <T extends Event['type']>(
+    type: T,
+    data: Extract<Event, { type: T }>['data'],
+    actorId?: string,
+  ) => log.event<Event>(pathway(id), type, data, actorId === undefined ? {} : { actorId });
+  const opened = on('PathwayOpened', {
+    patientId: 'p-1',
+    kind: 'bpco',
+    openedAt: '2026-03-02T09:00:00+01:00',
+  });
+  return { id, log, on, opened };
+}
+
+const discharge = (dischargeId = 'd-1', dischargeAt = '2026-03-06T17:30:00+01:00') => ({
+  dischargeId,
+  hospital: { name: 'CH Nord' },
+  dischargeAt,
+  notifiedAt: '2026-03-05T11:00:00+01:00',
+  treatmentChanged: true,
+  complex: false,
+  needs: [],
+});
+
+const referral = (
+  referralId: string,
+  urgency: 'jour-meme' | '24h' | 'programmee',
+  to = { profession: 'infirmier' },
+) => ({
+  referralId,
+  fromMemberId: 'm-gp',
+  to,
+  reason: 'Soins',
+  urgency,
+  referredAt: '2026-03-03T10:00:00+01:00',
+});
+
+describe('pathway view read model', () => {
+  it('opens a step per discharge (48 h, 7 days) and per referral (by urgency), oldest due first', () => {
+    const { id, opened, on } = pathwayLog();
+    const referrals = (['jour-meme', '24h', 'programmee'] as const).map((urgency) =>
+      on('PatientReferred', referral(`r-${urgency}`, urgency)),
+    );
+    const notified = on('DischargeNotified', discharge(), 'nurse-1');
+    const referredAt = '2026-03-03T10:00:00+01:00';
+    const dischargeAt = '2026-03-06T17:30:00+01:00';
+    projectionSpec(pathwayViewProjection)
+      .given(opened, ...referrals)
+      .when(notified)
+      .then((read) => {
+        const { pending, revision, timeline } = view(read, id);
+        expect(
+          pending.map((p) => [`${p.kind}:${p.referralId ?? p.dischargeId}`, new Date(p.dueAt).toISOString()]),
+        ).toEqual([
+          ['adressage.reponse:r-jour-meme', plus(referredAt, 12 * H)],
+          ['adressage.reponse:r-24h', plus(referredAt, 24 * H)],
+          ['sortie.pharmacien:d-1', plus(dischargeAt, 48 * H)],
+          ['sortie.suivi:d-1', plus(dischargeAt, 7 * 24 * H)],
+          ['adressage.reponse:r-programmee', plus(referredAt, 14 * 24 * H)],
+        ]);
+        expect(pending.every((p) => !('overdue' in p))).toBe(true); // decided at read time
+        expect(pending[0].summary).toBe('Réponse attendue à l’adressage vers infirmier (le jour même)');
+        expect(revision).toBe(4);
+        expect(timeline.find((e) => e.type === 'DischargeNotified')).toMatchObject({
+          at: dischargeAt,
+          actor: { id: 'nurse-1', role: 'coordinator' },
+        });
+        expect(timeline.map((e) => e.type)).toEqual([
+          'PathwayOpened',
+          'PatientReferred',
+          'PatientReferred',
+          'PatientReferred',
+          'DischargeNotified',
+        ]);
+      });
+  });
+
+  it('closes a step with its answer: an acceptance, a decline, a completion, a reconciliation, a follow-up', () => {
+    const { id, log, on } = pathwayLog();
+    on('PatientReferred', referral('r-1', 'jour-meme'));
+    on('PatientReferred', referral('r-2', '24h'));
+    on('PatientReferred', referral('r-3', 'programmee'));
+    on('PatientReferred', referral('r-4', 'programmee'));
+    on('DischargeNotified', discharge());
+    projectionSpec(pathwayViewProjection)
+      .given(...log.events)
+      .when(
+        on('ReferralAccepted', { referralId: 'r-1', acceptedAt: '2026-03-03T12:00:00+01:00' }),
+        on('ReferralDeclined', {
+          referralId: 'r-2',
+          declinedAt: '2026-03-03T12:00:00+01:00',
+          reason: 'Complet',
+        }),
+        on('ReferralCompleted', { referralId: 'r-3', completedAt: '2026-03-04T12:00:00+01:00' }),
+        on('MedicationReconciliationSent', {
+          dischargeId: 'd-1',
+          toMemberId: 'm-ph',
+          sentAt: '2026-03-07T09:00:00+01:00',
+        }),
+        on('FollowUpCompleted', {
+          dischargeId: 'd-1',
+          byMemberId: 'm-gp',
+          at: '2026-03-09T15:00:00+01:00',
+          kind: 'appel',
+        }),
+      )
+      .then((read) => {
+        expect(view(read, id).pending.map((p) => [p.kind, p.referralId])).toEqual([
+          ['adressage.reponse', 'r-4'],
+        ]);
+      });
+  });
+
+  it('a correction moves due dates; a voided answer reopens its step; a voided discharge takes its steps away', () => {
+    const { id, log, on } = pathwayLog();
+    const notified = on('DischargeNotified', discharge());
+    const reconciliation = on('MedicationReconciliationSent', {
+      dischargeId: 'd-1',
+      toMemberId: 'm-ph',
+      sentAt: '2026-03-07T09:00:00+01:00',
+    });
+    const referred = on('PatientReferred', referral('r-1', 'programmee', { structure: 'SSIAD' } as never));
+    const given = [...log.events];
+    const corrections = [
+      on('EntryCorrected', {
+        targetEventId: notified.metadata.eventId,
+        reason: 'Date de sortie',
+        correction: { dischargeAt: '2026-03-08T10:00:00+01:00' },
+      }),
+      on('EntryCorrected', {
+        targetEventId: referred.metadata.eventId,
+        reason: 'Urgence',
+        correction: { urgency: 'jour-meme' },
+      }),
+      on('EntryVoided', { targetEventId: reconciliation.metadata.eventId, reason: 'Erreur' }),
+    ];
+    const spec = projectionSpec(pathwayViewProjection).given(...given);
+    spec.then((read) =>
+      expect(view(read, id).pending.map((p) => p.kind)).toEqual(['sortie.suivi', 'adressage.reponse']),
+    );
+    spec.when(...corrections).then((read) => {
+      const shown = view(read, id);
+      expect(shown.pending.map((p) => [p.kind, new Date(p.dueAt).toISOString()])).toEqual([
+        ['adressage.reponse', plus('2026-03-03T10:00:00+01:00', 12 * H)],
+        ['sortie.pharmacien', plus('2026-03-08T10:00:00+01:00', 48 * H)],
+        ['sortie.suivi', plus('2026-03-08T10:00:00+01:00', 7 * 24 * H)],
+      ]);
+      const entry = (eventId: string) => shown.timeline.find((e) => e.eventId === eventId)!;
+      expect(entry(notified.metadata.eventId)).toMatchObject({
+        at: '2026-03-08T10:00:00+01:00',
+        corrected: true,
+        voided: false,
+        data: { dischargeAt: '2026-03-08T10:00:00+01:00', dischargeId: 'd-1' },
+      });
+      expect(entry(reconciliation.metadata.eventId)).toMatchObject({ voided: true, corrected: false });
+      expect(shown.timeline).toHaveLength(7);
+      expect(shown.revision).toBe(6);
+    });
+    spec
+      .when(
+        ...corrections,
+        on('EntryVoided', { targetEventId: notified.metadata.eventId, reason: 'Doublon' }),
+      )
+      .then((read) => expect(view(read, id).pending.map((p) => p.kind)).toEqual(['adressage.reponse']));
+  });
+
+  it('a follow-up corrected to name its discharge closes that discharge’s follow-up', () => {
+    const { id, log, on } = pathwayLog();
+    on('DischargeNotified', discharge());
+    const followUp = on('FollowUpCompleted', {
+      byMemberId: 'm-gp',
+      at: '2026-03-09T15:00:00+01:00',
+      kind: 'appel',
+    });
+    projectionSpec(pathwayViewProjection)
+      .given(...log.events)
+      .when(
+        on('EntryCorrected', {
+          targetEventId: followUp.metadata.eventId,
+          reason: 'Sortie',
+          correction: { dischargeId: 'd-1' },
+        }),
+      )
+      .then((read) => expect(view(read, id).pending.map((p) => p.kind)).toEqual(['sortie.pharmacien']));
+  });
+
+  it('a closed pathway has no pending step; reopened, its steps are back', () => {
+    const { id, log, on } = pathwayLog();
+    on('PatientReferred', referral('r-1', '24h'));
+    const closed = on('PathwayClosed', { closedAt: '2026-03-10T10:00:00+01:00', outcome: 'termine' });
+    const spec = projectionSpec(pathwayViewProjection).given(...log.events.slice(0, 2));
+    spec.when(closed).then((read) => {
+      expect(view(read, id)).toMatchObject({
+        status: 'closed',
+        closedAt: '2026-03-10T10:00:00+01:00',
+        pending: [],
+      });
+      expect(views(read).list(CPTS, {}).items).toEqual([
+        {
+          id,
+          patientId: 'p-1',
+          kind: 'bpco',
+          status: 'closed',
+          openedAt: '2026-03-02T09:00:00+01:00',
+          closedAt: '2026-03-10T10:00:00+01:00',
+          revision: 2,
+          pendingCount: 0,
+        },
+      ]);
+    });
+    spec
+      .when(closed, on('PathwayReopened', { reopenedAt: '2026-03-11T10:00:00+01:00', reason: 'Rechute' }))
+      .then((read) => {
+        const reopened = view(read, id);
+        expect(reopened.status).toBe('open');
+        expect(reopened.closedAt).toBeUndefined();
+        expect(reopened.pending.map((p) => p.kind)).toEqual(['adressage.reponse']);
+        expect(views(read).list(CPTS, {}).items[0]).toMatchObject({
+          pendingCount: 1,
+          nextDueAt: '2026-03-04T10:00:00+01:00', // 24 h later, as the worklist writes it
+        });
+      });
+  });
+
+  describe('RCP reviews', () => {
+    const rcp = (log: EventLog, pathwayId: string, heldAt: string, reviewOn?: string) =>
+      log.event<RcpEvent>(`rcp-${CPTS}.${uuidv7()}`, 'RcpHeld', {
+        convenedBy: 'm-gp',
+        heldAt,
+        durationMinutes: 60,
+        complex: true,
+        format: 'visio',
+        participants: [{ memberId: 'm-gp' }, { memberId: 'm-ph' }],
+        patientPresent: false,
+        familyPresent: false,
+        cases: [{ pathwayId, decisions: ['Bilan'], ...(reviewOn ? { reviewOn } : {}) }],
+      });
+
+    it('the review an RCP sets is pending, due on its Paris day, until a later RCP discusses the pathway', () => {
+      const { id, log, opened } = pathwayLog();
+      const first = rcp(log, id, '2026-03-05T18:00:00+01:00', '2026-04-05');
+      const spec = projectionSpec(pathwayViewProjection).given(opened);
+      spec.when(first).then((read) => {
+        const stored = view(read, id);
+        expect(stored.pending).toEqual([
+          {
+            kind: 'rcp.revue',
+            dueAt: '2026-04-05', // due on that Paris day; overdue once it is over
+            overdueFromMs: Date.parse('2026-04-05T22:00:00Z'),
+            summary: 'Revue en RCP prévue le 2026-04-05',
+            rcpId: first.streamId.split('.')[1],
+            reviewOn: '2026-04-05',
+          },
+        ]);
+        expect(presentPathwayView(stored, new Date('2026-04-05T21:59:59Z')).pending[0].overdue).toBe(false);
+        expect(presentPathwayView(stored, new Date('2026-04-05T22:00:01Z')).pending[0].overdue).toBe(true);
+        expect(views(read).rcpStreamsOf(CPTS, id)).toEqual([first.streamId]);
+      });
+      spec
+        .when(first, rcp(log, id, '2026-04-05T18:00:00+02:00'))
+        .then((read) => expect(view(read, id).pending).toEqual([]));
+    });
+
+    it('an RCP held earlier but recorded later does not close the review of a later one', () => {
+      const { id, log, opened } = pathwayLog();
+      const later = rcp(log, id, '2026-03-20T18:00:00+01:00', '2026-05-01');
+      const backDated = rcp(log, id, '2026-03-05T18:00:00+01:00');
+      projectionSpec(pathwayViewProjection)
+        .given(opened, later)
+        .when(backDated)
+        .then((read) => expect(view(read, id).pending.map((p) => p.reviewOn)).toEqual(['2026-05-01']));
+    });
+
+    it('a corrected RCP moves its review; a voided one takes it away; the index keeps where to look', () => {
+      const { id, log, opened } = pathwayLog();
+      const held = rcp(log, id, '2026-03-05T18:00:00+01:00', '2026-04-05');
+      const moved = log.event<CorrectionEvent>(held.streamId, 'EntryCorrected', {
+        targetEventId: held.metadata.eventId,
+        reason: 'Date',
+        correction: { cases: [{ pathwayId: id, decisions: [], reviewOn: '2026-04-20' }] },
+      });
+      const voided = log.event<CorrectionEvent>(held.streamId, 'EntryVoided', {
+        targetEventId: held.metadata.eventId,
+        reason: 'Doublon',
+      });
+      const spec = projectionSpec(pathwayViewProjection).given(opened, held);
+      spec
+        .when(moved)
+        .then((read) => expect(view(read, id).pending.map((p) => p.reviewOn)).toEqual(['2026-04-20']));
+      spec.when(moved, voided).then((read) => {
+        expect(view(read, id).pending).toEqual([]);
+        expect(views(read).rcpStreamsOf(CPTS, id)).toEqual([held.streamId]);
+      });
+    });
+
+    it('a closed pathway shows no review; reopened, the review is back', () => {
+      const { id, log, opened, on } = pathwayLog();
+      const held = rcp(log, id, '2026-03-05T18:00:00+01:00', '2026-04-05');
+      const closed = on('PathwayClosed', { closedAt: '2026-03-10T10:00:00+01:00', outcome: 'termine' });
+      const spec = projectionSpec(pathwayViewProjection).given(opened, held);
+      spec.when(closed).then((read) => expect(view(read, id).pending).toEqual([]));
+      spec
+        .when(closed, on('PathwayReopened', { reopenedAt: '2026-03-11T10:00:00+01:00', reason: 'Suite' }))
+        .then((read) => expect(view(read, id).pending.map((p) => p.kind)).toEqual(['rcp.revue']));
+    });
+  });
+
+  it('overdue is decided against the clock of the read', () => {
+    const { id, log, on } = pathwayLog();
+    on('PatientReferred', referral('r-1', 'jour-meme'));
+    projectionSpec(pathwayViewProjection)
+      .given(...log.events)
+      .then((read) => {
+        const stored = view(read, id);
+        const at = (now: string) => presentPathwayView(stored, new Date(now)).pending[0];
+        expect(at('2026-03-03T21:59:00+01:00')).toMatchObject({ kind: 'adressage.reponse', overdue: false });
+        expect(at('2026-03-03T22:01:00+01:00')).toMatchObject({ kind: 'adressage.reponse', overdue: true });
+      });
+  });
+
+  it('lists newest first, filtered, paged with a cursor, without the pathways of patients who blocked a professional', () => {
+    const log = new EventLog();
+    const ids: string[] = [];
+    for (let day = 1; day <= 7; day += 1) {
+      const id = uuidv7();
+      ids.push(id);
+      log.event<PathwayEvent>(pathway(id), 'PathwayOpened', {
+        patientId: day % 2 === 0 ? 'p-even' : 'p-odd',
+        kind: day <= 3 ? 'bpco' : 'diabete',
+        openedAt: `2026-03-0${day}T09:00:00+01:00`,
+      });
+    }
+    log.event<PathwayEvent>(pathway(ids[0]), 'PathwayClosed', {
+      closedAt: '2026-03-09T09:00:00+01:00',
+      outcome: 'termine',
+    });
+    log.event<PathwayEvent>(pathway(uuidv7(), 'cpts-other'), 'PathwayOpened', {
+      patientId: 'p-even',
+      kind: 'bpco',
+      openedAt: '2026-03-08T09:00:00+01:00',
+    });
+    const patient = `patient-${CPTS}.p-even`;
+    const registered = log.event(patient, 'PatientRegistered', {
+      identity: { sealed: 'x' },
+      sex: 'F',
+      birthYear: 1950,
+      ald: false,
+      precarious: false,
+      hasMedecinTraitant: false,
+    });
+    const blocked = log.event(patient, 'ProfessionalAccessBlocked', {
+      memberId: 'nurse-1',
+      on: '2026-03-09',
+    });
+    projectionSpec(pathwayViewProjection, patientSummaryProjection)
+      .given(...log.events.slice(0, -2))
+      .when(registered, blocked)
+      .then((read) => {
+        const queries = views(read);
+        const newestFirst = [...ids].reverse();
+        const first = queries.list(CPTS, { limit: 3 });
+        expect(first.items.map((p) => p.id)).toEqual(newestFirst.slice(0, 3));
+        const second = queries.list(CPTS, { limit: 3, after: first.nextAfter! });
+        expect(second.items.map((p) => p.id)).toEqual(newestFirst.slice(3, 6));
+        const third = queries.list(CPTS, { limit: 3, after: second.nextAfter! });
+        expect(third.items.map((p) => p.id)).toEqual(newestFirst.slice(6));
+        expect(third.nextAfter).toBeNull();
+        expect(queries.list(CPTS, { status: 'closed' }).items.map((p) => p.id)).toEqual([ids[0]]);
+        expect(queries.list(CPTS, { kind: 'bpco', status: 'open' }).items.map((p) => p.id)).toEqual([
+          ids[2],
+          ids[1],
+        ]);
+        expect(queries.list(CPTS, { patientId: 'p-even' }).items).toHaveLength(3);
+        expect(queries.list(CPTS, { hiddenFrom: 'nurse-1' }).items).toHaveLength(4);
+        expect(queries.list(CPTS, { hiddenFrom: 'nurse-2' }).items).toHaveLength(7);
+        const patients = new PatientSummaryQueries(read, queries, new MemberDirectoryQueries(read));
+        expect(patients.isBlocked(CPTS, 'p-even', 'nurse-1')).toBe(true);
+        expect(patients.isBlocked('cpts-other', 'p-even', 'nurse-1')).toBe(false);
+        expect(queries.countsOf(CPTS, ['p-even', 'p-odd'])).toEqual(
+          new Map([
+            ['p-even', { total: 3, open: 3 }],
+            ['p-odd', { total: 4, open: 3 }],
+          ]),
+        );
+      });
+  });
+
+  it('a follow-up stored in an older shape is shown in the current shape once upcast', () => {
+    // A hypothetical version 1 named the business time `date`; version 2 (today's shape) names it `at`.
+    const { upcast } = createUpcaster(
+      { FollowUpCompleted: 2 },
+      { FollowUpCompleted: { 1: ({ date, ...data }) => ({ ...data, at: date }) } },
+    );
+    const { id, opened } = pathwayLog();
+    const log = new EventLog();
+    const v1 = log.event(
+      pathway(id),
+      'FollowUpCompleted',
+      { byMemberId: 'm-gp', date: '2026-03-04T10:00:00+01:00', kind: 'appel' },
+      { schemaVersion: 1 },
+    );
+    const stored = { ...v1, revision: 1, position: opened.position + 1n };
+    projectionSpec(pathwayViewProjection)
+      .upcastingWith(upcast)
+      .given(opened)
+      .when(stored)
+      .then((read) => {
+        const entry = view(read, id).timeline.find((e) => e.type === 'FollowUpCompleted')!;
+        expect(entry).toMatchObject({
+          at: '2026-03-04T10:00:00+01:00',
+          data: { byMemberId: 'm-gp', at: '2026-03-04T10:00:00+01:00', kind: 'appel' },
+        });
+        expect(entry.data).not.toHaveProperty('date');
+      });
+  });
+});

@@ -1,0 +1,212 @@
+import type { Actor } from '@parcours/event-store';
+import { shortFrenchDate } from '../../shared/paris-time';
+import type { PatientReferred } from '../pathway.events';
+import {
+  type EntryRow,
+  PENDING_KINDS,
+  type PendingKind,
+  type PendingRow,
+  type PathwayRow,
+} from './pathway-view.projection';
+
+/**
+ * The pathway view as the API gives it, shaped at read time from the read model's rows: the timeline in
+ * business-time order, the pending steps with what they say and whether they are overdue (against the
+ * clock of the read), and the summaries of lists.
+ */
+
+/** A pending step as read: whether it is overdue depends on the clock, so it is decided at read time. */
+export interface StoredPendingStep {
+  kind: PendingKind;
+  /** As the worklist gives it: a timestamp with the Paris offset, or a `YYYY-MM-DD` day (`rcp.revue`). */
+  dueAt: string;
+  /** The first instant the step is overdue (the next Paris day for a due day). */
+  overdueFromMs: number;
+  summary: string;
+  dischargeId?: string;
+  referralId?: string;
+  urgency?: PatientReferred['urgency'];
+  rcpId?: string;
+  /** `rcp.revue`: the day of the review; it is overdue once that Paris day is over. */
+  reviewOn?: string;
+}
+
+export type PendingStep = Omit<StoredPendingStep, 'kind' | 'dueAt' | 'overdueFromMs'> & {
+  kind: PendingKind;
+  dueAt: string;
+  overdue: boolean;
+};
+
+export interface TimelineEntry {
+  eventId: string;
+  type: string;
+  /** Business time (the event's own field, corrected); the recorded time for corrections and voidings. */
+  at: string;
+  recordedAt: string;
+  actor: Actor;
+  data: Record<string, unknown>;
+  voided: boolean;
+  corrected: boolean;
+}
+
+export interface StoredPathwayView {
+  id: string;
+  patientId: string;
+  kind: string;
+  status: 'open' | 'closed';
+  openedAt: string;
+  closedAt?: string;
+  revision: number;
+  pending: StoredPendingStep[];
+  timeline: TimelineEntry[];
+}
+
+export type PathwayView = Omit<StoredPathwayView, 'pending'> & { pending: PendingStep[] };
+
+/** A pathway in lists: what the view says, without the timeline. */
+export interface PathwaySummary {
+  id: string;
+  patientId: string;
+  kind: string;
+  status: 'open' | 'closed';
+  openedAt: string;
+  closedAt?: string;
+  revision: number;
+  pendingCount: number;
+  nextDueAt?: string;
+}
+
+const URGENCY_LABEL: Record<PatientReferred['urgency'], string> = {
+  'jour-meme': 'le jour même',
+  '24h': 'sous 24 h',
+  programmee: 'programmée',
+};
+
+function recipient(json: string | null): string {
+  const to = (json === null ? {} : JSON.parse(json)) as PatientReferred['to'];
+  if (to?.profession) return to.profession;
+  if (to?.structure) return to.structure;
+  return 'un membre de la CPTS';
+}
+
+/** What the pathway view says of a step (the worklist says it its own way). */
+export function pendingStepOf(row: PendingRow): StoredPendingStep {
+  const due = { kind: row.kind, dueAt: row.due_at, overdueFromMs: row.overdue_from_ms };
+  switch (row.kind) {
+    case 'sortie.pharmacien':
+      return {
+        ...due,
+        summary: `Bilan médicamenteux de sortie (${row.hospital ?? ''}) à transmettre au pharmacien`,
+        dischargeId: row.ref_id,
+      };
+    case 'sortie.suivi':
+      return {
+        ...due,
+        summary: `Suivi à réaliser dans les 7 jours après la sortie (${row.hospital ?? ''})`,
+        dischargeId: row.ref_id,
+      };
+    case 'adressage.reponse': {
+      const urgency = (row.urgency ?? '') as PatientReferred['urgency'];
+      return {
+        ...due,
+        summary: `Réponse attendue à l’adressage vers ${recipient(row.recipient)} (${URGENCY_LABEL[urgency] ?? urgency})`,
+        referralId: row.ref_id,
+        urgency,
+      };
+    }
+    case 'rcp.revue':
+      return {
+        ...due,
+        summary: `Revue en RCP prévue le ${row.review_on ?? ''}`,
+        rcpId: row.ref_id,
+        ...(row.review_on === null ? {} : { reviewOn: row.review_on }),
+      };
+  }
+}
+
+const refOf = (step: StoredPendingStep): string => step.dischargeId ?? step.referralId ?? step.rcpId ?? '';
+
+/** Oldest due first, then in the order of the kinds, then by what they are about. */
+export function orderedSteps(rows: PendingRow[]): StoredPendingStep[] {
+  return rows
+    .map(pendingStepOf)
+    .sort(
+      (a, b) =>
+        a.overdueFromMs - b.overdueFromMs ||
+        PENDING_KINDS.indexOf(a.kind) - PENDING_KINDS.indexOf(b.kind) ||
+        refOf(a).localeCompare(refOf(b)),
+    );
+}
+
+/** The timeline: every entry of the stream in business-time order (then as recorded, then stream order). */
+export function timelineOf(entries: EntryRow[]): TimelineEntry[] {
+  return [...entries]
+    .sort(
+      (a, b) =>
+        Date.parse(a.at) - Date.parse(b.at) ||
+        a.recorded_at.localeCompare(b.recorded_at) ||
+        a.revision - b.revision,
+    )
+    .map((entry) => ({
+      eventId: entry.event_id,
+      type: entry.type,
+      at: entry.at,
+      recordedAt: entry.recorded_at,
+      actor: { id: entry.actor_id, role: entry.actor_role as Actor['role'] },
+      data: JSON.parse(entry.data) as Record<string, unknown>,
+      voided: entry.voided === 1,
+      corrected: entry.corrected === 1,
+    }));
+}
+
+export function shapePathwayView(
+  row: PathwayRow,
+  pending: PendingRow[],
+  entries: EntryRow[],
+): StoredPathwayView {
+  return {
+    id: row.pathway_id,
+    patientId: row.patient_id,
+    kind: row.kind,
+    status: row.status,
+    openedAt: row.opened_at,
+    ...(row.status === 'closed' && row.closed_at !== null ? { closedAt: row.closed_at } : {}),
+    revision: row.revision,
+    pending: orderedSteps(pending),
+    timeline: timelineOf(entries),
+  };
+}
+
+export function summaryOf(row: PathwayRow, pending: PendingRow[]): PathwaySummary {
+  const steps = orderedSteps(pending);
+  const next = steps.reduce<string | null>(
+    (min, step) => (min === null || Date.parse(step.dueAt) < Date.parse(min) ? step.dueAt : min),
+    null,
+  );
+  return {
+    id: row.pathway_id,
+    patientId: row.patient_id,
+    kind: row.kind,
+    status: row.status,
+    openedAt: row.opened_at,
+    ...(row.closed_at === null || row.status !== 'closed' ? {} : { closedAt: row.closed_at }),
+    revision: row.revision,
+    pendingCount: steps.length,
+    ...(next === null ? {} : { nextDueAt: next }),
+  };
+}
+
+/** Overdue against the server clock, by the worklist's rule (a due day is overdue once it is over). */
+export function withOverdue(step: StoredPendingStep, now: Date): PendingStep {
+  const { kind, dueAt, overdueFromMs, ...rest } = step;
+  return { kind, dueAt, overdue: now.getTime() >= overdueFromMs, ...rest };
+}
+
+export function presentPathwayView(view: StoredPathwayView, now: Date): PathwayView {
+  return { ...view, pending: view.pending.map((step) => withOverdue(step, now)) };
+}
+
+/** `dd/mm` of a business time, `?` if it is not one (worklist summaries). */
+export function safeDate(value: string): string {
+  return Number.isFinite(Date.parse(value)) ? shortFrenchDate(value) : '?';
+}

@@ -1,0 +1,323 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * A column: its SQLite type, `NULL` when it may be empty. `JSON`: a document stored as text; a handler
+ * reads and writes it as the object itself, parsed once when read from the database and serialised once
+ * when written, however many events change it in between.
+ */
+export type ColumnType =
+  'TEXT' | 'INTEGER' | 'REAL' | 'JSON' | 'TEXT NULL' | 'INTEGER NULL' | 'REAL NULL' | 'JSON NULL';
+
+/** What a key column holds. */
+export type RowValue = string | number | null;
+
+/**
+ * A table of a read model, declared once: its columns, its key, the indexes its queries need.
+ *
+ * - While applying events, a projection reaches rows by their key only (`get`, `put`, `delete`) or by a
+ *   prefix of it (`scan`): never by an index. That is what lets a rebuild keep rows in memory and write
+ *   them in bulk, and a live batch write each changed row once.
+ * - `indexes` serve the read routes. A generation being built gets them once it has caught up (an index
+ *   built once, in order, costs a fraction of one kept up to date row by row).
+ * - `appendOnly`: rows written once and seldom read back while applying (a timeline's entries, facts):
+ *   they leave memory as soon as they are written.
+ */
+export interface TableDefinition<R extends object> {
+  readonly columns: { readonly [K in keyof R]-?: ColumnType };
+  readonly key: ReadonlyArray<keyof R & string>;
+  readonly indexes?: ReadonlyArray<ReadonlyArray<keyof R & string>>;
+  readonly appendOnly?: boolean;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type TableDefinitions = Readonly<Record<string, TableDefinition<any>>>;
+
+/** Declares a table; the row type `R` types every read and write of it. */
+export function table<R extends object>(definition: TableDefinition<R>): TableDefinition<R> {
+  for (const key of definition.key) {
+    if (!(key in definition.columns)) throw new Error(`key column ${key} is not a column`);
+  }
+  return definition;
+}
+
+const SAFE = /^[a-z][a-z0-9_]{0,40}$/;
+/** Rows per multi-row INSERT: fewer statement calls, far below SQLite's limit on parameters. */
+const CHUNK = 64;
+
+/** `CREATE TABLE` of a definition under its generation's name; `WITHOUT ROWID`: the key is the table. */
+export function createTableSql<R extends object>(name: string, definition: TableDefinition<R>): string {
+  const columns = Object.entries(definition.columns as Record<string, ColumnType>).map(([column, type]) => {
+    if (!SAFE.test(column)) throw new Error(`bad column name ${column}`);
+    const sql = type.replace('JSON', 'TEXT');
+    return sql.endsWith(' NULL') ? `${column} ${sql.slice(0, -5)}` : `${column} ${sql} NOT NULL`;
+  });
+  return `CREATE TABLE IF NOT EXISTS "${name}" (${columns.join(', ')}, PRIMARY KEY (${definition.key.join(', ')})) STRICT, WITHOUT ROWID`;
+}
+
+export function createIndexSql<R extends object>(name: string, definition: TableDefinition<R>): string[] {
+  return (definition.indexes ?? []).map(
+    (columns, i) => `CREATE INDEX IF NOT EXISTS "${name}_i${i}" ON "${name}" (${columns.join(', ')})`,
+  );
+}
+
+interface Entry<R> {
+  key: RowValue[];
+  /** null: known not to exist. */
+  row: R | null;
+  dirty: boolean;
+  /** Whether the database holds this key now (false for a fresh row: a plain INSERT writes it). */
+  stored: boolean;
+}
+
+export interface TableCacheOptions {
+  /** Clean rows kept in memory between batches; beyond it they are forgotten (and read again if needed). */
+  maxRows: number;
+  /** The table is empty and new (a generation being built): a key not in memory is known to be absent. */
+  fresh: boolean;
+}
+
+/**
+ * One table of a generation, as a projection's handlers use it: reads by key go to memory first, writes
+ * stay in memory until `flush` (end of a batch), which writes each changed row once — fresh rows with
+ * multi-row INSERTs in key order, others with an upsert, removed ones with a DELETE.
+ *
+ * Rows handed out are the cached objects: a handler never changes one in place, it `put`s a new one.
+ */
+export class ProjectionTable<R extends object> {
+  private readonly cache = new Map<string, Entry<R>>();
+  private readonly columns: string[];
+  private readonly keyColumns: string[];
+  /** The JSON columns, by name. */
+  private readonly documents: Set<string>;
+  private readonly sql: {
+    get: Database.Statement;
+    upsert: Database.Statement;
+    upsertChunk: Database.Statement;
+    insert: Database.Statement;
+    insertChunk: Database.Statement;
+    remove: Database.Statement;
+  };
+  private readonly scans = new Map<number, Database.Statement>();
+  /** The entries changed since the last flush, each once. */
+  private changed: Array<Entry<R>> = [];
+  private fresh: boolean;
+
+  constructor(
+    private readonly db: Database.Database,
+    readonly name: string,
+    private readonly definition: TableDefinition<R>,
+    private readonly options: TableCacheOptions,
+  ) {
+    this.columns = Object.keys(definition.columns);
+    this.keyColumns = [...definition.key];
+    this.documents = new Set(
+      Object.entries(definition.columns as Record<string, ColumnType>)
+        .filter(([, type]) => type.startsWith('JSON'))
+        .map(([column]) => column),
+    );
+    this.fresh = options.fresh;
+    const list = this.columns.join(', ');
+    const one = `(${this.columns.map(() => '?').join(', ')})`;
+    const byKey = this.keyColumns.map((c) => `${c} = ?`).join(' AND ');
+    const others = this.columns.filter((c) => !this.keyColumns.includes(c));
+    const update =
+      others.length === 0
+        ? 'DO NOTHING'
+        : `DO UPDATE SET ${others.map((c) => `${c} = excluded.${c}`).join(', ')}`;
+    const chunk = Array.from({ length: CHUNK }, () => one).join(', ');
+    const onConflict = `ON CONFLICT (${this.keyColumns.join(', ')}) ${update}`;
+    this.sql = {
+      get: db.prepare(`SELECT * FROM "${name}" WHERE ${byKey}`),
+      upsert: db.prepare(`INSERT INTO "${name}" (${list}) VALUES ${one} ${onConflict}`),
+      upsertChunk: db.prepare(`INSERT INTO "${name}" (${list}) VALUES ${chunk} ${onConflict}`),
+      insert: db.prepare(`INSERT INTO "${name}" (${list}) VALUES ${one}`),
+      insertChunk: db.prepare(`INSERT INTO "${name}" (${list}) VALUES ${chunk}`),
+      remove: db.prepare(`DELETE FROM "${name}" WHERE ${byKey}`),
+    };
+  }
+
+  private keyOf(values: readonly RowValue[]): string {
+    return values.length === 1 ? String(values[0]) : values.join('\u0000');
+  }
+
+  private keyValues(row: R): RowValue[] {
+    const record = row as Record<string, RowValue>;
+    return this.keyColumns.map((column) => record[column]);
+  }
+
+  /** The row with this key (the key's values in the order of `key`), or undefined. */
+  get(...key: RowValue[]): R | undefined {
+    const id = this.keyOf(key);
+    const cached = this.cache.get(id);
+    if (cached) return cached.row ?? undefined;
+    if (this.fresh) return undefined;
+    const stored = this.sql.get.get(...key) as R | undefined;
+    const found = stored === undefined ? undefined : this.parsed(stored);
+    if (!this.definition.appendOnly) {
+      this.cache.set(id, { key, row: found ?? null, dirty: false, stored: found !== undefined });
+    }
+    return found;
+  }
+
+  /** Writes the row (at the end of the batch). */
+  put(row: R): void {
+    const key = this.keyValues(row);
+    const id = this.keyOf(key);
+    const cached = this.cache.get(id);
+    if (!cached) {
+      // Unknown: it may be in the database (an upsert then), unless the table is fresh.
+      const entry = { key, row, dirty: true, stored: !this.fresh };
+      this.cache.set(id, entry);
+      this.changed.push(entry);
+      return;
+    }
+    if (!cached.dirty) this.changed.push(cached);
+    cached.row = row;
+    cached.dirty = true;
+  }
+
+  delete(...key: RowValue[]): void {
+    const id = this.keyOf(key);
+    const cached = this.cache.get(id);
+    if (!cached) {
+      if (this.fresh) return;
+      const entry = { key, row: null, dirty: true, stored: true };
+      this.cache.set(id, entry);
+      this.changed.push(entry);
+      return;
+    }
+    if (cached.row === null && !cached.dirty) return;
+    if (!cached.dirty) this.changed.push(cached);
+    cached.row = null;
+    cached.dirty = true;
+  }
+
+  /**
+   * The rows whose key starts with these values, in key order: for the few changes that touch every row of
+   * a record (a pathway closed hides its pending steps). What is pending is written first.
+   */
+  scan(...prefix: RowValue[]): R[] {
+    if (prefix.length === 0 || prefix.length > this.keyColumns.length) {
+      throw new Error(`scan of ${this.name} needs 1 to ${this.keyColumns.length} key values`);
+    }
+    this.flush();
+    let statement = this.scans.get(prefix.length);
+    if (!statement) {
+      const where = this.keyColumns
+        .slice(0, prefix.length)
+        .map((c) => `${c} = ?`)
+        .join(' AND ');
+      statement = this.db.prepare(
+        `SELECT * FROM "${this.name}" WHERE ${where} ORDER BY ${this.keyColumns.join(', ')}`,
+      );
+      this.scans.set(prefix.length, statement);
+    }
+    const rows = (statement.all(...prefix) as R[]).map((row) => this.parsed(row));
+    if (!this.definition.appendOnly) {
+      for (const row of rows) {
+        const key = this.keyValues(row);
+        const id = this.keyOf(key);
+        if (!this.cache.has(id)) this.cache.set(id, { key, row, dirty: false, stored: true });
+      }
+    }
+    return rows;
+  }
+
+  /** Writes what changed since the last flush (inside the caller's transaction). */
+  flush(): void {
+    if (this.changed.length > 0) {
+      const inserted: unknown[][] = [];
+      const upserted: unknown[][] = [];
+      const changed = this.changed;
+      this.changed = [];
+      for (const entry of changed) {
+        entry.dirty = false;
+        if (entry.row === null) {
+          if (entry.stored) this.sql.remove.run(...entry.key);
+          entry.stored = false;
+        } else {
+          (entry.stored ? upserted : inserted).push(this.values(entry.row));
+          entry.stored = true;
+        }
+      }
+      this.write(inserted, this.sql.insertChunk, this.sql.insert);
+      this.write(upserted, this.sql.upsertChunk, this.sql.upsert);
+    }
+    this.trim();
+  }
+
+  /** A row as read from the database, its JSON columns parsed. */
+  private parsed(row: R): R {
+    if (this.documents.size === 0) return row;
+    const record = row as Record<string, unknown>;
+    for (const column of this.documents) {
+      const text = record[column];
+      if (typeof text === 'string') record[column] = JSON.parse(text);
+    }
+    return row;
+  }
+
+  private values(row: R): unknown[] {
+    const record = row as Record<string, unknown>;
+    return this.columns.map((column) => {
+      const value = record[column] ?? null;
+      return value !== null && this.documents.has(column) ? JSON.stringify(value) : value;
+    });
+  }
+
+  /** Rows in key order (an ordered B-tree fills page after page), many per statement. */
+  private write(rows: unknown[][], chunk: Database.Statement, one: Database.Statement): void {
+    if (rows.length === 0) return;
+    if (rows.length > 1) {
+      const keyIndexes = this.keyColumns.map((c) => this.columns.indexOf(c));
+      rows.sort((a, b) => {
+        for (const i of keyIndexes) {
+          const x = a[i] as RowValue;
+          const y = b[i] as RowValue;
+          if (x === y) continue;
+          if (x === null) return -1;
+          if (y === null) return 1;
+          return x < y ? -1 : 1;
+        }
+        return 0;
+      });
+    }
+    let i = 0;
+    if (rows.length >= CHUNK) {
+      const args = new Array<unknown>(CHUNK * this.columns.length);
+      for (; i + CHUNK <= rows.length; i += CHUNK) {
+        let at = 0;
+        for (let r = i; r < i + CHUNK; r += 1) for (const value of rows[r]) args[at++] = value;
+        chunk.run(args);
+      }
+    }
+    for (; i < rows.length; i += 1) one.run(...rows[i]);
+  }
+
+  /** Memory stays bounded: written append-only rows leave at once, others once there are too many. */
+  private trim(): void {
+    if (this.definition.appendOnly) {
+      if (this.fresh) {
+        // Rows written are no longer "absent": reads must look in the database from now on.
+        this.fresh = false;
+      }
+      this.cache.clear();
+      return;
+    }
+    if (this.cache.size <= this.options.maxRows) return;
+    this.fresh = false;
+    this.cache.clear();
+  }
+
+  /** After a rollback: what memory held may not be what the database holds. */
+  forget(): void {
+    this.cache.clear();
+    this.changed = [];
+    this.fresh = false;
+  }
+
+  /** Rows changed and not yet written. */
+  get pending(): number {
+    return this.changed.length;
+  }
+}
