@@ -60,6 +60,14 @@ export function createIndexSql<R extends object>(name: string, definition: Table
   );
 }
 
+/** Key values in SQLite's order for the types a key holds (NULL first; text by code unit, as BINARY). */
+function compareValues(x: RowValue, y: RowValue): number {
+  if (x === y) return 0;
+  if (x === null) return -1;
+  if (y === null) return 1;
+  return x < y ? -1 : 1;
+}
+
 interface Entry<R> {
   key: RowValue[];
   /** null: known not to exist. */
@@ -98,6 +106,11 @@ export class ProjectionTable<R extends object> {
     remove: Database.Statement;
   };
   private readonly scans = new Map<number, Database.Statement>();
+  /**
+   * The rows in memory by their key without its last column (the prefix `scan` is called with): a scan
+   * overlays them on what the database holds, so that it never has to write the batch first.
+   */
+  private readonly groups = new Map<string, Map<string, Entry<R>>>();
   /** The entries changed since the last flush, each once. */
   private changed: Array<Entry<R>> = [];
   private fresh: boolean;
@@ -140,6 +153,32 @@ export class ProjectionTable<R extends object> {
     return values.length === 1 ? String(values[0]) : values.join('\u0000');
   }
 
+  /** Remembers an entry now in `cache` under `id`, in its group. */
+  private remember(id: string, entry: Entry<R>): void {
+    this.cache.set(id, entry);
+    if (this.keyColumns.length < 2) return;
+    const group = this.keyOf(entry.key.slice(0, -1));
+    let members = this.groups.get(group);
+    if (!members) {
+      members = new Map();
+      this.groups.set(group, members);
+    }
+    members.set(id, entry);
+  }
+
+  private clearMemory(): void {
+    this.cache.clear();
+    this.groups.clear();
+  }
+
+  private compareKeys(a: readonly RowValue[], b: readonly RowValue[]): number {
+    for (let i = 0; i < a.length; i += 1) {
+      const order = compareValues(a[i], b[i]);
+      if (order !== 0) return order;
+    }
+    return 0;
+  }
+
   private keyValues(row: R): RowValue[] {
     const record = row as Record<string, RowValue>;
     return this.keyColumns.map((column) => record[column]);
@@ -154,7 +193,7 @@ export class ProjectionTable<R extends object> {
     const stored = this.sql.get.get(...key) as R | undefined;
     const found = stored === undefined ? undefined : this.parsed(stored);
     if (!this.definition.appendOnly) {
-      this.cache.set(id, { key, row: found ?? null, dirty: false, stored: found !== undefined });
+      this.remember(id, { key, row: found ?? null, dirty: false, stored: found !== undefined });
     }
     return found;
   }
@@ -167,7 +206,7 @@ export class ProjectionTable<R extends object> {
     if (!cached) {
       // Unknown: it may be in the database (an upsert then), unless the table is fresh.
       const entry = { key, row, dirty: true, stored: !this.fresh };
-      this.cache.set(id, entry);
+      this.remember(id, entry);
       this.changed.push(entry);
       return;
     }
@@ -182,7 +221,7 @@ export class ProjectionTable<R extends object> {
     if (!cached) {
       if (this.fresh) return;
       const entry = { key, row: null, dirty: true, stored: true };
-      this.cache.set(id, entry);
+      this.remember(id, entry);
       this.changed.push(entry);
       return;
     }
@@ -194,33 +233,51 @@ export class ProjectionTable<R extends object> {
 
   /**
    * The rows whose key starts with these values, in key order: for the few changes that touch every row of
-   * a record (a pathway closed hides its pending steps). What is pending is written first.
+   * a record (a pathway closed hides its pending steps). With all the key but its last column, what the
+   * database holds is overlaid with what memory holds (nothing is written first, and a table being built,
+   * all in memory, is not read at all); with a shorter prefix, what is pending is written first.
    */
   scan(...prefix: RowValue[]): R[] {
     if (prefix.length === 0 || prefix.length > this.keyColumns.length) {
       throw new Error(`scan of ${this.name} needs 1 to ${this.keyColumns.length} key values`);
     }
-    this.flush();
-    let statement = this.scans.get(prefix.length);
+    const overlay = prefix.length === this.keyColumns.length - 1;
+    if (!overlay) this.flush();
+    const found = new Map<string, { key: RowValue[]; row: R }>();
+    if (!(overlay && this.fresh)) {
+      for (const row of this.scanStatement(prefix.length).all(...prefix) as R[]) {
+        const key = this.keyValues(row);
+        const id = this.keyOf(key);
+        const cached = this.cache.get(id);
+        if (cached && overlay) continue; // memory has it, newer or the same: overlaid below
+        const parsed = cached?.row ?? this.parsed(row);
+        found.set(id, { key, row: parsed });
+        if (!cached && !this.definition.appendOnly) {
+          this.remember(id, { key, row: parsed, dirty: false, stored: true });
+        }
+      }
+    }
+    if (overlay) {
+      for (const [id, entry] of this.groups.get(this.keyOf(prefix)) ?? []) {
+        if (entry.row !== null) found.set(id, { key: entry.key, row: entry.row });
+      }
+    }
+    return [...found.values()].sort((a, b) => this.compareKeys(a.key, b.key)).map(({ row }) => row);
+  }
+
+  private scanStatement(length: number): Database.Statement {
+    let statement = this.scans.get(length);
     if (!statement) {
       const where = this.keyColumns
-        .slice(0, prefix.length)
+        .slice(0, length)
         .map((c) => `${c} = ?`)
         .join(' AND ');
       statement = this.db.prepare(
         `SELECT * FROM "${this.name}" WHERE ${where} ORDER BY ${this.keyColumns.join(', ')}`,
       );
-      this.scans.set(prefix.length, statement);
+      this.scans.set(length, statement);
     }
-    const rows = (statement.all(...prefix) as R[]).map((row) => this.parsed(row));
-    if (!this.definition.appendOnly) {
-      for (const row of rows) {
-        const key = this.keyValues(row);
-        const id = this.keyOf(key);
-        if (!this.cache.has(id)) this.cache.set(id, { key, row, dirty: false, stored: true });
-      }
-    }
-    return rows;
+    return statement;
   }
 
   /** Writes what changed since the last flush (inside the caller's transaction). */
@@ -272,12 +329,8 @@ export class ProjectionTable<R extends object> {
       const keyIndexes = this.keyColumns.map((c) => this.columns.indexOf(c));
       rows.sort((a, b) => {
         for (const i of keyIndexes) {
-          const x = a[i] as RowValue;
-          const y = b[i] as RowValue;
-          if (x === y) continue;
-          if (x === null) return -1;
-          if (y === null) return 1;
-          return x < y ? -1 : 1;
+          const order = compareValues(a[i] as RowValue, b[i] as RowValue);
+          if (order !== 0) return order;
         }
         return 0;
       });
@@ -301,17 +354,17 @@ export class ProjectionTable<R extends object> {
         // Rows written are no longer "absent": reads must look in the database from now on.
         this.fresh = false;
       }
-      this.cache.clear();
+      this.clearMemory();
       return;
     }
     if (this.cache.size <= this.options.maxRows) return;
     this.fresh = false;
-    this.cache.clear();
+    this.clearMemory();
   }
 
   /** After a rollback: what memory held may not be what the database holds. */
   forget(): void {
-    this.cache.clear();
+    this.clearMemory();
     this.changed = [];
     this.fresh = false;
   }

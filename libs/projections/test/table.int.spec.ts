@@ -1,0 +1,104 @@
+import Database from 'better-sqlite3';
+import { createTableSql, ProjectionTable, table } from '../src';
+
+interface StepRow {
+  cpts_id: string;
+  pathway_id: string;
+  step: string;
+  due: string;
+}
+
+const steps = table<StepRow>({
+  columns: { cpts_id: 'TEXT', pathway_id: 'TEXT', step: 'TEXT', due: 'TEXT' },
+  key: ['cpts_id', 'pathway_id', 'step'],
+});
+
+/** A table of a real SQLite database, as the engine opens it. */
+function open(options: { fresh: boolean; appendOnly?: boolean; maxRows?: number }) {
+  const db = new Database(':memory:');
+  const definition = options.appendOnly ? { ...steps, appendOnly: true } : steps;
+  db.exec(createTableSql('steps', definition));
+  const t = new ProjectionTable(db, 'steps', definition, {
+    fresh: options.fresh,
+    maxRows: options.maxRows ?? 1000,
+  });
+  const stored = () =>
+    db.prepare('SELECT step, due FROM steps ORDER BY cpts_id, pathway_id, step').all() as Array<{
+      step: string;
+      due: string;
+    }>;
+  return { db, t, stored };
+}
+
+const row = (pathway: string, step: string, due: string): StepRow => ({
+  cpts_id: 'c',
+  pathway_id: pathway,
+  step,
+  due,
+});
+
+describe('ProjectionTable.scan', () => {
+  it.each([false, true])(
+    'given rows written and rows pending (append-only %s), then a scan sees both, in key order, and writes nothing',
+    (appendOnly) => {
+      const { t, stored } = open({ fresh: true, appendOnly });
+      t.put(row('p1', 'b', '2026-03-02'));
+      t.put(row('p1', 'd', '2026-03-04'));
+      t.put(row('p2', 'a', '2026-03-01'));
+      t.flush();
+      t.put(row('p1', 'c', '2026-03-03'));
+      t.put(row('p1', 'a', '2026-03-01'));
+      if (!appendOnly) t.put(row('p1', 'b', '2026-03-12'));
+
+      const before = stored();
+      expect(t.scan('c', 'p1').map((r) => [r.step, r.due])).toEqual([
+        ['a', '2026-03-01'],
+        ['b', appendOnly ? '2026-03-02' : '2026-03-12'],
+        ['c', '2026-03-03'],
+        ['d', '2026-03-04'],
+      ]);
+      expect(stored()).toEqual(before);
+      expect(t.pending).toBe(appendOnly ? 2 : 3);
+    },
+  );
+
+  it('given a row deleted in memory, then the scan no longer returns it though the database still has it', () => {
+    const { t, stored } = open({ fresh: false });
+    t.put(row('p1', 'a', '2026-03-01'));
+    t.put(row('p1', 'b', '2026-03-02'));
+    t.flush();
+    t.delete('c', 'p1', 'a');
+    expect(t.scan('c', 'p1').map((r) => r.step)).toEqual(['b']);
+    expect(stored().map((r) => r.step)).toEqual(['a', 'b']);
+    t.flush();
+    expect(stored().map((r) => r.step)).toEqual(['b']);
+  });
+
+  it('given rows the database holds and memory forgot (beyond maxRows), then the scan reads them back', () => {
+    const { t } = open({ fresh: true, maxRows: 1 });
+    t.put(row('p1', 'a', '2026-03-01'));
+    t.put(row('p1', 'b', '2026-03-02'));
+    t.flush(); // two rows > maxRows: memory forgets, the table is no longer all in memory
+    t.put(row('p1', 'c', '2026-03-03'));
+    expect(t.scan('c', 'p1').map((r) => r.step)).toEqual(['a', 'b', 'c']);
+    expect(t.get('c', 'p1', 'a')?.due).toBe('2026-03-01');
+  });
+
+  it('with a shorter prefix, writes what is pending first and reads the database', () => {
+    const { t, stored } = open({ fresh: true });
+    t.put(row('p2', 'a', '2026-03-01'));
+    t.put(row('p1', 'a', '2026-03-01'));
+    expect(t.scan('c').map((r) => `${r.pathway_id}/${r.step}`)).toEqual(['p1/a', 'p2/a']);
+    expect(stored()).toHaveLength(2);
+    expect(t.pending).toBe(0);
+  });
+
+  it('after forget (a rolled back batch), the scan sees only what the database holds', () => {
+    const { t } = open({ fresh: true });
+    t.put(row('p1', 'a', '2026-03-01'));
+    t.flush();
+    t.put(row('p1', 'b', '2026-03-02'));
+    t.forget();
+    expect(t.scan('c', 'p1').map((r) => r.step)).toEqual(['a']);
+  });
+});
