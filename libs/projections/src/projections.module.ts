@@ -217,8 +217,11 @@ export class ConsistentReadInterceptor implements NestInterceptor {
   }
 }
 
-const openReadStore = (config: ConfigService<AppConfig, true>): ReadStore =>
-  new ReadStore(join(config.get('DATA_DIR', { infer: true }), 'read.db'));
+const openReadStore = (config: ConfigService<AppConfig, true>): ReadStore => {
+  const readStore = new ReadStore(join(config.get('DATA_DIR', { infer: true }), 'read.db'));
+  readStore.optimize();
+  return readStore;
+};
 
 export interface ProjectionsModuleOptions {
   /** Where this process's projections run; defaults to the `PROJECTIONS` setting. */

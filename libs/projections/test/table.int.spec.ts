@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { createTableSql, ProjectionTable, table } from '../src';
+import { createTableSql, ProjectionTable, ReadStore, table } from '../src';
 
 interface StepRow {
   cpts_id: string;
@@ -100,5 +100,27 @@ describe('ProjectionTable.scan', () => {
     t.put(row('p1', 'b', '2026-03-02'));
     t.forget();
     expect(t.scan('c', 'p1').map((r) => r.step)).toEqual(['a']);
+  });
+});
+
+describe('a generation once built', () => {
+  it('has the planner’s statistics of its tables and indexes', () => {
+    const readStore = new ReadStore(':memory:');
+    const definition = table<StepRow>({ ...steps, indexes: [['cpts_id', 'due']] });
+    const name = ReadStore.tableNamer('steps-model', 'v1g1')('steps');
+    readStore.db.exec(createTableSql(name, definition));
+    const t = new ProjectionTable(readStore.db, name, definition, { fresh: true, maxRows: 100_000 });
+    for (let i = 0; i < 5_000; i += 1)
+      t.put(row(`p${i}`, 'follow-up', `2026-03-${String((i % 28) + 1).padStart(2, '0')}`));
+    t.flush();
+    readStore.createIndexes('steps-model', 'v1g1', { steps: definition });
+
+    // What the planner knows of the table and its index: without it, SQLite takes an equality on the
+    // key's first column (one CPTS: every row) for as selective as the index a read was given.
+    const stats = readStore.db
+      .prepare('SELECT idx, stat FROM sqlite_stat1 WHERE tbl = ? ORDER BY idx')
+      .all(name) as Array<{ idx: string; stat: string }>;
+    expect(stats.map((s) => s.idx)).toEqual(expect.arrayContaining([`${name}_i0`]));
+    expect(stats.find((s) => s.idx === `${name}_i0`)!.stat.split(' ')[0]).not.toBe('0');
   });
 });
