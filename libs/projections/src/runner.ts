@@ -16,6 +16,7 @@ import type {
 } from './projection';
 import { ReadStore } from './read-store';
 import { ProjectionTable, type TableDefinition } from './table';
+import { waitUntil } from './wait';
 
 const RETRY_MS = [500, 1000, 2000, 5000];
 /**
@@ -541,21 +542,12 @@ export class ProjectionRunner {
   }
 
   /** Read-your-writes: resolves true once every projection has applied `position`, false after `timeoutMs`. */
-  async waitFor(position: bigint, timeoutMs: number): Promise<boolean> {
-    const reached = () => [...this.applier.slots.values()].every((slot) => slot.position >= position);
-    if (reached()) return true;
-    return new Promise<boolean>((resolve) => {
-      const check = () => {
-        if (reached()) finish(true);
-      };
-      const finish = (value: boolean) => {
-        clearTimeout(timer);
-        this.waiters.delete(check);
-        resolve(value);
-      };
-      const timer = setTimeout(() => finish(false), timeoutMs);
-      this.waiters.add(check);
-    });
+  waitFor(position: bigint, timeoutMs: number): Promise<boolean> {
+    return waitUntil(
+      () => [...this.applier.slots.values()].every((slot) => slot.position >= position),
+      this.waiters,
+      timeoutMs,
+    );
   }
 
   /** The generation each projection writes (for a rebuild's report). */

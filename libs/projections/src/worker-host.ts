@@ -3,6 +3,7 @@ import type { AppConfig } from '@parcours/platform';
 import { Worker } from 'node:worker_threads';
 import type { LiveLag, ProjectionStatus } from './projection';
 import type { RunnerLogger } from './runner';
+import { waitUntil } from './wait';
 
 /** What the API hands its projection thread: the settings it needs, and which projections to run. */
 export interface ProjectionWorkerData {
@@ -150,21 +151,8 @@ export class ProjectionWorker {
     });
   }
 
-  async waitFor(position: bigint, timeoutMs: number): Promise<boolean> {
-    const reached = () => [...this.positions.values()].every((p) => p >= position);
-    if (reached()) return true;
-    return new Promise<boolean>((resolve) => {
-      const check = () => {
-        if (reached()) finish(true);
-      };
-      const finish = (value: boolean) => {
-        clearTimeout(timer);
-        this.waiters.delete(check);
-        resolve(value);
-      };
-      const timer = setTimeout(() => finish(false), timeoutMs);
-      this.waiters.add(check);
-    });
+  waitFor(position: bigint, timeoutMs: number): Promise<boolean> {
+    return waitUntil(() => [...this.positions.values()].every((p) => p >= position), this.waiters, timeoutMs);
   }
 
   /** Asks the thread to finish its batch and close its stores; ends it if it does not within 10 s. */
