@@ -135,6 +135,12 @@ export function runCli(
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+function isStaleConnection(error: unknown): boolean {
+  // By name, not instanceof: fetch's errors come from Node's realm, not the test environment's.
+  const { name, cause } = error as { name?: string; cause?: { code?: string } };
+  return name === 'TypeError' && cause?.code === 'UND_ERR_SOCKET';
+}
+
 /** fetch with a JSON body and an optional bearer token; returns status, headers and parsed body. */
 export async function call(
   url: string,
@@ -151,11 +157,17 @@ export async function call(
   let body: string | undefined = init.rawBody;
   if (init.body !== undefined) body = JSON.stringify(init.body);
   if (body !== undefined) headers['content-type'] ??= 'application/json';
-  const response = await fetch(url, {
-    method: init.method ?? (body === undefined ? 'GET' : 'POST'),
-    headers,
-    body,
-  });
+  const method = init.method ?? (body === undefined ? 'GET' : 'POST');
+  let response: Response;
+  try {
+    response = await fetch(url, { method, headers, body });
+  } catch (error) {
+    // A kept-alive connection the server closed while the test was busy elsewhere (a synchronous CLI run
+    // outlasting the server's keep-alive timeout) fails the next request before it is sent. A read is sent
+    // again once, on a new connection; anything else is the test's to see.
+    if (method !== 'GET' || !isStaleConnection(error)) throw error;
+    response = await fetch(url, { method, headers, body });
+  }
   const text = await response.text();
   let parsed: unknown = undefined;
   try {
