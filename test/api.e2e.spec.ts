@@ -233,6 +233,7 @@ describe('starting and stopping', () => {
     }
   });
 
+  // Two starts and a graceful stop of the built service: more than jest's default 30 s on a busy machine.
   it('serves the events written before a restart', async () => {
     const dataDir = tempDataDir();
     const first = await startApi({ DATA_DIR: dataDir });
@@ -260,5 +261,5 @@ describe('starting and stopping', () => {
     } finally {
       await second.dispose();
     }
-  });
+  }, 90_000);
 });
