@@ -75,6 +75,7 @@ const PREDICATES: Translation[] = [
   },
   { pattern: /^not list a mission twice$/, fr: () => 'ne doit pas citer deux fois la même mission' },
   { pattern: /^be one of: (.+)$/, fr: (m) => `doit être l’une des valeurs : ${list(m[1])}` },
+  { pattern: /^be month$/, fr: () => 'doit valoir month' },
   { pattern: /^be among: (.+)$/, fr: (m) => `doit être parmi : ${list(m[1])}` },
   {
     pattern: /^be after from \(the period is \[from, to\)\)$/,
