@@ -38,7 +38,6 @@ export interface Series {
   months: Array<{ from: string; to: string; indicators: Figure[] }>;
 }
 
-
 export function indicatorName(lang: Lang, code: string): string {
   const entry = INDICATOR_TEXT[code];
   return entry ? entry[lang] : code;
