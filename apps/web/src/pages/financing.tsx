@@ -17,6 +17,8 @@ import { EntryChange } from '../ui/entry-change';
 import { Loaded, PageTitle, useQuery } from '../ui/page';
 import { addDays, addYears, isDate } from './indicator-common';
 import { TableRegion } from '../ui/table';
+import { DownloadButton } from '../ui/download';
+import { RecordEntries, SignContractForm } from './financing-record';
 
 const CONTRACT_YEARS = [1, 2, 3, 4, 5];
 
@@ -98,6 +100,8 @@ const TEXT = {
     amount: 'Montant',
     basis: 'Base de calcul',
     subtotal: 'Sous-total',
+    csv: 'Télécharger le financement (CSV pour Excel)',
+    reviewPack: 'Dossier du dialogue de gestion de cette année',
     parts: {
       functioning: 'Forfait de fonctionnement',
       topup: 'Majoration exceptionnelle (année 1)',
@@ -153,6 +157,8 @@ const TEXT = {
     amount: 'Amount',
     basis: 'Basis',
     subtotal: 'Subtotal',
+    csv: 'Download the financing (CSV for Excel)',
+    reviewPack: 'This year’s review pack',
     parts: {
       functioning: 'Functioning allowance',
       topup: 'Exceptional top-up (year 1)',
@@ -177,6 +183,10 @@ export function FinancingPage({ route, session }: PageProps) {
   const cpts = useQuery<Cpts>(tenant(''));
   // A correction changes the figures: the year's financing is read again.
   const [changes, setChanges] = useState(0);
+  const changed = () => {
+    setChanges((n) => n + 1);
+    cpts.reload();
+  };
   return (
     <>
       <PageTitle title={text.title}>{text.title}</PageTitle>
@@ -192,19 +202,31 @@ export function FinancingPage({ route, session }: PageProps) {
                 signedOn={data.contract.signedOn}
                 params={route.params}
               />
+              {hasRole(session, 'coordinator') && (
+                <RecordEntries
+                  lang={lang}
+                  contractMissions={data.contract.missions}
+                  startedMissions={data.missions.map((m) => m.mission)}
+                  contractYear={
+                    Number(route.params.get('contractYear')) ||
+                    Math.min(currentContractYear(data.contract.signedOn, parisToday()), 5)
+                  }
+                  onDone={changed}
+                />
+              )}
               <ContractEntries
                 text={text}
                 lang={lang}
                 cpts={data}
                 editable={hasRole(session, 'coordinator')}
-                onDone={() => {
-                  setChanges((n) => n + 1);
-                  cpts.reload();
-                }}
+                onDone={changed}
               />
             </>
           ) : (
-            <p class="empty">{text.noContract}</p>
+            <>
+              <p class="empty">{text.noContract}</p>
+              {hasRole(session, 'coordinator') && <SignContractForm lang={lang} onDone={changed} />}
+            </>
           )
         }
       </Loaded>
@@ -429,6 +451,14 @@ function FinancingOfYear(props: { text: Text; lang: Lang; signedOn: string; para
           <a href={href('/financing', { contractYear: String(contractYear) })}>{text.now}</a>
         </div>
       )}
+      <div class="actions">
+        <DownloadButton
+          path={tenant(`/exports/financing.csv${query({ contractYear, asOf })}`)}
+          label={text.csv}
+          fallbackName={`financement-annee-${contractYear}.csv`}
+        />
+        <a href={href('/review-pack', { contractYear: String(contractYear), asOf })}>{text.reviewPack}</a>
+      </div>
       <Loaded query={financing}>{(data) => <FinancingView text={text} lang={lang} data={data} />}</Loaded>
     </>
   );
@@ -521,7 +551,7 @@ function FinancingView({ text, lang, data }: { text: Text; lang: Lang; data: Fin
                     <td>{text.parts[line.part] ?? line.part}</td>
                     <td class="num">{euros(line.amount)}</td>
                     <td lang="fr" class="muted">
-                      {line.basis}
+                      {line.basis.replace(/\b(\d{4})-(\d{2})-(\d{2})\b/g, '$3/$2/$1')}
                     </td>
                   </tr>
                 ))}
