@@ -26,3 +26,20 @@ export function pdfText(bytes: Buffer): { text: string; pages: string[] } {
   const pages = (JSON.parse(run.stdout.toString()) as string[]).map(plain);
   return { text: pages.join(' '), pages };
 }
+
+/** How the yearly pack prints a figure (counts grouped by thousands, shares as a percentage to 0.1). */
+export function packFigure(unit: 'share' | 'number', value: number | null): string {
+  if (value === null) return '—';
+  if (unit === 'share') return `${(Math.round(value * 1000) / 10).toFixed(1).replace('.', ',')} %`;
+  return String(value)
+    .replace('.', ',')
+    .replace(/^\d+/, (whole) => whole.replace(/\B(?=(\d{3})+(?!\d))/g, ' '));
+}
+
+/** How the yearly pack prints an amount: "12 345,60 €". */
+export function packEuros(amount: number): string {
+  return `${amount
+    .toFixed(2)
+    .replace('.', ',')
+    .replace(/^\d+/, (whole) => whole.replace(/\B(?=(\d{3})+(?!\d))/g, ' '))} €`;
+}

@@ -4,23 +4,13 @@
  * in the client's language.
  */
 import { call, startApi, type RunningApi } from '../../../../test/support/api-process';
-import { pdfText } from '../../../../test/support/pdf-text';
+import { packEuros, packFigure, pdfText } from '../../../../test/support/pdf-text';
 import { command, read, token } from '../../../../test/support/tenant';
 
 const CPTS = 'cpts-pack';
 const OTHER = 'cpts-pack-other';
 const BOM = '\ufeff';
 
-const frNumber = (n: number) =>
-  String(n)
-    .replace('.', ',')
-    .replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
-const frPercent = (share: number) => `${(Math.round(share * 1000) / 10).toFixed(1).replace('.', ',')} %`;
-const frEuros = (n: number) =>
-  `${n
-    .toFixed(2)
-    .replace('.', ',')
-    .replace(/\B(?=(\d{3})+(?!\d))/g, ' ')} €`;
 async function download(url: string, tokenValue: string, headers: Record<string, string> = {}) {
   const response = await fetch(url, { headers: { authorization: `Bearer ${tokenValue}`, ...headers } });
   return {
@@ -141,8 +131,7 @@ describe('the yearly review pack over HTTP', () => {
     expect(text).toContain('Année de contrat 1 : du 01/01/2025 au 31/12/2025');
     for (const mission of json.missions) {
       for (const indicator of mission.indicators) {
-        const shown = (value: number | null) =>
-          value === null ? '—' : indicator.unit === 'share' ? frPercent(value) : frNumber(value);
+        const shown = (value: number | null) => packFigure(indicator.unit, value);
         expect(text).toContain(
           `${indicator.code} ${shown(indicator.value)} ${shown(indicator.previous.value)}`,
         );
@@ -151,8 +140,8 @@ describe('the yearly review pack over HTTP', () => {
     expect(text).toContain('acces.cpam.patientele-mt — source : CPAM du Rhône, dialogue de gestion 2025');
     expect(text).toContain('87,5 %');
     expect(text).toContain('taux d’atteinte : 75,0 %');
-    for (const line of json.financing.lines) expect(text).toContain(frEuros(line.amount));
-    expect(text).toContain(`Total ${frEuros(json.financing.total)}`);
+    for (const line of json.financing.lines) expect(text).toContain(packEuros(line.amount));
+    expect(text).toContain(`Total ${packEuros(json.financing.total)}`);
     expect(text).toContain('Crise « canicule » déclarée le 15/07/2025');
     expect(text).toContain('rédaction du plan de crise le 10/02/2025');
   });
