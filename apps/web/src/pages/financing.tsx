@@ -8,19 +8,18 @@ import type { ComponentChild } from 'preact';
 import { useState } from 'preact/hooks';
 import type { PageProps } from '../app';
 import { query, tenant } from '../api';
-import { formatDate, formatDateTime, formatEuros, parisIso, parisLocal, parisToday } from '../format';
+import { formatDate, formatDateTime, formatEuros, parisToday } from '../format';
 import { type Lang, useLang, useText } from '../i18n';
 import { label } from '../labels';
-import { href, navigate } from '../router';
+import { href } from '../router';
 import { hasRole } from '../session';
 import { EntryChange } from '../ui/entry-change';
 import { Loaded, PageTitle, useQuery } from '../ui/page';
 import { addDays, addYears, isDate } from './indicator-common';
 import { TableRegion } from '../ui/table';
+import { ContractYearForm, CONTRACT_YEARS } from '../ui/contract-year-form';
 import { DownloadButton } from '../ui/download';
 import { RecordEntries, SignContractForm } from './financing-record';
-
-const CONTRACT_YEARS = [1, 2, 3, 4, 5];
 
 interface FinancingLine {
   mission?: string;
@@ -381,7 +380,6 @@ function FinancingOfYear(props: { text: Text; lang: Lang; signedOn: string; para
     ? asked
     : Math.min(current, CONTRACT_YEARS[CONTRACT_YEARS.length - 1] ?? 5);
   const asOf = params.get('asOf') || undefined;
-  const [problem, setProblem] = useState<string | null>(null);
   const financing = useQuery<Financing>(tenant(`/financing${query({ contractYear, asOf })}`));
   const yearLabel = (n: number) => {
     const from = addYears(signedOn, n - 1);
@@ -391,58 +389,15 @@ function FinancingOfYear(props: { text: Text; lang: Lang; signedOn: string; para
 
   return (
     <>
-      <form
-        key={params.toString()}
-        class="filters"
-        role="search"
-        aria-label={text.choose}
-        noValidate
-        onSubmit={(event) => {
-          event.preventDefault();
-          const data = new FormData(event.currentTarget);
-          const year = data.get('contractYear');
-          const local = data.get('asOf');
-          const at = typeof local === 'string' && local !== '' ? parisIso(local) : undefined;
-          if (at === null) {
-            setProblem(text.badAsOf);
-            return;
-          }
-          setProblem(null);
-          navigate(href('/financing', { contractYear: typeof year === 'string' ? year : '', asOf: at }));
-        }}
-      >
-        {problem && (
-          <div class="alert error form-problem" role="alert">
-            {problem}
-          </div>
-        )}
-        <div class="field">
-          <label for="financing-year">{text.contractYear}</label>
-          <select id="financing-year" name="contractYear">
-            {CONTRACT_YEARS.map((n) => (
-              <option key={n} value={String(n)} selected={n === contractYear}>
-                {yearLabel(n)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="financing-as-of">{text.asOf}</label>
-          <input
-            id="financing-as-of"
-            type="datetime-local"
-            name="asOf"
-            defaultValue={asOf ? parisLocal(asOf) : ''}
-            aria-describedby="financing-as-of-hint"
-          />
-        </div>
-        <button type="submit" class="primary">
-          {text.show}
-        </button>
-        <p id="financing-as-of-hint" class="hint as-of-hint">
-          {text.asOfHint}
-        </p>
-      </form>
+      <ContractYearForm
+        page="/financing"
+        id="financing"
+        formKey={params.toString()}
+        contractYear={contractYear}
+        asOf={asOf}
+        yearLabel={yearLabel}
+        text={text}
+      />
       {asOf && (
         <div class="alert" role="status">
           <p>

@@ -4,27 +4,16 @@
  * year before, the CPAM's own figures, the achievement rates, the financing line by line — with the PDF,
  * the annex of the events behind each figure and the financing as spreadsheets to download.
  */
-import { useState } from 'preact/hooks';
 import type { PageProps } from '../app';
 import { query, tenant } from '../api';
-import {
-  formatDate,
-  formatDateTime,
-  formatEuros,
-  formatNumber,
-  formatPercent,
-  parisIso,
-  parisLocal,
-  parisToday,
-} from '../format';
+import { formatDate, formatDateTime, formatEuros, formatNumber, formatPercent, parisToday } from '../format';
 import { type Lang, useLang, useText } from '../i18n';
-import { href, navigate } from '../router';
+import { href } from '../router';
 import { DownloadButton } from '../ui/download';
 import { Loaded, PageTitle, useQuery } from '../ui/page';
 import { TableRegion } from '../ui/table';
+import { ContractYearForm, CONTRACT_YEARS } from '../ui/contract-year-form';
 import { addYears, isDate } from './indicator-common';
-
-const CONTRACT_YEARS = [1, 2, 3, 4, 5];
 
 interface Named {
   from: string;
@@ -223,63 +212,19 @@ function YearPack(props: { text: Text; lang: Lang; signedOn: string; params: URL
   const asked = Number(params.get('contractYear'));
   const contractYear = CONTRACT_YEARS.includes(asked) ? asked : currentContractYear(signedOn, parisToday());
   const asOf = params.get('asOf') || undefined;
-  const [problem, setProblem] = useState<string | null>(null);
   const search = query({ contractYear, asOf });
   const pack = useQuery<Pack>(tenant(`/reports/yearly${search}`));
   return (
     <>
-      <form
-        key={params.toString()}
-        class="filters"
-        role="search"
-        aria-label={text.choose}
-        noValidate
-        onSubmit={(event) => {
-          event.preventDefault();
-          const data = new FormData(event.currentTarget);
-          const year = data.get('contractYear');
-          const local = data.get('asOf');
-          const at = typeof local === 'string' && local !== '' ? parisIso(local) : undefined;
-          if (at === null) {
-            setProblem(text.badAsOf);
-            return;
-          }
-          setProblem(null);
-          navigate(href('/review-pack', { contractYear: typeof year === 'string' ? year : '', asOf: at }));
-        }}
-      >
-        {problem && (
-          <div class="alert error form-problem" role="alert">
-            {problem}
-          </div>
-        )}
-        <div class="field">
-          <label for="pack-year">{text.contractYear}</label>
-          <select id="pack-year" name="contractYear">
-            {CONTRACT_YEARS.map((n) => (
-              <option key={n} value={String(n)} selected={n === contractYear}>
-                {text.year(n)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="pack-as-of">{text.asOf}</label>
-          <input
-            id="pack-as-of"
-            type="datetime-local"
-            name="asOf"
-            defaultValue={asOf ? parisLocal(asOf) : ''}
-            aria-describedby="pack-as-of-hint"
-          />
-        </div>
-        <button type="submit" class="primary">
-          {text.show}
-        </button>
-        <p id="pack-as-of-hint" class="hint as-of-hint">
-          {text.asOfHint}
-        </p>
-      </form>
+      <ContractYearForm
+        page="/review-pack"
+        id="pack"
+        formKey={params.toString()}
+        contractYear={contractYear}
+        asOf={asOf}
+        yearLabel={text.year}
+        text={text}
+      />
       <Loaded query={pack}>
         {(data) => <PackView text={text} lang={lang} pack={data} search={search} />}
       </Loaded>
