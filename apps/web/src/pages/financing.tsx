@@ -169,6 +169,14 @@ const TEXT = {
 
 type Text = (typeof TEXT)['fr'];
 
+/** The ACI tables of amounts the server knows, by id (`GET …/financing` names the one used). */
+const AMOUNT_TABLES: Record<string, [fr: string, en: string]> = {
+  'aci-cpts-avenant-2-2021-12-20': [
+    'Accord conventionnel interprofessionnel CPTS, avenant 2 du 20 décembre 2021',
+    'CPTS interprofessional agreement (ACI), amendment 2 of 20 December 2021',
+  ],
+};
+
 /** The contract year today falls in (1 in its first year), from the signature date. */
 function currentContractYear(signedOn: string, today: string): number {
   let year = 1;
@@ -454,7 +462,7 @@ function FinancingView({ text, lang, data }: { text: Text; lang: Lang; data: Fin
             <>
               <dt>{text.amounts}</dt>
               <dd>
-                <code>{data.amounts}</code>
+                {AMOUNT_TABLES[data.amounts]?.[lang === 'fr' ? 0 : 1]} <code>{data.amounts}</code>
               </dd>
             </>
           )}

@@ -1,19 +1,9 @@
-import {
-  BadRequestException,
-  Controller,
-  Get,
-  Header,
-  Inject,
-  NotFoundException,
-  Param,
-  Query,
-  Res,
-} from '@nestjs/common';
+import { Controller, Get, Header, Inject, NotFoundException, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '@parcours/auth';
 import { requireCpts } from '@parcours/domain';
 import { EVENT_STORE, type EventStore } from '@parcours/event-store';
-import { problem } from '@parcours/platform';
+import { InputRefused, problem } from '@parcours/platform';
 import type { Response } from 'express';
 import { externalFigures } from './external-figures';
 import { indicatorByCode } from './indicator-catalogue';
@@ -174,9 +164,7 @@ export class IndicatorsController {
     const months = monthsOf(from, to);
     if (months.length > CSV_MAX_MONTHS) {
       const message = `the period may span at most ${CSV_MAX_MONTHS} months`;
-      throw new BadRequestException(
-        problem(400, 'invalid-input', `to: ${message}`, { errors: [{ path: 'to', message }] }),
-      );
+      throw new InputRefused([{ path: 'to', constraint: 'maxMonths', message }]);
     }
     return months;
   }

@@ -1,4 +1,5 @@
 import PDFDocument from 'pdfkit';
+import { ACI_AMOUNT_TABLES } from '../financing/aci-amounts';
 import { frDate, frDateTime, frDatesIn, frEuros, frNumber, frPercent } from './french-format';
 import type { PackIndicator, YearlyPack } from './yearly-pack';
 
@@ -121,7 +122,8 @@ export function renderYearlyPackPdf(pack: YearlyPack): Promise<Buffer> {
     { value: frEuros(f.advance), width: width / 3 },
     { value: frEuros(f.balance), width: width / 3 },
   ]);
-  text(`Taille ${f.sizeClass} — barème ${f.amounts}`, { width });
+  const table = ACI_AMOUNT_TABLES.find((t) => t.id === f.amounts);
+  text(`Taille ${f.sizeClass} — barème : ${table ? `${table.title} (${f.amounts})` : f.amounts}`, { width });
 
   // Indicators per mission.
   const labelWidth = width - 180;

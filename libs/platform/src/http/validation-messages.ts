@@ -124,6 +124,10 @@ const PREDICATES: Translation[] = [
 
 /** Whole sentences that do not read "<subject> must …". */
 const SENTENCES: Translation[] = [
+  {
+    pattern: /^the period may span at most (\d+) months$/,
+    fr: (m) => `la période peut couvrir au plus ${m[1]} mois`,
+  },
   { pattern: /^property (\S+) should not exist$/, fr: (m) => `le champ ${m[1]} n’est pas attendu` },
   {
     pattern: /^All (\S+)'s elements must be unique$/,

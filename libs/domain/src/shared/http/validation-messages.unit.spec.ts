@@ -136,6 +136,13 @@ describe('validation messages in the client’s language', () => {
     );
   });
 
+  it('says a path id and a period too long in French', () => {
+    expect(translateValidationMessage('pathwayId must be a UUID', 'fr')).toBe('pathwayId doit être un UUID');
+    expect(translateValidationMessage('the period may span at most 120 months', 'fr')).toBe(
+      'la période peut couvrir au plus 120 mois',
+    );
+  });
+
   it('names an unknown field in French', () => {
     expect(translateValidationMessage('property hospitl should not exist', 'fr')).toBe(
       'le champ hospitl n’est pas attendu',
