@@ -1,4 +1,3 @@
-import PDFDocument from 'pdfkit';
 import { ACI_AMOUNT_TABLES } from '../financing/aci-amounts';
 import { frDate, frDateTime, frDatesIn, frEuros, frNumber, frPercent } from './french-format';
 import type { PackIndicator, YearlyPack } from './yearly-pack';
@@ -31,7 +30,9 @@ export function formatFigure(unit: PackIndicator['unit'], value: number | null):
   return unit === 'share' ? frPercent(value) : frNumber(value);
 }
 
-export function renderYearlyPackPdf(pack: YearlyPack): Promise<Buffer> {
+export async function renderYearlyPackPdf(pack: YearlyPack): Promise<Buffer> {
+  // pdfkit and its font metrics load with the first PDF, not with every start of the API and the CLI.
+  const { default: PDFDocument } = await import('pdfkit');
   const doc = new PDFDocument({
     size: 'A4',
     margins: { top: MARGIN, bottom: MARGIN + 20, left: MARGIN, right: MARGIN },
