@@ -176,12 +176,15 @@ describe('indicators, financing and audit in the browser', () => {
       expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
       const csv = bytes.subarray(3).toString('utf8');
       expect(csv.split('\r\n')[0]).toBe(
-        'du;au;indicateur;libellé de l’indicateur;mission;libellé de la mission;origine;détail;valeur;unité;numérateur;dénominateur;source',
+        'du;au;indicateur;libellé de l’indicateur;mission;libellé de la mission;origine;détail;libellé du détail;valeur;unité;numérateur;dénominateur;source',
       );
-      const first = `${fr(from)};${fr(dayBefore(addMonths(from, 1)))};parcours.sorties;Sorties d’hospitalisation;parcours;Parcours pluriprofessionnels;Parcours;;`;
+      const first = `${fr(from)};${fr(dayBefore(addMonths(from, 1)))};parcours.sorties;Sorties d’hospitalisation;parcours;Parcours pluriprofessionnels;Parcours;;;`;
       expect(csv).toContain(first);
       // A rate is written with a decimal comma.
-      expect(csv).toMatch(/;Parcours;;0,\d+;part \(0 à 1\);/);
+      expect(csv).toMatch(/;Parcours;;;0,\d+;part \(0 à 1\);/);
+      expect(csv).toMatch(
+        /;parcours\.ouverts;[^;]*;parcours;[^;]*;Parcours;sortie-hospitalisation;Sortie d’hospitalisation;\d+;nombre;/,
+      );
       expect(csv).not.toContain('{');
       await page.getByText('Fichier CSV téléchargé.').waitFor();
     });

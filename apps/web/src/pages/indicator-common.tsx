@@ -7,7 +7,10 @@ import type { Lang } from '../i18n';
 import { formatNumber, formatPercent } from '../format';
 import { label } from '../labels';
 import type { ExternalFigure } from './indicators-external';
-import { INDICATOR_TEXT } from '../../../../libs/cross-capability/src/indicators/indicator-names';
+import {
+  BREAKDOWN_NAMES,
+  INDICATOR_TEXT,
+} from '../../../../libs/cross-capability/src/indicators/indicator-names';
 
 export { INDICATOR_TEXT };
 
@@ -64,20 +67,9 @@ export function formatRatio(figure: Figure, lang: Lang): string | undefined {
 }
 
 /** The labels of a breakdown's keys, by indicator. */
-const BREAKDOWN_KEYS: Record<string, Record<string, [fr: string, en: string]>> = {
-  'parcours.rcp': {
-    complexes: ['Dont cas complexes', 'Of which complex cases'],
-    cas: ['Cas discutés', 'Cases discussed'],
-  },
-  'prevention.actions': { personnes: ['Personnes touchées', 'People reached'] },
-};
-
+/** A breakdown's part by its label (a protocol's `code@version` stays as it is). */
 export function breakdownLabel(lang: Lang, code: string, key: string): string {
-  if (code === 'parcours.ouverts') return label(lang, 'pathwayKind', key);
-  if (code === 'parcours.adressages') return label(lang, 'urgency', key);
-  if (code === 'acces.mt.sans-mt') return label(lang, 'priority', key);
-  const pair = BREAKDOWN_KEYS[code]?.[key];
-  return pair ? pair[lang === 'fr' ? 0 : 1] : key;
+  return BREAKDOWN_NAMES[code]?.[key]?.[lang] ?? key;
 }
 
 // ---- Periods: `[from, to)` of Paris calendar dates, as the API takes them ----

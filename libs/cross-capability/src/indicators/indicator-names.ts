@@ -215,3 +215,35 @@ export const EVENT_TYPE_NAMES: Record<string, { fr: string; en: string }> = {
   CptsRegistered: { fr: 'CPTS enregistrée', en: 'CPTS registered' },
   PopulationUpdated: { fr: 'Population mise à jour', en: 'Population updated' },
 };
+
+/** The parts of the indicators that have a breakdown, by indicator, in French and English. */
+export const BREAKDOWN_NAMES: Record<string, Record<string, { fr: string; en: string }>> = {
+  'parcours.ouverts': {
+    'sortie-hospitalisation': { fr: 'Sortie d’hospitalisation', en: 'Hospital discharge' },
+    'insuffisance-cardiaque': { fr: 'Insuffisance cardiaque', en: 'Heart failure' },
+    osteoporose: { fr: 'Ostéoporose', en: 'Osteoporosis' },
+    bpco: { fr: 'BPCO', en: 'COPD' },
+    diabete: { fr: 'Diabète', en: 'Diabetes' },
+    tnd: { fr: 'Troubles du neurodéveloppement', en: 'Neurodevelopmental disorders' },
+    polymedication: { fr: 'Polymédication', en: 'Polypharmacy' },
+    'personne-agee': { fr: 'Personne âgée', en: 'Older person' },
+    'cas-complexe': { fr: 'Cas complexe', en: 'Complex case' },
+    autre: { fr: 'Autre', en: 'Other' },
+  },
+  'parcours.adressages': {
+    'jour-meme': { fr: 'Le jour même', en: 'Same day' },
+    '24h': { fr: 'Sous 24 h', en: 'Within 24 h' },
+    programmee: { fr: 'Programmée', en: 'Scheduled' },
+  },
+  'acces.mt.sans-mt': {
+    ald: { fr: 'ALD', en: 'Long-term condition (ALD)' },
+    'plus-de-70-ans': { fr: 'Plus de 70 ans', en: 'Over 70' },
+    precarite: { fr: 'Précarité', en: 'Precarity' },
+    aucune: { fr: 'Aucune', en: 'None' },
+  },
+  'parcours.rcp': {
+    complexes: { fr: 'Dont cas complexes', en: 'Of which complex cases' },
+    cas: { fr: 'Cas discutés', en: 'Cases discussed' },
+  },
+  'prevention.actions': { personnes: { fr: 'Personnes touchées', en: 'People reached' } },
+};

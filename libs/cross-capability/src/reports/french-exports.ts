@@ -1,7 +1,12 @@
 import type { Financing } from '../financing/financing';
 import type { ExternalFigure } from '../indicators/external-figures';
 import { indicatorByCode } from '../indicators/indicator-catalogue';
-import { EVENT_TYPE_NAMES, INDICATOR_TEXT, MISSION_NAMES } from '../indicators/indicator-names';
+import {
+  BREAKDOWN_NAMES,
+  EVENT_TYPE_NAMES,
+  INDICATOR_TEXT,
+  MISSION_NAMES,
+} from '../indicators/indicator-names';
 import type { IndicatorEvent, IndicatorFigure } from '../indicators/indicators.reader';
 import { frDate, frDateTime, frDatesIn, frenchCsv } from './french-format';
 
@@ -48,6 +53,7 @@ export function indicatorsExcelCsv(
         ...described,
         'Parcours',
         '',
+        '',
         figure.value,
         unitOf(figure.code),
         figure.numerator,
@@ -55,7 +61,17 @@ export function indicatorsExcelCsv(
         '',
       ]);
       for (const [part, value] of Object.entries(figure.breakdown ?? {})) {
-        rows.push([...described, 'Parcours', part, value, 'nombre', null, null, '']);
+        rows.push([
+          ...described,
+          'Parcours',
+          part,
+          BREAKDOWN_NAMES[figure.code]?.[part]?.fr ?? part,
+          value,
+          'nombre',
+          null,
+          null,
+          '',
+        ]);
       }
     }
   }
@@ -68,6 +84,7 @@ export function indicatorsExcelCsv(
       figure.mission,
       missionName(figure.mission),
       'CPAM (externe)',
+      '',
       '',
       figure.value,
       figure.unit === 'share' ? 'part (0 à 1)' : 'pour 1 000 habitants',
@@ -86,6 +103,7 @@ export function indicatorsExcelCsv(
       'libellé de la mission',
       'origine',
       'détail',
+      'libellé du détail',
       'valeur',
       'unité',
       'numérateur',

@@ -274,6 +274,7 @@ describe('the yearly review pack over HTTP', () => {
       'libellé de la mission',
       'origine',
       'détail',
+      'libellé du détail',
       'valeur',
       'unité',
       'numérateur',
@@ -281,7 +282,7 @@ describe('the yearly review pack over HTTP', () => {
       'source',
     ]);
     expect(rows).toContainEqual(
-      '01/03/2025;31/03/2025;prevention.actions;Actions de prévention;prevention;Prévention;Parcours;;1;nombre;;;',
+      '01/03/2025;31/03/2025;prevention.actions;Actions de prévention;prevention;Prévention;Parcours;;;1;nombre;;;',
     );
     const cpam = rows.find((row) => row.includes('acces.cpam.patientele-mt'));
     expect(cpam?.split(';')).toEqual([
@@ -293,12 +294,17 @@ describe('the yearly review pack over HTTP', () => {
       'Accès aux soins',
       'CPAM (externe)',
       '',
+      '',
       '0,875',
       'part (0 à 1)',
       '',
       '',
       'CPAM du Rhône, dialogue de gestion 2025',
     ]);
+    // A breakdown is one row per part, its label beside its key.
+    expect(rows).toContainEqual(
+      '01/03/2025;31/03/2025;prevention.actions;Actions de prévention;prevention;Prévention;Parcours;personnes;Personnes touchées;40;nombre;;;',
+    );
     expect(text).not.toContain('{');
   });
 
