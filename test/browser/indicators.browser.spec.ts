@@ -158,19 +158,34 @@ describe('indicators, financing and audit in the browser', () => {
       }
     });
 
-    it('downloads the monthly series as a CSV file', async () => {
+    it('downloads the monthly series as a CSV file for French Excel', async () => {
       await page.goto(dashboard());
       await settle(page);
       const [download] = await Promise.all([
         page.waitForEvent('download'),
         page.getByRole('button', { name: 'Télécharger les séries mensuelles (CSV)' }).click(),
       ]);
-      expect(download.suggestedFilename()).toBe(`indicateurs-${from}-${to}.csv`);
+      const dayBefore = (date: string) =>
+        new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+      const fr = (date: string) => date.split('-').reverse().join('/');
+      // Named by the period's last day, not the day after it.
+      expect(download.suggestedFilename()).toBe(`indicateurs-${CPTS}-${from}-au-${dayBefore(to)}.csv`);
       const path = await download.path();
       const { readFileSync } = await import('node:fs');
-      const csv = readFileSync(path, 'utf8');
-      expect(csv.split('\r\n')[0]).toBe('from,to,code,mission,value,numerator,denominator,breakdown');
-      expect(csv).toContain(`${from},${addMonths(from, 1)},parcours.sorties,parcours,`);
+      const bytes = readFileSync(path);
+      expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+      const csv = bytes.subarray(3).toString('utf8');
+      expect(csv.split('\r\n')[0]).toBe(
+        'du;au;indicateur;libellé de l’indicateur;mission;libellé de la mission;origine;détail;libellé du détail;valeur;unité;numérateur;dénominateur;source',
+      );
+      const first = `${fr(from)};${fr(dayBefore(addMonths(from, 1)))};parcours.sorties;Sorties d’hospitalisation;parcours;Parcours pluriprofessionnels;Parcours;;;`;
+      expect(csv).toContain(first);
+      // A rate is written with a decimal comma.
+      expect(csv).toMatch(/;Parcours;;;0,\d+;part \(0 à 1\);/);
+      expect(csv).toMatch(
+        /;parcours\.ouverts;[^;]*;parcours;[^;]*;Parcours;sortie-hospitalisation;Sortie d’hospitalisation;\d+;nombre;/,
+      );
+      expect(csv).not.toContain('{');
       await page.getByText('Fichier CSV téléchargé.').waitFor();
     });
 

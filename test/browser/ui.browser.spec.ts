@@ -147,7 +147,7 @@ describe('the web UI', () => {
       await page.context().close();
       return entries;
     };
-    expect(await menu('analyst')).toEqual(['Indicateurs', 'Financement ACI']);
+    expect(await menu('analyst')).toEqual(['Indicateurs', 'Financement ACI', 'Dialogue de gestion']);
     expect(await menu('auditor')).toContain('Audit');
     expect(await menu('professional')).not.toContain('Patients');
     expect(await menu('professional')).not.toContain('Indicateurs');

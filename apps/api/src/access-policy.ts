@@ -132,6 +132,11 @@ export const ACCESS_POLICY: AccessPolicy = {
   [`GET ${TENANT}/indicators/:code/events`]: FIGURE_READERS,
   [`GET ${TENANT}/exports/indicators.csv`]: FIGURE_READERS,
   [`GET ${TENANT}/financing`]: FIGURE_READERS,
+  // The yearly review pack: figures, financing and the events behind them (no identity, no patient id).
+  [`GET ${TENANT}/reports/yearly`]: FIGURE_READERS,
+  [`GET ${TENANT}/reports/yearly.pdf`]: FIGURE_READERS,
+  [`GET ${TENANT}/reports/yearly/annex.csv`]: FIGURE_READERS,
+  [`GET ${TENANT}/exports/financing.csv`]: FIGURE_READERS,
   // The pseudonymised event feed: no identity, no free text, patients by pseudonym.
   [`GET ${TENANT}/exports/events.ndjson`]: FIGURE_READERS,
 

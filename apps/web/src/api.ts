@@ -174,3 +174,36 @@ export function newIdempotencyKey(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   return `ui-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
+
+/**
+ * A file the API makes (a PDF, a CSV), as bytes — `text()` would drop a CSV's byte-order mark, which
+ * French Excel needs — with the name the server gives it (`Content-Disposition`).
+ */
+export async function getFile(path: string): Promise<{ blob: Blob; name: string | null }> {
+  const session = context.session();
+  const headers: Record<string, string> = { 'Accept-Language': context.lang() };
+  if (session?.token) headers.Authorization = `Bearer ${session.token}`;
+  let url = path;
+  if (lastPosition !== null && path.startsWith('/api/v1/cpts/')) {
+    url += `${path.includes('?') ? '&' : '?'}consistentWith=${lastPosition.toString()}`;
+  }
+  let response: Response;
+  try {
+    response = await fetch(url, { headers, credentials: 'omit', cache: 'no-store' });
+  } catch {
+    throw new ApiError({
+      status: 0,
+      detail:
+        context.lang() === 'fr'
+          ? 'Le serveur ne répond pas. Vérifiez la connexion et réessayez.'
+          : 'The server does not answer. Check the connection and try again.',
+    });
+  }
+  if (!response.ok) {
+    const problem = (await response.json().catch(() => ({}))) as Partial<Problem>;
+    if (response.status === 401 && session) context.onUnauthorized();
+    throw new ApiError({ ...problem, status: response.status });
+  }
+  const name = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? null;
+  return { blob: await response.blob(), name };
+}

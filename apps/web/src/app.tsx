@@ -9,6 +9,7 @@ import { type AuthConfig, loadAuthConfig, OidcSignIn } from './auth';
 import { initialLang, type Lang, LangContext, storeLang } from './i18n';
 import { AuditPage } from './pages/audit';
 import { FinancingPage } from './pages/financing';
+import { ReviewPackPage } from './pages/review-pack';
 import { IndicatorsPage } from './pages/indicators';
 import { NotFoundPage } from './pages/not-found';
 import { PathwayPage } from './pages/pathway';
@@ -54,6 +55,8 @@ function pageFor(route: Route): FunctionComponent<PageProps> {
       return IndicatorsPage;
     case 'financing':
       return FinancingPage;
+    case 'review-pack':
+      return ReviewPackPage;
     case 'audit':
       return AuditPage;
     default:

@@ -4,16 +4,17 @@ import { AuditModule } from './audit';
 import { ExportsReadModule } from './exports';
 import { FinancingModule } from './financing';
 import { IndicatorsModule, indicatorProjections } from './indicators';
+import { ReportsModule } from './reports';
 import { WorklistModule } from './worklist';
 
 /**
  * What spans capabilities: the worklist (a read over the capabilities' read models), the indicators (their
  * own read model, fed by the events of every capability), the ACI financing (the CPTS's history, folded per
  * request), the audit reads (the stored log itself, and the read-access log) and the pseudonymised event
- * feed (the log redacted, for analytics).
+ * feed (the log redacted, for analytics); the yearly review pack (all of the figures of a contract year).
  */
 @Module({
-  imports: [WorklistModule, IndicatorsModule, FinancingModule, AuditModule, ExportsReadModule],
+  imports: [WorklistModule, IndicatorsModule, FinancingModule, AuditModule, ExportsReadModule, ReportsModule],
 })
 export class CrossCapabilityModule {}
 

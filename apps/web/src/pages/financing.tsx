@@ -8,17 +8,18 @@ import type { ComponentChild } from 'preact';
 import { useState } from 'preact/hooks';
 import type { PageProps } from '../app';
 import { query, tenant } from '../api';
-import { formatDate, formatDateTime, formatEuros, parisIso, parisLocal, parisToday } from '../format';
+import { formatDate, formatDateTime, formatEuros, parisToday } from '../format';
 import { type Lang, useLang, useText } from '../i18n';
 import { label } from '../labels';
-import { href, navigate } from '../router';
+import { href } from '../router';
 import { hasRole } from '../session';
 import { EntryChange } from '../ui/entry-change';
 import { Loaded, PageTitle, useQuery } from '../ui/page';
 import { addDays, addYears, isDate } from './indicator-common';
 import { TableRegion } from '../ui/table';
-
-const CONTRACT_YEARS = [1, 2, 3, 4, 5];
+import { ContractYearForm, CONTRACT_YEARS } from '../ui/contract-year-form';
+import { DownloadButton } from '../ui/download';
+import { RecordEntries, SignContractForm } from './financing-record';
 
 interface FinancingLine {
   mission?: string;
@@ -98,6 +99,8 @@ const TEXT = {
     amount: 'Montant',
     basis: 'Base de calcul',
     subtotal: 'Sous-total',
+    csv: 'Télécharger le financement (CSV pour Excel)',
+    reviewPack: 'Dossier du dialogue de gestion de cette année',
     parts: {
       functioning: 'Forfait de fonctionnement',
       topup: 'Majoration exceptionnelle (année 1)',
@@ -153,6 +156,8 @@ const TEXT = {
     amount: 'Amount',
     basis: 'Basis',
     subtotal: 'Subtotal',
+    csv: 'Download the financing (CSV for Excel)',
+    reviewPack: 'This year’s review pack',
     parts: {
       functioning: 'Functioning allowance',
       topup: 'Exceptional top-up (year 1)',
@@ -163,6 +168,14 @@ const TEXT = {
 };
 
 type Text = (typeof TEXT)['fr'];
+
+/** The ACI tables of amounts the server knows, by id (`GET …/financing` names the one used). */
+const AMOUNT_TABLES: Record<string, [fr: string, en: string]> = {
+  'aci-cpts-avenant-2-2021-12-20': [
+    'Accord conventionnel interprofessionnel CPTS, avenant 2 du 20 décembre 2021',
+    'CPTS interprofessional agreement (ACI), amendment 2 of 20 December 2021',
+  ],
+};
 
 /** The contract year today falls in (1 in its first year), from the signature date. */
 function currentContractYear(signedOn: string, today: string): number {
@@ -177,6 +190,10 @@ export function FinancingPage({ route, session }: PageProps) {
   const cpts = useQuery<Cpts>(tenant(''));
   // A correction changes the figures: the year's financing is read again.
   const [changes, setChanges] = useState(0);
+  const changed = () => {
+    setChanges((n) => n + 1);
+    cpts.reload();
+  };
   return (
     <>
       <PageTitle title={text.title}>{text.title}</PageTitle>
@@ -192,19 +209,31 @@ export function FinancingPage({ route, session }: PageProps) {
                 signedOn={data.contract.signedOn}
                 params={route.params}
               />
+              {hasRole(session, 'coordinator') && (
+                <RecordEntries
+                  lang={lang}
+                  contractMissions={data.contract.missions}
+                  startedMissions={data.missions.map((m) => m.mission)}
+                  contractYear={
+                    Number(route.params.get('contractYear')) ||
+                    Math.min(currentContractYear(data.contract.signedOn, parisToday()), 5)
+                  }
+                  onDone={changed}
+                />
+              )}
               <ContractEntries
                 text={text}
                 lang={lang}
                 cpts={data}
                 editable={hasRole(session, 'coordinator')}
-                onDone={() => {
-                  setChanges((n) => n + 1);
-                  cpts.reload();
-                }}
+                onDone={changed}
               />
             </>
           ) : (
-            <p class="empty">{text.noContract}</p>
+            <>
+              <p class="empty">{text.noContract}</p>
+              {hasRole(session, 'coordinator') && <SignContractForm lang={lang} onDone={changed} />}
+            </>
           )
         }
       </Loaded>
@@ -359,7 +388,6 @@ function FinancingOfYear(props: { text: Text; lang: Lang; signedOn: string; para
     ? asked
     : Math.min(current, CONTRACT_YEARS[CONTRACT_YEARS.length - 1] ?? 5);
   const asOf = params.get('asOf') || undefined;
-  const [problem, setProblem] = useState<string | null>(null);
   const financing = useQuery<Financing>(tenant(`/financing${query({ contractYear, asOf })}`));
   const yearLabel = (n: number) => {
     const from = addYears(signedOn, n - 1);
@@ -369,58 +397,15 @@ function FinancingOfYear(props: { text: Text; lang: Lang; signedOn: string; para
 
   return (
     <>
-      <form
-        key={params.toString()}
-        class="filters"
-        role="search"
-        aria-label={text.choose}
-        noValidate
-        onSubmit={(event) => {
-          event.preventDefault();
-          const data = new FormData(event.currentTarget);
-          const year = data.get('contractYear');
-          const local = data.get('asOf');
-          const at = typeof local === 'string' && local !== '' ? parisIso(local) : undefined;
-          if (at === null) {
-            setProblem(text.badAsOf);
-            return;
-          }
-          setProblem(null);
-          navigate(href('/financing', { contractYear: typeof year === 'string' ? year : '', asOf: at }));
-        }}
-      >
-        {problem && (
-          <div class="alert error form-problem" role="alert">
-            {problem}
-          </div>
-        )}
-        <div class="field">
-          <label for="financing-year">{text.contractYear}</label>
-          <select id="financing-year" name="contractYear">
-            {CONTRACT_YEARS.map((n) => (
-              <option key={n} value={String(n)} selected={n === contractYear}>
-                {yearLabel(n)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="financing-as-of">{text.asOf}</label>
-          <input
-            id="financing-as-of"
-            type="datetime-local"
-            name="asOf"
-            defaultValue={asOf ? parisLocal(asOf) : ''}
-            aria-describedby="financing-as-of-hint"
-          />
-        </div>
-        <button type="submit" class="primary">
-          {text.show}
-        </button>
-        <p id="financing-as-of-hint" class="hint as-of-hint">
-          {text.asOfHint}
-        </p>
-      </form>
+      <ContractYearForm
+        page="/financing"
+        id="financing"
+        formKey={params.toString()}
+        contractYear={contractYear}
+        asOf={asOf}
+        yearLabel={yearLabel}
+        text={text}
+      />
       {asOf && (
         <div class="alert" role="status">
           <p>
@@ -429,6 +414,14 @@ function FinancingOfYear(props: { text: Text; lang: Lang; signedOn: string; para
           <a href={href('/financing', { contractYear: String(contractYear) })}>{text.now}</a>
         </div>
       )}
+      <div class="actions">
+        <DownloadButton
+          path={tenant(`/exports/financing.csv${query({ contractYear, asOf })}`)}
+          label={text.csv}
+          fallbackName={`financement-annee-${contractYear}.csv`}
+        />
+        <a href={href('/review-pack', { contractYear: String(contractYear), asOf })}>{text.reviewPack}</a>
+      </div>
       <Loaded query={financing}>{(data) => <FinancingView text={text} lang={lang} data={data} />}</Loaded>
     </>
   );
@@ -469,7 +462,7 @@ function FinancingView({ text, lang, data }: { text: Text; lang: Lang; data: Fin
             <>
               <dt>{text.amounts}</dt>
               <dd>
-                <code>{data.amounts}</code>
+                {AMOUNT_TABLES[data.amounts]?.[lang === 'fr' ? 0 : 1]} <code>{data.amounts}</code>
               </dd>
             </>
           )}
@@ -521,7 +514,7 @@ function FinancingView({ text, lang, data }: { text: Text; lang: Lang; data: Fin
                     <td>{text.parts[line.part] ?? line.part}</td>
                     <td class="num">{euros(line.amount)}</td>
                     <td lang="fr" class="muted">
-                      {line.basis}
+                      {line.basis.replace(/\b(\d{4})-(\d{2})-(\d{2})\b/g, '$3/$2/$1')}
                     </td>
                   </tr>
                 ))}

@@ -9,7 +9,7 @@
  */
 import { useState } from 'preact/hooks';
 import type { PageProps } from '../app';
-import { ApiError, get, query, tenant } from '../api';
+import { ApiError, getFile, query, tenant } from '../api';
 import {
   formatDate,
   formatDateTime,
@@ -449,13 +449,14 @@ function CsvDownload({ text, period }: { text: Text; period: Period }) {
     setState('busy');
     setError(null);
     try {
-      const csv = await get<string>(
-        tenant(`/exports/indicators.csv${query({ ...period, granularity: 'month' })}`),
+      // The French-Excel dialect (`;`, decimal comma, BOM, labels): fetched as bytes to keep the BOM.
+      const { blob, name } = await getFile(
+        tenant(`/exports/indicators.csv${query({ ...period, granularity: 'month', dialect: 'excel-fr' })}`),
       );
-      const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
+      const url = URL.createObjectURL(blob);
       const link = document.createElement('a');
       link.href = url;
-      link.download = `indicateurs-${period.from}-${period.to}.csv`;
+      link.download = name ?? `indicateurs-${period.from}.csv`;
       document.body.append(link);
       link.click();
       link.remove();

@@ -32,6 +32,12 @@ export const NAV: NavEntry[] = [
     en: 'ACI financing',
     roles: ['coordinator', 'auditor', 'analyst'],
   },
+  {
+    path: '/review-pack',
+    fr: 'Dialogue de gestion',
+    en: 'Yearly review',
+    roles: ['coordinator', 'auditor', 'analyst'],
+  },
   { path: '/audit', fr: 'Audit', en: 'Audit', roles: ['auditor', 'coordinator'] },
 ];
 

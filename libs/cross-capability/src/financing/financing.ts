@@ -142,6 +142,11 @@ export function knownAsOf(history: CptsHistoryEvent[], asOf?: string): CptsHisto
   return history.filter((event) => Date.parse(event.recordedAt) <= limit);
 }
 
+/** The CPTS stream folded as known at `asOf` (corrections merged, voided entries out). */
+export function cptsStateAsOf(history: CptsHistoryEvent[], asOf?: string) {
+  return stateOf(cptsEvolver, knownAsOf(history, asOf).map(toStored));
+}
+
 export const noContract = () =>
   broken(
     'no-contract',
@@ -159,7 +164,7 @@ export function computeFinancing(
     throw new RangeError(`contractYear runs from 1 to ${CONTRACT_YEARS}`);
   }
   // Corrections and voidings of the CPTS stream count, as known at asOf (`stateOf` applies them).
-  const state = stateOf(cptsEvolver, knownAsOf(history, options.asOf).map(toStored));
+  const state = cptsStateAsOf(history, options.asOf);
   if (!state.exists) {
     throw new NotFoundError({ fr: 'Cette CPTS n’existe pas.', en: 'This CPTS does not exist.' });
   }

@@ -1,23 +1,14 @@
-import {
-  BadRequestException,
-  Controller,
-  Get,
-  Header,
-  Inject,
-  NotFoundException,
-  Param,
-  Query,
-  Res,
-} from '@nestjs/common';
+import { Controller, Get, Header, Inject, NotFoundException, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '@parcours/auth';
 import { requireCpts } from '@parcours/domain';
 import { EVENT_STORE, type EventStore } from '@parcours/event-store';
-import { problem } from '@parcours/platform';
+import { InputRefused, problem } from '@parcours/platform';
 import type { Response } from 'express';
 import { externalFigures } from './external-figures';
 import { indicatorByCode } from './indicator-catalogue';
 import { indicatorsCsv } from './indicators.csv';
+import { indicatorsExcelCsv, lastDay } from '../reports/french-exports';
 import {
   CSV_MAX_MONTHS,
   IndicatorEventsQueryDto,
@@ -136,7 +127,8 @@ export class IndicatorsController {
   @ApiProduces('text/csv')
   @ApiOkResponse({
     description:
-      'RFC 4180 CSV with a header `from,to,code,mission,value,numerator,denominator,breakdown` and one record per month × indicator (breakdown as JSON), then one per CPAM figure whose year overlaps the period (from/to its year, breakdown `{"external":true,"source":…}`)',
+      'By default (`dialect=rfc4180`) RFC 4180 CSV with a header `from,to,code,mission,value,numerator,denominator,breakdown` and one record per month × indicator (breakdown as JSON), then one per CPAM figure whose year overlaps the period (from/to its year, breakdown `{"external":true,"source":…}`). ' +
+      'With `dialect=excel-fr`, the same figures for a French spreadsheet: `;`, decimal comma, UTF-8 BOM, dates dd/mm/yyyy, labels next to codes, one breakdown part per row. The file is named by the period’s last day.',
   })
   async csv(
     @Param('cptsId') cptsId: string,
@@ -146,14 +138,25 @@ export class IndicatorsController {
     const { from, to, asOf } = query;
     const months = this.monthsWithin(from, to);
     await this.requireCpts(cptsId);
+    // Named by the period's last day (`to` is the day after it).
+    const last = lastDay(to);
+    const series = months.map((month) => ({
+      ...month,
+      figures: this.reader.all({ cptsId, ...month, asOf }),
+    }));
+    const external = await externalFigures(this.store, cptsId, { from, to, asOf });
+    if (query.dialect === 'excel-fr') {
+      response.setHeader(
+        'Content-Disposition',
+        `attachment; filename="indicateurs-${cptsId}-${from}-au-${last}.csv"`,
+      );
+      return indicatorsExcelCsv(series, external);
+    }
     response.setHeader(
       'Content-Disposition',
-      `attachment; filename="indicators-${cptsId}-${from}-${to}.csv"`,
+      `attachment; filename="indicators-${cptsId}-${from}-${last}.csv"`,
     );
-    return indicatorsCsv(
-      months.map((month) => ({ ...month, figures: this.reader.all({ cptsId, ...month, asOf }) })),
-      await externalFigures(this.store, cptsId, { from, to, asOf }),
-    );
+    return indicatorsCsv(series, external);
   }
 
   /** The months of `[from, to)` (the series and the CSV); a 400 on `to` past the maximum. */
@@ -161,9 +164,7 @@ export class IndicatorsController {
     const months = monthsOf(from, to);
     if (months.length > CSV_MAX_MONTHS) {
       const message = `the period may span at most ${CSV_MAX_MONTHS} months`;
-      throw new BadRequestException(
-        problem(400, 'invalid-input', `to: ${message}`, { errors: [{ path: 'to', message }] }),
-      );
+      throw new InputRefused([{ path: 'to', constraint: 'maxMonths', message }]);
     }
     return months;
   }

@@ -57,6 +57,9 @@ export class IndicatorEventsQueryDto extends IndicatorsQueryDto {
   offset?: number;
 }
 
+export const CSV_DIALECTS = ['rfc4180', 'excel-fr'] as const;
+export type CsvDialect = (typeof CSV_DIALECTS)[number];
+
 /** At most ten years of months in one export or series. */
 export const CSV_MAX_MONTHS = 120;
 
@@ -66,6 +69,17 @@ export class IndicatorsCsvQueryDto extends IndicatorsQueryDto {
   @IsOptional()
   @IsIn(['month'], { message: '$property must be month' })
   granularity?: 'month';
+
+  @ApiPropertyOptional({
+    enum: CSV_DIALECTS,
+    default: 'rfc4180',
+    description:
+      '`rfc4180` (comma, decimal point, codes, the breakdown as JSON: for scripts) or `excel-fr` (for a French ' +
+      'spreadsheet: `;`, decimal comma, UTF-8 BOM, labels next to codes, one value per cell)',
+  })
+  @IsOptional()
+  @IsIn(CSV_DIALECTS, { message: `$property must be one of: ${CSV_DIALECTS.join(', ')}` })
+  dialect?: CsvDialect;
 }
 
 /** `GET …/indicators/series`: the period cut by month, as JSON (the same months as the CSV). */

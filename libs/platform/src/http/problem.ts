@@ -7,7 +7,7 @@ export interface Problem {
   status: number;
   detail?: string;
   /** Which input was wrong: one entry per field, `path` in dotted form (`to.memberId`, `participants[1]`). */
-  errors?: Array<{ path: string; message: string }>;
+  errors?: Array<{ path: string; message: string; constraint?: string }>;
   /** The broken domain rule, on a 422. */
   rule?: string;
   [extension: string]: unknown;

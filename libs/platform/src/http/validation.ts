@@ -1,11 +1,17 @@
-import { BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
-import { problem } from './problem';
+import { HttpException, HttpStatus, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { problem, type Problem } from './problem';
+import { translateValidationMessage, type Language } from './validation-messages';
 
-/** Flattens class-validator's tree into `{ path, message }` pairs, `path` dotted as a client writes it. */
-export function flattenValidationErrors(
-  errors: ValidationError[],
-  parent = '',
-): Array<{ path: string; message: string }> {
+/** One refused input: where (`path`, dotted as a client writes it), which constraint, and why (English). */
+export interface ValidationIssue {
+  path: string;
+  /** class-validator's constraint name (`isInt`, `isFiness`, `whitelistValidation`…): stable, for clients. */
+  constraint: string;
+  message: string;
+}
+
+/** Flattens class-validator's tree into one issue per broken constraint. */
+export function flattenValidationErrors(errors: ValidationError[], parent = ''): ValidationIssue[] {
   return errors.flatMap((error) => {
     const path =
       parent === ''
@@ -13,9 +19,35 @@ export function flattenValidationErrors(
         : /^\d+$/.test(error.property)
           ? `${parent}[${error.property}]`
           : `${parent}.${error.property}`;
-    const own = Object.values(error.constraints ?? {}).map((message) => ({ path, message }));
+    const own = Object.entries(error.constraints ?? {}).map(([constraint, message]) => ({
+      path,
+      constraint,
+      message,
+    }));
     return [...own, ...flattenValidationErrors(error.children ?? [], path)];
   });
+}
+
+/**
+ * A 400 from the validation pipe. It is rendered when the response is written, in the language the
+ * client asked for (the pipe itself does not see the request).
+ */
+export class InputRefused extends HttpException {
+  constructor(readonly issues: ValidationIssue[]) {
+    super(issues.map((issue) => `${issue.path}: ${issue.message}`).join('; '), HttpStatus.BAD_REQUEST);
+  }
+
+  toProblem(language: Language): Problem {
+    const errors = this.issues.map((issue) => ({
+      path: issue.path,
+      constraint: issue.constraint,
+      message: translateValidationMessage(issue.message, language),
+    }));
+    const separator = language === 'fr' ? ' : ' : ': ';
+    return problem(400, 'invalid-input', errors.map((e) => `${e.path}${separator}${e.message}`).join('; '), {
+      errors,
+    });
+  }
 }
 
 /**
@@ -29,13 +61,6 @@ export function createValidationPipe(): ValidationPipe {
     forbidUnknownValues: true,
     transform: true,
     validationError: { target: false, value: false },
-    exceptionFactory: (errors) => {
-      const flat = flattenValidationErrors(errors);
-      return new BadRequestException(
-        problem(400, 'invalid-input', flat.map((e) => `${e.path}: ${e.message}`).join('; '), {
-          errors: flat,
-        }),
-      );
-    },
+    exceptionFactory: (errors) => new InputRefused(flattenValidationErrors(errors)),
   });
 }

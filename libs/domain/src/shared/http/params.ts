@@ -1,6 +1,6 @@
-import { type ArgumentMetadata, BadRequestException, Injectable, type PipeTransform } from '@nestjs/common';
+import { type ArgumentMetadata, Injectable, type PipeTransform } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
-import { problem } from '@parcours/platform';
+import { InputRefused } from '@parcours/platform';
 import { validate as isUuid } from 'uuid';
 
 /** A path id must be a UUID: anything else is a 400 naming the parameter (never a store lookup). */
@@ -9,11 +9,7 @@ export class UuidParam implements PipeTransform<string, string> {
   transform(value: string, metadata: ArgumentMetadata): string {
     if (isUuid(value)) return value.toLowerCase();
     const path = metadata.data ?? 'id';
-    throw new BadRequestException(
-      problem(400, 'invalid-input', `${path} must be a UUID`, {
-        errors: [{ path, message: `${path} must be a UUID` }],
-      }),
-    );
+    throw new InputRefused([{ path, constraint: 'isUuid', message: `${path} must be a UUID` }]);
   }
 }
 

@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
+  buildMessage,
   IsIn,
   IsOptional,
   IsString,
@@ -65,29 +66,39 @@ export function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {
   );
 }
 
-export const IsRpps = (options?: ValidationOptions) =>
-  Matches(/^\d{11}$/, { message: '$property must be an RPPS number (11 digits)', ...options });
+/** A format checked by a regular expression, under a constraint name of its own (`isFiness`, not `matches`). */
+function formatted(name: string, pattern: RegExp, message: string) {
+  return (options?: ValidationOptions): PropertyDecorator =>
+    ValidateBy(
+      {
+        name,
+        validator: {
+          validate: (value: unknown) => typeof value === 'string' && pattern.test(value),
+          defaultMessage: buildMessage((each) => `${each}$property must be ${message}`, options),
+        },
+      },
+      options,
+    );
+}
+
+export const IsRpps = formatted('isRpps', /^\d{11}$/, 'an RPPS number (11 digits)');
 
 /** FINESS: 9 characters, the department first (2A/2B for Corsica). */
-export const IsFiness = (options?: ValidationOptions) =>
-  Matches(/^(?:\d{2}|2[AB])\d{7}$/, {
-    message: '$property must be a FINESS number (9 characters)',
-    ...options,
-  });
+export const IsFiness = formatted('isFiness', /^(?:\d{2}|2[AB])\d{7}$/, 'a FINESS number (9 characters)');
 
 /** INSEE commune code: 5 characters (2A/2B for Corsica). */
-export const IsInseeCode = (options?: ValidationOptions) =>
-  Matches(/^(?:\d{2}|2[AB])\d{3}$/, {
-    message: '$property must be an INSEE commune code (5 characters)',
-    ...options,
-  });
+export const IsInseeCode = formatted(
+  'isInseeCode',
+  /^(?:\d{2}|2[AB])\d{3}$/,
+  'an INSEE commune code (5 characters)',
+);
 
 /** INS (NIR-based national health identifier): 13 characters, optionally with its 2-digit key. */
-export const IsIns = (options?: ValidationOptions) =>
-  Matches(/^[1-478]\d{4}(?:\d|2[AB]|[AB])\d{6,7}(?:\d{2})?$/, {
-    message: '$property must be an INS (13 or 15 characters)',
-    ...options,
-  });
+export const IsIns = formatted(
+  'isIns',
+  /^[1-478]\d{4}(?:\d|2[AB]|[AB])\d{6,7}(?:\d{2})?$/,
+  'an INS (13 or 15 characters)',
+);
 
 /** A required free-text field of bounded length. */
 export function Text(max: number, description?: string): PropertyDecorator {
