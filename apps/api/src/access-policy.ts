@@ -66,6 +66,8 @@ export const ACCESS_POLICY: AccessPolicy = {
   [`POST ${TENANT}/patients`]: COORDINATOR,
   [`GET ${TENANT}/patients`]: AUDIT_READERS,
   [`GET ${TENANT}/patients/:patientId`]: CARE_READERS,
+  // Search by name, birth date, INS (blind index): the roles that read identities, each answer logged.
+  [`POST ${TENANT}/patients/search`]: CARE_READERS,
   [`GET ${TENANT}/patients/:patientId/summary`]: CARE_READERS,
   [`POST ${TENANT}/patients/:patientId/medecin-traitant-search`]: COORDINATOR,
   [`POST ${TENANT}/patients/:patientId/medecin-traitant`]: COORDINATOR,
@@ -147,5 +149,6 @@ export const TOKEN_MINT_ROUTES: readonly string[] = ['POST /api/v1/dev/tokens'];
 /** Routes that may return a patient's identity: rate limited per user, more strictly than the rest. */
 export const IDENTITY_READ_ROUTES: readonly string[] = [
   `GET ${TENANT}/patients/:patientId`,
+  `POST ${TENANT}/patients/search`,
   `GET ${TENANT}/pathways/:pathwayId/fhir`,
 ];

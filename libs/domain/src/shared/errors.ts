@@ -46,6 +46,26 @@ export class RuleViolation extends Error {
 export const broken = (rule: string, fr: string, en: string, path?: string): RuleViolation =>
   new RuleViolation(rule, { fr, en }, path);
 
+/**
+ * The record would duplicate one the CPTS has (a 409 rather than a 422: the request is well formed and
+ * breaks no rule of the record itself, it collides with another). Names the records it collides with.
+ */
+export class DuplicateRecordError extends RuleViolation {
+  constructor(
+    rule: string,
+    messages: { fr: string; en: string },
+    path: string,
+    readonly existing: string[],
+  ) {
+    super(rule, messages, path);
+    this.name = 'DuplicateRecordError';
+  }
+
+  override toProblem(language: Language): ProblemShape {
+    return { ...super.toProblem(language), title: 'Conflict', status: 409, existing: this.existing };
+  }
+}
+
 /** The command addresses something that does not exist in this CPTS. */
 export class NotFoundError extends Error {
   constructor(readonly what: { fr: string; en: string }) {
