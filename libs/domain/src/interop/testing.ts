@@ -77,7 +77,12 @@ export class InteropWorld {
   }
 
   async registerPatient(identity: PatientIdentity, cptsId = this.cptsId): Promise<string> {
-    const outcome = await new PatientCommandHandler(this.store, this.vault, this.idempotency, this.index).execute(
+    const outcome = await new PatientCommandHandler(
+      this.store,
+      this.vault,
+      this.idempotency,
+      this.index,
+    ).execute(
       new PatientCommandMessage(this.meta(cptsId), null, {
         type: 'RegisterPatient',
         data: {

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { BlindIndex, IdentityVault } from '@parcours/crypto';
+import { BlindIndex, IdentityVault, SEALED_ALGORITHM } from '@parcours/crypto';
 import { EVENT_STORE, type EventStore } from '@parcours/event-store';
 import { memberEvolver, type MemberState } from '../members/member.decider';
 import { type CommandMeta, type CommandOutcome, load, runCommand } from '../shared/command-runner';
@@ -38,6 +38,14 @@ export class PatientCommandMessage {
     readonly options: { notDuplicateOf?: string[] } = {},
   ) {}
 }
+
+/** Stands in for the sealer when a decision is only tried, to know whether the rules hold. */
+const unsealed: PatientRecordFacts['seal'] = () => ({
+  alg: SEALED_ALGORITHM,
+  iv: '',
+  ciphertext: '',
+  tag: '',
+});
 
 export const patientNotFound = () =>
   new NotFoundError({ fr: 'Ce patient n’existe pas.', en: 'This patient does not exist.' });
@@ -115,18 +123,18 @@ export class PatientCommandHandler implements ICommandHandler<PatientCommandMess
       id,
       decide: async ({ state, history }, decision) => {
         if (command.type === 'RegisterPatient') {
+          const facts = (sealWith: PatientRecordFacts['seal']): PatientRecordFacts => ({
+            earliest: command.data.identity.birthDate,
+            members: {},
+            seal: sealWith,
+          });
+          // The record's own rules first (a malformed registration says nothing of other patients), with
+          // nothing sealed; then the other patients; then the decision for real, which seals.
+          decidePatient(command, state, facts(unsealed), decision);
           await checkDuplicates(this.store, this.index, cptsId, id, command.data.identity, options);
-          return decidePatient(
-            command,
-            state,
-            { earliest: command.data.identity.birthDate, members: {}, seal },
-            decision,
-          );
+          return decidePatient(command, state, facts(seal), decision);
         }
         if (!state.exists) throw patientNotFound();
-        if (command.type === 'CorrectPatientIdentity' && !state.erased) {
-          await checkDuplicates(this.store, this.index, cptsId, id, command.data.identity, { insOnly: true });
-        }
         const birthDate = readIdentity(this.vault, cptsId, id, state)?.birthDate ?? null;
         const named = isCorrectionCommand(command)
           ? namedMembers(correctedData(history, command))
@@ -136,6 +144,11 @@ export class PatientCommandHandler implements ICommandHandler<PatientCommandMess
           members: await this.members(cptsId, named),
           seal,
         };
+        if (command.type === 'CorrectPatientIdentity') {
+          decidePatient(command, state, { ...facts, seal: unsealed }, decision);
+          const { identity } = command.data;
+          await checkDuplicates(this.store, this.index, cptsId, id, identity, { insOnly: true });
+        }
         return isCorrectionCommand(command)
           ? decideCorrectionCommand(command, history, corrections, facts, decision)
           : decidePatient(command, state, facts, decision);
