@@ -90,7 +90,7 @@ function OpenPathwayHere(props: { patientId: string; kind?: string; onOpened?: (
           { idempotencyKey: key },
         )
       }
-      onDone={(result) => navigate(href(`/pathways/${result.id}`))}
+      onDone={(result) => (props.onOpened ? props.onOpened() : navigate(href(`/pathways/${result.id}`)))}
     >
       <Select
         name="kind"

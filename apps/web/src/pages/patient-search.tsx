@@ -26,8 +26,8 @@ const TEXT = {
     intro:
       'Par nom (mots entiers, sans tenir compte des accents, majuscules ni tirets), date de naissance ou INS. Chaque patient trouvé est inscrit au journal des accès.',
     name: 'Nom et prénom',
-    birthDate: 'Date de naissance',
-    ins: 'INS',
+    birthDate: 'Né(e) le',
+    ins: 'N° INS',
     purpose: 'Motif',
     purposes: {
       'recherche-patient': 'Recherche d’un patient',
@@ -50,8 +50,8 @@ const TEXT = {
     intro:
       'By name (whole words, accents, case and hyphens aside), birth date or INS. Every patient found is written to the access log.',
     name: 'Names',
-    birthDate: 'Birth date',
-    ins: 'INS',
+    birthDate: 'Born on',
+    ins: 'INS number',
     purpose: 'Purpose',
     purposes: {
       'recherche-patient': 'Finding a patient',
@@ -166,7 +166,7 @@ export function PatientSearch() {
               </thead>
               <tbody>
                 {state.items.map((patient) => (
-                  <tr key={patient.id} data-patient={patient.id}>
+                  <tr key={patient.id} data-found={patient.id}>
                     <td>
                       <a href={href(`/patients/${patient.id}`)}>
                         {patient.identity.familyName.toUpperCase()} {patient.identity.givenName}
