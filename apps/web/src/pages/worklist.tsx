@@ -1,10 +1,11 @@
 /**
- * The coordinator's home: what is due or overdue, oldest first (`GET …/worklist`), each with a link to
- * the form that closes it.
+ * The coordinator's home: what is due or overdue (`GET …/worklist`), what came in today first or oldest
+ * first, by pages, each with its patient (their names for the roles that read identities, read once for
+ * the page and logged by the server) and a link to the form that closes it. On a phone each row is a card.
  */
 import type { PageProps } from '../app';
 import { query, tenant } from '../api';
-import { formatDateTime } from '../format';
+import { formatDateTime, shortId } from '../format';
 import { useLang, useText } from '../i18n';
 import { label, options } from '../labels';
 import { href, navigate } from '../router';
@@ -19,14 +20,36 @@ export interface WorklistItem {
   streamId: string;
   pathwayId?: string;
   patientId?: string;
+  patient?: {
+    id: string;
+    sex: string;
+    birthYear: number;
+    erased: boolean;
+    identity?: { familyName: string; givenName: string };
+  };
   summary: string;
   openedBy: string;
 }
 
+const PAGE = 50;
+
 const TEXT = {
   fr: {
     title: 'À faire',
-    intro: 'Les étapes dues ou en retard, la plus ancienne en premier.',
+    intro: 'Les étapes dues ou en retard : ce qui est arrivé aujourd’hui d’abord, puis ce qui est en retard.',
+    sort: 'Ordre',
+    sorts: { priority: 'Du jour et en retard d’abord', oldest: 'La plus ancienne d’abord' } as Record<
+      string,
+      string
+    >,
+    pathwayKind: 'Parcours',
+    names: 'Afficher les noms des patients (consultation enregistrée au journal des accès)',
+    who: 'Patient',
+    pseudonym: (sex: string, year: number, id: string) => `${sex}, né(e) en ${year} — ${id}`,
+    noPatient: '—',
+    previous: 'Page précédente',
+    nextPage: 'Page suivante',
+    range: (from: number, to: number, total: number) => `Étapes ${from} à ${to} sur ${total}.`,
     kind: 'Type',
     all: 'Tous',
     overdueOnly: 'En retard seulement',
@@ -52,7 +75,17 @@ const TEXT = {
   },
   en: {
     title: 'Worklist',
-    intro: 'Steps due or overdue, oldest first.',
+    intro: 'Steps due or overdue: what came in today first, then what is overdue.',
+    sort: 'Order',
+    sorts: { priority: 'Today’s and overdue first', oldest: 'Oldest first' } as Record<string, string>,
+    pathwayKind: 'Pathway',
+    names: 'Show the patients’ names (each reading goes to the access log)',
+    who: 'Patient',
+    pseudonym: (sex: string, year: number, id: string) => `${sex}, born ${year} — ${id}`,
+    noPatient: '—',
+    previous: 'Previous page',
+    nextPage: 'Next page',
+    range: (from: number, to: number, total: number) => `Steps ${from} to ${to} of ${total}.`,
     kind: 'Kind',
     all: 'All',
     overdueOnly: 'Overdue only',
@@ -106,13 +139,50 @@ export function actionHref(item: WorklistItem): string | null {
   }
 }
 
+/** The patient of an item: their names when the server gave them, else what is known without identity. */
+function PatientCell({ item }: { item: WorklistItem }) {
+  const text = useText(TEXT);
+  const lang = useLang();
+  const { patient } = item;
+  if (!patient) return <span class="muted">{text.noPatient}</span>;
+  const name = patient.identity
+    ? `${patient.identity.familyName.toUpperCase()} ${patient.identity.givenName}`
+    : text.pseudonym(label(lang, 'sex', patient.sex), patient.birthYear, shortId(patient.id));
+  return <span class={patient.identity ? 'patient-name' : 'mono'}>{name}</span>;
+}
+
 export function WorklistPage({ session, route }: PageProps) {
   const text = useText(TEXT);
   const lang = useLang();
   const kind = route.params.get('kind') ?? '';
   const overdue = route.params.get('overdue') === 'true';
-  const list = useQuery<{ items: WorklistItem[]; total: number }>(
-    tenant(`/worklist${query({ kind, overdue: overdue ? 'true' : undefined, limit: 200 })}`),
+  const sort = route.params.get('sort') === 'oldest' ? 'oldest' : 'priority';
+  const pathwayKind = route.params.get('pathwayKind') ?? '';
+  const offset = Math.max(0, Number(route.params.get('offset') ?? '0') || 0);
+  const readsNames = hasRole(session, 'coordinator', 'professional', 'auditor');
+  // Coordinators see names by default (their worklist is about people); anyone may turn them off.
+  const namesParam = route.params.get('names');
+  const names = readsNames && (namesParam === null ? hasRole(session, 'coordinator') : namesParam === 'true');
+  const filters = {
+    kind,
+    overdue: overdue ? 'true' : '',
+    sort: sort === 'oldest' ? 'oldest' : '',
+    pathwayKind,
+    names: namesParam ?? '',
+  };
+  const list = useQuery<{ items: WorklistItem[]; total: number; offset: number }>(
+    tenant(
+      `/worklist${query({
+        kind,
+        overdue: overdue ? 'true' : undefined,
+        sort,
+        pathwayKind,
+        offset,
+        limit: PAGE,
+        names: names ? 'true' : undefined,
+      })}`,
+    ),
+    names ? { headers: { 'X-Purpose': 'liste-de-travail' } } : undefined,
   );
   const writer = canWrite(session);
   const seesPatients = hasRole(session, 'coordinator');
@@ -127,15 +197,31 @@ export function WorklistPage({ session, route }: PageProps) {
         onSubmit={(event) => {
           event.preventDefault();
           const data = new FormData(event.currentTarget);
-          const chosen = data.get('kind');
+          const pick = (name: string) => {
+            const value = data.get(name);
+            return typeof value === 'string' ? value : '';
+          };
           navigate(
             href('/worklist', {
-              kind: typeof chosen === 'string' ? chosen : '',
+              kind: pick('kind'),
               overdue: data.get('overdue') ? 'true' : '',
+              sort: pick('sort') === 'oldest' ? 'oldest' : '',
+              pathwayKind: pick('pathwayKind'),
+              names: readsNames ? (data.get('names') ? 'true' : 'false') : '',
             }),
           );
         }}
       >
+        <div class="field">
+          <label for="worklist-sort">{text.sort}</label>
+          <select id="worklist-sort" name="sort" defaultValue={sort}>
+            {Object.entries(text.sorts).map(([value, name]) => (
+              <option key={value} value={value}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </div>
         <div class="field">
           <label for="worklist-kind">{text.kind}</label>
           <select id="worklist-kind" name="kind" defaultValue={kind}>
@@ -147,10 +233,27 @@ export function WorklistPage({ session, route }: PageProps) {
             ))}
           </select>
         </div>
+        <div class="field">
+          <label for="worklist-pathway-kind">{text.pathwayKind}</label>
+          <select id="worklist-pathway-kind" name="pathwayKind" defaultValue={pathwayKind}>
+            <option value="">{text.all}</option>
+            {options(lang, 'pathwayKind').map(([value, name]) => (
+              <option key={value} value={value}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </div>
         <div class="field inline">
           <input id="worklist-overdue" type="checkbox" name="overdue" defaultChecked={overdue} />
           <label for="worklist-overdue">{text.overdueOnly}</label>
         </div>
+        {readsNames && (
+          <div class="field inline">
+            <input id="worklist-names" type="checkbox" name="names" defaultChecked={names} />
+            <label for="worklist-names">{text.names}</label>
+          </div>
+        )}
         <button type="submit" class="secondary">
           {text.filter}
         </button>
@@ -162,12 +265,13 @@ export function WorklistPage({ session, route }: PageProps) {
           ) : (
             <>
               <p class="muted" role="status">
-                {text.count(items.length, total)}
+                {text.range(offset + 1, offset + items.length, total)}
               </p>
               <TableRegion label={text.table} class="worklist">
                 <thead>
                   <tr>
                     <th scope="col">{text.due}</th>
+                    <th scope="col">{text.who}</th>
                     <th scope="col">{text.what}</th>
                     <th scope="col">{text.action}</th>
                   </tr>
@@ -182,18 +286,27 @@ export function WorklistPage({ session, route }: PageProps) {
                         data-pathway={item.pathwayId}
                         data-opened-by={item.openedBy}
                       >
-                        <td>
+                        <td data-label={text.due}>
                           <span class={`badge ${item.overdue ? 'late' : 'due'}`}>
                             {item.overdue ? text.overdue : text.dueSoon}
                           </span>{' '}
                           {formatDateTime(item.dueAt, lang)}
                         </td>
-                        <td>
+                        <td data-label={text.who}>
+                          {item.patient && seesPatients ? (
+                            <a href={href(`/patients/${item.patient.id}`)}>
+                              <PatientCell item={item} />
+                            </a>
+                          ) : (
+                            <PatientCell item={item} />
+                          )}
+                        </td>
+                        <td data-label={text.what}>
                           <strong>{label(lang, 'worklistKind', item.kind)}</strong>
                           <br />
                           <span lang="fr">{item.summary}</span>
                         </td>
-                        <td>
+                        <td data-label={text.action}>
                           <div class="row-actions">
                             {action && (
                               <a class="button" href={action}>
@@ -201,9 +314,6 @@ export function WorklistPage({ session, route }: PageProps) {
                               </a>
                             )}
                             {item.pathwayId && <a href={href(`/pathways/${item.pathwayId}`)}>{text.open}</a>}
-                            {!item.pathwayId && item.patientId && seesPatients && (
-                              <a href={href(`/patients/${item.patientId}`)}>{text.patient}</a>
-                            )}
                           </div>
                         </td>
                       </tr>
@@ -211,6 +321,18 @@ export function WorklistPage({ session, route }: PageProps) {
                   })}
                 </tbody>
               </TableRegion>
+              <div class="row-actions pager">
+                {offset > 0 && (
+                  <a href={href('/worklist', { ...filters, offset: String(Math.max(0, offset - PAGE)) })}>
+                    {text.previous}
+                  </a>
+                )}
+                {offset + items.length < total && (
+                  <a href={href('/worklist', { ...filters, offset: String(offset + PAGE) })}>
+                    {text.nextPage}
+                  </a>
+                )}
+              </div>
             </>
           )
         }
