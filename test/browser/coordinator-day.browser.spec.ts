@@ -11,9 +11,11 @@ import {
   newPage,
   openDemo,
   screenshot,
+  settle,
   signIn,
   visit,
 } from '../support/browser';
+import { call } from '../support/api-process';
 import { command, token } from '../support/tenant';
 
 jest.setTimeout(180_000);
@@ -148,9 +150,56 @@ describe('the coordinator’s day in the web UI', () => {
     await page.waitForURL(/#\/pathways\/[0-9a-f-]{36}$/);
     const pathwayId = /#\/pathways\/([0-9a-f-]{36})/.exec(page.url())![1];
 
+    // First in the worklist (what came in today first), with the patient's name (coordinators).
     await visit(page, demo.api.url, '#/worklist');
     const first = page.locator('table.worklist tbody tr').first();
     await expect(first.getAttribute('data-pathway')).resolves.toBe(pathwayId);
+    await expect(first.textContent()).resolves.toContain('LÉVÊQUE-HÄRTEL Solène');
+    await screenshot(page, 'worklist');
+    expect(await checkAccessibility(page)).toEqual([]);
+    // The names were read once for the page, with the worklist's purpose.
+    const log = await call(api(`/patients/${soleneId}/access-log`), { token: coordinator });
+    expect(log.body.entries.at(-1)).toMatchObject({ actorId: 'coord-journee', purpose: 'liste-de-travail' });
+
+    // Oldest first puts it far down; the pathway-kind filter and pages still find it.
+    await page.getByLabel('Ordre').selectOption('oldest');
+    await page.getByRole('button', { name: 'Filtrer' }).click();
+    await page.waitForURL(/sort=oldest/);
+    await page.getByText(/^Étapes 1 à 50/).waitFor();
+    await settle(page);
+    await expect(
+      page.locator('table.worklist tbody tr').first().getAttribute('data-pathway'),
+    ).resolves.not.toBe(pathwayId);
+    await page.getByRole('link', { name: 'Page suivante' }).click();
+    await page.getByText(/^Étapes 51 à/).waitFor();
+    await page.context().close();
+  });
+
+  it('works the worklist on a phone (390 px): every row a card, its action within the screen', async () => {
+    const page = await newPage(demo.browser, 'phone');
+    await signIn(page, demo.api.url, 'coordinator', { sub: 'coord-telephone' });
+    await visit(page, demo.api.url, '#/worklist');
+    const first = page.locator('table.worklist tbody tr').first();
+    const action = first.locator('a.button').first();
+    await action.waitFor();
+    const box = await action.boundingBox();
+    expect(box).not.toBeNull();
+    expect(box!.x).toBeGreaterThanOrEqual(0);
+    expect(box!.x + box!.width).toBeLessThanOrEqual(390);
+    // Nothing wider than the screen: no sideways scrolling of the page.
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(width).toBeLessThanOrEqual(390);
+    await screenshot(page, 'worklist-phone');
+    expect(await checkAccessibility(page)).toEqual([]);
+
+    // The pathway page on the phone too.
+    await first.locator('a', { hasText: 'Ouvrir le parcours' }).click();
+    await page.waitForURL(/#\/pathways\//);
+    await page.getByRole('heading', { name: 'Chronologie' }).waitFor();
+    const pathwayWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(pathwayWidth).toBeLessThanOrEqual(390);
+    await screenshot(page, 'pathway-phone');
+    expect(await checkAccessibility(page)).toEqual([]);
     await page.context().close();
   });
 });
