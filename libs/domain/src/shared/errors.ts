@@ -24,6 +24,8 @@ export class RuleViolation extends Error {
     readonly messages: { fr: string; en: string },
     /** The request field the rule is about, when there is one (the UI shows the message next to it). */
     readonly path?: string,
+    /** More of what broke, for clients to act on (e.g. which eligibility `criterion`): extra problem members. */
+    readonly extensions: Record<string, unknown> = {},
   ) {
     super(`${rule}: ${messages.en}`);
     this.name = 'RuleViolation';
@@ -39,6 +41,7 @@ export class RuleViolation extends Error {
       rule: this.rule,
       messages: this.messages,
       ...(this.path === undefined ? {} : { errors: [{ path: this.path, message: detail }] }),
+      ...this.extensions,
     };
   }
 }
