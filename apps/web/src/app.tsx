@@ -10,6 +10,7 @@ import { initialLang, type Lang, LangContext, storeLang } from './i18n';
 import { AuditPage } from './pages/audit';
 import { FinancingPage } from './pages/financing';
 import { IndicatorsPage } from './pages/indicators';
+import { MembersPage } from './pages/members';
 import { NotFoundPage } from './pages/not-found';
 import { PathwayPage } from './pages/pathway';
 import { PathwaysPage } from './pages/pathways';
@@ -48,6 +49,8 @@ function pageFor(route: Route): FunctionComponent<PageProps> {
       return second ? PatientPage : PatientsPage;
     case 'rcps':
       return RcpsPage;
+    case 'members':
+      return MembersPage;
     case 'snp':
       return SnpPage;
     case 'indicators':

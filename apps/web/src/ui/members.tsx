@@ -35,10 +35,11 @@ export function loadMembers(): Promise<Member[]> {
   return cache;
 }
 
-/** All members (empty until loaded, or when the role may not read the directory). */
-export function useMembers(): Member[] {
+/** All members (empty until loaded, or when the role may not read the directory, or when not `wanted`). */
+export function useMembers(wanted = true): Member[] {
   const [members, setMembers] = useState<Member[]>([]);
   useEffect(() => {
+    if (!wanted) return;
     let live = true;
     loadMembers().then(
       (items) => live && setMembers(items),
@@ -47,7 +48,7 @@ export function useMembers(): Member[] {
     return () => {
       live = false;
     };
-  }, []);
+  }, [wanted]);
   return members;
 }
 
