@@ -39,6 +39,7 @@ const TEXT = {
     title: 'Membres de la CPTS',
     intro: 'L’annuaire des professionnels adhérents, par ordre alphabétique.',
     search: 'Rechercher un membre (nom)',
+    filters: 'Filtrer l’annuaire',
     profession: 'Profession',
     all: 'Toutes',
     showLeft: 'Afficher aussi les membres partis',
@@ -66,6 +67,7 @@ const TEXT = {
     title: 'Members of the CPTS',
     intro: 'The directory of the member professionals, in alphabetical order.',
     search: 'Search a member (name)',
+    filters: 'Filter the directory',
     profession: 'Profession',
     all: 'All',
     showLeft: 'Also show members who left',
@@ -131,7 +133,7 @@ function Directory() {
   const wanted = folded(search.trim());
   return (
     <>
-      <div class="filters" role="search" aria-label={text.search}>
+      <div class="filters" role="search" aria-label={text.filters}>
         <div class="field">
           <label for="members-search">{text.search}</label>
           <input
