@@ -129,6 +129,10 @@ export const ACCESS_POLICY: AccessPolicy = {
 
   // The worklist, figures and exports.
   [`GET ${TENANT}/worklist`]: CARE_READERS,
+  // Who works an item: coordinators assign anyone; a professional takes an item or gives it back.
+  [`POST ${TENANT}/worklist/assignments`]: CARE_WRITERS,
+  [`POST ${TENANT}/worklist/items/:itemId/corrections`]: COORDINATOR,
+  [`POST ${TENANT}/worklist/items/:itemId/voidings`]: COORDINATOR,
   [`GET ${TENANT}/indicators`]: FIGURE_READERS,
   [`GET ${TENANT}/indicators/series`]: FIGURE_READERS,
   [`GET ${TENANT}/indicators/:code/events`]: FIGURE_READERS,

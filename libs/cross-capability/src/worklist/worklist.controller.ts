@@ -1,10 +1,25 @@
-import { Controller, Get, Headers, Inject, Param, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, Inject, Param, Post, Query, Req } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '@parcours/auth';
 import { IdentityVault } from '@parcours/crypto';
 import {
   AccessLog,
+  type CommandMeta,
+  type CommandOutcome,
+  CommandResponseDto,
+  CorrectionDto,
   load,
+  Meta,
+  UuidParam,
+  VoidDto,
   parsePurpose,
   patientEvolver,
   readIdentity,
@@ -14,8 +29,11 @@ import { EVENT_STORE, type EventStore } from '@parcours/event-store';
 import { ReadStore } from '@parcours/projections';
 import type { Request } from 'express';
 import { randomUUID } from 'node:crypto';
+import { AssignWorkItemDto } from './assignments/assignment.dto';
+import type { AssignmentStreamCommand } from './assignments/assignment.events';
+import { AssignmentCommandMessage } from './assignments/assignment.handler';
 import { WORKLIST_DEFAULT_LIMIT, WorklistQueryDto } from './worklist.dto';
-import { readWorklist, worklistPatients } from './worklist.queries';
+import { readWorklist, type WorklistQuery, worklistPatients } from './worklist.queries';
 
 /** What the worklist shows of an identity: the names only (the birth date stays on the patient's page). */
 interface PatientName {
@@ -36,6 +54,7 @@ const IDENTITY_READERS = ['coordinator', 'auditor', 'professional'] as const;
 @Controller('api/v1/cpts/:cptsId/worklist')
 export class WorklistController {
   constructor(
+    private readonly commands: CommandBus,
     private readonly readStore: ReadStore,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(IdentityVault) private readonly vault: IdentityVault,
@@ -77,6 +96,7 @@ export class WorklistController {
         offset: query.offset ?? 0,
         limit: query.limit ?? WORKLIST_DEFAULT_LIMIT,
         ...(member === undefined ? {} : { hideBlockedFor: member }),
+        ...(query.assigned === undefined ? {} : { assigned: this.assigned(query.assigned, principal) }),
       },
       new Date(),
     );
@@ -94,6 +114,80 @@ export class WorklistController {
         return { ...item, patient: name ? { ...patient, identity: name } : patient };
       }),
     };
+  }
+
+  /** `me` is the caller: a professional by their member id, anyone else by their user id. */
+  private assigned(value: string, principal: Principal): NonNullable<WorklistQuery['assigned']> {
+    if (value === 'none') return 'none';
+    if (value !== 'me') return { memberId: value };
+    return principal.roles.includes('professional')
+      ? { memberId: principal.sub }
+      : { coordinatorId: principal.sub };
+  }
+
+  private send(meta: CommandMeta, itemId: string | null, command: AssignmentStreamCommand) {
+    return this.commands.execute<AssignmentCommandMessage, CommandOutcome>(
+      new AssignmentCommandMessage(meta, itemId, command),
+    );
+  }
+
+  /**
+   * Assigns an item to a member or a coordinator, or gives it back (`assignee: null`): `WorkItemAssigned`
+   * on the item's own stream (`worklist-<cptsId>.<itemId>`, the id derived from the item), so that it is
+   * audited, counted and corrected like any entry.
+   */
+  @Post('assignments')
+  @ApiCreatedResponse({
+    type: CommandResponseDto,
+    description: 'WorkItemAssigned; `id` is the item’s stream id',
+  })
+  assign(@Meta() meta: CommandMeta, @Body() body: AssignWorkItemDto): Promise<CommandOutcome> {
+    const { kind, openedBy, assignee, assignedAt } = body;
+    return this.send(meta, null, {
+      type: 'AssignWorkItem',
+      data: {
+        kind,
+        openedBy,
+        assignee:
+          assignee === null
+            ? null
+            : assignee.coordinatorId !== undefined
+              ? { coordinatorId: assignee.coordinatorId }
+              : { memberId: assignee.memberId! },
+        assignedAt,
+      },
+    });
+  }
+
+  @Post('items/:itemId/corrections')
+  @ApiCreatedResponse({
+    type: CommandResponseDto,
+    description: 'EntryCorrected: an assignment decided again',
+  })
+  correct(
+    @Meta() meta: CommandMeta,
+    @Param('itemId', UuidParam) itemId: string,
+    @Body() body: CorrectionDto,
+  ): Promise<CommandOutcome> {
+    const { targetEventId, reason, correction } = body;
+    return this.send(meta, itemId, {
+      type: 'CorrectEntry',
+      data: { targetEventId, reason, correction: { ...correction } },
+    });
+  }
+
+  @Post('items/:itemId/voidings')
+  @ApiCreatedResponse({
+    type: CommandResponseDto,
+    description: 'EntryVoided: a later assignment undone (the item goes back to the one before)',
+  })
+  void(
+    @Meta() meta: CommandMeta,
+    @Param('itemId', UuidParam) itemId: string,
+    @Body() body: VoidDto,
+  ): Promise<CommandOutcome> {
+    const { targetEventId, reason } = body;
+    return this.send(meta, itemId, { type: 'VoidEntry', data: { targetEventId, reason } });
   }
 
   /**

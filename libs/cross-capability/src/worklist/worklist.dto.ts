@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ConsistentReadQueryDto } from '@parcours/domain';
 import { Transform } from 'class-transformer';
-import { IsArray, IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { IsArray, IsIn, IsInt, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
 import { PATHWAY_KINDS } from '@parcours/domain';
 import { WORKLIST_SORTS, type WorklistSort } from './worklist.queries';
 import { WORKLIST_KINDS, type WorklistKind } from './worklist';
@@ -84,6 +84,17 @@ export class WorklistQueryDto extends ConsistentReadQueryDto {
   @IsOptional()
   @IsIn(['true', 'false'], { message: '$property must be true or false' })
   names?: 'true' | 'false';
+
+  @ApiPropertyOptional({
+    description:
+      '`me`: the items assigned to the caller (a professional as their member id, others as their user id); `none`: assigned to nobody; a member id: assigned to that member',
+  })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.toLowerCase() : value))
+  @Matches(/^(?:me|none|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/, {
+    message: '$property must be me, none or a member id (UUID)',
+  })
+  assigned?: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Only the items of this pathway' })
   @IsOptional()

@@ -11,6 +11,7 @@ import {
   UNSCHEDULED_CARE_LOG,
 } from '@parcours/domain';
 import type { ReadStore } from '@parcours/projections';
+import { type AssignmentRow, WORKLIST_ASSIGNMENTS } from './assignments/assignments.projection';
 import {
   orientationSummary,
   pathwayItemSummary,
@@ -40,6 +41,8 @@ export interface WorklistQuery {
   limit: number;
   /** Items about patients who blocked this member are left out (a professional reading). */
   hideBlockedFor?: string;
+  /** Only the items assigned to this member or coordinator, or (`none`) those assigned to nobody. */
+  assigned?: { memberId: string } | { coordinatorId: string } | 'none';
 }
 
 /** An item before `overdue` is decided, with its sort keys (`rank`, then `key`: see `WORKLIST_SORTS`). */
@@ -97,11 +100,31 @@ export function readWorklist(
     !query.kinds || query.kinds.length === 0 || query.kinds.includes(kind);
   const blocks = readStore.tables(PATIENT_SUMMARY)('blocks');
   const pathwaysTable = readStore.tables(PATHWAY_VIEW)('pathways');
+  const assignmentsTable = readStore.tables(WORKLIST_ASSIGNMENTS)('assignments');
 
   /** The filters every source shares, on its own columns. */
-  const filters = (columns: { due: string; patient: string; pathway: string | null }) => {
+  const filters = (columns: {
+    due: string;
+    patient: string;
+    pathway: string | null;
+    kind: string;
+    openedBy: string;
+  }) => {
     const where: string[] = [];
     const params: Array<string | number> = [];
+    if (query.assigned !== undefined) {
+      const assigned = `SELECT 1 FROM "${assignmentsTable}" a WHERE a.cpts_id = ? AND a.kind = ${columns.kind} AND a.opened_by = ${columns.openedBy}`;
+      if (query.assigned === 'none') {
+        where.push(`NOT EXISTS (${assigned})`);
+        params.push(cptsId);
+      } else if ('memberId' in query.assigned) {
+        where.push(`EXISTS (${assigned} AND a.member_id = ?)`);
+        params.push(cptsId, query.assigned.memberId);
+      } else {
+        where.push(`EXISTS (${assigned} AND a.coordinator_id = ?)`);
+        params.push(cptsId, query.assigned.coordinatorId);
+      }
+    }
     if (query.overdue !== undefined) {
       where.push(query.overdue ? `${columns.due} <= ?` : `${columns.due} > ?`);
       params.push(nowMs);
@@ -135,7 +158,13 @@ export function readWorklist(
   const pathwayKinds = (
     ['sortie.pharmacien', 'sortie.suivi', 'adressage.reponse', 'rcp.revue'] as const
   ).filter(wanted);
-  const onPathways = filters({ due: 'p.overdue_from_ms', patient: 'p.patient_id', pathway: 'p.pathway_id' });
+  const onPathways = filters({
+    due: 'p.overdue_from_ms',
+    patient: 'p.patient_id',
+    pathway: 'p.pathway_id',
+    kind: 'p.kind',
+    openedBy: 'p.opened_by',
+  });
   if (pathwayKinds.length > 0 && onPathways) {
     const pending = readStore.tables(PATHWAY_VIEW)('pending');
     const from = `FROM "${pending}" p WHERE p.cpts_id = ? AND p.kind IN (${pathwayKinds.map(() => '?').join(', ')})${onPathways.where}`;
@@ -164,7 +193,13 @@ export function readWorklist(
         readStore.prepare<unknown[], { n: number }>(`SELECT COUNT(*) AS n ${from}`).get(...params)!.n,
     });
   }
-  const onRequests = filters({ due: 'r.orientation_due_ms', patient: 'r.patient_id', pathway: null });
+  const onRequests = filters({
+    due: 'r.orientation_due_ms',
+    patient: 'r.patient_id',
+    pathway: null,
+    kind: "'snp.orientation'",
+    openedBy: 'r.requested_by',
+  });
   if (wanted('snp.orientation') && onRequests) {
     const requests = readStore.tables(UNSCHEDULED_CARE_LOG)('requests');
     const from = `FROM "${requests}" r WHERE r.cpts_id = ? AND r.status = 'requested' AND r.orientation_due_ms IS NOT NULL${onRequests.where}`;
@@ -196,7 +231,13 @@ export function readWorklist(
         readStore.prepare<unknown[], { n: number }>(`SELECT COUNT(*) AS n ${from}`).get(...params)!.n,
     });
   }
-  const onSearches = filters({ due: 's.overdue_from_ms', patient: 's.patient_id', pathway: null });
+  const onSearches = filters({
+    due: 's.overdue_from_ms',
+    patient: 's.patient_id',
+    pathway: null,
+    kind: "'mt.recherche'",
+    openedBy: 's.event_id',
+  });
   if (wanted('mt.recherche') && onSearches) {
     const searches = readStore.tables(PATIENT_SUMMARY)('open_searches');
     const from = `FROM "${searches}" s WHERE s.cpts_id = ?${onSearches.where}`;
@@ -234,11 +275,37 @@ export function readWorklist(
     .sort(compare)
     .slice(offset, fetched);
   const total = sources.reduce((sum, source) => sum + source.count(), 0);
-  const items = page.map(({ overdueFromMs, rank: _rank, key: _key, ...item }): WorklistEntry => ({
-    ...item,
-    overdue: nowMs >= overdueFromMs,
-  }));
+  const assignees = assigneesOf(readStore, assignmentsTable, cptsId, page);
+  const items = page.map(({ overdueFromMs, rank: _rank, key: _key, ...item }): WorklistEntry => {
+    const assignee = assignees.get(`${item.kind}\n${item.openedBy}`);
+    return { ...item, overdue: nowMs >= overdueFromMs, ...(assignee ? { assignee } : {}) };
+  });
   return { items, count: items.length, total, offset, at: now.toISOString() };
+}
+
+/** Who works each of these items, by `kind\nopenedBy`. */
+function assigneesOf(
+  readStore: ReadStore,
+  assignments: string,
+  cptsId: string,
+  items: Array<{ kind: string; openedBy: string }>,
+): Map<string, NonNullable<WorklistEntry['assignee']>> {
+  const found = new Map<string, NonNullable<WorklistEntry['assignee']>>();
+  if (items.length === 0) return found;
+  const rows = readStore
+    .prepare<unknown[], AssignmentRow>(
+      `SELECT * FROM "${assignments}" WHERE cpts_id = ? AND opened_by IN (${items.map(() => '?').join(', ')})`,
+    )
+    .all(cptsId, ...items.map((item) => item.openedBy));
+  for (const row of rows) {
+    found.set(`${row.kind}\n${row.opened_by}`, {
+      itemId: row.item_id,
+      ...(row.member_id === null ? {} : { memberId: row.member_id }),
+      ...(row.coordinator_id === null ? {} : { coordinatorId: row.coordinator_id }),
+      assignedAt: row.assigned_at,
+    });
+  }
+  return found;
 }
 
 /** What the worklist shows of a patient without their identity. */

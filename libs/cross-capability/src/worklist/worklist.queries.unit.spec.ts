@@ -13,10 +13,12 @@ import {
   type ServedProjections,
 } from '@parcours/projections';
 import { v7 as uuidv7 } from 'uuid';
+import { worklistAssignmentsProjection } from './assignments/assignments.projection';
 import { readWorklist, type WorklistQuery } from './worklist.queries';
 
 /** The read models the worklist reads its items from. */
 const SOURCES = [
+  worklistAssignmentsProjection,
   pathwayViewProjection,
   unscheduledCareLogProjection,
   patientSummaryProjection,
