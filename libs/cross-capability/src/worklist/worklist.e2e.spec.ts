@@ -275,6 +275,7 @@ describe('worklist over HTTP', () => {
       ['offset=-1', 'offset'],
       ['pathwayKind=taxi', 'pathwayKind'],
       ['names=yes', 'names'],
+      ['assigned=someone', 'assigned'],
       ['unknown=1', 'unknown'],
       ['consistentWith=abc', 'consistentWith'],
     ]) {
@@ -351,6 +352,114 @@ describe('worklist over HTTP', () => {
       headers: { 'X-Purpose': 'free text' },
     });
     expect([badPurpose.status, badPurpose.body.errors[0].path]).toEqual([400, 'X-Purpose']);
+  });
+
+  it('assigns an item (an event), filters mine and unassigned, corrects and voids it; refuses bad input, roles and tenants', async () => {
+    const pathwayId = await openPathway();
+    await discharge(pathwayId, '2026-03-06T17:30:00+01:00');
+    const [item] = await itemsOf(`pathwayId=${pathwayId}&kind=sortie.suivi`);
+    const assign = (body: unknown, as = coord, cpts = CPTS) =>
+      call(`${api.url}/api/v1/cpts/${cpts}/worklist/assignments`, { token: as, body });
+    const body = (assignee: unknown) => ({
+      kind: item.kind,
+      openedBy: item.openedBy,
+      assignee,
+      assignedAt: hoursFromNow(-1),
+    });
+
+    const toPharmacist = await assign(body({ memberId: m.pharmacist }));
+    expect(toPharmacist.status).toBe(201);
+    last = toPharmacist.body.position;
+    const itemStream = toPharmacist.body.streamId as string;
+    expect(itemStream).toBe(`worklist-${CPTS}.${toPharmacist.body.id}`);
+    const [assigned] = await itemsOf(`pathwayId=${pathwayId}&kind=sortie.suivi`);
+    expect(assigned.assignee).toMatchObject({ itemId: toPharmacist.body.id, memberId: m.pharmacist });
+    // The pharmacist's worklist, as hers: this item; the unassigned items: not it.
+    // (the nurse was blocked by this patient above: the pharmacist works it)
+    const pharmacist = await token(api.url, CPTS, 'professional', m.pharmacist);
+    expect((await itemsOf('assigned=me', pharmacist)).map((i) => i.openedBy)).toEqual([item.openedBy]);
+    expect((await itemsOf(`assigned=${m.pharmacist}`)).map((i) => i.kind)).toEqual(['sortie.suivi']);
+    expect((await itemsOf(`assigned=none&pathwayId=${pathwayId}`)).map((i) => i.kind)).toEqual([
+      'sortie.pharmacien',
+    ]);
+
+    // Audited: the event is on the item's stream, chained like every other.
+    const auditor = await token(api.url, CPTS, 'auditor');
+    const audit = await call(`${api.url}/api/v1/cpts/${CPTS}/audit/streams/${itemStream}`, {
+      token: auditor,
+    });
+    expect([audit.status, audit.body.events.map((e: { type: string }) => e.type)]).toEqual([
+      200,
+      ['WorkItemAssigned'],
+    ]);
+
+    // To the coordinator, then that voided: back to the pharmacist; the first corrected: to the gp.
+    const toMe = await assign(body({ coordinatorId: 'coord-1' }));
+    expect(toMe.status).toBe(201);
+    last = toMe.body.position;
+    expect((await itemsOf('assigned=me')).map((i) => i.openedBy)).toEqual([item.openedBy]);
+    const events = (
+      await call(`${api.url}/api/v1/cpts/${CPTS}/audit/streams/${itemStream}`, { token: auditor })
+    ).body.events as Array<{ metadata: { eventId: string } }>;
+    const items = `${api.url}/api/v1/cpts/${CPTS}/worklist/items/${toPharmacist.body.id}`;
+    const voided = await call(`${items}/voidings`, {
+      token: coord,
+      body: { targetEventId: events[1].metadata.eventId, reason: 'Erreur de personne' },
+    });
+    expect(voided.status).toBe(201);
+    last = voided.body.position;
+    expect((await itemsOf(`pathwayId=${pathwayId}&kind=sortie.suivi`))[0].assignee.memberId).toBe(
+      m.pharmacist,
+    );
+    const corrected = await call(`${items}/corrections`, {
+      token: coord,
+      body: {
+        targetEventId: events[0].metadata.eventId,
+        reason: 'Le médecin s’en charge',
+        correction: { assignee: { memberId: m.gp } },
+      },
+    });
+    expect(corrected.status).toBe(201);
+    last = corrected.body.position;
+    expect((await itemsOf(`pathwayId=${pathwayId}&kind=sortie.suivi`))[0].assignee.memberId).toBe(m.gp);
+
+    // The first cannot be voided; a member of no CPTS of ours is refused where it is named.
+    const first = await call(`${items}/voidings`, {
+      token: coord,
+      body: { targetEventId: events[0].metadata.eventId, reason: 'x' },
+    });
+    expect([first.status, first.body.rule]).toEqual([422, 'entry-not-voidable']);
+    const stranger = await assign(body({ memberId: '0193a0e0-0000-7000-8000-00000000dead' }));
+    expect([stranger.status, stranger.body.rule, stranger.body.errors[0].path]).toEqual([
+      422,
+      'unknown-member',
+      'assignee.memberId',
+    ]);
+
+    // Bad input names the field; wrong roles are 403; another CPTS is 404.
+    for (const [bad, path] of [
+      [{ ...body({ memberId: m.pharmacist }), kind: 'sortie.taxi' }, 'kind'],
+      [{ ...body({ memberId: m.pharmacist }), openedBy: 'x' }, 'openedBy'],
+      [{ ...body({ memberId: 'x' }) }, 'assignee.memberId'],
+      [{ kind: item.kind, openedBy: item.openedBy, assignedAt: hoursFromNow(-1) }, 'assignee'],
+      [{ ...body({ memberId: m.pharmacist }), assignedAt: 'hier' }, 'assignedAt'],
+    ] as const) {
+      const response = await assign(bad);
+      expect([JSON.stringify(bad), response.status]).toEqual([JSON.stringify(bad), 400]);
+      expect(response.headers.get('content-type')).toMatch(/application\/problem\+json/);
+      expect(response.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ path })]));
+    }
+    const handOut = await assign(body({ memberId: m.gp }), pharmacist);
+    expect([handOut.status, handOut.body.rule]).toEqual([422, 'assign-yourself-only']);
+    expect((await assign(body(null), await token(api.url, CPTS, 'auditor'))).status).toBe(403);
+    expect((await assign(body(null), await token(api.url, CPTS, 'analyst'))).status).toBe(403);
+    expect((await call(`${items}/corrections`, { token: pharmacist, body: {} })).status).toBe(403);
+    const other = await token(api.url, OTHER, 'coordinator');
+    expect((await assign(body({ coordinatorId: 'x' }), other)).status).toBe(404);
+    expect((await assign(body({ coordinatorId: 'x' }), other, OTHER)).status).toBe(201);
+    expect(
+      (await call(`${items}/voidings`, { token: other, body: { targetEventId: 'x', reason: 'x' } })).status,
+    ).toBe(404);
   });
 
   it('keeps tenants apart: another CPTS’s token gets 404, its own worklist is empty; a token for an unknown CPTS is 401', async () => {
