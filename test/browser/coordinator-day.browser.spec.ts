@@ -2,7 +2,8 @@
  * The coordinator's day in the web UI, on the demo CPTS in a real headless Chromium: a patient found by a
  * name typed without its accents, a second registration of the same person spotted (same INS: refused,
  * the existing record named; same names and birth date: confirmed as someone else), a discharge recorded
- * from the patient's page, seen first in the worklist. Accessibility scans of each new page.
+ * from the patient's page, seen first in the worklist, assigned, closed; the worklist and the pathway page
+ * on a phone. Accessibility scans of each new page.
  */
 import type { Page } from 'playwright-core';
 import {
@@ -127,7 +128,7 @@ describe('the coordinator’s day in the web UI', () => {
     await page.context().close();
   });
 
-  it('records a discharge from the patient page, and finds it first in the worklist', async () => {
+  it('records a discharge from the patient page, finds it first in the worklist, assigns it and closes it', async () => {
     const page = await newPage(demo.browser);
     await signIn(page, demo.api.url, 'coordinator', { sub: 'coord-journee' });
     await visit(page, demo.api.url, `#/patients/${soleneId}`);
@@ -154,12 +155,35 @@ describe('the coordinator’s day in the web UI', () => {
     await visit(page, demo.api.url, '#/worklist');
     const first = page.locator('table.worklist tbody tr').first();
     await expect(first.getAttribute('data-pathway')).resolves.toBe(pathwayId);
+    await expect(first.getAttribute('data-kind')).resolves.toBe('sortie.pharmacien');
     await expect(first.textContent()).resolves.toContain('LÉVÊQUE-HÄRTEL Solène');
     await screenshot(page, 'worklist');
     expect(await checkAccessibility(page)).toEqual([]);
     // The names were read once for the page, with the worklist's purpose.
     const log = await call(api(`/patients/${soleneId}/access-log`), { token: coordinator });
     expect(log.body.entries.at(-1)).toMatchObject({ actorId: 'coord-journee', purpose: 'liste-de-travail' });
+
+    // Assign it (to herself), see it among hers; then close it: the reconciliation, from its link.
+    await first.getByRole('button', { name: 'Me l’affecter' }).click();
+    await first.getByText('Affecté à coord-journee').waitFor();
+    await visit(page, demo.api.url, '#/worklist?assigned=me');
+    const mine = page.locator(`table.worklist tbody tr[data-pathway="${pathwayId}"]`);
+    await expect(mine.count()).resolves.toBe(1);
+    await expect(mine.getAttribute('data-kind')).resolves.toBe('sortie.pharmacien');
+    await mine.getByRole('link', { name: 'Enregistrer la conciliation' }).click();
+    await page.waitForURL(/action=reconciliation/);
+    const pharmacists = page.getByLabel(/^Pharmacien destinataire/);
+    await pharmacists.locator('option:not([value=""])').first().waitFor({ state: 'attached' });
+    const pharmacist = await pharmacists.locator('option:not([value=""])').first().getAttribute('value');
+    await pharmacists.selectOption(pharmacist);
+    await page.getByRole('button', { name: 'Enregistrer la conciliation' }).click();
+    await page.locator('ol.timeline > li[data-type="MedicationReconciliationSent"]').waitFor();
+    await visit(page, demo.api.url, '#/worklist?assigned=me');
+    await expect(page.locator(`tr[data-pathway="${pathwayId}"]`).count()).resolves.toBe(0);
+    await visit(page, demo.api.url, '#/worklist');
+    await expect(page.locator('table.worklist tbody tr').first().getAttribute('data-kind')).resolves.toBe(
+      'sortie.suivi',
+    );
 
     // Oldest first puts it far down; the pathway-kind filter and pages still find it.
     await page.getByLabel('Ordre').selectOption('oldest');

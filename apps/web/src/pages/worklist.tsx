@@ -4,12 +4,14 @@
  * the page and logged by the server) and a link to the form that closes it. On a phone each row is a card.
  */
 import type { PageProps } from '../app';
-import { query, tenant } from '../api';
+import { post, query, tenant } from '../api';
 import { formatDateTime, shortId } from '../format';
 import { useLang, useText } from '../i18n';
 import { label, options } from '../labels';
 import { href, navigate } from '../router';
 import { canWrite, hasRole } from '../session';
+import { useState } from 'preact/hooks';
+import { MemberSelect, useMemberName } from '../ui/members';
 import { Loaded, PageTitle, useQuery } from '../ui/page';
 import { TableRegion } from '../ui/table';
 
@@ -29,6 +31,7 @@ export interface WorklistItem {
   };
   summary: string;
   openedBy: string;
+  assignee?: { itemId: string; memberId?: string; coordinatorId?: string; assignedAt: string };
 }
 
 const PAGE = 50;
@@ -50,6 +53,17 @@ const TEXT = {
     previous: 'Page précédente',
     nextPage: 'Page suivante',
     range: (from: number, to: number, total: number) => `Étapes ${from} à ${to} sur ${total}.`,
+    assigned: 'Affectation',
+    assignedAll: 'Toutes',
+    assignedMe: 'Affectées à moi',
+    assignedNone: 'Non affectées',
+    assignedTo: (who: string) => `Affecté à ${who}`,
+    take: 'Me l’affecter',
+    giveBack: 'Rendre à l’équipe',
+    assignTo: 'Affecter à…',
+    assignMember: 'Membre',
+    assign: 'Affecter',
+    assignFailed: 'L’affectation a échoué :',
     kind: 'Type',
     all: 'Tous',
     overdueOnly: 'En retard seulement',
@@ -86,6 +100,17 @@ const TEXT = {
     previous: 'Previous page',
     nextPage: 'Next page',
     range: (from: number, to: number, total: number) => `Steps ${from} to ${to} of ${total}.`,
+    assigned: 'Assignment',
+    assignedAll: 'All',
+    assignedMe: 'Assigned to me',
+    assignedNone: 'Unassigned',
+    assignedTo: (who: string) => `Assigned to ${who}`,
+    take: 'Take it',
+    giveBack: 'Give back to the team',
+    assignTo: 'Assign to…',
+    assignMember: 'Member',
+    assign: 'Assign',
+    assignFailed: 'The assignment failed:',
     kind: 'Kind',
     all: 'All',
     overdueOnly: 'Overdue only',
@@ -139,6 +164,81 @@ export function actionHref(item: WorklistItem): string | null {
   }
 }
 
+/**
+ * Who works an item, and the controls to change it (`POST …/worklist/assignments`): take it, give it back,
+ * and for coordinators assign it to a member.
+ */
+function Assignment(props: { item: WorklistItem; session: PageProps['session']; onChanged: () => void }) {
+  const text = useText(TEXT);
+  const memberName = useMemberName();
+  const { item, session } = props;
+  const [problem, setProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const professional = hasRole(session, 'professional') && !hasRole(session, 'coordinator');
+  const me = professional ? { memberId: session.sub } : { coordinatorId: session.sub };
+  const { assignee } = item;
+  const mine =
+    assignee !== undefined && (assignee.memberId === session.sub || assignee.coordinatorId === session.sub);
+  const send = (to: { memberId: string } | { coordinatorId: string } | null) => {
+    setBusy(true);
+    setProblem(null);
+    post(tenant('/worklist/assignments'), {
+      kind: item.kind,
+      openedBy: item.openedBy,
+      assignee: to,
+      assignedAt: new Date().toISOString(),
+    }).then(
+      () => {
+        setBusy(false);
+        props.onChanged();
+      },
+      (error: unknown) => {
+        setBusy(false);
+        setProblem(error instanceof Error ? error.message : String(error));
+      },
+    );
+  };
+  const who = assignee?.memberId ? memberName(assignee.memberId) : (assignee?.coordinatorId ?? '');
+  return (
+    <div class="assignment">
+      {assignee && <p class="assignee">{text.assignedTo(who)}</p>}
+      {!mine && (
+        <button type="button" class="secondary" disabled={busy} onClick={() => send(me)}>
+          {text.take}
+        </button>
+      )}
+      {mine && (
+        <button type="button" class="link" disabled={busy} onClick={() => send(null)}>
+          {text.giveBack}
+        </button>
+      )}
+      {hasRole(session, 'coordinator') && (
+        <details class="assign-to">
+          <summary>{text.assignTo}</summary>
+          <form
+            class="inline-form"
+            onSubmit={(event) => {
+              event.preventDefault();
+              const chosen = new FormData(event.currentTarget).get('memberId');
+              if (typeof chosen === 'string' && chosen) send({ memberId: chosen });
+            }}
+          >
+            <MemberSelect name="memberId" label={text.assignMember} required />
+            <button type="submit" class="secondary" disabled={busy}>
+              {text.assign}
+            </button>
+          </form>
+        </details>
+      )}
+      {problem && (
+        <p class="field-error" role="alert">
+          {text.assignFailed} {problem}
+        </p>
+      )}
+    </div>
+  );
+}
+
 /** The patient of an item: their names when the server gave them, else what is known without identity. */
 function PatientCell({ item }: { item: WorklistItem }) {
   const text = useText(TEXT);
@@ -159,6 +259,14 @@ export function WorklistPage({ session, route }: PageProps) {
   const sort = route.params.get('sort') === 'oldest' ? 'oldest' : 'priority';
   const pathwayKind = route.params.get('pathwayKind') ?? '';
   const offset = Math.max(0, Number(route.params.get('offset') ?? '0') || 0);
+  // A professional's worklist is theirs unless they ask for the team's.
+  const assignedParam = route.params.get('assigned');
+  const assigned =
+    assignedParam === 'me' || assignedParam === 'none'
+      ? assignedParam
+      : assignedParam === null && hasRole(session, 'professional') && !hasRole(session, 'coordinator')
+        ? 'me'
+        : '';
   const readsNames = hasRole(session, 'coordinator', 'professional', 'auditor');
   // Coordinators see names by default (their worklist is about people); anyone may turn them off.
   const namesParam = route.params.get('names');
@@ -169,6 +277,7 @@ export function WorklistPage({ session, route }: PageProps) {
     sort: sort === 'oldest' ? 'oldest' : '',
     pathwayKind,
     names: namesParam ?? '',
+    assigned: assignedParam ?? '',
   };
   const list = useQuery<{ items: WorklistItem[]; total: number; offset: number }>(
     tenant(
@@ -177,6 +286,7 @@ export function WorklistPage({ session, route }: PageProps) {
         overdue: overdue ? 'true' : undefined,
         sort,
         pathwayKind,
+        assigned,
         offset,
         limit: PAGE,
         names: names ? 'true' : undefined,
@@ -207,6 +317,7 @@ export function WorklistPage({ session, route }: PageProps) {
               overdue: data.get('overdue') ? 'true' : '',
               sort: pick('sort') === 'oldest' ? 'oldest' : '',
               pathwayKind: pick('pathwayKind'),
+              assigned: pick('assigned') || 'all',
               names: readsNames ? (data.get('names') ? 'true' : 'false') : '',
             }),
           );
@@ -242,6 +353,14 @@ export function WorklistPage({ session, route }: PageProps) {
                 {name}
               </option>
             ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="worklist-assigned">{text.assigned}</label>
+          <select id="worklist-assigned" name="assigned" defaultValue={assigned}>
+            <option value="">{text.assignedAll}</option>
+            <option value="me">{text.assignedMe}</option>
+            <option value="none">{text.assignedNone}</option>
           </select>
         </div>
         <div class="field inline">
@@ -315,6 +434,7 @@ export function WorklistPage({ session, route }: PageProps) {
                             )}
                             {item.pathwayId && <a href={href(`/pathways/${item.pathwayId}`)}>{text.open}</a>}
                           </div>
+                          {writer && <Assignment item={item} session={session} onChanged={list.reload} />}
                         </td>
                       </tr>
                     );
