@@ -189,11 +189,12 @@ describe('the coordinator’s day in the web UI', () => {
     await page.getByLabel('Ordre').selectOption('oldest');
     await page.getByRole('button', { name: 'Filtrer' }).click();
     await page.waitForURL(/sort=oldest/);
-    await page.getByText(/^Étapes 1 à 50/).waitFor();
+    // The new order replaces the old one once read: wait for the first row to change.
+    const firstPathway = () => page.locator('table.worklist tbody tr').first().getAttribute('data-pathway');
+    const deadline = Date.now() + 15_000;
+    while ((await firstPathway()) === pathwayId && Date.now() < deadline) await page.waitForTimeout(100);
     await settle(page);
-    await expect(
-      page.locator('table.worklist tbody tr').first().getAttribute('data-pathway'),
-    ).resolves.not.toBe(pathwayId);
+    await expect(firstPathway()).resolves.not.toBe(pathwayId);
     await page.getByRole('link', { name: 'Page suivante' }).click();
     await page.getByText(/^Étapes 51 à/).waitFor();
     await page.context().close();
