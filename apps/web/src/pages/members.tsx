@@ -13,6 +13,7 @@ import { label, options } from '../labels';
 import { href } from '../router';
 import { hasRole } from '../session';
 import { EntryChange } from '../ui/entry-change';
+import { folded, FRENCH } from '../ui/members';
 import { Loaded, PageTitle, useQuery } from '../ui/page';
 import { TableRegion } from '../ui/table';
 
@@ -92,9 +93,6 @@ const TEXT = {
     what: (activity: string, on: string) => `the participation “${activity}” of ${on}`,
   },
 };
-
-const FRENCH = new Intl.Collator('fr', { sensitivity: 'base' });
-const folded = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 
 /** Protocol titles by member id, from each protocol's adherents. */
 function useAdherence(): Map<string, string[]> {

@@ -11,6 +11,7 @@ import { useText } from '../i18n';
 import { label, options } from '../labels';
 import { type DevSignIn, ROLES, type Role, type Session, sessionFromToken } from '../session';
 import { CommandForm, Select, TextInput } from '../ui/forms';
+import { folded, FRENCH } from '../ui/members';
 
 const TEXT = {
   fr: {
@@ -172,9 +173,6 @@ interface DirectoryMember {
   profession: string;
   leftOn?: string;
 }
-
-const FRENCH = new Intl.Collator('fr', { sensitivity: 'base' });
-const folded = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 
 /**
  * A professional signs in as a person: the CPTS's members, read with a dev token of the professional role

@@ -60,10 +60,10 @@ export function useMemberName(): (id: string | undefined | null) => string {
 }
 
 /** French alphabetical order: accented names among the others (é with e), not after z. */
-const FRENCH = new Intl.Collator('fr', { sensitivity: 'base', numeric: true });
+export const FRENCH = new Intl.Collator('fr', { sensitivity: 'base', numeric: true });
 
 /** Letters without accents nor case, to match what is typed against names. */
-const folded = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+export const folded = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 
 /** Whether a member belonged to the CPTS on a day (`YYYY-MM-DD`). */
 export const presentOn = (member: Member, day: string): boolean =>
