@@ -118,7 +118,8 @@ export async function setUpCpts(
     async (n) =>
       (
         await accepted(`${base}/patients`, token, {
-          identity: { familyName: 'Durand', givenName: 'Léa', birthDate: '1950-04-12' },
+          // Each one another person: the same names and birth date twice would ask to confirm a duplicate.
+          identity: { familyName: 'Durand', givenName: `Léa ${n}`, birthDate: '1950-04-12' },
           sex: n % 2 === 0 ? 'F' : 'M',
           birthYear: 1950,
           ald: false,

@@ -148,6 +148,7 @@ describe('fuzzing every POST route', () => {
     ids.rcpId = '01a24c3e-0000-7000-8000-000000000000';
     ids.code = 'odynophagie';
     ids.mission = 'parcours';
+    ids.itemId = '01a24c3e-0000-7000-8000-000000000001';
   });
   afterAll(() => api.dispose());
 

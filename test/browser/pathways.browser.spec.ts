@@ -255,8 +255,9 @@ describe('pathways in the web UI', () => {
     await page.getByLabel(/^Issue/).selectOption({ label: 'Dispensation' });
     await page.getByRole('button', { name: 'Enregistrer l’application' }).click();
 
+    // The refusal names the criterion that failed: the exclusion answered yes.
     expect(await fieldError(page, /^Issue/)).toContain(
-      'Le patient ne remplit pas les critères d’éligibilité',
+      `Critère d’exclusion présent : « ${exclusion.label} »`,
     );
     // Nothing recorded: the timeline and the revision are as they were.
     await page.getByRole('button', { name: 'Recharger' }).click();

@@ -149,8 +149,15 @@ describe('the web UI', () => {
     };
     expect(await menu('analyst')).toEqual(['Indicateurs', 'Financement ACI', 'Dialogue de gestion']);
     expect(await menu('auditor')).toContain('Audit');
-    expect(await menu('professional')).not.toContain('Patients');
-    expect(await menu('professional')).not.toContain('Indicateurs');
+    // A professional finds a patient by name (no list of the population), and reads the members' directory.
+    expect(await menu('professional')).toEqual([
+      'À faire',
+      'Parcours',
+      'Patients',
+      'Membres',
+      'RCP',
+      'Soins non programmés',
+    ]);
   });
 
   it('shows an analyst no identity anywhere, on any page or in any answer the browser receives', async () => {

@@ -58,9 +58,15 @@ export async function openDemo(env: Record<string, string> = {}): Promise<Demo> 
   };
 }
 
-/** A new page (own context: own sessionStorage) at a laptop's size, or a tablet's. */
-export async function newPage(browser: Browser, device: 'laptop' | 'tablet' = 'laptop'): Promise<Page> {
-  const viewport = device === 'laptop' ? { width: 1366, height: 900 } : { width: 820, height: 1180 };
+const VIEWPORTS = {
+  laptop: { width: 1366, height: 900 },
+  tablet: { width: 820, height: 1180 },
+  phone: { width: 390, height: 844 },
+};
+
+/** A new page (own context: own sessionStorage) at a laptop's size, a tablet's or a phone's. */
+export async function newPage(browser: Browser, device: keyof typeof VIEWPORTS = 'laptop'): Promise<Page> {
+  const viewport = VIEWPORTS[device];
   const context = await browser.newContext({ viewport, locale: 'fr-FR', timezoneId: 'Europe/Paris' });
   return context.newPage();
 }

@@ -66,6 +66,8 @@ export const ACCESS_POLICY: AccessPolicy = {
   [`POST ${TENANT}/patients`]: COORDINATOR,
   [`GET ${TENANT}/patients`]: AUDIT_READERS,
   [`GET ${TENANT}/patients/:patientId`]: CARE_READERS,
+  // Search by name, birth date, INS (blind index): the roles that read identities, each answer logged.
+  [`POST ${TENANT}/patients/search`]: CARE_READERS,
   [`GET ${TENANT}/patients/:patientId/summary`]: CARE_READERS,
   [`POST ${TENANT}/patients/:patientId/medecin-traitant-search`]: COORDINATOR,
   [`POST ${TENANT}/patients/:patientId/medecin-traitant`]: COORDINATOR,
@@ -127,6 +129,10 @@ export const ACCESS_POLICY: AccessPolicy = {
 
   // The worklist, figures and exports.
   [`GET ${TENANT}/worklist`]: CARE_READERS,
+  // Who works an item: coordinators assign anyone; a professional takes an item or gives it back.
+  [`POST ${TENANT}/worklist/assignments`]: CARE_WRITERS,
+  [`POST ${TENANT}/worklist/items/:itemId/corrections`]: COORDINATOR,
+  [`POST ${TENANT}/worklist/items/:itemId/voidings`]: COORDINATOR,
   [`GET ${TENANT}/indicators`]: FIGURE_READERS,
   [`GET ${TENANT}/indicators/series`]: FIGURE_READERS,
   [`GET ${TENANT}/indicators/:code/events`]: FIGURE_READERS,
@@ -152,5 +158,6 @@ export const TOKEN_MINT_ROUTES: readonly string[] = ['POST /api/v1/dev/tokens'];
 /** Routes that may return a patient's identity: rate limited per user, more strictly than the rest. */
 export const IDENTITY_READ_ROUTES: readonly string[] = [
   `GET ${TENANT}/patients/:patientId`,
+  `POST ${TENANT}/patients/search`,
   `GET ${TENANT}/pathways/:pathwayId/fhir`,
 ];

@@ -142,6 +142,8 @@ export interface CommandOptions {
   idempotencyKey?: string;
   /** The revision the user saw (`If-Match`): a 412 if someone changed the record since. */
   ifMatch?: number;
+  /** More request headers (e.g. `X-Purpose` on a search that returns identities). */
+  headers?: Record<string, string>;
 }
 
 /** A command (POST); remembers its position for the next reads. */
@@ -150,7 +152,7 @@ export async function post<T = CommandResult>(
   body: unknown,
   options: CommandOptions = {},
 ): Promise<T> {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...options.headers };
   if (options.idempotencyKey) headers['Idempotency-Key'] = options.idempotencyKey;
   if (options.ifMatch !== undefined) headers['If-Match'] = `"${options.ifMatch}"`;
   const { payload } = await request<T>('POST', path, { body, headers });

@@ -11,6 +11,7 @@ import { AuditPage } from './pages/audit';
 import { FinancingPage } from './pages/financing';
 import { ReviewPackPage } from './pages/review-pack';
 import { IndicatorsPage } from './pages/indicators';
+import { MembersPage } from './pages/members';
 import { NotFoundPage } from './pages/not-found';
 import { PathwayPage } from './pages/pathway';
 import { PathwaysPage } from './pages/pathways';
@@ -49,6 +50,8 @@ function pageFor(route: Route): FunctionComponent<PageProps> {
       return second ? PatientPage : PatientsPage;
     case 'rcps':
       return RcpsPage;
+    case 'members':
+      return MembersPage;
     case 'snp':
       return SnpPage;
     case 'indicators':

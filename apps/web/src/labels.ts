@@ -207,6 +207,15 @@ export const LABELS = {
     UnscheduledCareRequested: ['Demande de soins non programmés', 'Unscheduled care request'],
   },
   // ---- end of the indicators, financing and audit area ----
+  // ---- members' directory ----
+  activity: {
+    reunion: ['Réunion', 'Meeting'],
+    'groupe-de-travail': ['Groupe de travail', 'Working group'],
+    rcp: ['RCP', 'Case review (RCP)'],
+    formation: ['Formation', 'Training'],
+    'action-prevention': ['Action de prévention', 'Prevention action'],
+    autre: ['Autre', 'Other'],
+  },
 } satisfies Record<string, Pairs>;
 
 export type LabelSet = keyof typeof LABELS;

@@ -5,7 +5,7 @@ import { ExportsReadModule } from './exports';
 import { FinancingModule } from './financing';
 import { IndicatorsModule, indicatorProjections } from './indicators';
 import { ReportsModule } from './reports';
-import { WorklistModule } from './worklist';
+import { WorklistModule, worklistProjections } from './worklist';
 
 /**
  * What spans capabilities: the worklist (a read over the capabilities' read models), the indicators (their
@@ -19,4 +19,4 @@ import { WorklistModule } from './worklist';
 export class CrossCapabilityModule {}
 
 /** The read models registered here, for a projection thread (which runs no Nest module). */
-export const crossCapabilityProjections: AnyProjection[] = [...indicatorProjections];
+export const crossCapabilityProjections: AnyProjection[] = [...indicatorProjections, ...worklistProjections];

@@ -21,6 +21,7 @@ import {
   TextInput,
 } from '../ui/forms';
 import { MemberSelect } from '../ui/members';
+import { loadSession } from '../session';
 import { Loaded, useQuery } from '../ui/page';
 import {
   BUSINESS_TIME_FIELD,
@@ -65,7 +66,10 @@ const TEXT = {
     // follow-up
     followUp: 'Enregistrer un suivi',
     followUpDischarge: 'Sortie suivie',
-    noneDischarge: '— aucune —',
+    noneDischarge: 'Sans lien avec une sortie (ne clôt aucune étape de sortie)',
+    chooseDischarge:
+      'Choisissez la sortie que ce suivi concerne, ou indiquez qu’il est sans lien avec une sortie.',
+    chooseDischargePlaceholder: '— choisir —',
     by: 'Réalisé par',
     at: 'Le',
     followUpKind: 'Type de suivi',
@@ -105,6 +109,8 @@ const TEXT = {
     version: (version: number, from: string) => `Version ${version}, en vigueur depuis le ${from}.`,
     appliedBy: 'Appliqué par',
     appliedByHint: 'Un adhérent du protocole (délégation signée) parmi les professions autorisées.',
+    patientFacts: (sex: string, year: number, age: number) =>
+      `Patient : ${sex.toLowerCase()}, né(e) en ${year} (${age - 1} ou ${age} ans) — l’âge et le sexe comptent pour l’éligibilité.`,
     appliedAt: 'Appliqué le',
     exclusions: 'Critères d’exclusion : cochez ceux que présente le patient',
     noExclusion: 'Ce protocole ne liste pas de critère d’exclusion.',
@@ -173,7 +179,9 @@ const TEXT = {
     saveReconciliation: 'Record the reconciliation',
     followUp: 'Record a follow-up',
     followUpDischarge: 'Discharge followed up',
-    noneDischarge: '— none —',
+    noneDischarge: 'Not about a discharge (closes no discharge step)',
+    chooseDischarge: 'Choose the discharge this follow-up is about, or say it is about none.',
+    chooseDischargePlaceholder: '— choose —',
     by: 'Done by',
     at: 'At',
     followUpKind: 'Kind of follow-up',
@@ -210,6 +218,8 @@ const TEXT = {
     version: (version: number, from: string) => `Version ${version}, in force since ${from}.`,
     appliedBy: 'Applied by',
     appliedByHint: 'An adherent of the protocol (signed delegation) among the allowed professions.',
+    patientFacts: (sex: string, year: number, age: number) =>
+      `Patient: ${sex.toLowerCase()}, born in ${year} (${age - 1} or ${age} years old) — age and sex count for eligibility.`,
     appliedAt: 'Applied',
     exclusions: 'Exclusion criteria: tick those the patient presents',
     noExclusion: 'This protocol lists no exclusion criterion.',
@@ -402,38 +412,50 @@ export function ReconciliationForm(props: PathwayFormProps) {
   );
 }
 
+/** The follow-up's explicit "not about a discharge" choice (never the default on a pathway with one). */
+const NO_DISCHARGE = 'none';
+
 export function FollowUpForm(props: PathwayFormProps) {
   const text = useText(TEXT);
   const lang = useLang();
+  const discharges = dischargeChoices(props.view, lang);
+  // Bound to a discharge when the pathway has any: the one the page came from, or the only one; else the
+  // user chooses, and "none" is a choice to state, not a default that silently counts for nothing.
+  const preset = dischargeIdOf(props.entry) ?? (discharges.length === 1 ? discharges[0][0] : undefined);
   return (
     <CommandForm
       title={text.followUp}
       intro={props.intro}
       submitLabel={text.saveFollowUp}
       fields={['dischargeId', 'byMemberId', 'at', 'kind']}
-      submit={(values, key) =>
-        send(
+      submit={(values, key) => {
+        const chosen = values.text('dischargeId');
+        if (discharges.length > 0 && !chosen) throw new InputError('dischargeId', text.chooseDischarge);
+        return send(
           props.view,
           '/follow-ups',
           {
-            dischargeId: values.text('dischargeId'),
+            dischargeId: chosen === NO_DISCHARGE ? undefined : chosen,
             byMemberId: values.required('byMemberId'),
             at: time(values, 'at'),
             kind: values.required('kind'),
           },
           key,
-        )
-      }
+        );
+      }}
       onDone={done(props, 'FollowUpCompleted')}
     >
-      <Select
-        name="dischargeId"
-        label={text.followUpDischarge}
-        options={dischargeChoices(props.view, lang)}
-        defaultValue={dischargeIdOf(props.entry)}
-        placeholder={text.noneDischarge}
-      />
-      <MemberSelect name="byMemberId" label={text.by} required />
+      {discharges.length > 0 && (
+        <Select
+          name="dischargeId"
+          label={text.followUpDischarge}
+          required
+          options={[...discharges, [NO_DISCHARGE, text.noneDischarge]]}
+          defaultValue={preset}
+          placeholder={text.chooseDischargePlaceholder}
+        />
+      )}
+      <MemberSelect name="byMemberId" label={text.by} required defaultValue={loadSession()?.sub} />
       <DateTimeInput name="at" label={text.at} required />
       <Select name="kind" label={text.followUpKind} required options={options(lang, 'followUpKind')} />
     </CommandForm>
@@ -445,6 +467,9 @@ export function FollowUpForm(props: PathwayFormProps) {
 export function ReferralForm(props: PathwayFormProps) {
   const text = useText(TEXT);
   const lang = useLang();
+  // The profession chosen narrows the members offered; the member stays optional.
+  const [profession, setProfession] = useState<string | undefined>(undefined);
+  const me = loadSession()?.sub;
   return (
     <CommandForm
       title={text.referral}
@@ -481,15 +506,20 @@ export function ReferralForm(props: PathwayFormProps) {
       }
       onDone={done(props, 'PatientReferred')}
     >
-      <MemberSelect name="fromMemberId" label={text.from} required />
+      <MemberSelect name="fromMemberId" label={text.from} required defaultValue={me} />
       <fieldset>
         <legend>{text.to}</legend>
-        <MemberSelect name="to.memberId" label={text.toMember} />
         <Select
           name="to.profession"
           label={text.toProfession}
           options={options(lang, 'profession')}
           placeholder="—"
+          onChange={(value) => setProfession(value || undefined)}
+        />
+        <MemberSelect
+          name="to.memberId"
+          label={text.toMember}
+          professions={profession ? [profession] : undefined}
         />
         <TextInput name="to.structure" label={text.toStructure} maxLength={200} />
       </fieldset>
@@ -634,6 +664,7 @@ interface ProtocolVersion {
 interface Protocol {
   code: string;
   title: string;
+  kind: string;
   inForce: ProtocolVersion | null;
 }
 
@@ -654,11 +685,37 @@ export function ProtocolForm(props: PathwayFormProps) {
   );
 }
 
+/** What eligibility depends on, known without the identity: the patient's sex and birth year. */
+function PatientFacts({ patientId }: { patientId: string }) {
+  const text = useText(TEXT);
+  const lang = useLang();
+  const summary = useQuery<{ sex: string; birthYear: number }>(
+    tenant(`/patients/${encodeURIComponent(patientId)}/summary`),
+  );
+  if (!summary.data) return null;
+  const { sex, birthYear } = summary.data;
+  const age = new Date().getFullYear() - birthYear;
+  return (
+    <p class="patient-facts" data-testid="patient-facts">
+      {text.patientFacts(label(lang, 'sex', sex), birthYear, age)}
+    </p>
+  );
+}
+
 function ProtocolApplication(props: PathwayFormProps & { protocols: Protocol[] }) {
   const text = useText(TEXT);
   const lang = useLang();
   const [code, setCode] = useState(props.protocols.length === 1 ? props.protocols[0]?.code : undefined);
-  const version = props.protocols.find((protocol) => protocol.code === code)?.inForce ?? undefined;
+  const protocol = props.protocols.find((candidate) => candidate.code === code);
+  const version = protocol?.inForce ?? undefined;
+  // A cooperation protocol is applied by its adherents only: the picker offers them alone.
+  const detail = useQuery<{ adherents: Array<{ memberId: string }> }>(
+    protocol?.kind === 'cooperation-nationale'
+      ? tenant(`/protocols/${encodeURIComponent(protocol.code)}`)
+      : null,
+  );
+  const adherents = detail.data?.adherents.map((adherent) => adherent.memberId);
+  const me = loadSession()?.sub;
 
   const submit = (values: FormValues, key: string) => {
     const testKind = values.text('test.kind');
@@ -709,11 +766,15 @@ function ProtocolApplication(props: PathwayFormProps & { protocols: Protocol[] }
       {version && (
         <div key={code}>
           <p class="hint">{text.version(version.version, formatDateTime(version.effectiveFrom, lang))}</p>
+          <PatientFacts patientId={props.view.patientId} />
           <MemberSelect
+            key={adherents ? 'adherents' : 'all'}
             name="byMemberId"
             label={text.appliedBy}
             hint={text.appliedByHint}
             professions={version.professions}
+            only={adherents}
+            defaultValue={me}
             required
           />
           <DateTimeInput name="appliedAt" label={text.appliedAt} required />

@@ -12,7 +12,7 @@ import { formatDate, formatDateTime, parisToday, shortId } from '../format';
 import { useLang, useText } from '../i18n';
 import { label, options } from '../labels';
 import { href } from '../router';
-import { hasRole } from '../session';
+import { canWrite, hasRole } from '../session';
 import {
   Checkbox,
   CommandForm,
@@ -25,6 +25,7 @@ import {
 } from '../ui/forms';
 import { MemberSelect, useMemberName, useMembers } from '../ui/members';
 import { ErrorMessage, Loaded, PageTitle, useQuery } from '../ui/page';
+import { CARE_ACTIONS, PatientCareActions } from './patient-care';
 import { YesNo } from './patient-shared';
 import { TableRegion } from '../ui/table';
 
@@ -771,6 +772,7 @@ export function PatientPage({ session, route }: PageProps) {
   const summary = useQuery<PatientSummary>(tenant(`/patients/${encodeURIComponent(id)}/summary`));
   const requested = route.params.get('action');
   const action = ACTIONS.find((candidate) => candidate === requested);
+  const careAction = CARE_ACTIONS.find((candidate) => candidate === requested);
   const coordinator = hasRole(session, 'coordinator');
   const title = text.title(shortId(id));
 
@@ -799,42 +801,52 @@ export function PatientPage({ session, route }: PageProps) {
                 />
                 <PathwaysCard pathways={patient.pathways} />
               </div>
-              {coordinator && (
-                <section class="card" aria-labelledby="actions-title">
-                  <h2 id="actions-title">{text.actions}</h2>
-                  {patient.erased ? (
-                    <p class="muted">{text.erasedNoAction}</p>
-                  ) : (
-                    <>
-                      <ul class="list-plain patient-actions">
-                        {available.map((candidate) => (
-                          <li key={candidate}>
-                            <a
-                              href={href(`/patients/${patient.id}`, { action: candidate })}
-                              aria-current={candidate === action ? 'true' : undefined}
-                            >
-                              {text.actionLabels[candidate]}
-                            </a>
-                          </li>
-                        ))}
-                      </ul>
-                      {action && available.includes(action) && (
-                        <>
-                          <ActionForm
-                            key={action}
-                            action={action}
-                            patient={patient}
-                            onDone={summary.reload}
-                          />
-                          <p>
-                            <a href={href(`/patients/${patient.id}`)}>{text.close}</a>
-                          </p>
-                        </>
-                      )}
-                    </>
-                  )}
-                </section>
-              )}
+              <div>
+                {canWrite(session) && !patient.erased && (
+                  <PatientCareActions
+                    patientId={patient.id}
+                    pathways={patient.pathways}
+                    action={careAction}
+                    onOpened={summary.reload}
+                  />
+                )}
+                {coordinator && (
+                  <section class="card" aria-labelledby="actions-title">
+                    <h2 id="actions-title">{text.actions}</h2>
+                    {patient.erased ? (
+                      <p class="muted">{text.erasedNoAction}</p>
+                    ) : (
+                      <>
+                        <ul class="list-plain patient-actions">
+                          {available.map((candidate) => (
+                            <li key={candidate}>
+                              <a
+                                href={href(`/patients/${patient.id}`, { action: candidate })}
+                                aria-current={candidate === action ? 'true' : undefined}
+                              >
+                                {text.actionLabels[candidate]}
+                              </a>
+                            </li>
+                          ))}
+                        </ul>
+                        {action && available.includes(action) && (
+                          <>
+                            <ActionForm
+                              key={action}
+                              action={action}
+                              patient={patient}
+                              onDone={summary.reload}
+                            />
+                            <p>
+                              <a href={href(`/patients/${patient.id}`)}>{text.close}</a>
+                            </p>
+                          </>
+                        )}
+                      </>
+                    )}
+                  </section>
+                )}
+              </div>
             </div>
           );
         }}

@@ -6,7 +6,7 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import type { PageProps } from '../app';
-import { post, query, tenant } from '../api';
+import { ApiError, post, query, tenant } from '../api';
 import { shortId } from '../format';
 import { useLang, useText } from '../i18n';
 import { label, options } from '../labels';
@@ -17,6 +17,7 @@ import { Loaded, PageTitle, useQuery } from '../ui/page';
 import { isUuid, YesNo } from './patient-shared';
 import { TableRegion } from '../ui/table';
 import { MtListUpload } from './cpam-upload';
+import { PatientSearch } from './patient-search';
 
 export interface PatientListItem {
   id: string;
@@ -83,6 +84,10 @@ const TEXT = {
     precariousLabel: 'Bénéficiaire de la CSS ou de l’AME',
     hasMtLabel: 'A déjà un médecin traitant',
     cancel: 'Fermer le formulaire',
+    sameIns: 'Ce patient est déjà inscrit avec cet INS :',
+    possibleDuplicate: 'Un patient de même nom et de même date de naissance est déjà inscrit :',
+    openExisting: (id: string) => `Ouvrir le dossier ${id}`,
+    notSamePerson: 'J’ai vérifié : ce n’est pas la même personne, inscrire quand même',
   },
   en: {
     title: 'Patients',
@@ -130,6 +135,10 @@ const TEXT = {
     precariousLabel: 'CSS or AME beneficiary',
     hasMtLabel: 'Already has a médecin traitant',
     cancel: 'Close the form',
+    sameIns: 'This patient is registered already with this INS:',
+    possibleDuplicate: 'A patient with the same names and birth date is registered already:',
+    openExisting: (id: string) => `Open record ${id}`,
+    notSamePerson: 'I checked: this is not the same person, register anyway',
   },
 };
 
@@ -181,11 +190,29 @@ function OpenById() {
   );
 }
 
-/** The registration form; the birth year follows the birth date until the user types one. */
+/** What the server said of other patients the registration may duplicate (a 409 naming them). */
+interface Duplicates {
+  rule: 'duplicate-ins' | 'possible-duplicate';
+  existing: string[];
+}
+
+function duplicatesOf(error: unknown): Duplicates | null {
+  if (!(error instanceof ApiError) || error.status !== 409) return null;
+  const { rule, existing } = error.problem as { rule?: string; existing?: unknown };
+  if ((rule !== 'duplicate-ins' && rule !== 'possible-duplicate') || !Array.isArray(existing)) return null;
+  return { rule, existing: existing.filter((id): id is string => typeof id === 'string') };
+}
+
+/**
+ * The registration form; the birth year follows the birth date until the user types one. A patient with
+ * the same INS is shown (and stops the registration); one with the same names and birth date is shown
+ * with a box to tick, which sends the registration again naming them as other people (`notDuplicateOf`).
+ */
 function RegistrationForm({ onClose }: { onClose: () => void }) {
   const text = useText(TEXT);
   const lang = useLang();
   const [yearTouched, setYearTouched] = useState(false);
+  const [duplicates, setDuplicates] = useState<Duplicates | null>(null);
 
   const followBirthDate = (event: JSX.TargetedEvent<HTMLDivElement>) => {
     const target = event.target as HTMLInputElement;
@@ -205,26 +232,34 @@ function RegistrationForm({ onClose }: { onClose: () => void }) {
       intro={<p class="muted">{text.formIntro}</p>}
       submitLabel={text.submit}
       fields={['identity', 'sex', 'birthYear', 'commune', 'ald', 'precarious', 'hasMedecinTraitant']}
-      submit={(values, idempotencyKey) =>
-        post(
-          tenant('/patients'),
-          {
-            identity: {
-              familyName: values.required('identity.familyName'),
-              givenName: values.required('identity.givenName'),
-              birthDate: values.required('identity.birthDate'),
-              ins: values.text('identity.ins')?.replace(/\s+/g, ''),
+      submit={async (values, idempotencyKey) => {
+        const confirmed =
+          duplicates?.rule === 'possible-duplicate' && values.bool('notDuplicate') ? duplicates.existing : [];
+        try {
+          return await post(
+            tenant('/patients'),
+            {
+              identity: {
+                familyName: values.required('identity.familyName'),
+                givenName: values.required('identity.givenName'),
+                birthDate: values.required('identity.birthDate'),
+                ins: values.text('identity.ins')?.replace(/\s+/g, ''),
+              },
+              sex: values.required('sex'),
+              birthYear: values.number('birthYear'),
+              commune: values.text('commune'),
+              ald: values.bool('ald'),
+              precarious: values.bool('precarious'),
+              hasMedecinTraitant: values.bool('hasMedecinTraitant'),
+              ...(confirmed.length > 0 ? { notDuplicateOf: confirmed } : {}),
             },
-            sex: values.required('sex'),
-            birthYear: values.number('birthYear'),
-            commune: values.text('commune'),
-            ald: values.bool('ald'),
-            precarious: values.bool('precarious'),
-            hasMedecinTraitant: values.bool('hasMedecinTraitant'),
-          },
-          { idempotencyKey },
-        )
-      }
+            { idempotencyKey },
+          );
+        } catch (error: unknown) {
+          setDuplicates(duplicatesOf(error));
+          throw error;
+        }
+      }}
       onDone={(result) => navigate(href(`/patients/${result.id}`))}
     >
       <div onInput={followBirthDate}>
@@ -249,6 +284,21 @@ function RegistrationForm({ onClose }: { onClose: () => void }) {
         <Checkbox name="precarious" label={text.precariousLabel} />
         <Checkbox name="hasMedecinTraitant" label={text.hasMtLabel} />
       </div>
+      {duplicates && (
+        <div class="alert duplicates" data-testid="duplicates">
+          <p>{duplicates.rule === 'duplicate-ins' ? text.sameIns : text.possibleDuplicate}</p>
+          <ul>
+            {duplicates.existing.map((id) => (
+              <li key={id}>
+                <a href={href(`/patients/${id}`)}>{text.openExisting(shortId(id))}</a>
+              </li>
+            ))}
+          </ul>
+          {duplicates.rule === 'possible-duplicate' && (
+            <Checkbox key={duplicates.existing.join()} name="notDuplicate" label={text.notSamePerson} />
+          )}
+        </div>
+      )}
       <p>
         <button type="button" class="link" onClick={onClose}>
           {text.cancel}
@@ -277,6 +327,7 @@ export function PatientsPage({ session, route }: PageProps) {
     <>
       <PageTitle title={text.title}>{text.title}</PageTitle>
       <p class="muted">{text.intro}</p>
+      {hasRole(session, 'coordinator', 'auditor', 'professional') && <PatientSearch />}
       <div class="card">
         <h2>{text.openTitle}</h2>
         <OpenById />

@@ -4,7 +4,8 @@ import type { Lang } from '../i18n';
 import { useText } from '../i18n';
 import { label } from '../labels';
 import type { Route } from '../router';
-import type { Role, Session } from '../session';
+import { hasRole, type Role, type Session } from '../session';
+import { useMembers } from './members';
 
 export interface NavEntry {
   path: string;
@@ -17,7 +18,8 @@ export interface NavEntry {
 export const NAV: NavEntry[] = [
   { path: '/worklist', fr: 'À faire', en: 'Worklist', roles: ['coordinator', 'professional', 'auditor'] },
   { path: '/pathways', fr: 'Parcours', en: 'Pathways', roles: ['coordinator', 'professional', 'auditor'] },
-  { path: '/patients', fr: 'Patients', en: 'Patients', roles: ['coordinator', 'auditor'] },
+  { path: '/patients', fr: 'Patients', en: 'Patients', roles: ['coordinator', 'professional', 'auditor'] },
+  { path: '/members', fr: 'Membres', en: 'Members', roles: ['coordinator', 'professional', 'auditor'] },
   { path: '/rcps', fr: 'RCP', en: 'RCP', roles: ['coordinator', 'professional', 'auditor'] },
   {
     path: '/snp',
@@ -76,6 +78,12 @@ export function Layout(props: {
   const text = useText(TEXT);
   const { session, lang } = props;
   const current = `/${props.route.segments[0] ?? ''}`;
+  // A professional's id is their member id: the header names them, not the UUID.
+  const directory = useMembers(
+    session.name === undefined && hasRole(session, 'coordinator', 'professional', 'auditor'),
+  );
+  const displayName =
+    session.name ?? directory.find((member) => member.id === session.sub)?.displayName ?? session.sub;
   return (
     <>
       <a
@@ -114,7 +122,7 @@ export function Layout(props: {
         </nav>
         <div class="who">
           <p class="identity" data-testid="signed-in">
-            {text.signedIn} <strong>{session.name ?? session.sub}</strong> {text.as}{' '}
+            {text.signedIn} <strong>{displayName}</strong> {text.as}{' '}
             <strong>{session.roles.map((role) => label(lang, 'role', role)).join(', ')}</strong>
           </p>
           <div class="lang" role="group" aria-label={text.language}>

@@ -2,7 +2,7 @@
  * The member directory (`GET …/members`), loaded once per sign-in: names for ids everywhere, and the
  * pickers of the forms (members who have not left, optionally of some professions).
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useId, useState } from 'preact/hooks';
 import { get, tenant } from '../api';
 import { useLang } from '../i18n';
 import { label } from '../labels';
@@ -35,10 +35,11 @@ export function loadMembers(): Promise<Member[]> {
   return cache;
 }
 
-/** All members (empty until loaded, or when the role may not read the directory). */
-export function useMembers(): Member[] {
+/** All members (empty until loaded, or when the role may not read the directory, or when not `wanted`). */
+export function useMembers(wanted = true): Member[] {
   const [members, setMembers] = useState<Member[]>([]);
   useEffect(() => {
+    if (!wanted) return;
     let live = true;
     loadMembers().then(
       (items) => live && setMembers(items),
@@ -47,7 +48,7 @@ export function useMembers(): Member[] {
     return () => {
       live = false;
     };
-  }, []);
+  }, [wanted]);
   return members;
 }
 
@@ -58,6 +59,21 @@ export function useMemberName(): (id: string | undefined | null) => string {
   return (id) => (id ? (byId.get(id) ?? id.slice(0, 8)) : '—');
 }
 
+/** French alphabetical order: accented names among the others (é with e), not after z. */
+export const FRENCH = new Intl.Collator('fr', { sensitivity: 'base', numeric: true });
+
+/** Letters without accents nor case, to match what is typed against names. */
+export const folded = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+
+/** Whether a member belonged to the CPTS on a day (`YYYY-MM-DD`). */
+export const presentOn = (member: Member, day: string): boolean =>
+  member.joinedOn <= day && (member.leftOn === undefined || member.leftOn >= day);
+
+/**
+ * A member picker: the members who have not left (or those present on `presentOn`), of `professions`,
+ * passing `only` (e.g. a protocol's adherents), in French alphabetical order, narrowed by what is typed in
+ * its search field. The selection stays on the chosen member while the list is narrowed.
+ */
 export function MemberSelect(props: {
   name: string;
   label: string;
@@ -65,26 +81,60 @@ export function MemberSelect(props: {
   required?: boolean;
   hint?: string;
   defaultValue?: string;
+  /** `YYYY-MM-DD`: members present that day, instead of those who have not left. */
+  presentOn?: string;
+  /** Only these members (by id), when given. */
+  only?: readonly string[];
 }) {
   const lang = useLang();
-  const members = useMembers().filter(
-    (member) => !member.leftOn && (!props.professions || props.professions.includes(member.profession)),
-  );
-  const choices: Array<[string, string]> = members.map((member) => [
-    member.id,
-    `${member.displayName} — ${label(lang, 'profession', member.profession)}${member.structure ? ` (${member.structure.name})` : ''}`,
-  ]);
-  // Re-mount when the list arrives, so that defaultValue applies to a present option.
+  const [search, setSearch] = useState('');
+  const [chosen, setChosen] = useState<string | undefined>(undefined);
+  const searchId = useId();
+  const members = useMembers()
+    .filter(
+      (member) =>
+        (props.presentOn ? presentOn(member, props.presentOn) : !member.leftOn) &&
+        (!props.professions || props.professions.includes(member.profession)) &&
+        (!props.only || props.only.includes(member.id)),
+    )
+    .sort((a, b) => FRENCH.compare(a.displayName, b.displayName));
+  const describe = (member: Member) =>
+    `${member.displayName} — ${label(lang, 'profession', member.profession)}${member.structure ? ` (${member.structure.name})` : ''}`;
+  const wanted = folded(search.trim());
+  const selected = chosen ?? props.defaultValue;
+  const choices: Array<[string, string]> = members
+    .filter((member) => wanted === '' || member.id === selected || folded(describe(member)).includes(wanted))
+    .map((member) => [member.id, describe(member)]);
+  const initial =
+    selected !== undefined && members.some((member) => member.id === selected) ? selected : undefined;
   return (
-    <Select
-      key={`${choices.length}`}
-      name={props.name}
-      label={props.label}
-      hint={props.hint}
-      required={props.required}
-      options={choices}
-      defaultValue={props.defaultValue}
-      placeholder="—"
-    />
+    <div class="member-picker">
+      {members.length > 8 && (
+        <div class="field member-search">
+          <label for={searchId}>
+            {lang === 'fr' ? `Rechercher — ${props.label}` : `Search — ${props.label}`}
+          </label>
+          <input
+            id={searchId}
+            type="search"
+            autocomplete="off"
+            value={search}
+            onInput={(event) => setSearch(event.currentTarget.value)}
+          />
+        </div>
+      )}
+      {/* Re-mount when the list changes, so that the selection applies to a present option. */}
+      <Select
+        key={`${choices.length}-${initial ?? ''}`}
+        name={props.name}
+        label={props.label}
+        hint={props.hint}
+        required={props.required}
+        options={choices}
+        defaultValue={initial}
+        placeholder="—"
+        onChange={(value) => setChosen(value || undefined)}
+      />
+    </div>
   );
 }

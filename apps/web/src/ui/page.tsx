@@ -12,7 +12,9 @@ export interface Query<T> {
 }
 
 /** GETs `path` (null: nothing to load yet), again when it changes or on `reload()`. */
-export function useQuery<T>(path: string | null): Query<T> {
+export function useQuery<T>(path: string | null, options?: { headers?: Record<string, string> }): Query<T> {
+  // Headers are part of what is read (e.g. `X-Purpose`), but not a reason to read again by themselves.
+  const headers = options?.headers;
   const [state, setState] = useState<{ data?: T; error?: ApiError; loading: boolean }>({
     loading: path !== null,
   });
@@ -24,7 +26,7 @@ export function useQuery<T>(path: string | null): Query<T> {
     }
     let live = true;
     setState((previous) => ({ data: previous.data, loading: true }));
-    get<T>(path).then(
+    get<T>(path, headers ? { headers } : {}).then(
       (data) => live && setState({ data, loading: false }),
       (error: unknown) =>
         live &&

@@ -43,6 +43,7 @@ export const STREAM_CATEGORIES = [
   'protocol',
   'snp',
   'action',
+  'worklist',
 ] as const;
 
 /** The prefixes that select a CPTS's streams in the global log (the first also matches longer ids). */

@@ -100,6 +100,7 @@ describe('worklist over HTTP', () => {
         streamId: `pathway-${CPTS}.${pathwayId}`,
         pathwayId,
         patientId,
+        patient: { id: patientId, sex: 'F', birthYear: 1950, erased: false },
         summary: 'Conciliation médicamenteuse à envoyer — sortie CH Villefranche du 06/03',
         openedBy: expect.stringMatching(/^[0-9a-f-]{36}$/),
       },
@@ -110,12 +111,13 @@ describe('worklist over HTTP', () => {
         streamId: `pathway-${CPTS}.${pathwayId}`,
         pathwayId,
         patientId,
+        patient: { id: patientId, sex: 'F', birthYear: 1950, erased: false },
         summary: 'Suivi post-sortie à réaliser — sortie CH Villefranche du 06/03',
         openedBy: items[0].openedBy,
       },
     ]);
-    // No identity in what the worklist says.
-    expect(JSON.stringify(items)).not.toMatch(/Durand|Léa|1950/);
+    // No identity in what the worklist says unless asked (the birth year is not one: it is in clear).
+    expect(JSON.stringify(items)).not.toMatch(/Durand|Léa|1950-04-12/);
     // openedBy is the discharge's event, as the pathway's timeline shows it.
     const view = await call(`${api.url}/api/v1/cpts/${CPTS}${pathways}/${pathwayId}`, { token: coord });
     const dischargeEntry = view.body.timeline.find((e: { type: string }) => e.type === 'DischargeNotified');
@@ -201,7 +203,7 @@ describe('worklist over HTTP', () => {
       priority: 'ald',
     });
 
-    const all = await itemsOf(`patientId=${patientId}`);
+    const all = await itemsOf(`patientId=${patientId}&sort=oldest`);
     const mine = all.filter((item) => item.pathwayId === pathwayId || item.pathwayId === undefined);
     expect(mine.map((item) => [item.kind, item.dueAt, item.overdue])).toEqual([
       ['mt.recherche', '2026-05-31', true],
@@ -211,6 +213,17 @@ describe('worklist over HTTP', () => {
       ['snp.orientation', expect.any(String), false], // received 1 h ago, due within 24 h
     ]);
     expect(Math.abs(Date.parse(mine[4].dueAt) - (Date.now() + 23 * 3_600_000))).toBeLessThan(120_000);
+    // By priority (the default): what came in today first, the latest first; then the overdue ones.
+    const byPriority = (await itemsOf(`patientId=${patientId}`)).filter(
+      (item) => item.pathwayId === pathwayId || item.pathwayId === undefined,
+    );
+    expect(byPriority.map((item) => [item.kind, item.overdue])).toEqual([
+      ['snp.orientation', false],
+      ['adressage.reponse', false],
+      ['mt.recherche', true],
+      ['adressage.reponse', true],
+      ['rcp.revue', true],
+    ]);
 
     await post(`${pathways}/${pathwayId}/referrals/${referral.id}/acceptance`, {
       acceptedAt: hoursFromNow(-1),
@@ -245,7 +258,8 @@ describe('worklist over HTTP', () => {
     expect(limited.items[0]).toEqual(all.items[0]);
     const twoKinds = await itemsOf('kind=rcp.revue,adressage.reponse');
     expect(new Set(twoKinds.map((item) => item.kind))).toEqual(new Set(['rcp.revue', 'adressage.reponse']));
-    const dueOrder = all.items.map((item: { dueAt: string }) =>
+    const oldest = (await worklist('sort=oldest')).body;
+    const dueOrder = oldest.items.map((item: { dueAt: string }) =>
       Date.parse(item.dueAt.length === 10 ? `${item.dueAt}T23:59:59+02:00` : item.dueAt),
     );
     expect(dueOrder).toEqual([...dueOrder].sort((a, b) => a - b));
@@ -257,6 +271,11 @@ describe('worklist over HTTP', () => {
       ['limit=501', 'limit'],
       ['limit=ten', 'limit'],
       ['pathwayId=42', 'pathwayId'],
+      ['sort=newest', 'sort'],
+      ['offset=-1', 'offset'],
+      ['pathwayKind=taxi', 'pathwayKind'],
+      ['names=yes', 'names'],
+      ['assigned=someone', 'assigned'],
       ['unknown=1', 'unknown'],
       ['consistentWith=abc', 'consistentWith'],
     ]) {
@@ -287,6 +306,160 @@ describe('worklist over HTTP', () => {
     expect((await call(url, { token: analyst })).status).toBe(403);
     expect((await call(url, { token: await token(api.url, null, 'platform-admin') })).status).toBe(403);
     expect((await call(url)).status).toBe(401);
+  });
+
+  it('pages, filters by pathway kind, and names the patients once per page when asked, in the access log', async () => {
+    const pathwayId = await openPathway();
+    await discharge(pathwayId, '2026-03-06T17:30:00+01:00');
+    const all = (await worklist('sort=oldest')).body;
+    const pages = [];
+    for (let offset = 0; offset < all.total; offset += 2) {
+      pages.push(...((await worklist(`sort=oldest&limit=2&offset=${offset}`)).body.items as unknown[]));
+    }
+    expect(pages).toEqual(all.items);
+    const sorties = await itemsOf('pathwayKind=sortie-hospitalisation');
+    expect(sorties.length).toBeGreaterThan(0);
+    expect(sorties.every((item) => item.pathwayId !== undefined)).toBe(true);
+    expect(await itemsOf('pathwayKind=osteoporose')).toEqual([]);
+
+    const auditor = await token(api.url, CPTS, 'auditor');
+    const logOf = async () =>
+      (
+        await call(`${api.url}/api/v1/cpts/${CPTS}/audit/access-log?patientId=${patientId}`, {
+          token: auditor,
+        })
+      ).body.entries as Array<Record<string, string>>;
+    const before = (await logOf()).length;
+    const named = await call(`${url}?consistentWith=${last}&names=true&patientId=${patientId}`, {
+      token: coord,
+      headers: { 'X-Purpose': 'coordination-sortie' },
+    });
+    expect(named.status).toBe(200);
+    const items = named.body.items as Array<Record<string, any>>;
+    expect(items.length).toBeGreaterThan(1);
+    expect(items.every((item) => item.patient.identity.familyName === 'Durand')).toBe(true);
+    expect(items[0].patient.identity).toEqual({ familyName: 'Durand', givenName: 'Léa' });
+    // One entry for the page, however many of its items name the patient.
+    const after = await logOf();
+    expect(after.length).toBe(before + 1);
+    expect(after[0]).toMatchObject({
+      actorId: 'coord-1',
+      role: 'coordinator',
+      purpose: 'coordination-sortie',
+    });
+    const badPurpose = await call(`${url}?names=true`, {
+      token: coord,
+      headers: { 'X-Purpose': 'free text' },
+    });
+    expect([badPurpose.status, badPurpose.body.errors[0].path]).toEqual([400, 'X-Purpose']);
+  });
+
+  it('assigns an item (an event), filters mine and unassigned, corrects and voids it; refuses bad input, roles and tenants', async () => {
+    const pathwayId = await openPathway();
+    await discharge(pathwayId, '2026-03-06T17:30:00+01:00');
+    const [item] = await itemsOf(`pathwayId=${pathwayId}&kind=sortie.suivi`);
+    const assign = (body: unknown, as = coord, cpts = CPTS) =>
+      call(`${api.url}/api/v1/cpts/${cpts}/worklist/assignments`, { token: as, body });
+    const body = (assignee: unknown) => ({
+      kind: item.kind,
+      openedBy: item.openedBy,
+      assignee,
+      assignedAt: hoursFromNow(-1),
+    });
+
+    const toPharmacist = await assign(body({ memberId: m.pharmacist }));
+    expect(toPharmacist.status).toBe(201);
+    last = toPharmacist.body.position;
+    const itemStream = toPharmacist.body.streamId as string;
+    expect(itemStream).toBe(`worklist-${CPTS}.${toPharmacist.body.id}`);
+    const [assigned] = await itemsOf(`pathwayId=${pathwayId}&kind=sortie.suivi`);
+    expect(assigned.assignee).toMatchObject({ itemId: toPharmacist.body.id, memberId: m.pharmacist });
+    // The pharmacist's worklist, as hers: this item; the unassigned items: not it.
+    // (the nurse was blocked by this patient above: the pharmacist works it)
+    const pharmacist = await token(api.url, CPTS, 'professional', m.pharmacist);
+    expect((await itemsOf('assigned=me', pharmacist)).map((i) => i.openedBy)).toEqual([item.openedBy]);
+    expect((await itemsOf(`assigned=${m.pharmacist}`)).map((i) => i.kind)).toEqual(['sortie.suivi']);
+    expect((await itemsOf(`assigned=none&pathwayId=${pathwayId}`)).map((i) => i.kind)).toEqual([
+      'sortie.pharmacien',
+    ]);
+
+    // Audited: the event is on the item's stream, chained like every other.
+    const auditor = await token(api.url, CPTS, 'auditor');
+    const audit = await call(`${api.url}/api/v1/cpts/${CPTS}/audit/streams/${itemStream}`, {
+      token: auditor,
+    });
+    expect([audit.status, audit.body.events.map((e: { type: string }) => e.type)]).toEqual([
+      200,
+      ['WorkItemAssigned'],
+    ]);
+
+    // To the coordinator, then that voided: back to the pharmacist; the first corrected: to the gp.
+    const toMe = await assign(body({ coordinatorId: 'coord-1' }));
+    expect(toMe.status).toBe(201);
+    last = toMe.body.position;
+    expect((await itemsOf('assigned=me')).map((i) => i.openedBy)).toEqual([item.openedBy]);
+    const events = (
+      await call(`${api.url}/api/v1/cpts/${CPTS}/audit/streams/${itemStream}`, { token: auditor })
+    ).body.events as Array<{ metadata: { eventId: string } }>;
+    const items = `${api.url}/api/v1/cpts/${CPTS}/worklist/items/${toPharmacist.body.id}`;
+    const voided = await call(`${items}/voidings`, {
+      token: coord,
+      body: { targetEventId: events[1].metadata.eventId, reason: 'Erreur de personne' },
+    });
+    expect(voided.status).toBe(201);
+    last = voided.body.position;
+    expect((await itemsOf(`pathwayId=${pathwayId}&kind=sortie.suivi`))[0].assignee.memberId).toBe(
+      m.pharmacist,
+    );
+    const corrected = await call(`${items}/corrections`, {
+      token: coord,
+      body: {
+        targetEventId: events[0].metadata.eventId,
+        reason: 'Le médecin s’en charge',
+        correction: { assignee: { memberId: m.gp } },
+      },
+    });
+    expect(corrected.status).toBe(201);
+    last = corrected.body.position;
+    expect((await itemsOf(`pathwayId=${pathwayId}&kind=sortie.suivi`))[0].assignee.memberId).toBe(m.gp);
+
+    // The first cannot be voided; a member of no CPTS of ours is refused where it is named.
+    const first = await call(`${items}/voidings`, {
+      token: coord,
+      body: { targetEventId: events[0].metadata.eventId, reason: 'x' },
+    });
+    expect([first.status, first.body.rule]).toEqual([422, 'entry-not-voidable']);
+    const stranger = await assign(body({ memberId: '0193a0e0-0000-7000-8000-00000000dead' }));
+    expect([stranger.status, stranger.body.rule, stranger.body.errors[0].path]).toEqual([
+      422,
+      'unknown-member',
+      'assignee.memberId',
+    ]);
+
+    // Bad input names the field; wrong roles are 403; another CPTS is 404.
+    for (const [bad, path] of [
+      [{ ...body({ memberId: m.pharmacist }), kind: 'sortie.taxi' }, 'kind'],
+      [{ ...body({ memberId: m.pharmacist }), openedBy: 'x' }, 'openedBy'],
+      [{ ...body({ memberId: 'x' }) }, 'assignee.memberId'],
+      [{ kind: item.kind, openedBy: item.openedBy, assignedAt: hoursFromNow(-1) }, 'assignee'],
+      [{ ...body({ memberId: m.pharmacist }), assignedAt: 'hier' }, 'assignedAt'],
+    ] as const) {
+      const response = await assign(bad);
+      expect([JSON.stringify(bad), response.status]).toEqual([JSON.stringify(bad), 400]);
+      expect(response.headers.get('content-type')).toMatch(/application\/problem\+json/);
+      expect(response.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ path })]));
+    }
+    const handOut = await assign(body({ memberId: m.gp }), pharmacist);
+    expect([handOut.status, handOut.body.rule]).toEqual([422, 'assign-yourself-only']);
+    expect((await assign(body(null), await token(api.url, CPTS, 'auditor'))).status).toBe(403);
+    expect((await assign(body(null), await token(api.url, CPTS, 'analyst'))).status).toBe(403);
+    expect((await call(`${items}/corrections`, { token: pharmacist, body: {} })).status).toBe(403);
+    const other = await token(api.url, OTHER, 'coordinator');
+    expect((await assign(body({ coordinatorId: 'x' }), other)).status).toBe(404);
+    expect((await assign(body({ coordinatorId: 'x' }), other, OTHER)).status).toBe(201);
+    expect(
+      (await call(`${items}/voidings`, { token: other, body: { targetEventId: 'x', reason: 'x' } })).status,
+    ).toBe(404);
   });
 
   it('keeps tenants apart: another CPTS’s token gets 404, its own worklist is empty; a token for an unknown CPTS is 401', async () => {

@@ -13,10 +13,12 @@ import {
   type ServedProjections,
 } from '@parcours/projections';
 import { v7 as uuidv7 } from 'uuid';
+import { worklistAssignmentsProjection } from './assignments/assignments.projection';
 import { readWorklist, type WorklistQuery } from './worklist.queries';
 
 /** The read models the worklist reads its items from. */
 const SOURCES = [
+  worklistAssignmentsProjection,
   pathwayViewProjection,
   unscheduledCareLogProjection,
   patientSummaryProjection,
@@ -39,8 +41,9 @@ describe('worklist', () => {
   let patientId: string;
   const pathway = () => `pathway-${CPTS}.${pathwayId}`;
 
+  /** Oldest due first unless a test asks for another order: these tests are about due dates. */
   const read = (query: Partial<WorklistQuery> = {}, now = EARLY, cptsId = CPTS) =>
-    readWorklist(served.readStore, cptsId, { limit: 100, ...query }, now);
+    readWorklist(served.readStore, cptsId, { limit: 100, sort: 'oldest', ...query }, now);
   const kinds = (now = EARLY) => read({}, now).items.map((item) => [item.kind, item.dueAt]);
 
   const record = (type: string, data: Record<string, unknown>, stream = pathway()) => {
@@ -560,6 +563,62 @@ describe('worklist', () => {
       const limited = read({ limit: 1 }, now);
       expect([limited.count, limited.total, limited.items[0].kind]).toEqual([1, 3, 'mt.recherche']);
       expect(limited.at).toBe(now.toISOString());
+    });
+
+    it('by priority: what came in today first (newest first), then what is overdue, then the rest', () => {
+      discharge('2026-03-06T17:30:00+01:00');
+      const today = discharge('2026-03-09T08:00:00+01:00');
+      const latest = discharge('2026-03-09T10:15:00+01:00');
+      record(
+        'MedecinTraitantSearchRegistered',
+        { registeredOn: '2026-02-01', requestedBy: 'patient', priority: 'aucune' },
+        `patient-${CPTS}.${patientId}`,
+      );
+      const now = new Date('2026-03-09T12:00:00+01:00');
+      const order = read({ sort: 'priority' }, now).items.map((i) => [i.kind, i.openedBy, i.overdue]);
+      expect(order).toEqual([
+        // Today's discharges, the latest first, each with its two steps by due date.
+        ['sortie.pharmacien', latest.metadata.eventId, false],
+        ['sortie.suivi', latest.metadata.eventId, false],
+        ['sortie.pharmacien', today.metadata.eventId, false],
+        ['sortie.suivi', today.metadata.eventId, false],
+        // Then what is overdue, oldest due first; then the rest.
+        ['mt.recherche', expect.any(String), true],
+        ['sortie.pharmacien', expect.any(String), true],
+        ['sortie.suivi', expect.any(String), false],
+      ]);
+      // Oldest first: by due date only.
+      expect(read({ sort: 'oldest' }, now).items.map((i) => i.kind)).toEqual([
+        'mt.recherche',
+        'sortie.pharmacien',
+        'sortie.pharmacien',
+        'sortie.pharmacien',
+        'sortie.suivi',
+        'sortie.suivi',
+        'sortie.suivi',
+      ]);
+      // Pages of that order: the same items, none twice, the total before paging.
+      const pages = [0, 3, 6].map((offset) => read({ sort: 'priority', limit: 3, offset }, now));
+      expect(pages.flatMap((page) => page.items.map((i) => [i.kind, i.openedBy, i.overdue]))).toEqual(order);
+      expect(pages.map((page) => [page.count, page.total, page.offset])).toEqual([
+        [3, 7, 0],
+        [3, 7, 3],
+        [1, 7, 6],
+      ]);
+    });
+
+    it('filters by pathway kind: the items of those pathways only', () => {
+      discharge('2026-03-06T17:30:00+01:00');
+      record(
+        'MedecinTraitantSearchRegistered',
+        { registeredOn: '2026-02-01', requestedBy: 'patient', priority: 'aucune' },
+        `patient-${CPTS}.${patientId}`,
+      );
+      expect(read({ pathwayKinds: ['sortie-hospitalisation'] }).items.map((i) => i.kind)).toEqual([
+        'sortie.pharmacien',
+        'sortie.suivi',
+      ]);
+      expect(read({ pathwayKinds: ['osteoporose'] }).items).toEqual([]);
     });
 
     it('keeps tenants apart, and answers 404 for a CPTS never registered', () => {

@@ -30,6 +30,8 @@ export interface WorklistEntry {
   summary: string;
   /** The event that opened the item. */
   openedBy: string;
+  /** Who works it, when assigned: a member or a coordinator (`itemId`: its stream, for corrections). */
+  assignee?: { itemId: string; memberId?: string; coordinatorId?: string; assignedAt: string };
 }
 
 const URGENCY_LABELS: Record<string, string> = {

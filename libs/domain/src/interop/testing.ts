@@ -1,4 +1,4 @@
-import { IdentityVault } from '@parcours/crypto';
+import { BlindIndex, IdentityVault } from '@parcours/crypto';
 import { type EventStore, SqliteEventStore } from '@parcours/event-store';
 import { SqliteIdempotencyStore } from '@parcours/sqlite-stores';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -27,7 +27,8 @@ export class InteropWorld {
   readonly store: EventStore = new SqliteEventStore({ path: ':memory:' });
   readonly vault = new IdentityVault(join(this.dir, 'keys', 'patient-keys.db'));
   readonly idempotency = new SqliteIdempotencyStore(join(this.dir, 'idempotency.db'), Buffer.alloc(32, 7));
-  readonly importer = new Importer(this.store, this.vault, this.idempotency);
+  readonly index = new BlindIndex(join(this.dir, 'keys', 'blind-index.db'), this.vault);
+  readonly importer = new Importer(this.store, this.vault, this.idempotency, this.index);
 
   constructor(readonly cptsId = 'cpts-interop') {}
 
@@ -76,7 +77,12 @@ export class InteropWorld {
   }
 
   async registerPatient(identity: PatientIdentity, cptsId = this.cptsId): Promise<string> {
-    const outcome = await new PatientCommandHandler(this.store, this.vault, this.idempotency).execute(
+    const outcome = await new PatientCommandHandler(
+      this.store,
+      this.vault,
+      this.idempotency,
+      this.index,
+    ).execute(
       new PatientCommandMessage(this.meta(cptsId), null, {
         type: 'RegisterPatient',
         data: {
@@ -101,6 +107,7 @@ export class InteropWorld {
 
   async dispose(): Promise<void> {
     await this.store.close();
+    this.index.close();
     this.vault.close();
     this.idempotency.close();
     rmSync(this.dir, { recursive: true, force: true });

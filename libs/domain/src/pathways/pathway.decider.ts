@@ -9,7 +9,7 @@ import type { ProtocolState, ProtocolVersion } from '../protocols';
 import { versionInForce } from '../protocols';
 import type { CorrectionRules } from '../shared/corrections';
 import type { Decision, Evolver, StoredEvent } from '../shared/decider';
-import { broken } from '../shared/errors';
+import { broken, RuleViolation } from '../shared/errors';
 import { ageInMonths, parisDate } from '../shared/paris-time';
 import {
   checkBusinessTime,
@@ -485,6 +485,86 @@ export function ineligibility(
   return null;
 }
 
+/** An age in months as a person says it: years from 2 years on, months before. */
+function ageText(months: number, lang: 'fr' | 'en'): string {
+  if (months >= 24 && months % 12 === 0) return lang === 'fr' ? `${months / 12} ans` : `${months / 12} years`;
+  if (months >= 24) {
+    const years = Math.floor(months / 12);
+    return lang === 'fr' ? `${years} ans et ${months % 12} mois` : `${years} years and ${months % 12} months`;
+  }
+  return lang === 'fr' ? `${months} mois` : `${months} months`;
+}
+
+const SEX_NAMES = {
+  fr: { F: 'féminin', M: 'masculin', X: 'indéterminé' },
+  en: { F: 'female', M: 'male', X: 'unspecified' },
+};
+
+/**
+ * The refusal of an ineligible patient, naming the criterion that fails — the patient's age against the
+ * range, their sex, the exclusion answered yes, or eligibility declared no — in the message and as
+ * `criterion` in the problem, so that every client can say why.
+ */
+function notEligible(
+  failing: string,
+  version: ProtocolVersion,
+  patient: PathwayPatient,
+  appliedAt: string,
+): RuleViolation {
+  const only = {
+    fr: ' : seule une orientation vers un médecin ou les urgences est possible.',
+    en: ': only an orientation to a doctor or the emergency department is possible.',
+  };
+  const { eligibility } = version;
+  let fr: string;
+  let en: string;
+  let extensions: Record<string, unknown>;
+  if (failing === 'age') {
+    const months = ageInMonths(patient.birthDate ?? `${patient.birthYear}-01-01`, appliedAt);
+    const range = (lang: 'fr' | 'en') => {
+      const { minAgeMonths: min, maxAgeMonths: max } = eligibility;
+      // The maximum is inclusive in whole months: "up to 25 years" is stored as 311 months.
+      const upTo = (value: number) => ageText(value + 1, lang);
+      if (min !== undefined && max !== undefined)
+        return lang === 'fr'
+          ? `de ${ageText(min, 'fr')} à moins de ${upTo(max)}`
+          : `from ${ageText(min, 'en')} to under ${upTo(max)}`;
+      if (min !== undefined)
+        return lang === 'fr' ? `à partir de ${ageText(min, 'fr')}` : `from ${ageText(min, 'en')}`;
+      return lang === 'fr' ? `moins de ${upTo(max!)}` : `under ${upTo(max!)}`;
+    };
+    fr = `Critère d’âge non rempli : le patient a ${ageText(months, 'fr')} à la date d’application, le protocole est pour ${range('fr')}`;
+    en = `Age criterion not met: the patient is ${ageText(months, 'en')} old on the day applied, the protocol is for ${range('en')}`;
+    extensions = {
+      criterion: 'age',
+      ageMonths: months,
+      ...(eligibility.minAgeMonths === undefined ? {} : { minAgeMonths: eligibility.minAgeMonths }),
+      ...(eligibility.maxAgeMonths === undefined ? {} : { maxAgeMonths: eligibility.maxAgeMonths }),
+    };
+  } else if (failing === 'sex') {
+    const wanted = eligibility.sex!;
+    fr = `Critère de sexe non rempli : le protocole est réservé au sexe ${SEX_NAMES.fr[wanted]}, le patient est de sexe ${SEX_NAMES.fr[patient.sex]}`;
+    en = `Sex criterion not met: the protocol is for ${SEX_NAMES.en[wanted]} patients, the patient is ${SEX_NAMES.en[patient.sex]}`;
+    extensions = { criterion: 'sex', sex: patient.sex, requiredSex: wanted };
+  } else if (failing.startsWith('exclusion:')) {
+    const code = failing.slice('exclusion:'.length);
+    const label = eligibility.exclusions.find((exclusion) => exclusion.code === code)?.label ?? code;
+    fr = `Critère d’exclusion présent : « ${label} »`;
+    en = `Exclusion criterion present: “${label}”`;
+    extensions = { criterion: 'exclusion', exclusion: code };
+  } else {
+    fr = 'Le patient a été déclaré non éligible';
+    en = 'The patient was declared not eligible';
+    extensions = { criterion: 'declared-ineligible' };
+  }
+  return new RuleViolation(
+    'patient-not-eligible',
+    { fr: fr + only.fr, en: en + only.en },
+    'outcome',
+    extensions,
+  );
+}
+
 /**
  * When the version lists tests, the result governs the outcome: a positive test allows a dispensation,
  * a negative one advice or an orientation, an invalid or absent one only an orientation.
@@ -554,13 +634,9 @@ function protocolRules(application: ProtocolApplied, facts: PathwayFacts, now: D
     );
   }
   if (version.kind === 'cooperation-nationale') delegationRules(protocol, application, facts);
-  if (ineligibility(version, facts.patient, application) !== null && !ORIENTATIONS.has(application.outcome)) {
-    throw broken(
-      'patient-not-eligible',
-      'Le patient ne remplit pas les critères d’éligibilité du protocole : seule une orientation vers un médecin ou les urgences est possible.',
-      'The patient does not meet the protocol’s eligibility criteria: only an orientation to a doctor or the emergency department is possible.',
-      'outcome',
-    );
+  const failing = ineligibility(version, facts.patient, application);
+  if (failing !== null && !ORIENTATIONS.has(application.outcome)) {
+    throw notEligible(failing, version, facts.patient, application.appliedAt);
   }
   testRules(version, application);
   if (application.mtInformedAt !== undefined) notInFuture(application.mtInformedAt, now, 'mtInformedAt');

@@ -552,10 +552,14 @@ describe('pathway decider', () => {
     });
     it('refuses dispensing to a patient outside the age range; accepts an orientation instead', () => {
       const older = { birthDate: '1950-01-01', birthYear: 1950, earliestBusinessTime: '1950-01-01' };
-      pathway
+      const tooOld = pathway
         .given(opened)
         .when((s) => decideProtocolApplication(application, open(s), withProtocol({}, older), now))
         .thenBreaks('patient-not-eligible', 'outcome');
+      // The refusal names the criterion, and the patient's age against the range, in both languages.
+      expect(tooOld.extensions).toMatchObject({ criterion: 'age', ageMonths: expect.any(Number) });
+      expect(tooOld.messages.fr).toMatch(/^Critère d’âge non rempli : le patient a \d+ ans/);
+      expect(tooOld.messages.en).toMatch(/^Age criterion not met: the patient is \d+ years/);
       const oriented = { ...application, outcome: 'orientation-medecin' as const, mtInformedAt: undefined };
       pathway
         .given(opened)
@@ -563,11 +567,13 @@ describe('pathway decider', () => {
         .then([{ type: 'ProtocolApplied', data: oriented }]);
     });
     it('refuses dispensing to a patient of the wrong sex, or with an exclusion criterion', () => {
-      pathway
+      const wrongSex = pathway
         .given(opened)
         .when((s) => decideProtocolApplication(application, open(s), withProtocol({}, { sex: 'M' }), now))
         .thenBreaks('patient-not-eligible', 'outcome');
-      pathway
+      expect(wrongSex.extensions).toEqual({ criterion: 'sex', sex: 'M', requiredSex: 'F' });
+      expect(wrongSex.messages.fr).toContain('réservé au sexe féminin, le patient est de sexe masculin');
+      const excluded = pathway
         .given(opened)
         .when((s) =>
           decideProtocolApplication(
@@ -578,6 +584,8 @@ describe('pathway decider', () => {
           ),
         )
         .thenBreaks('patient-not-eligible', 'outcome');
+      expect(excluded.extensions).toEqual({ criterion: 'exclusion', exclusion: 'fievre' });
+      expect(excluded.messages.fr).toMatch(/^Critère d’exclusion présent : « .+ »/);
     });
     it('judges age at appliedAt: version 1 before 2021-05-05 stops at 25 years', () => {
       const early = {

@@ -311,8 +311,16 @@ describe('pathways over HTTP', () => {
           body: application(),
         });
         expect(refused.status).toBe(422);
-        expect(refused.body).toMatchObject({ rule: 'patient-not-eligible', errors: [{ path: 'outcome' }] });
-        expect(refused.body.detail).toMatch(/éligibilité/);
+        // The problem itself names the failing criterion, for every client.
+        expect(refused.body).toMatchObject({
+          rule: 'patient-not-eligible',
+          errors: [{ path: 'outcome' }],
+          criterion: 'sex',
+          sex: 'M',
+          requiredSex: 'F',
+        });
+        expect(refused.body.detail).toMatch(/^Critère de sexe non rempli/);
+        expect(refused.body.messages.en).toMatch(/^Sex criterion not met/);
         await command(
           `${base}/${id}/protocol-applications`,
           coord,

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { IdentityVault } from '@parcours/crypto';
+import { BlindIndex, IdentityVault } from '@parcours/crypto';
 import { EVENT_STORE, type EventStore } from '@parcours/event-store';
 import { load } from '../shared/command-runner';
 import { IdempotencyStore } from '../shared/http/idempotency.port';
@@ -23,6 +23,7 @@ export class ErasureReconciler implements OnApplicationBootstrap {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(IdentityVault) private readonly vault: IdentityVault,
     private readonly idempotency: IdempotencyStore,
+    @Inject(BlindIndex) private readonly index: BlindIndex,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -50,6 +51,7 @@ export class ErasureReconciler implements OnApplicationBootstrap {
       );
       if (state.exists && state.erased) {
         this.vault.destroy(pending.cptsId, pending.patientId);
+        this.index.remove(pending.cptsId, pending.patientId);
         this.idempotency.forgetStream(streamId('patient', pending.cptsId, pending.patientId));
         destroyed += 1;
       } else if (now.getTime() - Date.parse(pending.markedAt) > STALE_MARK_MS) {

@@ -1,4 +1,4 @@
-import { IdentityVault, identityVaultPath } from '@parcours/crypto';
+import { BlindIndex, blindIndexPath, IdentityVault, identityVaultPath } from '@parcours/crypto';
 import { SqliteEventStore } from '@parcours/event-store';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -53,6 +53,7 @@ describe('erasure crash safety', () => {
   let dir: string;
   let store: SqliteEventStore;
   let vault: CrashOnceVault;
+  let index: BlindIndex;
   let erase: PatientCommandHandler;
   let facts: PatientFacts;
   let patientId: string;
@@ -77,11 +78,12 @@ describe('erasure crash safety', () => {
       },
     ]);
     vault = new CrashOnceVault(identityVaultPath(dir));
+    index = new BlindIndex(blindIndexPath(dir), vault);
     idempotency = new SqliteIdempotencyStore(join(dir, 'idempotency.db'), vault.serviceKey('idempotency'));
-    erase = new PatientCommandHandler(store, vault, idempotency);
+    erase = new PatientCommandHandler(store, vault, idempotency, index);
     facts = new PatientFacts(store, vault);
     patientId = (
-      await new PatientCommandHandler(store, vault, idempotency).execute(
+      await new PatientCommandHandler(store, vault, idempotency, index).execute(
         new PatientCommandMessage(meta(), null, { type: 'RegisterPatient', data: registration }),
       )
     ).id;
@@ -94,6 +96,7 @@ describe('erasure crash safety', () => {
   });
   afterEach(async () => {
     idempotency.close();
+    index.close();
     vault.close();
     await store.close();
     rmSync(dir, { recursive: true, force: true });
@@ -113,6 +116,7 @@ describe('erasure crash safety', () => {
     const types = (await store.readStream(`patient-${CPTS}.${patientId}`)).map((e) => e.type);
     expect(types).toEqual(['PatientRegistered', 'PatientIdentityErased']);
     expect(vault.hasKey(CPTS, patientId)).toBe(true);
+    expect(index.find(CPTS, { birthDate: '1948-03-02' })).toEqual([patientId]);
     expect(vault.pendingErasures()).toEqual([expect.objectContaining({ cptsId: CPTS, patientId })]);
     expect(registrationRemembered()).toBe(true);
   }
@@ -133,6 +137,7 @@ describe('erasure crash safety', () => {
     await expect(retry).rejects.toBeInstanceOf(RuleViolation);
     await expect(retry).rejects.toMatchObject({ rule: 'patient-erased' });
     expect(vault.hasKey(CPTS, patientId)).toBe(false);
+    expect(index.rowsOf(CPTS, patientId)).toBe(0);
     expect(vault.pendingErasures()).toEqual([]);
     expect(registrationRemembered()).toBe(false);
   });
@@ -149,9 +154,10 @@ describe('erasure crash safety', () => {
 
   it('without any retry, the next start destroys the key (pending-erasure mark)', async () => {
     await crashAfterAppend();
-    const reconciler = new ErasureReconciler(store, vault, idempotency);
+    const reconciler = new ErasureReconciler(store, vault, idempotency, index);
     expect(await reconciler.reconcile()).toEqual({ destroyed: 1, dropped: 0 });
     expect(vault.hasKey(CPTS, patientId)).toBe(false);
+    expect(index.rowsOf(CPTS, patientId)).toBe(0);
     expect(registrationRemembered()).toBe(false);
     expect(vault.pendingErasures()).toEqual([]);
   });
@@ -169,7 +175,7 @@ describe('erasure crash safety', () => {
     expect(vault.pendingErasures()).toEqual([]);
 
     vault.markErasurePending(CPTS, patientId); // as if the process died before the append
-    const reconciler = new ErasureReconciler(store, vault, idempotency);
+    const reconciler = new ErasureReconciler(store, vault, idempotency, index);
     expect(await reconciler.reconcile()).toEqual({ destroyed: 0, dropped: 0 }); // may still be in flight
     expect(await reconciler.reconcile(new Date(Date.now() + 120_000))).toEqual({ destroyed: 0, dropped: 1 });
     expect(vault.hasKey(CPTS, patientId)).toBe(true);

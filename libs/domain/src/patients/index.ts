@@ -21,4 +21,7 @@ export * from './access-log.dto';
 export * from './patient-summary/patient-summary.projection';
 export * from './patient-summary/patient-summary.queries';
 export { PatientCommandMessage } from './patients.handler';
+export { parsePurpose } from './patients.controller';
+export { BlindIndexCatchUp } from './blind-index-catch-up';
+export { checkDuplicates, StagedPatientIndex, type PatientIndex } from './patient-index';
 export { PatientsModule, patientProjections } from './patients.module';

@@ -6,6 +6,7 @@ import {
   Get,
   Header,
   Headers,
+  HttpCode,
   Inject,
   Param,
   Post,
@@ -24,7 +25,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '@parcours/auth';
-import { IdentityVault } from '@parcours/crypto';
+import { BlindIndex, IdentityVault } from '@parcours/crypto';
 import { EVENT_STORE, type EventStore } from '@parcours/event-store';
 import { problem } from '@parcours/platform';
 import type { Request, Response } from 'express';
@@ -54,6 +55,7 @@ import {
   MedecinTraitantSearchDto,
   MemberOnDto,
   PatientIdentityDto,
+  PatientSearchDto,
   PatientStatusDto,
   RegisterPatientDto,
 } from './patients.dto';
@@ -74,8 +76,11 @@ const IDENTITY_READERS = ['coordinator', 'auditor', 'professional'] as const;
 const PURPOSE_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
 export const DEFAULT_PURPOSE = 'consultation';
 
-export function parsePurpose(value: string | undefined): string {
-  if (value === undefined || value.trim() === '') return DEFAULT_PURPOSE;
+/** At most this many patients answer one search: a search finds a person, it does not list the population. */
+export const SEARCH_LIMIT = 20;
+
+export function parsePurpose(value: string | undefined, fallback = DEFAULT_PURPOSE): string {
+  if (value === undefined || value.trim() === '') return fallback;
   const purpose = value.trim().toLowerCase();
   if (!PURPOSE_PATTERN.test(purpose)) {
     const message = 'X-Purpose must be 1 to 64 characters of a-z, 0-9 and -, e.g. consultation';
@@ -137,11 +142,17 @@ export class PatientsController {
     @Inject(IdentityVault) private readonly vault: IdentityVault,
     private readonly accessLog: AccessLog,
     private readonly summaries: PatientSummaryQueries,
+    @Inject(BlindIndex) private readonly index: BlindIndex,
   ) {}
 
-  private send(meta: CommandMeta, patientId: string | null, command: PatientStreamCommand) {
+  private send(
+    meta: CommandMeta,
+    patientId: string | null,
+    command: PatientStreamCommand,
+    options: PatientCommandMessage['options'] = {},
+  ) {
     return this.commands.execute<PatientCommandMessage, CommandOutcome>(
-      new PatientCommandMessage(meta, patientId, command),
+      new PatientCommandMessage(meta, patientId, command, options),
     );
   }
 
@@ -149,18 +160,89 @@ export class PatientsController {
   @ApiCreatedResponse({ type: CommandResponseDto, description: 'PatientRegistered (identity sealed)' })
   register(@Meta() meta: CommandMeta, @Body() body: RegisterPatientDto): Promise<CommandOutcome> {
     const { sex, birthYear, commune, ald, precarious, hasMedecinTraitant } = body;
-    return this.send(meta, null, {
-      type: 'RegisterPatient',
-      data: {
-        identity: identityOf(body.identity),
-        sex,
-        birthYear,
-        ...(commune === undefined ? {} : { commune }),
-        ald,
-        precarious,
-        hasMedecinTraitant,
+    return this.send(
+      meta,
+      null,
+      {
+        type: 'RegisterPatient',
+        data: {
+          identity: identityOf(body.identity),
+          sex,
+          birthYear,
+          ...(commune === undefined ? {} : { commune }),
+          ald,
+          precarious,
+          hasMedecinTraitant,
+        },
       },
-    });
+      body.notDuplicateOf === undefined ? {} : { notDuplicateOf: body.notDuplicateOf },
+    );
+  }
+
+  /**
+   * Finds patients by name, birth date or INS through the blind index (no clear identity is stored to
+   * search in): every given criterion must match; names by whole words, without regard to accents, case
+   * or hyphens. A POST so that what is searched stays out of URLs (logs, proxies, history). Each patient
+   * answered comes with its identity, and each is first written to the access log with the purpose.
+   */
+  @Post('search')
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  @ApiHeader({
+    name: 'X-Purpose',
+    required: false,
+    description: 'Why the search is made (kebab-case, default "recherche-patient"); kept in the access log',
+  })
+  @ApiOkResponse({
+    description: `\`{ items: [{ id, identity, sex, birthYear, erased }], truncated }\`: at most ${SEARCH_LIMIT}, by family name`,
+  })
+  @ApiForbiddenResponse({ description: 'Analysts' })
+  async searchPatients(
+    @Param('cptsId') cptsId: string,
+    @Body() body: PatientSearchDto,
+    @CurrentPrincipal() principal: Principal,
+    @Headers('x-purpose') purposeHeader: string | undefined,
+    @Req() request: Request & { id?: unknown },
+  ) {
+    const purpose = parsePurpose(purposeHeader, 'recherche-patient');
+    if (body.name === undefined && body.birthDate === undefined && body.ins === undefined) {
+      const message = 'give at least one of name, birthDate, ins';
+      throw new BadRequestException(
+        problem(400, 'search-empty', message, { errors: [{ path: 'name', message }] }),
+      );
+    }
+    const role = IDENTITY_READERS.find((r) => principal.roles.includes(r));
+    if (role === undefined) throw new ForbiddenException(); // unreachable behind the policy, kept fail-closed
+    const found: Array<{ id: string; state: RegisteredPatient; identity: PatientIdentity }> = [];
+    for (const id of this.index.find(cptsId, body)) {
+      const { state } = await load(this.store, streamId('patient', cptsId, id), patientEvolver);
+      if (!state.exists) continue;
+      if (role === 'professional' && state.blockedMemberIds.includes(principal.sub)) continue;
+      const identity = readIdentity(this.vault, cptsId, id, state);
+      if (identity !== null) found.push({ id, state, identity });
+    }
+    const collator = new Intl.Collator('fr', { sensitivity: 'base' });
+    found.sort(
+      (a, b) =>
+        collator.compare(a.identity.familyName, b.identity.familyName) ||
+        collator.compare(a.identity.givenName, b.identity.givenName) ||
+        a.identity.birthDate.localeCompare(b.identity.birthDate),
+    );
+    const answered = found.slice(0, SEARCH_LIMIT);
+    const requestId = typeof request.id === 'string' ? request.id : randomUUID();
+    for (const { id } of answered) {
+      this.accessLog.record({ cptsId, patientId: id, actorId: principal.sub, role, purpose, requestId });
+    }
+    return {
+      items: answered.map(({ id, state, identity }) => ({
+        id,
+        identity,
+        sex: state.sex,
+        birthYear: state.birthYear,
+        erased: state.erased,
+      })),
+      truncated: found.length > SEARCH_LIMIT,
+    };
   }
 
   /**

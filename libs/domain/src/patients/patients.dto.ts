@@ -1,13 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  IsArray,
   IsBoolean,
   IsDefined,
   IsInt,
   IsOptional,
+  IsString,
   IsUUID,
   Matches,
   Max,
+  MaxLength,
   Min,
   ValidateBy,
   ValidateNested,
@@ -85,6 +89,46 @@ export class RegisterPatientDto {
   @ApiProperty()
   @IsBoolean()
   hasMedecinTraitant!: boolean;
+
+  @ApiPropertyOptional({
+    type: [String],
+    format: 'uuid',
+    description:
+      'The patients a `possible-duplicate` refusal named, confirmed by the user to be other people: ' +
+      'the registration goes ahead unless another patient matches too',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsUUID('all', { each: true, message: '$property must be patient ids (UUID)' })
+  @Transform(({ value }: { value: unknown }) =>
+    Array.isArray(value)
+      ? (value as unknown[]).map((item) => (typeof item === 'string' ? item.toLowerCase() : item))
+      : value,
+  )
+  notDuplicateOf?: string[];
+}
+
+export class PatientSearchDto {
+  @ApiPropertyOptional({
+    example: 'Hélène Dupont',
+    description: 'Words of the family and given names, any order',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  @Matches(/[\p{L}\p{N}]/u, { message: '$property must contain a letter or a digit' })
+  name?: string;
+
+  @ApiPropertyOptional({ example: '1948-03-02' })
+  @IsOptional()
+  @IsCalendarDate()
+  birthDate?: string;
+
+  @ApiPropertyOptional({ example: '248037512345678' })
+  @IsOptional()
+  @IsIns()
+  ins?: string;
 }
 
 export class MedecinTraitantSearchDto {

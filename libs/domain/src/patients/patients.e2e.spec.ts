@@ -22,6 +22,12 @@ const registration = {
   precarious: false,
   hasMedecinTraitant: false,
 };
+/** Another patient, an INS of its own: the same INS twice is refused as a duplicate. */
+let serial = 100;
+const anotherRegistration = () => {
+  serial += 1;
+  return { ...registration, identity: { ...identity, ins: `2510775123${serial}12` } };
+};
 const clearStrings = [identity.familyName, identity.givenName, identity.birthDate, identity.ins];
 const nextYear = `${new Date().getUTCFullYear() + 1}-01-15`;
 const member = (profession: string, displayName: string) => ({
@@ -189,13 +195,14 @@ describe('patients over HTTP', () => {
 
     it('a retry with the same Idempotency-Key returns the first patient and appends nothing', async () => {
       const headers = { 'idempotency-key': `register-${Date.now()}` };
-      const first = await call(base, { token: coordinator, body: registration, headers });
+      const body = anotherRegistration();
+      const first = await call(base, { token: coordinator, body, headers });
       expect(first.status).toBe(201);
-      const retry = await call(base, { token: coordinator, body: registration, headers });
+      const retry = await call(base, { token: coordinator, body, headers });
       expect(retry.status).toBe(200);
       expect(retry.body).toEqual(first.body);
       expect(streamEvents(dataDir, first.body.streamId)).toHaveLength(1);
-      expect((await read(first.body.id, coordinator)).body.identity).toEqual(identity);
+      expect((await read(first.body.id, coordinator)).body.identity).toEqual(body.identity);
     });
 
     it('validates the body (400 naming the fields)', async () => {
@@ -214,7 +221,7 @@ describe('patients over HTTP', () => {
 
   describe('access log', () => {
     it('has one entry per identity read, with who, role, purpose and request id; none for a 403', async () => {
-      const id = (await command(base, coordinator, registration)).id;
+      const id = (await command(base, coordinator, anotherRegistration())).id;
       await read(id, coordinator);
       await read(id, gp, { 'x-purpose': 'Coordination-Sortie', 'x-request-id': 'req-patients-1' });
       expect((await read(id, analyst)).status).toBe(403);
@@ -262,7 +269,7 @@ describe('patients over HTTP', () => {
   describe('blocking', () => {
     let id: string;
     beforeAll(async () => {
-      id = (await command(base, coordinator, registration)).id;
+      id = (await command(base, coordinator, anotherRegistration())).id;
       await command(`${patientUrl(id)}/blocks`, coordinator, { memberId: nurseId, on: '2026-02-01' });
     });
 
@@ -363,7 +370,7 @@ describe('patients over HTTP', () => {
   describe('rules of the other commands', () => {
     let id: string;
     beforeAll(async () => {
-      id = (await command(base, coordinator, registration)).id;
+      id = (await command(base, coordinator, anotherRegistration())).id;
     });
 
     it('registration: birth year must be the birth date’s, birth date not in the future', async () => {
@@ -518,7 +525,7 @@ describe('patients over HTTP', () => {
     let id: string;
     let streamId: string;
     beforeAll(async () => {
-      const registered = await command(base, coordinator, registration);
+      const registered = await command(base, coordinator, anotherRegistration());
       id = registered.id;
       streamId = registered.streamId;
       await command(`${patientUrl(id)}/consents`, coordinator, {
@@ -589,7 +596,8 @@ describe('patients over HTTP', () => {
     });
 
     it('an erasure dated in the future is refused and the identity stays readable', async () => {
-      const other = (await command(base, coordinator, registration)).id;
+      const body = anotherRegistration();
+      const other = (await command(base, coordinator, body)).id;
       await expectRule(
         `${patientUrl(other)}/erasure`,
         coordinator,
@@ -597,7 +605,7 @@ describe('patients over HTTP', () => {
         'business-time-in-future',
         'on',
       );
-      expect((await read(other, coordinator)).body.identity).toEqual(identity);
+      expect((await read(other, coordinator)).body.identity).toEqual(body.identity);
       expect(keyCount(dataDir, CPTS, other)).toBe(1);
     });
   });

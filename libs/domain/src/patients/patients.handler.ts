@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { IdentityVault } from '@parcours/crypto';
+import { BlindIndex, IdentityVault, SEALED_ALGORITHM } from '@parcours/crypto';
 import { EVENT_STORE, type EventStore } from '@parcours/event-store';
 import { memberEvolver, type MemberState } from '../members/member.decider';
 import { type CommandMeta, type CommandOutcome, load, runCommand } from '../shared/command-runner';
@@ -19,6 +19,7 @@ import {
   type PatientRecordFacts,
 } from './patient.decider';
 import { readIdentity } from './patient-facts';
+import { checkDuplicates, type PatientIndex } from './patient-index';
 import {
   AssignMedecinTraitantDto,
   ConsentDto,
@@ -33,8 +34,18 @@ export class PatientCommandMessage {
     readonly meta: CommandMeta,
     readonly patientId: string | null,
     readonly command: PatientStreamCommand,
+    /** A registration: the patients a `possible-duplicate` named that the user confirmed are others. */
+    readonly options: { notDuplicateOf?: string[] } = {},
   ) {}
 }
+
+/** Stands in for the sealer when a decision is only tried, to know whether the rules hold. */
+const unsealed: PatientRecordFacts['seal'] = () => ({
+  alg: SEALED_ALGORITHM,
+  iv: '',
+  ciphertext: '',
+  tag: '',
+});
 
 export const patientNotFound = () =>
   new NotFoundError({ fr: 'Ce patient n’existe pas.', en: 'This patient does not exist.' });
@@ -68,11 +79,19 @@ export class PatientCommandHandler implements ICommandHandler<PatientCommandMess
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(IdentityVault) private readonly vault: IdentityVault,
     private readonly idempotency: IdempotencyStore,
+    @Inject(BlindIndex) private readonly index: PatientIndex,
   ) {}
 
   async execute(message: PatientCommandMessage): Promise<CommandOutcome> {
     if (message.command.type === 'ErasePatientIdentity') return this.erase(message);
-    return this.decide(message);
+    const outcome = await this.decide(message);
+    // The index follows the log: written once the identity is appended (a crash in between is made good
+    // at the next start by `BlindIndexCatchUp`).
+    const { command, meta } = message;
+    if (command.type === 'RegisterPatient' || command.type === 'CorrectPatientIdentity') {
+      this.index.put(meta.cptsId, outcome.id, command.data.identity);
+    }
+    return outcome;
   }
 
   private async members(cptsId: string, ids: string[]): Promise<Record<string, MemberState>> {
@@ -85,7 +104,12 @@ export class PatientCommandHandler implements ICommandHandler<PatientCommandMess
     return Object.fromEntries(entries);
   }
 
-  private async decide({ meta, patientId, command }: PatientCommandMessage): Promise<CommandOutcome> {
+  private async decide({
+    meta,
+    patientId,
+    command,
+    options,
+  }: PatientCommandMessage): Promise<CommandOutcome> {
     await requireCpts(this.store, meta.cptsId);
     const id = patientId ?? meta.ids.newId('patient');
     const { cptsId } = meta;
@@ -99,12 +123,16 @@ export class PatientCommandHandler implements ICommandHandler<PatientCommandMess
       id,
       decide: async ({ state, history }, decision) => {
         if (command.type === 'RegisterPatient') {
-          return decidePatient(
-            command,
-            state,
-            { earliest: command.data.identity.birthDate, members: {}, seal },
-            decision,
-          );
+          const facts = (sealWith: PatientRecordFacts['seal']): PatientRecordFacts => ({
+            earliest: command.data.identity.birthDate,
+            members: {},
+            seal: sealWith,
+          });
+          // The record's own rules first (a malformed registration says nothing of other patients), with
+          // nothing sealed; then the other patients; then the decision for real, which seals.
+          decidePatient(command, state, facts(unsealed), decision);
+          await checkDuplicates(this.store, this.index, cptsId, id, command.data.identity, options);
+          return decidePatient(command, state, facts(seal), decision);
         }
         if (!state.exists) throw patientNotFound();
         const birthDate = readIdentity(this.vault, cptsId, id, state)?.birthDate ?? null;
@@ -116,6 +144,11 @@ export class PatientCommandHandler implements ICommandHandler<PatientCommandMess
           members: await this.members(cptsId, named),
           seal,
         };
+        if (command.type === 'CorrectPatientIdentity') {
+          decidePatient(command, state, { ...facts, seal: unsealed }, decision);
+          const { identity } = command.data;
+          await checkDuplicates(this.store, this.index, cptsId, id, identity, { insOnly: true });
+        }
         return isCorrectionCommand(command)
           ? decideCorrectionCommand(command, history, corrections, facts, decision)
           : decidePatient(command, state, facts, decision);
@@ -140,6 +173,7 @@ export class PatientCommandHandler implements ICommandHandler<PatientCommandMess
     const patientId = message.patientId!;
     const forget = () => {
       this.vault.destroy(cptsId, patientId);
+      this.index.remove(cptsId, patientId);
       this.idempotency.forgetStream(streamId('patient', cptsId, patientId));
     };
     this.vault.markErasurePending(cptsId, patientId);

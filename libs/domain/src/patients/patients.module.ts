@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ProjectionRegistry } from '@parcours/projections';
+import { BlindIndexCatchUp } from './blind-index-catch-up';
 import { ErasureReconciler } from './erasure-reconciler';
 import { patientSummaryProjection } from './patient-summary/patient-summary.projection';
 import { PatientSummaryQueries } from './patient-summary/patient-summary.queries';
@@ -23,7 +24,7 @@ const queries = [PatientSummaryQueries, PathwayViewQueries, MemberDirectoryQueri
  */
 @Module({
   controllers: [...httpControllers],
-  providers: [...patientCommandHandlers, ...queries, PatientFacts, ErasureReconciler],
+  providers: [...patientCommandHandlers, ...queries, PatientFacts, ErasureReconciler, BlindIndexCatchUp],
   exports: [PatientFacts, ...queries],
 })
 export class PatientsModule {

@@ -24,6 +24,8 @@ export class RuleViolation extends Error {
     readonly messages: { fr: string; en: string },
     /** The request field the rule is about, when there is one (the UI shows the message next to it). */
     readonly path?: string,
+    /** More of what broke, for clients to act on (e.g. which eligibility `criterion`): extra problem members. */
+    readonly extensions: Record<string, unknown> = {},
   ) {
     super(`${rule}: ${messages.en}`);
     this.name = 'RuleViolation';
@@ -39,12 +41,33 @@ export class RuleViolation extends Error {
       rule: this.rule,
       messages: this.messages,
       ...(this.path === undefined ? {} : { errors: [{ path: this.path, message: detail }] }),
+      ...this.extensions,
     };
   }
 }
 
 export const broken = (rule: string, fr: string, en: string, path?: string): RuleViolation =>
   new RuleViolation(rule, { fr, en }, path);
+
+/**
+ * The record would duplicate one the CPTS has (a 409 rather than a 422: the request is well formed and
+ * breaks no rule of the record itself, it collides with another). Names the records it collides with.
+ */
+export class DuplicateRecordError extends RuleViolation {
+  constructor(
+    rule: string,
+    messages: { fr: string; en: string },
+    path: string,
+    readonly existing: string[],
+  ) {
+    super(rule, messages, path);
+    this.name = 'DuplicateRecordError';
+  }
+
+  override toProblem(language: Language): ProblemShape {
+    return { ...super.toProblem(language), title: 'Conflict', status: 409, existing: this.existing };
+  }
+}
 
 /** The command addresses something that does not exist in this CPTS. */
 export class NotFoundError extends Error {

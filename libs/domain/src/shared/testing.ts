@@ -23,7 +23,8 @@ export function decider<S, E extends DomainEvent>(evolver: Evolver<S, E>) {
         };
         return {
           then: (expected: Array<E | CorrectionEvent>) => expect(run()).toEqual(expected),
-          thenBreaks: (rule: string, path?: string) => {
+          /** Returns the violation, for what else a test checks of it (its messages, its extensions). */
+          thenBreaks: (rule: string, path?: string): RuleViolation => {
             let error: unknown;
             try {
               run();
@@ -36,6 +37,7 @@ export function decider<S, E extends DomainEvent>(evolver: Evolver<S, E>) {
             if (path !== undefined) expect((error as RuleViolation).path).toBe(path);
             const { fr, en } = (error as RuleViolation).messages;
             expect(fr.length > 0 && en.length > 0 && fr !== en).toBe(true);
+            return error as RuleViolation;
           },
         };
       },

@@ -189,7 +189,12 @@ describe('CPAM imports', () => {
         ins: INS.hélène,
       });
       // Same name and birth date as a row, another INS: another person.
-      await world.registerPatient({ familyName: 'Bénard', givenName: 'Aimé', birthDate: '1952-01-15' });
+      await world.registerPatient({
+        familyName: 'Bénard',
+        givenName: 'Aimé',
+        birthDate: '1952-01-15',
+        ins: ins('1520175999999'),
+      });
       const first = await importList(Buffer.from(list(';', ROWS.slice(0, 2))));
       expect(first.counts).toMatchObject({ patientsFound: 1, patientsRegistered: 1, searchesRegistered: 2 });
       expect((await patientOf(INS.hélène)).id).toBe(known);

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { IdentityVault } from '@parcours/crypto';
+import { BlindIndex, IdentityVault } from '@parcours/crypto';
 import {
   type Actor,
   EVENT_STORE,
@@ -11,6 +11,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { CptsCommandHandler, CptsCommandMessage } from '../../cpts/cpts.handler';
 import { PathwayCommandHandler, PathwayCommandMessage } from '../../pathways/pathways.handler';
 import { PatientFacts } from '../../patients/patient-facts';
+import { StagedPatientIndex } from '../../patients/patient-index';
 import { PatientCommandHandler, PatientCommandMessage } from '../../patients/patients.handler';
 import { type CommandMeta, type CommandOutcome, load } from '../../shared/command-runner';
 import type { DomainEvent, Evolver } from '../../shared/decider';
@@ -47,8 +48,10 @@ export class ImportSession {
     readonly directory: CptsDirectory,
     vault: IdentityVault,
     idempotency: IdempotencyStore,
+    /** The patients registered by this import are indexed once it is committed, not before. */
+    readonly index: StagedPatientIndex,
   ) {
-    this.patients = new PatientCommandHandler(store, vault, idempotency);
+    this.patients = new PatientCommandHandler(store, vault, idempotency, index);
     this.pathways = new PathwayCommandHandler(store, new PatientFacts(store, vault));
     this.cpts = new CptsCommandHandler(store);
   }
@@ -118,6 +121,7 @@ export class Importer {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(IdentityVault) private readonly vault: IdentityVault,
     private readonly idempotency: IdempotencyStore,
+    @Inject(BlindIndex) private readonly index: BlindIndex,
   ) {}
 
   async run<T>(
@@ -129,10 +133,12 @@ export class Importer {
     for (let attempt = 1; ; attempt += 1) {
       const staged = new StagedEventStore(this.store);
       const directory = await CptsDirectory.load(this.store, this.vault, context.cptsId);
-      const session = new ImportSession(context, staged, directory, this.vault, this.idempotency);
+      const index = new StagedPatientIndex(this.index);
+      const session = new ImportSession(context, staged, directory, this.vault, this.idempotency, index);
       const result = await plan(session);
       try {
         const committed = await staged.commit(options.onWrite);
+        index.flush();
         const appended = committed.filter((stream) => !stream.replayed);
         const position = appended.reduce<bigint | undefined>(
           (max, stream) => (max === undefined || stream.position > max ? stream.position : max),
