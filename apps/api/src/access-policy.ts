@@ -79,6 +79,10 @@ export const ACCESS_POLICY: AccessPolicy = {
   [`POST ${TENANT}/patients/:patientId/medecin-traitant-search/closure`]: COORDINATOR,
   [`POST ${TENANT}/patients/:patientId/corrections`]: COORDINATOR,
   [`POST ${TENANT}/patients/:patientId/voidings`]: COORDINATOR,
+  // The care circle: read like the summary, changed by coordinators.
+  [`GET ${TENANT}/patients/:patientId/care-team`]: CARE_READERS,
+  [`POST ${TENANT}/patients/:patientId/care-team`]: COORDINATOR,
+  [`POST ${TENANT}/patients/:patientId/care-team/removals`]: COORDINATOR,
   // "Who read my record", for the coordinator to hand to the patient (no identity in it).
   [`GET ${TENANT}/patients/:patientId/access-log`]: AUDIT_READERS,
 

@@ -7,6 +7,10 @@ export {
   assertNotBlocked,
   assertNotBlockedAt,
   blockedAt,
+  careCircle,
+  inCareCircle,
+  type CareCircleMember,
+  type CareTeamPeriod,
   consentOn,
   statusOn,
   earliestBusinessTime,
@@ -20,5 +24,7 @@ export * from './access-log.port';
 export * from './access-log.dto';
 export * from './patient-summary/patient-summary.projection';
 export * from './patient-summary/patient-summary.queries';
+export * from './care-team/care-team.projection';
+export * from './care-team/care-team.queries';
 export { PatientCommandMessage } from './patients.handler';
 export { PatientsModule, patientProjections } from './patients.module';

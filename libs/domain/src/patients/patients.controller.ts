@@ -45,8 +45,11 @@ import { readIdentity } from './patient-facts';
 import { CorrectionDto, VoidDto } from '../shared/http/corrections';
 import type { PatientStreamCommand } from './patient.commands';
 import { PatientCommandMessage, patientNotFound } from './patients.handler';
+import { CareTeamQueries } from './care-team/care-team.queries';
 import {
   AssignMedecinTraitantDto,
+  CareTeamMemberDto,
+  CareTeamRemovalDto,
   ConsentDto,
   ErasureDto,
   IdentityCorrectionDto,
@@ -137,6 +140,7 @@ export class PatientsController {
     @Inject(IdentityVault) private readonly vault: IdentityVault,
     private readonly accessLog: AccessLog,
     private readonly summaries: PatientSummaryQueries,
+    private readonly careTeams: CareTeamQueries,
   ) {}
 
   private send(meta: CommandMeta, patientId: string | null, command: PatientStreamCommand) {
@@ -242,6 +246,55 @@ export class PatientsController {
       ...(state.erasedOn === undefined ? {} : { erasedOn: state.erasedOn }),
       pathways: this.summaries.pathwaysOf(cptsId, patientId),
     };
+  }
+
+  /**
+   * The care circle: the members in it today and why (added, médecin traitant, pharmacien correspondant),
+   * the stays that ended, and who is involved in the patient's open pathways. Names of professionals, no
+   * identity of the patient.
+   */
+  @Get(':patientId/care-team')
+  @Header('Cache-Control', 'no-store')
+  @ApiOkResponse({
+    description:
+      '`{ patientId, members: [{ memberId, displayName, basis, role, from, eventId }], past: [{ memberId, displayName, role, from, to, blocked, eventId }], involved: [{ memberId, displayName, pathwayId, reason, since }] }`',
+  })
+  @ApiForbiddenResponse({ description: 'Analysts, and professionals the patient blocked' })
+  @ApiServiceUnavailableResponse({ description: 'The read model is being built' })
+  careTeam(
+    @Param('cptsId') cptsId: string,
+    @Param('patientId', UuidParam) patientId: string,
+    @Query() _query: ConsistentReadQueryDto,
+    @CurrentPrincipal() principal: Principal,
+  ) {
+    const found = this.summaries.patient(cptsId, patientId);
+    if (!found) throw patientNotFound();
+    const member = restrictedMember(principal);
+    if (member !== undefined && found.state.blockedMemberIds.includes(member))
+      throw new PatientAccessBlockedError();
+    return this.careTeams.circle(cptsId, patientId);
+  }
+
+  @Post(':patientId/care-team')
+  @ApiCreatedResponse({ type: CommandResponseDto, description: 'CareTeamMemberAdded' })
+  addToCareTeam(
+    @Meta() meta: CommandMeta,
+    @Param('patientId', UuidParam) patientId: string,
+    @Body() body: CareTeamMemberDto,
+  ): Promise<CommandOutcome> {
+    const { memberId, role, from } = body;
+    return this.send(meta, patientId, { type: 'AddCareTeamMember', data: { memberId, role, from } });
+  }
+
+  @Post(':patientId/care-team/removals')
+  @ApiCreatedResponse({ type: CommandResponseDto, description: 'CareTeamMemberRemoved' })
+  removeFromCareTeam(
+    @Meta() meta: CommandMeta,
+    @Param('patientId', UuidParam) patientId: string,
+    @Body() body: CareTeamRemovalDto,
+  ): Promise<CommandOutcome> {
+    const { memberId, to, reason } = body;
+    return this.send(meta, patientId, { type: 'RemoveCareTeamMember', data: { memberId, to, reason } });
   }
 
   /**
@@ -463,7 +516,8 @@ export class PatientsController {
   @ApiCreatedResponse({
     type: CommandResponseDto,
     description:
-      'EntryCorrected: the médecin-traitant search, its assignment or closure, a consent or a status update, ' +
+      'EntryCorrected: the médecin-traitant search, its assignment or closure, a consent, a status update, ' +
+      'an addition to or a removal from the care circle, ' +
       'decided again as if it were new',
   })
   correct(

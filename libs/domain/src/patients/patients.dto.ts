@@ -14,6 +14,7 @@ import {
 } from 'class-validator';
 import { IsCalendarDate, IsIns, IsInseeCode, OneOf, Text } from '../shared/http/validators';
 import {
+  CARE_TEAM_ROLES,
   CONSENT_DECISIONS,
   CONSENT_SCOPES,
   MEDECIN_TRAITANT_SEARCH_CLOSURE_REASONS,
@@ -131,6 +132,30 @@ export class MemberOnDto {
   @ApiProperty({ example: '2026-02-01' })
   @IsCalendarDate()
   on!: string;
+}
+
+export class CareTeamMemberDto {
+  @MemberIdField('A member of this CPTS, active on `from`')
+  memberId!: string;
+
+  @OneOf(CARE_TEAM_ROLES, { description: 'What the member does for the patient' })
+  role!: (typeof CARE_TEAM_ROLES)[number];
+
+  @ApiProperty({ example: '2026-03-01', description: 'The first day in the care circle' })
+  @IsCalendarDate()
+  from!: string;
+}
+
+export class CareTeamRemovalDto {
+  @MemberIdField('A member in the patient’s care circle')
+  memberId!: string;
+
+  @ApiProperty({ example: '2026-04-30', description: 'The last day in the care circle' })
+  @IsCalendarDate()
+  to!: string;
+
+  @Text(500, 'Why (e.g. "fin des soins à domicile"); stored in clear: no personal data here')
+  reason!: string;
 }
 
 export class ErasureDto {

@@ -514,6 +514,136 @@ describe('patients over HTTP', () => {
     });
   });
 
+  describe('the care circle', () => {
+    it('adds a member, lists them with the médecin traitant, and removes them; coordinators only', async () => {
+      const id = (await command(base, coordinator, registration)).id;
+      await command(`${patientUrl(id)}/medecin-traitant`, coordinator, {
+        memberId: gpId,
+        assignedOn: '2026-01-05',
+      });
+      const added = await command(`${patientUrl(id)}/care-team`, coordinator, {
+        memberId: nurseId,
+        role: 'soins-infirmiers',
+        from: '2026-02-01',
+      });
+      const circle = await call(`${patientUrl(id)}/care-team?consistentWith=${added.position}`, {
+        token: gp,
+      });
+      expect(circle.status).toBe(200);
+      expect(circle.body.members).toEqual([
+        expect.objectContaining({ memberId: gpId, displayName: 'Dr Martin', basis: 'medecin-traitant' }),
+        expect.objectContaining({
+          memberId: nurseId,
+          displayName: 'M. Durand',
+          basis: 'care-team',
+          role: 'soins-infirmiers',
+          from: '2026-02-01',
+          eventId: expect.any(String),
+        }),
+      ]);
+      const byProfessional = await call(`${patientUrl(id)}/care-team`, {
+        token: nurse,
+        body: { memberId: pharmacistId, role: 'dispensation', from: '2026-02-01' },
+      });
+      expect(byProfessional.status).toBe(403);
+      expect((await call(`${patientUrl(id)}/care-team`, { token: analyst })).status).toBe(403);
+
+      const removed = await command(`${patientUrl(id)}/care-team/removals`, coordinator, {
+        memberId: nurseId,
+        to: '2026-03-31',
+        reason: 'Fin des soins',
+      });
+      const after = await call(`${patientUrl(id)}/care-team?consistentWith=${removed.position}`, {
+        token: coordinator,
+      });
+      expect(after.body.members.map((m: { memberId: string }) => m.memberId)).toEqual([gpId]);
+      expect(after.body.past).toEqual([
+        expect.objectContaining({ memberId: nurseId, from: '2026-02-01', to: '2026-03-31', blocked: false }),
+      ]);
+    });
+
+    it('refuses what the rules refuse, naming the field, and bad bodies with 400', async () => {
+      const id = (await command(base, coordinator, registration)).id;
+      const url = `${patientUrl(id)}/care-team`;
+      await expectRule(
+        url,
+        coordinator,
+        { memberId: leaverId, role: 'autre', from: '2026-02-01' },
+        'member-has-left',
+        'memberId',
+      );
+      await expectRule(
+        url,
+        coordinator,
+        { memberId: nurseId, role: 'autre', from: nextYear },
+        'business-time-in-future',
+        'from',
+      );
+      await command(url, coordinator, { memberId: nurseId, role: 'autre', from: '2026-02-01' });
+      await expectRule(
+        url,
+        coordinator,
+        { memberId: nurseId, role: 'autre', from: '2026-02-02' },
+        'already-in-care-team',
+        'memberId',
+      );
+      await expectRule(
+        `${url}/removals`,
+        coordinator,
+        { memberId: gp2Id, to: '2026-02-03', reason: 'Erreur' },
+        'not-in-care-team',
+        'memberId',
+      );
+      const bad = await call(url, {
+        token: coordinator,
+        body: { memberId: nurseId, role: 'chef', from: '2026-02-01' },
+      });
+      expect(bad.status).toBe(400);
+      expect(bad.body.errors).toEqual([expect.objectContaining({ path: 'role' })]);
+      const unknownPatient = await call(`${patientUrl('0193a0e0-0000-7000-8000-000000000000')}/care-team`, {
+        token: coordinator,
+        body: { memberId: nurseId, role: 'autre', from: '2026-02-01' },
+      });
+      expect(unknownPatient.status).toBe(404);
+    });
+
+    it('corrects and voids a stay through the patient’s corrections, decided again', async () => {
+      const id = (await command(base, coordinator, registration)).id;
+      const added = await command(`${patientUrl(id)}/care-team`, coordinator, {
+        memberId: nurseId,
+        role: 'soins-infirmiers',
+        from: '2026-02-01',
+      });
+      const [, addition] = streamEvents(dataDir, added.streamId);
+      await expectRule(
+        `${patientUrl(id)}/corrections`,
+        coordinator,
+        { targetEventId: addition.metadata.eventId, reason: 'Erreur', correction: { from: nextYear } },
+        'business-time-in-future',
+        'correction.from',
+      );
+      const corrected = await command(`${patientUrl(id)}/corrections`, coordinator, {
+        targetEventId: addition.metadata.eventId,
+        reason: 'Erreur',
+        correction: { role: 'coordination' },
+      });
+      const circle = await call(`${patientUrl(id)}/care-team?consistentWith=${corrected.position}`, {
+        token: coordinator,
+      });
+      expect(circle.body.members).toEqual([
+        expect.objectContaining({ memberId: nurseId, role: 'coordination' }),
+      ]);
+      const voided = await command(`${patientUrl(id)}/voidings`, coordinator, {
+        targetEventId: addition.metadata.eventId,
+        reason: 'Erreur',
+      });
+      const empty = await call(`${patientUrl(id)}/care-team?consistentWith=${voided.position}`, {
+        token: coordinator,
+      });
+      expect(empty.body.members).toEqual([]);
+    });
+  });
+
   describe('erasure', () => {
     let id: string;
     let streamId: string;

@@ -21,6 +21,8 @@ import {
 import { readIdentity } from './patient-facts';
 import {
   AssignMedecinTraitantDto,
+  CareTeamMemberDto,
+  CareTeamRemovalDto,
   ConsentDto,
   MedecinTraitantSearchClosureDto,
   MedecinTraitantSearchDto,
@@ -55,6 +57,8 @@ const corrections = {
     MedecinTraitantSearchClosed: MedecinTraitantSearchClosureDto,
     ConsentRecorded: ConsentDto,
     PatientStatusUpdated: PatientStatusDto,
+    CareTeamMemberAdded: CareTeamMemberDto,
+    CareTeamMemberRemoved: CareTeamRemovalDto,
   }),
 };
 
