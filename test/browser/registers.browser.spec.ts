@@ -147,6 +147,31 @@ describe('patients, RCP and unscheduled care in the web UI', () => {
     const summary = await get(`/patients/${patientId}/summary`);
     expect(summary.medecinTraitant).toEqual({ memberId: gp.id, displayName: gp.displayName });
 
+    // The care circle: the médecin traitant is in it; a nurse is added, then removed.
+    const circle = page.getByTestId('care-team');
+    await circle.locator('tr', { hasText: gp.displayName }).filter({ hasText: 'Médecin traitant' }).waitFor();
+    const nurse = active('infirmier')[0];
+    await circle.getByRole('button', { name: 'Ajouter au cercle de soins' }).click();
+    await choose(page, /^Professionnel/, nurse.id);
+    await page.getByLabel(/^Rôle/).selectOption('soins-infirmiers');
+    expect(await checkAccessibility(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Ajouter au cercle', exact: true }).click();
+    await circle
+      .locator('tr', { hasText: nurse.displayName })
+      .filter({ hasText: 'Soins infirmiers' })
+      .waitFor();
+    expect((await get(`/patients/${patientId}/care-team`)).members).toEqual([
+      expect.objectContaining({ memberId: gp.id, basis: 'medecin-traitant' }),
+      expect.objectContaining({ memberId: nurse.id, basis: 'care-team', role: 'soins-infirmiers' }),
+    ]);
+    await circle.getByRole('button', { name: `Retirer ${nurse.displayName} du cercle de soins` }).click();
+    await page.getByLabel(/^Motif du retrait/).fill('Fin des soins');
+    await page.getByRole('button', { name: 'Retirer du cercle', exact: true }).click();
+    await circle.getByRole('heading', { name: 'Anciens membres' }).waitFor();
+    expect((await get(`/patients/${patientId}/care-team`)).past).toEqual([
+      expect.objectContaining({ memberId: nurse.id, to: expect.any(String) }),
+    ]);
+
     // It is in the list, still without a name.
     await visit(page, demo.api.url, '#/patients?hasMedecinTraitant=true&birthYear=1947');
     const row = page.locator(`table.patients tbody tr[data-patient="${patientId}"]`);

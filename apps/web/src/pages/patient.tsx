@@ -25,6 +25,7 @@ import {
 } from '../ui/forms';
 import { MemberSelect, useMemberName, useMembers } from '../ui/members';
 import { ErrorMessage, Loaded, PageTitle, useQuery } from '../ui/page';
+import { CareTeamCard } from './patient-care-team';
 import { YesNo } from './patient-shared';
 import { TableRegion } from '../ui/table';
 
@@ -798,6 +799,12 @@ export function PatientPage({ session, route }: PageProps) {
                   erased={patient.erased}
                 />
                 <PathwaysCard pathways={patient.pathways} />
+                <CareTeamCard
+                  key={patient.revision}
+                  patientId={patient.id}
+                  coordinator={coordinator}
+                  erased={patient.erased}
+                />
               </div>
               {coordinator && (
                 <section class="card" aria-labelledby="actions-title">
