@@ -83,6 +83,9 @@ export const ACCESS_POLICY: AccessPolicy = {
   [`GET ${TENANT}/patients/:patientId/care-team`]: CARE_READERS,
   [`POST ${TENANT}/patients/:patientId/care-team`]: COORDINATOR,
   [`POST ${TENANT}/patients/:patientId/care-team/removals`]: COORDINATOR,
+  // Emergency access ("bris de glace") outside the care circle: professionals ask, coordinators review.
+  [`POST ${TENANT}/patients/:patientId/break-glass`]: ['professional'],
+  [`GET ${TENANT}/patients/break-glass`]: AUDIT_READERS,
   // "Who read my record", for the coordinator to hand to the patient (no identity in it).
   [`GET ${TENANT}/patients/:patientId/access-log`]: AUDIT_READERS,
 

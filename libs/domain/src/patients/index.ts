@@ -21,6 +21,7 @@ export {
 } from './patient.decider';
 export { PatientFacts, type PatientFactsResult, readIdentity } from './patient-facts';
 export * from './access-log.port';
+export * from './care-access';
 export * from './access-log.dto';
 export * from './patient-summary/patient-summary.projection';
 export * from './patient-summary/patient-summary.queries';

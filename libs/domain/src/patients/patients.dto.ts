@@ -13,6 +13,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsCalendarDate, IsIns, IsInseeCode, OneOf, Text } from '../shared/http/validators';
+import { BREAK_GLASS_PURPOSES } from './care-access';
 import {
   CARE_TEAM_ROLES,
   CONSENT_DECISIONS,
@@ -156,6 +157,26 @@ export class CareTeamRemovalDto {
 
   @Text(500, 'Why (e.g. "fin des soins à domicile"); stored in clear: no personal data here')
   reason!: string;
+}
+
+export class BreakGlassDto {
+  @OneOf(BREAK_GLASS_PURPOSES, { description: 'Why the record must be opened now (a code: no free text)' })
+  purpose!: (typeof BREAK_GLASS_PURPOSES)[number];
+}
+
+export class BreakGlassReportQueryDto {
+  @ApiPropertyOptional({ example: '2026-03-01', description: 'From this day (UTC) on' })
+  @IsOptional()
+  @IsCalendarDate()
+  from?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 200 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit?: number;
 }
 
 export class ErasureDto {

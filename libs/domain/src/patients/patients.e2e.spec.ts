@@ -96,6 +96,20 @@ describe('patients over HTTP', () => {
   const accessLog = async (id: string) =>
     (await call(`${api.url}/api/v1/cpts/${CPTS}/audit/access-log?patientId=${id}`, { token: auditor })).body
       .entries as Array<Record<string, string>>;
+  /** Puts members in the patient's care circle (coordinator), and returns the last command's position. */
+  const joinCircle = async (id: string, ...memberIds: string[]) => {
+    let position = '0';
+    for (const memberId of memberIds) {
+      ({ position } = await command(`${patientUrl(id)}/care-team`, coordinator, {
+        memberId,
+        role: 'autre',
+        from: '2026-01-02',
+      }));
+    }
+    // The care circle's read model has them before the next read.
+    await call(`${patientUrl(id)}/care-team?consistentWith=${position}`, { token: coordinator });
+    return position;
+  };
   const expectRule = async (url: string, tokenValue: string, body: unknown, rule: string, path?: string) => {
     const response = await call(url, { token: tokenValue, body });
     expect([response.status, response.body?.rule]).toEqual([422, rule]);
@@ -127,14 +141,22 @@ describe('patients over HTTP', () => {
   afterAll(() => api.dispose());
 
   describe('registration and identity reads', () => {
-    it('registers a patient (201) and shows its identity to coordinator, auditor and professionals', async () => {
+    it('registers a patient (201) and shows its identity to coordinator, auditor and the professionals of its care circle', async () => {
+      // Outside the care circle, a professional is told there is no such patient.
+      for (const outsider of [gp, nurse]) {
+        expect((await read(patientId, outsider)).status).toBe(404);
+        expect((await call(`${patientUrl(patientId)}/summary`, { token: outsider })).status).toBe(404);
+        expect((await call(`${patientUrl(patientId)}/care-team`, { token: outsider })).status).toBe(404);
+      }
+      expect(await accessLog(patientId)).toEqual([]);
+      await joinCircle(patientId, gpId, nurseId);
       for (const reader of [coordinator, auditor, gp, nurse]) {
         const response = await read(patientId, reader);
         expect(response.status).toBe(200);
         expect(response.headers.get('cache-control')).toBe('no-store');
         expect(response.body).toEqual({
           id: patientId,
-          revision: 0,
+          revision: 2,
           sex: 'F',
           birthYear: 1951,
           commune: '69123',
@@ -215,6 +237,7 @@ describe('patients over HTTP', () => {
   describe('access log', () => {
     it('has one entry per identity read, with who, role, purpose and request id; none for a 403', async () => {
       const id = (await command(base, coordinator, registration)).id;
+      await joinCircle(id, gpId);
       await read(id, coordinator);
       await read(id, gp, { 'x-purpose': 'Coordination-Sortie', 'x-request-id': 'req-patients-1' });
       expect((await read(id, analyst)).status).toBe(403);
@@ -263,6 +286,7 @@ describe('patients over HTTP', () => {
     let id: string;
     beforeAll(async () => {
       id = (await command(base, coordinator, registration)).id;
+      await joinCircle(id, gpId, nurseId);
       await command(`${patientUrl(id)}/blocks`, coordinator, { memberId: nurseId, on: '2026-02-01' });
     });
 
@@ -644,6 +668,68 @@ describe('patients over HTTP', () => {
     });
   });
 
+  describe('emergency access (bris de glace)', () => {
+    it('opens the record to a professional outside the circle for a purpose, logged and reported to coordinators', async () => {
+      const id = (await command(base, coordinator, registration)).id;
+      expect((await read(id, nurse)).status).toBe(404);
+      const glass = `${patientUrl(id)}/break-glass`;
+      const noPurpose = await call(glass, { token: nurse, body: {} });
+      expect(noPurpose.status).toBe(400);
+      expect(noPurpose.body.errors).toEqual([expect.objectContaining({ path: 'purpose' })]);
+      const freeText = await call(glass, { token: nurse, body: { purpose: 'Mme X fait un malaise' } });
+      expect(freeText.status).toBe(400);
+      expect(await accessLog(id)).toEqual([]);
+
+      const opened = await call(glass, { token: nurse, body: { purpose: 'urgence-vitale' } });
+      expect(opened.status).toBe(201);
+      expect(Date.parse(opened.body.until) - Date.parse(opened.body.at)).toBe(4 * 60 * 60 * 1000);
+      const response = await read(id, nurse, { 'x-purpose': 'urgence' });
+      expect(response.status).toBe(200);
+      expect(response.body.identity).toEqual(identity);
+      expect((await call(`${patientUrl(id)}/summary`, { token: nurse })).status).toBe(200);
+      expect((await read(id, gp)).status).toBe(404);
+
+      const entries = await accessLog(id);
+      expect(entries.map((entry) => [entry.actorId, entry.purpose])).toEqual([
+        [nurseId, 'urgence'],
+        [nurseId, 'bris-de-glace:urgence-vitale'],
+      ]);
+      const report = await call(`${base}/break-glass`, { token: coordinator });
+      expect(report.status).toBe(200);
+      expect(report.body.items).toContainEqual({
+        id: expect.any(String),
+        at: opened.body.at,
+        until: opened.body.until,
+        patientId: id,
+        actorId: nurseId,
+        purpose: 'urgence-vitale',
+        active: true,
+      });
+      for (const other of [nurse, analyst]) {
+        expect((await call(`${base}/break-glass`, { token: other })).status).toBe(403);
+      }
+      expect((await call(glass, { token: coordinator, body: { purpose: 'urgence-vitale' } })).status).toBe(
+        403,
+      );
+    });
+
+    it('does not override the patient’s own block, and is 404 for a patient that does not exist', async () => {
+      const id = (await command(base, coordinator, registration)).id;
+      await command(`${patientUrl(id)}/blocks`, coordinator, { memberId: nurseId, on: '2026-02-01' });
+      const refused = await call(`${patientUrl(id)}/break-glass`, {
+        token: nurse,
+        body: { purpose: 'urgence-vitale' },
+      });
+      expect(refused.status).toBe(403);
+      expect(await accessLog(id)).toEqual([]);
+      const missing = await call(`${patientUrl('0193a0e0-0000-7000-8000-000000000000')}/break-glass`, {
+        token: nurse,
+        body: { purpose: 'urgence-vitale' },
+      });
+      expect(missing.status).toBe(404);
+    });
+  });
+
   describe('erasure', () => {
     let id: string;
     let streamId: string;
@@ -656,6 +742,7 @@ describe('patients over HTTP', () => {
         decision: 'accord',
         on: '2026-01-05',
       });
+      await joinCircle(id, gpId);
     });
 
     it('is for coordinators only', async () => {
@@ -676,7 +763,7 @@ describe('patients over HTTP', () => {
         body: { on: '2026-05-01', reason: 'demande du patient (art. 17 RGPD)' },
       });
       expect(erased.status).toBe(201);
-      expect(erased.body).toMatchObject({ id, streamId, revision: 2 });
+      expect(erased.body).toMatchObject({ id, streamId, revision: 3 });
 
       expect(keyCount(dataDir, CPTS, id)).toBe(0);
       for (const reader of [coordinator, auditor, gp]) {
@@ -684,7 +771,7 @@ describe('patients over HTTP', () => {
         expect(response.status).toBe(200);
         expect(response.body).toMatchObject({
           id,
-          revision: 2,
+          revision: 3,
           identity: null,
           erased: true,
           erasedOn: '2026-05-01',
@@ -698,6 +785,7 @@ describe('patients over HTTP', () => {
       expect(events.map((e) => e.type)).toEqual([
         'PatientRegistered',
         'ConsentRecorded',
+        'CareTeamMemberAdded',
         'PatientIdentityErased',
       ]);
       expect(verifyChain(streamId, events)).toBeNull();

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ProjectionRegistry } from '@parcours/projections';
+import { CareAccess } from './care-access';
 import { careTeamProjection } from './care-team/care-team.projection';
 import { CareTeamQueries } from './care-team/care-team.queries';
 import { ErasureReconciler } from './erasure-reconciler';
@@ -26,8 +27,8 @@ const queries = [PatientSummaryQueries, CareTeamQueries, PathwayViewQueries, Mem
  */
 @Module({
   controllers: [...httpControllers],
-  providers: [...patientCommandHandlers, ...queries, PatientFacts, ErasureReconciler],
-  exports: [PatientFacts, ...queries],
+  providers: [...patientCommandHandlers, ...queries, PatientFacts, ErasureReconciler, CareAccess],
+  exports: [PatientFacts, CareAccess, ...queries],
 })
 export class PatientsModule {
   constructor(registry: ProjectionRegistry) {

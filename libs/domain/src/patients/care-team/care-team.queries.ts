@@ -145,3 +145,22 @@ export class CareTeamQueries {
     );
   }
 }
+
+/**
+ * An SQL condition that holds on a row a professional may see: its patient's care circle holds them today,
+ * or they are involved in its pathway while it is open. `bind` adds a parameter and returns its
+ * placeholder, in the order of the text (positional `?` or named `@x`).
+ */
+export function visibleToMember(
+  readStore: ReadStore,
+  columns: { patient: string; pathway: string | null },
+  cptsId: string,
+  memberId: string,
+  bind: (value: string) => string,
+): string {
+  const table = readStore.tables(CARE_TEAM);
+  const inCircle = `EXISTS (SELECT 1 FROM "${table('circle')}" c WHERE c.cpts_id = ${bind(cptsId)} AND c.member_id = ${bind(memberId)} AND c.current = 1 AND c.patient_id = ${columns.patient})`;
+  if (columns.pathway === null) return inCircle;
+  const involved = `EXISTS (SELECT 1 FROM "${table('involvements')}" i JOIN "${table('pathways')}" ip ON ip.cpts_id = i.cpts_id AND ip.pathway_id = i.pathway_id WHERE i.cpts_id = ${bind(cptsId)} AND i.member_id = ${bind(memberId)} AND ip.open = 1 AND i.pathway_id = ${columns.pathway})`;
+  return `(${inCircle} OR ${involved})`;
+}
