@@ -168,8 +168,8 @@ describe('registers over HTTP', () => {
       await post(`/pathways/${pathwayId}/protocol-applications`, application('dispensation'));
       await post(`/pathways/${pathwayId}/protocol-applications`, application('conseil'));
       await post(`/pathways/${pathwayId}/protocol-applications`, application('dispensation'));
-      const timeline = (await call(`${base}/pathways/${pathwayId}`, { token: coord })).body
-        .timeline as Array<{
+      // Read once the view holds the applications just recorded.
+      const timeline = (await get(`/pathways/${pathwayId}`)).body.timeline as Array<{
         type: string;
         eventId: string;
       }>;
