@@ -142,6 +142,10 @@ export const ACCESS_POLICY: AccessPolicy = {
   // The pseudonymised event feed: no identity, no free text, patients by pseudonym.
   [`GET ${TENANT}/exports/events.ndjson`]: FIGURE_READERS,
 
+  // Each member's own inbox (the notifications addressed to them).
+  [`GET ${TENANT}/inbox`]: ['coordinator', 'professional'],
+  [`POST ${TENANT}/inbox/:notificationId/read`]: ['coordinator', 'professional'],
+
   // Audit.
   [`GET ${TENANT}/audit/streams/:streamId`]: AUDIT_READERS,
   [`GET ${TENANT}/audit/verify`]: AUDIT_READERS,
