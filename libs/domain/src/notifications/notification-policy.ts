@@ -66,7 +66,7 @@ export function notificationsFor(event: SourceEvent, context: NotificationContex
       seen.add(id);
       return true;
     })
-    .map((recipientId) => ({ recipientId, kind: kind }));
+    .map((recipientId) => ({ recipientId, kind: kind! }));
 }
 
 /** The event types the policy may act on: the reactor reads only these from the log. */

@@ -1,4 +1,5 @@
 import { call, startApi, tempDataDir, type RunningApi } from '../../../../test/support/api-process';
+import { dischargeBundle, ins } from '../../../../test/support/fhir-bundles';
 import { command, registerCptsInStore, token } from '../../../../test/support/tenant';
 
 const CPTS = 'cpts-notify';
@@ -175,6 +176,32 @@ describe('notifications over HTTP', () => {
       },
     ]);
     expect(health.projections.map((p: { name: string }) => p.name)).toContain('notifications');
+  });
+
+  it('a discharge imported as FHIR reaches the GP it names', async () => {
+    const { id } = await command(url('/members'), coordinator, {
+      displayName: 'Dr Bernard',
+      profession: 'medecin-generaliste',
+      rpps: '10000000001',
+      mode: 'liberal',
+      joinedOn: '2020-01-10',
+      sasParticipant: false,
+    });
+    const gpToken = await token(api.url, CPTS, 'professional', id);
+    const imported = await call(url('/fhir'), {
+      token: coordinator,
+      rawBody: JSON.stringify(
+        dischargeBundle({ patient: { ins: ins('2410569123045') }, gpRpps: '10000000001' }),
+      ),
+      headers: { 'content-type': 'application/fhir+json' },
+    });
+    expect(imported.status).toBe(201);
+    const inbox = await eventually(
+      async () => (await call(url('/inbox'), { token: gpToken })).body as Inbox,
+      (box) => box.items.length > 0,
+      'in the inbox',
+    );
+    expect(inbox.items).toEqual([expect.objectContaining({ kind: 'discharge', read: false })]);
   });
 
   it('after a restart, nothing is notified twice and what happened meanwhile is notified', async () => {
