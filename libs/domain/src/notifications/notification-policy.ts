@@ -35,7 +35,7 @@ export interface NotificationIntent {
  */
 export function notificationsFor(event: SourceEvent, context: NotificationContext): NotificationIntent[] {
   const recipients: string[] = [];
-  let kind: NotificationKind | undefined;
+  let kind: NotificationKind;
   const typed = event as unknown as PathwayEvent;
   switch (typed.type) {
     case 'DischargeNotified':
@@ -66,7 +66,7 @@ export function notificationsFor(event: SourceEvent, context: NotificationContex
       seen.add(id);
       return true;
     })
-    .map((recipientId) => ({ recipientId, kind: kind! }));
+    .map((recipientId) => ({ recipientId, kind }));
 }
 
 /** The event types the policy may act on: the reactor reads only these from the log. */
