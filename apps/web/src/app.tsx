@@ -19,6 +19,7 @@ import { RcpsPage } from './pages/rcps';
 import { SignInPage } from './pages/sign-in';
 import { SnpPage } from './pages/snp';
 import { WorklistPage } from './pages/worklist';
+import { InboxPage } from './pages/inbox';
 import { type Route, navigate, useRoute } from './router';
 import {
   clearSession,
@@ -56,6 +57,8 @@ function pageFor(route: Route): FunctionComponent<PageProps> {
       return FinancingPage;
     case 'audit':
       return AuditPage;
+    case 'inbox':
+      return InboxPage;
     default:
       return NotFoundPage;
   }

@@ -226,6 +226,11 @@ export const LABELS = {
     referral: ['Adressage accepté', 'Referral accepted'],
     protocol: ['Protocole appliqué', 'Protocol applied'],
   },
+  notificationKind: {
+    discharge: ['Sortie d’hospitalisation', 'Hospital discharge'],
+    referral: ['Adressage reçu', 'Referral received'],
+    'referral-answer': ['Réponse à votre adressage', 'Answer to your referral'],
+  },
   // ---- end of the care circle area ----
 } satisfies Record<string, Pairs>;
 
