@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { NotificationReactor } from '@parcours/domain';
 import { ConfigError } from '@parcours/platform';
 import { Logger } from 'nestjs-pino';
 import type { Server } from 'node:http';
@@ -28,8 +29,11 @@ async function bootstrap(): Promise<void> {
     const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
     server.close(() => {
       clearTimeout(force);
+      // The notifier stops first: the projections, which stop with the application, then hold all it wrote.
       app
-        .close()
+        .get(NotificationReactor, { strict: false })
+        .stop()
+        .then(() => app.close())
         .then(() => {
           logger.log('stopped', 'main');
           process.exit(0);

@@ -87,10 +87,15 @@ export class NotificationReactor implements OnApplicationBootstrap, OnApplicatio
     this.running = this.follow();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Stops following the log once the event in hand is recorded. Idempotent. */
+  async stop(): Promise<void> {
     this.current.state = 'stopped';
     await this.subscription?.close();
     await this.running;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.stop();
   }
 
   private async checkpoint(): Promise<bigint> {
