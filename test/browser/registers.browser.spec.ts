@@ -17,7 +17,7 @@ import {
   signIn,
   visit,
 } from '../support/browser';
-import { read, token } from '../support/tenant';
+import { command, read, token } from '../support/tenant';
 
 jest.setTimeout(120_000);
 
@@ -146,6 +146,60 @@ describe('patients, RCP and unscheduled care in the web UI', () => {
     await page.getByTestId('medecin-traitant').filter({ hasText: gp.displayName }).waitFor();
     const summary = await get(`/patients/${patientId}/summary`);
     expect(summary.medecinTraitant).toEqual({ memberId: gp.id, displayName: gp.displayName });
+
+    // The care circle: the médecin traitant is in it; a nurse is added, then removed.
+    const circle = page.getByTestId('care-team');
+    await circle.locator('tr', { hasText: gp.displayName }).filter({ hasText: 'Médecin traitant' }).waitFor();
+    const nurse = active('infirmier')[0];
+    await circle.getByRole('button', { name: 'Ajouter au cercle de soins' }).click();
+    await choose(page, /^Professionnel/, nurse.id);
+    await page.getByLabel(/^Rôle/).selectOption('soins-infirmiers');
+    expect(await checkAccessibility(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Ajouter au cercle', exact: true }).click();
+    await circle
+      .locator('tr', { hasText: nurse.displayName })
+      .filter({ hasText: 'Soins infirmiers' })
+      .waitFor();
+    expect((await get(`/patients/${patientId}/care-team`)).members).toEqual([
+      expect.objectContaining({ memberId: gp.id, basis: 'medecin-traitant' }),
+      expect.objectContaining({ memberId: nurse.id, basis: 'care-team', role: 'soins-infirmiers' }),
+    ]);
+    await circle.getByRole('button', { name: `Retirer ${nurse.displayName} du cercle de soins` }).click();
+    await page.getByLabel(/^Motif du retrait/).fill('Fin des soins');
+    await page.getByRole('button', { name: 'Retirer du cercle', exact: true }).click();
+    await circle.getByRole('heading', { name: 'Anciens membres' }).waitFor();
+    expect((await get(`/patients/${patientId}/care-team`)).past).toEqual([
+      expect.objectContaining({ memberId: nurse.id, to: expect.any(String) }),
+    ]);
+
+    // A discharge of this patient: the médecin traitant finds it in their notifications, and reads it.
+    const { id: pathwayId } = await command(api('/pathways'), coordinator, {
+      patientId,
+      kind: 'sortie-hospitalisation',
+      openedAt: new Date(Date.now() - 2 * DAY).toISOString(),
+    });
+    await command(api(`/pathways/${pathwayId}/discharges`), coordinator, {
+      hospital: { name: 'CH Essai' },
+      dischargeAt: new Date(Date.now() - DAY).toISOString(),
+      notifiedAt: new Date(Date.now() - DAY).toISOString(),
+      treatmentChanged: false,
+      complex: false,
+      needs: [],
+    });
+    const gpToken = await token(demo.api.url, CPTS, 'professional', gp.id);
+    for (let tries = 0; (await get('/inbox', gpToken)).unread === 0; tries += 1) {
+      if (tries > 100) throw new Error('the discharge never reached the médecin traitant’s inbox');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const gpPage = await newPage(demo.browser);
+    await signIn(gpPage, demo.api.url, 'professional', { sub: gp.id });
+    await visit(gpPage, demo.api.url, '#/inbox');
+    await gpPage.getByTestId('unread').filter({ hasText: '1 non lue' }).waitFor();
+    await gpPage.locator('tr', { hasText: 'Sortie d’hospitalisation' }).waitFor();
+    expect(await checkAccessibility(gpPage)).toEqual([]);
+    await gpPage.getByRole('button', { name: 'Marquer comme lue' }).click();
+    await gpPage.getByTestId('unread').filter({ hasText: 'Aucune notification non lue.' }).waitFor();
+    await gpPage.context().close();
 
     // It is in the list, still without a name.
     await visit(page, demo.api.url, '#/patients?hasMedecinTraitant=true&birthYear=1947');

@@ -33,6 +33,7 @@ function routes(pathwayId: string, patientId: string): Array<[name: string, hash
     ['indicators', '#/indicators'],
     ['financing', '#/financing'],
     ['audit', '#/audit'],
+    ['inbox', '#/inbox'],
     ['not-found', '#/no-such-page'],
   ];
 }

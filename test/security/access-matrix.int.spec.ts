@@ -188,4 +188,137 @@ describe('the access matrix: every route × every role × own and other CPTS', (
     }
     expect(wrong).toEqual([]);
   });
+  describe('a professional reads a patient’s record only through its care circle, a pathway or an emergency access', () => {
+    const members: Record<string, string> = {};
+    let patientId: string;
+    let pathwayId: string;
+    /** Every read of one patient, or of one of its pathways, that professionals may call. */
+    let patientReads: Route[];
+
+    const as = (sub: string) => tokens.get(`professional:${sub}`)!;
+    const post = async (path: string, body: unknown, token = tokenFor('coordinator', OWN)) => {
+      const response = await fetch(`${base}/api/v1/cpts/${OWN}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify(body),
+      });
+      const answer = (await response.json()) as { id: string; position: string };
+      if (response.status !== 201) throw new Error(`POST ${path} → ${response.status}`);
+      return answer;
+    };
+    const read = (route: Route, token: string) =>
+      fetch(
+        `${base}${route.path
+          .replace(':cptsId', OWN)
+          .replace(':patientId', patientId)
+          .replace(':pathwayId', pathwayId)}`,
+        { headers: { authorization: `Bearer ${token}` } },
+      );
+    const statuses = async (token: string) =>
+      Promise.all(patientReads.map(async (route) => `${route.path} → ${(await read(route, token)).status}`));
+    const all = (status: number) => patientReads.map((route) => `${route.path} → ${status}`);
+
+    beforeAll(async () => {
+      for (const [key, profession] of [
+        ['gp', 'medecin-generaliste'],
+        ['nurse', 'infirmier'],
+        ['kine', 'masseur-kinesitherapeute'],
+        ['outsider', 'infirmier'],
+      ]) {
+        members[key] = (
+          await post('/members', {
+            displayName: key,
+            profession,
+            mode: 'liberal',
+            joinedOn: '2024-01-10',
+            sasParticipant: false,
+          })
+        ).id;
+        const minted = await fetch(`${base}/api/v1/dev/tokens`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ role: 'professional', cpts: OWN, sub: members[key] }),
+        });
+        tokens.set(`professional:${members[key]}`, ((await minted.json()) as { token: string }).token);
+      }
+      patientId = (
+        await post('/patients', {
+          identity: { familyName: 'Matrice', givenName: 'Anne', birthDate: '1950-02-03' },
+          sex: 'F',
+          birthYear: 1950,
+          ald: false,
+          precarious: false,
+          hasMedecinTraitant: false,
+        })
+      ).id;
+      await post(`/patients/${patientId}/care-team`, {
+        memberId: members.gp,
+        role: 'autre',
+        from: '2026-01-02',
+      });
+      pathwayId = (
+        await post('/pathways', { patientId, kind: 'bpco', openedAt: '2026-02-01T09:00:00+01:00' })
+      ).id;
+      const referral = await post(`/pathways/${pathwayId}/referrals`, {
+        fromMemberId: members.gp,
+        to: { memberId: members.kine },
+        reason: 'Réhabilitation respiratoire',
+        urgency: 'programmee',
+        referredAt: '2026-02-02T09:00:00+01:00',
+      });
+      const { position } = await post(`/pathways/${pathwayId}/referrals/${referral.id}/acceptance`, {
+        acceptedAt: '2026-02-03T09:00:00+01:00',
+      });
+      // The read models hold all of it before the reads below.
+      await fetch(`${base}/api/v1/cpts/${OWN}/worklist?consistentWith=${position}`, {
+        headers: { authorization: `Bearer ${tokenFor('coordinator', OWN)}` },
+      });
+      patientReads = routes.filter((route) => {
+        const allowed = ACCESS_POLICY[routeKey(route.method, route.path)];
+        return (
+          route.method === 'GET' &&
+          /:(patientId|pathwayId)/.test(route.path) &&
+          allowed !== PUBLIC &&
+          allowed?.includes('professional') === true
+        );
+      });
+    });
+
+    it('finds the reads of a patient and of its pathways (sanity)', () => {
+      expect(patientReads.map((route) => route.path)).toEqual(
+        expect.arrayContaining([
+          '/api/v1/cpts/:cptsId/patients/:patientId',
+          '/api/v1/cpts/:cptsId/patients/:patientId/summary',
+          '/api/v1/cpts/:cptsId/patients/:patientId/care-team',
+          '/api/v1/cpts/:cptsId/pathways/:pathwayId',
+          '/api/v1/cpts/:cptsId/pathways/:pathwayId/fhir',
+        ]),
+      );
+    });
+
+    it('answers every one with 200 to a member of the circle', async () => {
+      expect(await statuses(as(members.gp))).toEqual(all(200));
+    });
+
+    it('answers every one with 200 to the professional involved in the pathway (a referral accepted)', async () => {
+      expect(await statuses(as(members.kine))).toEqual(all(200));
+    });
+
+    it('answers every one with 404 to a professional outside them, as for a patient that does not exist', async () => {
+      expect(await statuses(as(members.nurse))).toEqual(all(404));
+    });
+
+    it('opens every one for an emergency access, to its author only, written to the access log', async () => {
+      await post(`/patients/${patientId}/break-glass`, { purpose: 'urgence-vitale' }, as(members.outsider));
+      expect(await statuses(as(members.outsider))).toEqual(all(200));
+      expect(await statuses(as(members.nurse))).toEqual(all(404));
+      const log = await fetch(`${base}/api/v1/cpts/${OWN}/audit/access-log?patientId=${patientId}`, {
+        headers: { authorization: `Bearer ${tokenFor('auditor', OWN)}` },
+      });
+      const { entries } = (await log.json()) as { entries: Array<{ actorId: string; purpose: string }> };
+      expect(entries).toContainEqual(
+        expect.objectContaining({ actorId: members.outsider, purpose: 'bris-de-glace:urgence-vitale' }),
+      );
+    });
+  });
 });

@@ -81,6 +81,13 @@ export const ACCESS_POLICY: AccessPolicy = {
   [`POST ${TENANT}/patients/:patientId/medecin-traitant-search/closure`]: COORDINATOR,
   [`POST ${TENANT}/patients/:patientId/corrections`]: COORDINATOR,
   [`POST ${TENANT}/patients/:patientId/voidings`]: COORDINATOR,
+  // The care circle: read like the summary, changed by coordinators.
+  [`GET ${TENANT}/patients/:patientId/care-team`]: CARE_READERS,
+  [`POST ${TENANT}/patients/:patientId/care-team`]: COORDINATOR,
+  [`POST ${TENANT}/patients/:patientId/care-team/removals`]: COORDINATOR,
+  // Emergency access ("bris de glace") outside the care circle: professionals ask, coordinators review.
+  [`POST ${TENANT}/patients/:patientId/break-glass`]: ['professional'],
+  [`GET ${TENANT}/patients/break-glass`]: AUDIT_READERS,
   // "Who read my record", for the coordinator to hand to the patient (no identity in it).
   [`GET ${TENANT}/patients/:patientId/access-log`]: AUDIT_READERS,
 
@@ -145,6 +152,10 @@ export const ACCESS_POLICY: AccessPolicy = {
   [`GET ${TENANT}/exports/financing.csv`]: FIGURE_READERS,
   // The pseudonymised event feed: no identity, no free text, patients by pseudonym.
   [`GET ${TENANT}/exports/events.ndjson`]: FIGURE_READERS,
+
+  // Each member's own inbox (the notifications addressed to them).
+  [`GET ${TENANT}/inbox`]: ['coordinator', 'professional'],
+  [`POST ${TENANT}/inbox/:notificationId/read`]: ['coordinator', 'professional'],
 
   // Audit.
   [`GET ${TENANT}/audit/streams/:streamId`]: AUDIT_READERS,

@@ -14,6 +14,7 @@ import {
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
+import { NotificationReactor } from '@parcours/domain';
 import { AppModule } from './app.module';
 import { serveWeb, WEB_DIR } from './web/serve-web';
 
@@ -36,6 +37,8 @@ export async function createApp(
   });
   const logger = app.get(Logger);
   app.useLogger(logger);
+  // The notifier follows the log in the API process, and starts with it.
+  app.get(NotificationReactor, { strict: false }).enable();
   app.disable('x-powered-by');
   app.use(apiHeaders());
   app.use(jsonBodyParser(), bodyParserErrors);

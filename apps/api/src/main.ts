@@ -1,4 +1,7 @@
 import 'reflect-metadata';
+import { NotificationReactor } from '@parcours/domain';
+import { EVENT_STORE, type EventStore } from '@parcours/event-store';
+import { Projections } from '@parcours/projections';
 import { ConfigError } from '@parcours/platform';
 import { Logger } from 'nestjs-pino';
 import type { Server } from 'node:http';
@@ -28,8 +31,17 @@ async function bootstrap(): Promise<void> {
     const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
     server.close(() => {
       clearTimeout(force);
+      // The notifier stops first, and the projections are given what it wrote last (a few seconds at
+      // most) before they stop with the application.
       app
-        .close()
+        .get(NotificationReactor, { strict: false })
+        .stop()
+        .then(async () => {
+          const head = await app.get<EventStore>(EVENT_STORE).headPosition();
+          await app.get(Projections).waitFor(head, 5_000);
+        })
+        .catch(() => undefined)
+        .then(() => app.close())
         .then(() => {
           logger.log('stopped', 'main');
           process.exit(0);

@@ -21,6 +21,7 @@ import { RcpsPage } from './pages/rcps';
 import { SignInPage } from './pages/sign-in';
 import { SnpPage } from './pages/snp';
 import { WorklistPage } from './pages/worklist';
+import { InboxPage } from './pages/inbox';
 import { type Route, navigate, useRoute } from './router';
 import {
   clearSession,
@@ -62,6 +63,8 @@ function pageFor(route: Route): FunctionComponent<PageProps> {
       return ReviewPackPage;
     case 'audit':
       return AuditPage;
+    case 'inbox':
+      return InboxPage;
     default:
       return NotFoundPage;
   }

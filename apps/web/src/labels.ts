@@ -193,6 +193,8 @@ export const LABELS = {
       'Pharmacien correspondant désigné',
       'Pharmacien correspondant designated',
     ],
+    CareTeamMemberAdded: ['Entrée dans le cercle de soins', 'Care circle member added'],
+    CareTeamMemberRemoved: ['Sortie du cercle de soins', 'Care circle member removed'],
     PreventionActionHeld: ['Action de prévention', 'Prevention action held'],
     ProfessionalAccessBlocked: ['Accès d’un professionnel bloqué', 'Professional access blocked'],
     ProtocolAdherentRegistered: ['Adhérent à un protocole', 'Protocol adherent registered'],
@@ -216,6 +218,29 @@ export const LABELS = {
     'action-prevention': ['Action de prévention', 'Prevention action'],
     autre: ['Autre', 'Other'],
   },
+  // ---- care circle area (patient page) ----
+  careTeamRole: {
+    'medecin-traitant': ['Médecin traitant', 'Médecin traitant'],
+    'pharmacien-correspondant': ['Pharmacien correspondant', 'Pharmacien correspondant'],
+    'referent-parcours': ['Référent du parcours', 'Pathway referent'],
+    'soins-infirmiers': ['Soins infirmiers', 'Nursing'],
+    reeducation: ['Rééducation', 'Rehabilitation'],
+    'suivi-specialise': ['Suivi spécialisé', 'Specialist follow-up'],
+    dispensation: ['Dispensation', 'Dispensing'],
+    'sage-femme': ['Sage-femme', 'Midwife'],
+    coordination: ['Coordination', 'Coordination'],
+    autre: ['Autre', 'Other'],
+  },
+  involvement: {
+    referral: ['Adressage accepté', 'Referral accepted'],
+    protocol: ['Protocole appliqué', 'Protocol applied'],
+  },
+  notificationKind: {
+    discharge: ['Sortie d’hospitalisation', 'Hospital discharge'],
+    referral: ['Adressage reçu', 'Referral received'],
+    'referral-answer': ['Réponse à votre adressage', 'Answer to your referral'],
+  },
+  // ---- end of the care circle area ----
 } satisfies Record<string, Pairs>;
 
 export type LabelSet = keyof typeof LABELS;

@@ -4,6 +4,7 @@ import { ActionsModule } from './actions';
 import { CptsModule } from './cpts';
 import { InteropModule } from './interop';
 import { MembersModule } from './members';
+import { NotificationsModule } from './notifications';
 import { PathwaysModule } from './pathways';
 import { PatientsModule } from './patients';
 import { ProtocolsModule } from './protocols';
@@ -25,6 +26,7 @@ import { CommandsHttpModule } from './shared/http/commands-http.module';
     UnscheduledCareModule,
     ActionsModule,
     InteropModule,
+    NotificationsModule,
   ],
 })
 export class DomainModule {}

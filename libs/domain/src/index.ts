@@ -29,3 +29,4 @@ export * from './actions';
 export * from './demo';
 export * from './read-models';
 export * from './interop';
+export * from './notifications';

@@ -1,6 +1,7 @@
 import type { AnyProjection } from '@parcours/projections';
 import { cptsProjections } from './cpts/cpts.module';
 import { memberProjections } from './members/members.module';
+import { notificationProjections } from './notifications/notifications.module';
 import { pathwayProjections } from './pathways/pathways.module';
 import { patientProjections } from './patients/patients.module';
 import { protocolProjections } from './protocols/protocols.module';
@@ -19,4 +20,5 @@ export const capabilityProjections: AnyProjection[] = [
   ...rcpProjections,
   ...protocolProjections,
   ...unscheduledCareProjections,
+  ...notificationProjections,
 ];

@@ -1,4 +1,6 @@
 import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { NotificationReactor } from '@parcours/domain';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { AUTH_OPTIONS, type AuthModuleOptions } from '@parcours/auth';
 import {
@@ -40,6 +42,15 @@ export interface HealthReport {
     state: string;
     error?: object;
   }>;
+  /** The process managers that follow the log beside the projections (the notifier), with their lag. */
+  reactors: Array<{
+    name: string;
+    position: string;
+    lag: number | null;
+    state: string;
+    requested: number;
+    delivered: number;
+  }>;
 }
 
 /** For load balancers and operators: no auth, no personal data, 503 when the service cannot work. */
@@ -50,7 +61,15 @@ export class HealthController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly projections: Projections,
     @Inject(AUTH_OPTIONS) private readonly authOptions: AuthModuleOptions,
+    private readonly modules: ModuleRef,
   ) {}
+
+  private reactors(head: bigint | null): HealthReport['reactors'] {
+    const notifier = this.modules.get(NotificationReactor, { strict: false });
+    const { name, position, state, requested, delivered } = notifier.status();
+    const lag = head !== null && this.store.kind === 'sqlite' ? Number(head - BigInt(position)) : null;
+    return [{ name, position, lag: lag === null ? null : Math.max(lag, 0), state, requested, delivered }];
+  }
 
   private auth(): HealthReport['auth'] {
     return this.authOptions.mode === 'dev'
@@ -99,6 +118,7 @@ export class HealthController {
         },
         liveLag: this.projections.liveLag(),
         projections,
+        reactors: this.reactors(position),
       };
     } catch (error) {
       response.status(HttpStatus.SERVICE_UNAVAILABLE);
@@ -113,6 +133,7 @@ export class HealthController {
         },
         liveLag: this.projections.liveLag(),
         projections,
+        reactors: this.reactors(null),
       };
     }
   }

@@ -26,6 +26,7 @@ import {
 import { MemberSelect, useMemberName, useMembers } from '../ui/members';
 import { ErrorMessage, Loaded, PageTitle, useQuery } from '../ui/page';
 import { CARE_ACTIONS, PatientCareActions } from './patient-care';
+import { CareTeamCard } from './patient-care-team';
 import { YesNo } from './patient-shared';
 import { TableRegion } from '../ui/table';
 
@@ -800,6 +801,12 @@ export function PatientPage({ session, route }: PageProps) {
                   erased={patient.erased}
                 />
                 <PathwaysCard pathways={patient.pathways} />
+                <CareTeamCard
+                  key={patient.revision}
+                  patientId={patient.id}
+                  coordinator={coordinator}
+                  erased={patient.erased}
+                />
               </div>
               <div>
                 {canWrite(session) && !patient.erased && (

@@ -41,6 +41,7 @@ export const NAV: NavEntry[] = [
     roles: ['coordinator', 'auditor', 'analyst'],
   },
   { path: '/audit', fr: 'Audit', en: 'Audit', roles: ['auditor', 'coordinator'] },
+  { path: '/inbox', fr: 'Notifications', en: 'Notifications', roles: ['coordinator', 'professional'] },
 ];
 
 export const visibleNav = (session: Session): NavEntry[] =>

@@ -32,6 +32,8 @@ const CATALOGUE = [
   'PatientStatusUpdated',
   'MedecinTraitantSearchClosed',
   'PatientIdentityErased',
+  'CareTeamMemberAdded',
+  'CareTeamMemberRemoved',
   'PathwayOpened',
   'PatientReferred',
   'ReferralAccepted',

@@ -71,6 +71,9 @@ export const FEED_CLASSIFICATION: Readonly<Record<string, Shape>> = {
   PatientIdentityCorrected: {},
   PatientStatusUpdated: { effectiveOn: 'value', ald: 'value', precarious: 'value' },
   PatientIdentityErased: { on: 'value' },
+  // The removal's reason is free text: dropped.
+  CareTeamMemberAdded: { memberId: 'member', role: 'value', from: 'value' },
+  CareTeamMemberRemoved: { memberId: 'member', to: 'value' },
 
   // Pathways. Dropped: reasons, the referral's free-text recipient structure, the hospital's name and
   // ward, eligibility answers.

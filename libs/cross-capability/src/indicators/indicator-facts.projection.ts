@@ -653,6 +653,8 @@ export const indicatorFactsProjection = defineProjection<IndicatorFactsEvent>()(
       ProfessionalAccessUnblocked: () => undefined,
       PharmacienCorrespondantDesignated: () => undefined,
       PatientIdentityErased: () => undefined,
+      CareTeamMemberAdded: () => undefined,
+      CareTeamMemberRemoved: () => undefined,
       PathwayOpened: counted,
       PatientReferred: counted,
       ReferralAccepted: counted,

@@ -286,20 +286,26 @@ describe('worklist over HTTP', () => {
     }
   });
 
-  it('professionals and auditors read it, analysts do not; a professional does not see patients who blocked them', async () => {
+  it('professionals of the care circle and auditors read it, analysts do not; a professional does not see patients who blocked them', async () => {
     const nurse = await token(api.url, CPTS, 'professional', m.nurse);
-    const gp = await token(api.url, CPTS, 'professional', m.gp);
+    const pharmacist = await token(api.url, CPTS, 'professional', m.pharmacist);
+    const outsider = await token(api.url, CPTS, 'professional', '0193a0e0-0000-7000-8000-0000000000ff');
     const auditor = await token(api.url, CPTS, 'auditor');
+    for (const memberId of [m.nurse, m.pharmacist]) {
+      await post(`/patients/${patientId}/care-team`, { memberId, role: 'autre', from: '2026-01-02' });
+    }
     const pathwayId = await openPathway();
     await discharge(pathwayId, '2026-03-06T17:30:00+01:00');
     const total = (await worklist()).body.total as number;
     expect((await worklist('', auditor)).body.total).toBe(total);
     expect((await worklist('', nurse)).body.total).toBe(total);
+    // Outside the patient's care circle, a professional sees none of the patient's items.
+    expect((await itemsOf('', outsider)).some((item) => item.patientId === patientId)).toBe(false);
 
     await post(`/patients/${patientId}/blocks`, { memberId: m.nurse, on: '2026-11-01' });
     const seenByNurse = await itemsOf('', nurse);
     expect(seenByNurse.some((item) => item.patientId === patientId)).toBe(false);
-    expect((await itemsOf('', gp)).some((item) => item.patientId === patientId)).toBe(true);
+    expect((await itemsOf('', pharmacist)).some((item) => item.patientId === patientId)).toBe(true);
     expect((await worklist()).body.total).toBe(total);
 
     const analyst = await token(api.url, CPTS, 'analyst');

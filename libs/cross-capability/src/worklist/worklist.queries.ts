@@ -9,6 +9,7 @@ import {
   type RequestRow,
   streamId,
   UNSCHEDULED_CARE_LOG,
+  visibleToMember,
 } from '@parcours/domain';
 import type { ReadStore } from '@parcours/projections';
 import { type AssignmentRow, WORKLIST_ASSIGNMENTS } from './assignments/assignments.projection';
@@ -39,7 +40,10 @@ export interface WorklistQuery {
   pathwayId?: string;
   patientId?: string;
   limit: number;
-  /** Items about patients who blocked this member are left out (a professional reading). */
+  /**
+   * A professional reading: only the items about patients whose care circle holds them (or of pathways
+   * they are involved in); those about patients who blocked them are left out.
+   */
   hideBlockedFor?: string;
   /** Only the items assigned to this member or coordinator, or (`none`) those assigned to nobody. */
   assigned?: { memberId: string } | { coordinatorId: string } | 'none';
@@ -150,6 +154,12 @@ export function readWorklist(
         `NOT EXISTS (SELECT 1 FROM "${blocks}" b WHERE b.cpts_id = ? AND b.patient_id = ${columns.patient} AND b.member_id = ?)`,
       );
       params.push(cptsId, query.hideBlockedFor);
+      const visible = visibleToMember(readStore, columns, cptsId, query.hideBlockedFor, (value) => {
+        params.push(value);
+        return '?';
+      });
+      // A request about nobody registered names no patient: nothing of anyone's to hide.
+      where.push(columns.pathway === null ? `(${columns.patient} IS NULL OR ${visible})` : visible);
     }
     return { where: where.map((w) => ` AND ${w}`).join(''), params };
   };

@@ -1,4 +1,5 @@
 import {
+  careTeamProjection,
   cptsHistoryProjection,
   NotFoundError,
   pathwayViewProjection,
@@ -23,6 +24,7 @@ const SOURCES = [
   unscheduledCareLogProjection,
   patientSummaryProjection,
   cptsHistoryProjection,
+  careTeamProjection,
 ];
 
 const CPTS = 'cpts-wl';
@@ -627,16 +629,49 @@ describe('worklist', () => {
       expect(() => read({}, EARLY, 'cpts-ghost')).toThrow(NotFoundError);
     });
 
-    it('hides from a professional the items of patients who blocked them, until unblocked', () => {
+    it('shows a professional the items of the patients whose care circle holds them, none while blocked', () => {
       discharge('2026-03-06T17:30:00+01:00');
       const blocked = uuidv7();
+      const member = uuidv7();
       const stream = `patient-${CPTS}.${patientId}`;
+      expect(read({ hideBlockedFor: member }).count).toBe(0);
+      for (const memberId of [blocked, member]) {
+        record('CareTeamMemberAdded', { memberId, role: 'autre', from: '2026-03-01' }, stream);
+      }
+      expect(read({ hideBlockedFor: member }).count).toBe(2);
       record('ProfessionalAccessBlocked', { memberId: blocked, on: '2026-03-07' }, stream);
       expect(read({ hideBlockedFor: blocked }).count).toBe(0);
-      expect(read({ hideBlockedFor: uuidv7() }).count).toBe(2);
+      expect(read({ hideBlockedFor: member }).count).toBe(2);
+      expect(read({ hideBlockedFor: uuidv7() }).count).toBe(0);
       expect(read().count).toBe(2);
       record('ProfessionalAccessUnblocked', { memberId: blocked, on: '2026-03-08' }, stream);
       expect(read({ hideBlockedFor: blocked }).count).toBe(2);
+    });
+
+    it('shows a professional involved in a pathway its items while it is open, not the patient’s other ones', () => {
+      discharge('2026-03-06T17:30:00+01:00');
+      const applicant = uuidv7();
+      record('ProtocolApplied', {
+        applicationId: uuidv7(),
+        protocolCode: 'cystite',
+        protocolVersion: 1,
+        byMemberId: applicant,
+        appliedAt: '2026-03-05T10:00:00+01:00',
+        eligibility: { eligible: true, answers: {} },
+        outcome: 'conseil',
+      });
+      record(
+        'MedecinTraitantSearchRegistered',
+        { registeredOn: '2026-02-01', requestedBy: 'patient', priority: 'aucune' },
+        `patient-${CPTS}.${patientId}`,
+      );
+      expect(
+        read({ hideBlockedFor: applicant })
+          .items.map((item) => item.kind)
+          .sort(),
+      ).toEqual(['sortie.pharmacien', 'sortie.suivi']);
+      record('PathwayClosed', { closedAt: '2026-03-08T10:00:00+01:00', outcome: 'termine' });
+      expect(read({ hideBlockedFor: applicant }).count).toBe(0);
     });
 
     it('is a 503 (not ready) before its first build', () => {

@@ -60,6 +60,7 @@ function recordOf(
     birthYear: 1990,
     registeredStatus: { ald: false, precarious: false },
     statusUpdates: {},
+    careTeam: {},
     ald: false,
     precarious: false,
     hasMedecinTraitant: true,

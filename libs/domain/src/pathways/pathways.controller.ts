@@ -22,6 +22,7 @@ import {
 import { CurrentPrincipal, type Principal } from '@parcours/auth';
 import { EVENT_STORE, type EventStore } from '@parcours/event-store';
 import type { Response } from 'express';
+import { CareAccess } from '../patients/care-access';
 import { PatientSummaryQueries } from '../patients/patient-summary/patient-summary.queries';
 import { NotFoundError, PatientAccessBlockedError } from '../shared/errors';
 import { restrictedMember } from '../shared/http/readers';
@@ -64,6 +65,7 @@ export class PathwaysController {
     private readonly commands: CommandBus,
     private readonly views: PathwayViewQueries,
     private readonly patients: PatientSummaryQueries,
+    private readonly access: CareAccess,
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
@@ -125,6 +127,8 @@ export class PathwaysController {
     if (member !== undefined && this.patients.isBlocked(cptsId, view.patientId, member)) {
       throw new PatientAccessBlockedError();
     }
+    // Outside the patient's care circle and the pathway, a professional is told nothing exists here.
+    if (!this.access.pathway(principal, cptsId, pathwayId, view.patientId)) throw pathwayNotFound();
     response.setHeader('ETag', `"${view.revision}"`);
     return presentPathwayView(view, now);
   }

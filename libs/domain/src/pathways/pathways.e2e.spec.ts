@@ -379,6 +379,12 @@ describe('pathways over HTTP', () => {
 
     it('a professional the patient blocked can record nothing for that patient, nor read the pathway', async () => {
       const id = await openPathway();
+      // In the patient's care circle: only the block keeps the nurse out.
+      await command(`${api.url}/api/v1/cpts/${CPTS}/patients/${patientId}/care-team`, coord, {
+        memberId: members.nurse,
+        role: 'soins-infirmiers',
+        from: '2026-03-01',
+      });
       await command(`${api.url}/api/v1/cpts/${CPTS}/patients/${patientId}/blocks`, coord, {
         memberId: members.nurse,
         on: '2026-03-03',
@@ -395,6 +401,9 @@ describe('pathways over HTTP', () => {
         on: '2026-03-04',
       });
       expect((await read(api.url, `${base}/${id}`, nurse)).status).toBe(200);
+      // Outside the circle and the pathway, the pathway is not there.
+      const kine = await token(api.url, CPTS, 'professional', members.kine);
+      expect((await read(api.url, `${base}/${id}`, kine)).status).toBe(404);
     });
 
     it('corrections and voidings: unknown entries, locked fields, invalid corrected entries', async () => {

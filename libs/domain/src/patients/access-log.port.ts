@@ -26,6 +26,8 @@ export interface AccessLogQuery {
   /** Exclusive, ISO 8601 UTC. */
   to?: string;
   patientId?: string;
+  /** Only the entries whose purpose starts with this (e.g. the emergency accesses, `bris-de-glace:`). */
+  purposePrefix?: string;
   /** At most this many entries, newest first. */
   limit: number;
 }

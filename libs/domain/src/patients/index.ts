@@ -7,6 +7,10 @@ export {
   assertNotBlocked,
   assertNotBlockedAt,
   blockedAt,
+  careCircle,
+  inCareCircle,
+  type CareCircleMember,
+  type CareTeamPeriod,
   consentOn,
   statusOn,
   earliestBusinessTime,
@@ -17,9 +21,12 @@ export {
 } from './patient.decider';
 export { PatientFacts, type PatientFactsResult, readIdentity } from './patient-facts';
 export * from './access-log.port';
+export * from './care-access';
 export * from './access-log.dto';
 export * from './patient-summary/patient-summary.projection';
 export * from './patient-summary/patient-summary.queries';
+export * from './care-team/care-team.projection';
+export * from './care-team/care-team.queries';
 export { PatientCommandMessage } from './patients.handler';
 export { parsePurpose } from './patients.controller';
 export { BlindIndexCatchUp } from './blind-index-catch-up';

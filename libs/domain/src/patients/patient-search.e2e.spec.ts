@@ -38,6 +38,7 @@ describe('patient search and duplicates over HTTP', () => {
   let auditor: string;
   let analyst: string;
   let professional: string;
+  let outsider: string;
   let otherCoordinator: string;
   let heleneId: string;
 
@@ -53,9 +54,26 @@ describe('patient search and duplicates over HTTP', () => {
     coordinator = await token(api.url, CPTS, 'coordinator', 'coord-1');
     auditor = await token(api.url, CPTS, 'auditor', 'audit-1');
     analyst = await token(api.url, CPTS, 'analyst', 'analyst-1');
-    professional = await token(api.url, CPTS, 'professional', 'pro-1');
+    // A nurse of the CPTS: a professional finds only the patients of their care circle.
+    const nurseId = (
+      await command(`${api.url}/api/v1/cpts/${CPTS}/members`, coordinator, {
+        displayName: 'Inès Roux',
+        profession: 'infirmier',
+        mode: 'liberal',
+        joinedOn: '2024-01-10',
+        sasParticipant: false,
+      })
+    ).id;
+    professional = await token(api.url, CPTS, 'professional', nurseId);
     otherCoordinator = await token(api.url, OTHER, 'coordinator', 'coord-2');
     heleneId = (await command(base, coordinator, registration(helene))).id;
+    outsider = await token(api.url, CPTS, 'professional', 'pro-outside');
+    const { position } = await command(`${base}/${heleneId}/care-team`, coordinator, {
+      memberId: nurseId,
+      role: 'soins-infirmiers',
+      from: '2026-01-02',
+    });
+    await call(`${base}/${heleneId}/care-team?consistentWith=${position}`, { token: coordinator });
   });
   afterAll(() => api.dispose());
 
@@ -96,7 +114,7 @@ describe('patient search and duplicates over HTTP', () => {
     expect(entries.length).toBe((before.body.entries as unknown[]).length + 1);
     expect(entries[0]).toMatchObject({
       patientId: heleneId,
-      actorId: 'pro-1',
+      actorId: (await call(`${api.url}/api/v1/me`, { token: professional })).body.sub,
       role: 'professional',
       purpose: 'coordination-sortie',
     });
@@ -105,6 +123,21 @@ describe('patient search and duplicates over HTTP', () => {
       token: auditor,
     });
     expect(latest.body.entries[0]).toMatchObject({ actorId: 'coord-1', purpose: 'recherche-patient' });
+  });
+
+  it('finds for a professional only the patients of their care circle, and logs nothing else', async () => {
+    const before = await call(`${api.url}/api/v1/cpts/${CPTS}/audit/access-log?patientId=${heleneId}`, {
+      token: auditor,
+    });
+    const response = await search({ name: 'helene' }, outsider);
+    expect([response.status, response.body.items]).toEqual([200, []]);
+    const after = await call(`${api.url}/api/v1/cpts/${CPTS}/audit/access-log?patientId=${heleneId}`, {
+      token: auditor,
+    });
+    expect(after.body.entries).toEqual(before.body.entries);
+    expect(
+      (await search({ name: 'helene' }, professional)).body.items.map((i: { id: string }) => i.id),
+    ).toEqual([heleneId]);
   });
 
   it('refuses an empty or malformed search with a problem naming the field', async () => {

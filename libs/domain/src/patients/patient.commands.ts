@@ -1,6 +1,8 @@
 import type { CorrectEntry, VoidEntry } from '../shared/corrections';
 import type { Command } from '../shared/decider';
 import type {
+  CareTeamMemberAdded,
+  CareTeamMemberRemoved,
   ConsentRecorded,
   MedecinTraitantAssigned,
   MedecinTraitantSearchClosed,
@@ -39,6 +41,9 @@ export type CorrectPatientIdentity = Command<
 >;
 export type ErasePatientIdentity = Command<'ErasePatientIdentity', PatientIdentityErased>;
 
+export type AddCareTeamMember = Command<'AddCareTeamMember', CareTeamMemberAdded>;
+export type RemoveCareTeamMember = Command<'RemoveCareTeamMember', CareTeamMemberRemoved>;
+
 export type PatientCommand =
   | RegisterPatient
   | RegisterMedecinTraitantSearch
@@ -50,5 +55,7 @@ export type PatientCommand =
   | DesignatePharmacienCorrespondant
   | UpdatePatientStatus
   | CorrectPatientIdentity
-  | ErasePatientIdentity;
+  | ErasePatientIdentity
+  | AddCareTeamMember
+  | RemoveCareTeamMember;
 export type PatientStreamCommand = PatientCommand | CorrectEntry | VoidEntry;

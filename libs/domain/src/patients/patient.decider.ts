@@ -7,6 +7,7 @@ import { parisDate } from '../shared/paris-time';
 import { checkBusinessTime, notBefore, notInFuture } from '../shared/time';
 import type { PatientCommand } from './patient.commands';
 import type {
+  CareTeamRole,
   ConsentDecision,
   ConsentRecorded,
   ConsentScope,
@@ -22,6 +23,16 @@ export interface BlockDecision {
   memberId: string;
   on: string;
   blocked: boolean;
+}
+
+/** One stay of a member in the care circle, kept by the event id of their addition. */
+export interface CareTeamPeriod {
+  memberId: string;
+  role: CareTeamRole;
+  from: string;
+  /** Set once removed: the last day in the circle. */
+  to?: string;
+  removalReason?: string;
 }
 
 /** A patient as the rules need it: typed, the dated decisions kept by event id for "as of then" readings. */
@@ -49,6 +60,11 @@ export type PatientState =
       /** Blocked today. */
       blockedMemberIds: string[];
       pharmacienCorrespondantMemberId?: string;
+      /** Since when the médecin traitant and the pharmacien correspondant are: they are in the care circle. */
+      medecinTraitantSince?: string;
+      pharmacienCorrespondantSince?: string;
+      /** The care circle's members added by `CareTeamMemberAdded`, by the event id of their addition. */
+      careTeam: Record<string, CareTeamPeriod>;
       /** The earliest business date of the patient's own entries: a corrected birth date may not follow it. */
       earliestEntryOn?: string;
       /** The identity was erased: its key is destroyed (or being destroyed). Never open it again. */
@@ -90,6 +106,70 @@ export function consentOn(
   return found?.decision;
 }
 
+/** The member's stay in the care circle still open (added and not removed), with its event id. */
+export function openCareTeamPeriod(
+  state: RegisteredPatient,
+  memberId: string,
+): (CareTeamPeriod & { eventId: string }) | undefined {
+  for (const [eventId, period] of Object.entries(state.careTeam)) {
+    if (period.memberId === memberId && period.to === undefined) return { ...period, eventId };
+  }
+  return undefined;
+}
+
+/** Why a member is in the care circle: added to it, or the médecin traitant or pharmacien correspondant. */
+export type CareCircleBasis = 'care-team' | 'medecin-traitant' | 'pharmacien-correspondant';
+
+export interface CareCircleMember {
+  memberId: string;
+  basis: CareCircleBasis;
+  role?: CareTeamRole;
+  from?: string;
+  /** The addition a removal or a correction targets (`care-team` members only). */
+  eventId?: string;
+}
+
+/**
+ * The care circle today: the members added and not removed, the médecin traitant and the pharmacien
+ * correspondant. A member the patient blocked is left out: the block wins over the circle.
+ */
+export function careCircle(state: PatientState): CareCircleMember[] {
+  if (!state.exists) return [];
+  const circle: CareCircleMember[] = [];
+  const seen = new Set<string>();
+  const add = (member: CareCircleMember) => {
+    if (seen.has(member.memberId) || state.blockedMemberIds.includes(member.memberId)) return;
+    seen.add(member.memberId);
+    circle.push(member);
+  };
+  if (state.medecinTraitantMemberId !== undefined) {
+    add({
+      memberId: state.medecinTraitantMemberId,
+      basis: 'medecin-traitant',
+      ...(state.medecinTraitantSince === undefined ? {} : { from: state.medecinTraitantSince }),
+    });
+  }
+  if (state.pharmacienCorrespondantMemberId !== undefined) {
+    add({
+      memberId: state.pharmacienCorrespondantMemberId,
+      basis: 'pharmacien-correspondant',
+      ...(state.pharmacienCorrespondantSince === undefined
+        ? {}
+        : { from: state.pharmacienCorrespondantSince }),
+    });
+  }
+  for (const [eventId, period] of Object.entries(state.careTeam)) {
+    if (period.to !== undefined) continue;
+    add({ memberId: period.memberId, basis: 'care-team', role: period.role, from: period.from, eventId });
+  }
+  return circle;
+}
+
+/** Whether a member is in the patient's care circle today (and not blocked by the patient). */
+export function inCareCircle(state: PatientState, memberId: string): boolean {
+  return careCircle(state).some((member) => member.memberId === memberId);
+}
+
 /** Whether the patient blocked a member at a business time: the latest decision dated on or before its day. */
 export function blockedAt(state: PatientState, memberId: string, at: string): boolean {
   if (!state.exists) return false;
@@ -123,6 +203,10 @@ const entryDate = (event: PatientEvent): string | undefined => {
     case 'PharmacienCorrespondantDesignated':
     case 'PatientIdentityErased':
       return event.data.on;
+    case 'CareTeamMemberAdded':
+      return event.data.from;
+    case 'CareTeamMemberRemoved':
+      return event.data.to;
     default:
       return undefined;
   }
@@ -135,7 +219,12 @@ function evolveRegistered(state: RegisteredPatient, event: StoredEvent<PatientEv
       return { ...state, medecinTraitantSearch: { ...event.data, eventId: id } };
     case 'MedecinTraitantAssigned': {
       const { medecinTraitantSearch: _ended, ...rest } = state;
-      return { ...rest, hasMedecinTraitant: true, medecinTraitantMemberId: event.data.memberId };
+      return {
+        ...rest,
+        hasMedecinTraitant: true,
+        medecinTraitantMemberId: event.data.memberId,
+        medecinTraitantSince: event.data.assignedOn,
+      };
     }
     case 'MedecinTraitantSearchClosed': {
       const { medecinTraitantSearch: _ended, ...rest } = state;
@@ -159,7 +248,27 @@ function evolveRegistered(state: RegisteredPatient, event: StoredEvent<PatientEv
       };
     }
     case 'PharmacienCorrespondantDesignated':
-      return { ...state, pharmacienCorrespondantMemberId: event.data.memberId };
+      return {
+        ...state,
+        pharmacienCorrespondantMemberId: event.data.memberId,
+        pharmacienCorrespondantSince: event.data.on,
+      };
+    case 'CareTeamMemberAdded': {
+      const { memberId, role, from } = event.data;
+      return { ...state, careTeam: { ...state.careTeam, [id]: { memberId, role, from } } };
+    }
+    case 'CareTeamMemberRemoved': {
+      const open = openCareTeamPeriod(state, event.data.memberId);
+      if (open === undefined) return state;
+      const { eventId, ...period } = open;
+      return {
+        ...state,
+        careTeam: {
+          ...state.careTeam,
+          [eventId]: { ...period, to: event.data.to, removalReason: event.data.reason },
+        },
+      };
+    }
     case 'PatientStatusUpdated': {
       const next = { ...state, statusUpdates: { ...state.statusUpdates, [id]: event.data } };
       return { ...next, ...statusOn(next) };
@@ -189,6 +298,7 @@ export const patientEvolver: Evolver<PatientState, PatientEvent> = {
         consents: {},
         blockHistory: {},
         blockedMemberIds: [],
+        careTeam: {},
         erased: false,
         sealedIdentity: identity,
       };
@@ -357,6 +467,27 @@ export function patientStreamRules(event: PatientEvent, state: PatientState): vo
         );
       }
       return;
+    case 'CareTeamMemberAdded':
+      careTeamAdditionRules(state, event.data.memberId, event.data.from);
+      return;
+    case 'CareTeamMemberRemoved': {
+      const open = openCareTeamPeriod(state, event.data.memberId);
+      if (open === undefined) {
+        throw broken(
+          'not-in-care-team',
+          'Ce professionnel ne fait pas partie du cercle de soins de ce patient.',
+          'This professional is not in this patient’s care circle.',
+          'memberId',
+        );
+      }
+      notBefore(
+        event.data.to,
+        open.from,
+        { fr: 'à son entrée dans le cercle de soins', en: 'their joining the care circle' },
+        'to',
+      );
+      return;
+    }
     case 'PatientStatusUpdated': {
       const { ald, precarious, effectiveOn } = event.data;
       if (ald === undefined && precarious === undefined) {
@@ -385,6 +516,42 @@ export function patientStreamRules(event: PatientEvent, state: PatientState): vo
   }
 }
 
+/**
+ * A member joins the circle once: not while in it already (added, or as médecin traitant or pharmacien
+ * correspondant), and not before the end of an earlier stay (stays do not overlap).
+ */
+function careTeamAdditionRules(state: RegisteredPatient, memberId: string, from: string): void {
+  if (
+    openCareTeamPeriod(state, memberId) !== undefined ||
+    state.medecinTraitantMemberId === memberId ||
+    state.pharmacienCorrespondantMemberId === memberId
+  ) {
+    throw broken(
+      'already-in-care-team',
+      'Ce professionnel fait déjà partie du cercle de soins de ce patient.',
+      'This professional already is in this patient’s care circle.',
+      'memberId',
+    );
+  }
+  const lastStay = Object.values(state.careTeam)
+    .filter((period) => period.memberId === memberId && period.to !== undefined)
+    .reduce<string | undefined>(
+      (latest, period) => (latest && latest > period.to! ? latest : period.to),
+      undefined,
+    );
+  if (lastStay !== undefined) {
+    notBefore(
+      from,
+      lastStay,
+      {
+        fr: 'à la fin de son passage précédent dans le cercle',
+        en: 'the end of their previous stay in the circle',
+      },
+      'from',
+    );
+  }
+}
+
 /** An assignment or a closure ends the open search: not before it was registered. */
 function searchEndsAfterItStarted(state: RegisteredPatient, on: string, path: string): void {
   const search = state.medecinTraitantSearch;
@@ -406,6 +573,8 @@ const BUSINESS_TIME: Partial<Record<PatientEvent['type'], string>> = {
   PharmacienCorrespondantDesignated: 'on',
   PatientStatusUpdated: 'effectiveOn',
   PatientIdentityErased: 'on',
+  CareTeamMemberAdded: 'from',
+  CareTeamMemberRemoved: 'to',
 };
 
 /** The rules that need other records (members) or the clock, for an entry on a registered patient. */
@@ -461,6 +630,10 @@ function factRules(
       assertNotBlocked(state, [event.data.memberId], 'memberId');
       return;
     }
+    case 'CareTeamMemberAdded':
+      assertActiveMember(member(event.data.memberId), event.data.from, 'memberId');
+      assertNotBlocked(state, [event.data.memberId], 'memberId');
+      return;
     default:
       return;
   }
@@ -557,6 +730,10 @@ function eventOf(
       return { type: 'PatientStatusUpdated', data: command.data };
     case 'ErasePatientIdentity':
       return { type: 'PatientIdentityErased', data: command.data };
+    case 'AddCareTeamMember':
+      return { type: 'CareTeamMemberAdded', data: command.data };
+    case 'RemoveCareTeamMember':
+      return { type: 'CareTeamMemberRemoved', data: command.data };
   }
 }
 
@@ -587,11 +764,13 @@ const COMMAND_OF: Partial<Record<PatientEvent['type'], PatientCommand['type']>> 
   MedecinTraitantSearchClosed: 'CloseMedecinTraitantSearch',
   ConsentRecorded: 'RecordConsent',
   PatientStatusUpdated: 'UpdatePatientStatus',
+  CareTeamMemberAdded: 'AddCareTeamMember',
+  CareTeamMemberRemoved: 'RemoveCareTeamMember',
 };
 
 /**
- * The médecin-traitant search (its registration, assignment and closure), consents and the status are
- * corrected and voided; the registration has the identity correction, blocks their own unblocking.
+ * The médecin-traitant search (its registration, assignment and closure), consents, the status and the
+ * care circle's additions and removals are corrected and voided; the registration has the identity correction, blocks their own unblocking.
  */
 export const patientCorrections: CorrectionRules<PatientState, PatientEvent, PatientRecordFacts> = {
   evolver: patientEvolver,
@@ -601,6 +780,9 @@ export const patientCorrections: CorrectionRules<PatientState, PatientEvent, Pat
     MedecinTraitantSearchClosed: {},
     ConsentRecorded: {},
     PatientStatusUpdated: { optional: ['ald', 'precarious'] },
+    CareTeamMemberAdded: {},
+    // Who left is what ties the removal to a stay: void it and record the right one instead.
+    CareTeamMemberRemoved: { locked: ['memberId'] },
   },
   voidable: new Set([
     'MedecinTraitantSearchRegistered',
@@ -608,6 +790,8 @@ export const patientCorrections: CorrectionRules<PatientState, PatientEvent, Pat
     'MedecinTraitantSearchClosed',
     'ConsentRecorded',
     'PatientStatusUpdated',
+    'CareTeamMemberAdded',
+    'CareTeamMemberRemoved',
   ]),
   redecide: (entry, before, facts, decision) =>
     void decidePatient(

@@ -8,6 +8,8 @@ import type { PatientCommand, RegisterPatient as RegisterPatientCommand } from '
 import {
   assertNotBlocked,
   blockedAt,
+  careCircle,
+  inCareCircle,
   consentOn,
   decidePatient,
   earliestBusinessTime,
@@ -17,6 +19,8 @@ import {
   statusOn,
 } from './patient.decider';
 import type {
+  CareTeamMemberAdded,
+  CareTeamMemberRemoved,
   ConsentRecorded,
   MedecinTraitantAssigned,
   MedecinTraitantSearchRegistered,
@@ -98,6 +102,17 @@ const decidePharmacienCorrespondant = (
   context: PatientCommandContext,
   member: MemberState,
 ) => run({ type: 'DesignatePharmacienCorrespondant', data }, state, context, { [data.memberId]: member });
+const decideAddToCareTeam = (
+  data: CareTeamMemberAdded,
+  state: PatientState,
+  context: PatientCommandContext,
+  member: MemberState,
+) => run({ type: 'AddCareTeamMember', data }, state, context, { [data.memberId]: member });
+const decideRemoveFromCareTeam = (
+  data: CareTeamMemberRemoved,
+  state: PatientState,
+  context: PatientCommandContext,
+) => run({ type: 'RemoveCareTeamMember', data }, state, context);
 const decideErasure = (data: PatientIdentityErased, state: PatientState, context: PatientCommandContext) =>
   run({ type: 'ErasePatientIdentity', data }, state, context);
 
@@ -496,6 +511,139 @@ describe('patient decider', () => {
     });
   });
 
+  describe('care circle', () => {
+    const joins: CareTeamMemberAdded = { memberId: NURSE, role: 'soins-infirmiers', from: '2026-03-01' };
+    const added: PatientEvent = { type: 'CareTeamMemberAdded', data: joins };
+    const leaves: CareTeamMemberRemoved = { memberId: NURSE, to: '2026-04-30', reason: 'Fin des soins' };
+    const removed: PatientEvent = { type: 'CareTeamMemberRemoved', data: leaves };
+    it('adds an active member from a date', () => {
+      patient
+        .given(registered)
+        .when((s) => decideAddToCareTeam(joins, s, coordinator, nurse))
+        .then([added]);
+    });
+    it('refuses a member unknown in this CPTS, or who had left by then', () => {
+      patient
+        .given(registered)
+        .when((s) => decideAddToCareTeam(joins, s, coordinator, unknown))
+        .thenBreaks('unknown-member', 'memberId');
+      patient
+        .given(registered)
+        .when((s) => decideAddToCareTeam({ ...joins, memberId: GP }, s, coordinator, gone))
+        .thenBreaks('member-has-left', 'memberId');
+    });
+    it('refuses a member the patient blocked', () => {
+      patient
+        .given(registered, blocked(NURSE))
+        .when((s) => decideAddToCareTeam(joins, s, coordinator, nurse))
+        .thenBreaks('professional-blocked', 'memberId');
+    });
+    it('refuses a member already in the circle, as added, médecin traitant or pharmacien correspondant', () => {
+      patient
+        .given(registered, added)
+        .when((s) => decideAddToCareTeam({ ...joins, from: '2026-03-05' }, s, coordinator, nurse))
+        .thenBreaks('already-in-care-team', 'memberId');
+      patient
+        .given(registered, {
+          type: 'MedecinTraitantAssigned',
+          data: { memberId: GP, assignedOn: '2026-02-01' },
+        })
+        .when((s) => decideAddToCareTeam({ ...joins, memberId: GP }, s, coordinator, gp))
+        .thenBreaks('already-in-care-team', 'memberId');
+      patient
+        .given(registered, {
+          type: 'PharmacienCorrespondantDesignated',
+          data: { memberId: PHARMACIST, on: '2026-02-01' },
+        })
+        .when((s) => decideAddToCareTeam({ ...joins, memberId: PHARMACIST }, s, coordinator, pharmacist))
+        .thenBreaks('already-in-care-team', 'memberId');
+    });
+    it('refuses a start in the future or before the patient’s birth', () => {
+      patient
+        .given(registered)
+        .when((s) => decideAddToCareTeam({ ...joins, from: '2026-07-01' }, s, coordinator, nurse))
+        .thenBreaks('business-time-in-future', 'from');
+      patient
+        .given(registered)
+        .when((s) => decideAddToCareTeam({ ...joins, from: '1948-01-01' }, s, coordinator, nurse))
+        .thenBreaks('business-time-too-early', 'from');
+    });
+    it('removes a member present in the circle; they may join again after their stay, not within it', () => {
+      patient
+        .given(registered, added)
+        .when((s) => decideRemoveFromCareTeam(leaves, s, coordinator))
+        .then([removed]);
+      patient
+        .given(registered, added, removed)
+        .when((s) => decideAddToCareTeam({ ...joins, from: '2026-05-02' }, s, coordinator, nurse))
+        .then([{ type: 'CareTeamMemberAdded', data: { ...joins, from: '2026-05-02' } }]);
+      patient
+        .given(registered, added, removed)
+        .when((s) => decideAddToCareTeam({ ...joins, from: '2026-04-01' }, s, coordinator, nurse))
+        .thenBreaks('business-time-too-early', 'from');
+    });
+    it('refuses removing a member who is not in the circle, twice, or before they joined', () => {
+      patient
+        .given(registered)
+        .when((s) => decideRemoveFromCareTeam(leaves, s, coordinator))
+        .thenBreaks('not-in-care-team', 'memberId');
+      patient
+        .given(registered, added, removed)
+        .when((s) => decideRemoveFromCareTeam({ ...leaves, to: '2026-05-01' }, s, coordinator))
+        .thenBreaks('not-in-care-team', 'memberId');
+      patient
+        .given(registered, added)
+        .when((s) => decideRemoveFromCareTeam({ ...leaves, to: '2026-02-28' }, s, coordinator))
+        .thenBreaks('business-time-too-early', 'to');
+      patient
+        .given(registered, added)
+        .when((s) => decideRemoveFromCareTeam({ ...leaves, to: '2026-07-01' }, s, coordinator))
+        .thenBreaks('business-time-in-future', 'to');
+    });
+    it('refuses a change of the circle by a professional the patient blocked', () => {
+      patient
+        .given(registered, added, blocked(GP))
+        .when((s) => decideRemoveFromCareTeam(leaves, s, asProfessional(GP)))
+        .thenBreaks('professional-blocked');
+    });
+    it('counts the médecin traitant and the pharmacien correspondant in the circle; a block wins', () => {
+      const state = fold(
+        patientEvolver,
+        [
+          registered,
+          { type: 'MedecinTraitantAssigned', data: { memberId: GP, assignedOn: '2026-02-01' } },
+          { type: 'PharmacienCorrespondantDesignated', data: { memberId: PHARMACIST, on: '2026-02-02' } },
+          added,
+        ].map((event, revision) => stored(event as PatientEvent, revision)),
+      );
+      expect(careCircle(state)).toEqual([
+        { memberId: GP, basis: 'medecin-traitant', from: '2026-02-01' },
+        { memberId: PHARMACIST, basis: 'pharmacien-correspondant', from: '2026-02-02' },
+        {
+          memberId: NURSE,
+          basis: 'care-team',
+          role: 'soins-infirmiers',
+          from: '2026-03-01',
+          eventId: 'event-3',
+        },
+      ]);
+      const blockedState = fold(patientEvolver, [
+        stored(registered),
+        stored(added, 1),
+        stored(blocked(NURSE), 2),
+      ]);
+      expect(inCareCircle(blockedState, NURSE)).toBe(false);
+      const afterRemoval = fold(patientEvolver, [stored(registered), stored(added, 1), stored(removed, 2)]);
+      expect(inCareCircle(afterRemoval, NURSE)).toBe(false);
+      expect(afterRemoval.exists && afterRemoval.careTeam['event-1']).toEqual({
+        ...joins,
+        to: '2026-04-30',
+        removalReason: 'Fin des soins',
+      });
+      expect(careCircle({ exists: false })).toEqual([]);
+    });
+  });
+
   describe('state', () => {
     it('folds every event of the stream', () => {
       const state = fold(
@@ -526,6 +674,8 @@ describe('patient decider', () => {
         precarious: false,
         hasMedecinTraitant: true,
         medecinTraitantMemberId: GP,
+        medecinTraitantSince: '2026-01-20',
+        careTeam: {},
         consentHistory: { 'event-3': { scope: 'resultat-test', decision: 'refus', on: '2026-01-03' } },
         consents: { 'resultat-test': 'refus' },
         blockHistory: {
@@ -535,6 +685,7 @@ describe('patient decider', () => {
         },
         blockedMemberIds: [NURSE],
         pharmacienCorrespondantMemberId: PHARMACIST,
+        pharmacienCorrespondantSince: '2026-02-02',
         earliestEntryOn: '2026-01-02',
         erased: true,
         erasedOn: '2026-05-01',
@@ -768,6 +919,31 @@ describe('patient decider', () => {
     it('refuses the consent corrected into a refusal: the withdrawal after it no longer holds', () => {
       given.when(change('event-3', { decision: 'refus' })).thenBreaks('consent-not-given', 'correction');
     });
+    it('voids a removal, which puts the member back in the circle; refuses voiding the addition it ends', () => {
+      const circle = patient.given(
+        registered,
+        {
+          type: 'CareTeamMemberAdded',
+          data: { memberId: NURSE, role: 'soins-infirmiers', from: '2026-03-01' },
+        },
+        { type: 'CareTeamMemberRemoved', data: { memberId: NURSE, to: '2026-04-30', reason: 'Fin' } },
+      );
+      circle
+        .when(change('event-2'))
+        .then([{ type: 'EntryVoided', data: { targetEventId: 'event-2', reason: 'Erreur' } }]);
+      circle.when(change('event-1')).thenBreaks('not-in-care-team', 'targetEventId');
+      circle.when(change('event-2', { memberId: GP })).thenBreaks('correction-field-not-allowed');
+      // The stay moved after its end: the removal no longer holds.
+      circle
+        .when(change('event-1', { from: '2026-05-01' }, { [NURSE]: nurse }))
+        .thenBreaks('business-time-too-early', 'correction');
+      circle.when(change('event-1', { role: 'coordination' }, { [NURSE]: nurse })).then([
+        {
+          type: 'EntryCorrected',
+          data: { targetEventId: 'event-1', reason: 'Erreur', correction: { role: 'coordination' } },
+        },
+      ]);
+    });
     it('voids the assignment; refuses voiding the accord a withdrawal relies on', () => {
       given
         .when(change('event-2'))
@@ -797,6 +973,14 @@ describe('patient decider', () => {
     const status: PatientEvent = {
       type: 'PatientStatusUpdated',
       data: { effectiveOn: '2026-03-01', precarious: true },
+    };
+    const joined: PatientEvent = {
+      type: 'CareTeamMemberAdded',
+      data: { memberId: NURSE, role: 'soins-infirmiers', from: '2026-03-01' },
+    };
+    const left: PatientEvent = {
+      type: 'CareTeamMemberRemoved',
+      data: { memberId: NURSE, to: '2026-04-30', reason: 'Fin' },
     };
     const members = { [GP]: gp, [PHARMACIST]: pharmacist, [NURSE]: nurse, gone, unknown };
     const cases: Array<[string, PatientEvent[], Record<string, unknown>, string]> = [
@@ -846,6 +1030,12 @@ describe('patient decider', () => {
         { effectiveOn: '2026-07-01' },
         'correction.effectiveOn',
       ],
+      ['unknown-member', [registered, joined], { memberId: 'unknown' }, 'correction.memberId'],
+      ['member-has-left', [registered, joined], { memberId: 'gone' }, 'correction.memberId'],
+      ['professional-blocked', [registered, blocked(GP), joined], { memberId: GP }, 'correction.memberId'],
+      ['business-time-in-future', [registered, joined], { from: '2026-07-01' }, 'correction.from'],
+      ['business-time-too-early', [registered, joined, left], { to: '2026-02-01' }, 'correction.to'],
+      ['business-time-in-future', [registered, joined, left], { to: '2026-07-01' }, 'correction.to'],
     ];
     it.each(cases)('%s', (rule, entries, correction, path) => {
       patient

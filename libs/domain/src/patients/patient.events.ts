@@ -100,6 +100,38 @@ export interface MedecinTraitantSearchClosed {
   reason: (typeof MEDECIN_TRAITANT_SEARCH_CLOSURE_REASONS)[number];
 }
 
+/** What a member does in the patient's care circle (cercle de soins), beside their profession. */
+export const CARE_TEAM_ROLES = [
+  'referent-parcours',
+  'soins-infirmiers',
+  'reeducation',
+  'suivi-specialise',
+  'dispensation',
+  'sage-femme',
+  'coordination',
+  'autre',
+] as const;
+export type CareTeamRole = (typeof CARE_TEAM_ROLES)[number];
+
+/**
+ * A member joins the patient's care circle (équipe de soins, CSP L1110-12) from a date: the health data
+ * of the patient may be shared with them while they are in it. The médecin traitant and the pharmacien
+ * correspondant are in it through their own events.
+ */
+export interface CareTeamMemberAdded {
+  memberId: string;
+  role: CareTeamRole;
+  /** `YYYY-MM-DD` */
+  from: string;
+}
+/** A member leaves the care circle on a date (the day still counts). */
+export interface CareTeamMemberRemoved {
+  memberId: string;
+  /** `YYYY-MM-DD` */
+  to: string;
+  reason: string;
+}
+
 export type PatientEvent =
   | DomainEvent<'PatientRegistered', PatientRegistered>
   | DomainEvent<'MedecinTraitantSearchRegistered', MedecinTraitantSearchRegistered>
@@ -111,4 +143,6 @@ export type PatientEvent =
   | DomainEvent<'PatientIdentityErased', PatientIdentityErased>
   | DomainEvent<'PatientIdentityCorrected', PatientIdentityCorrected>
   | DomainEvent<'PatientStatusUpdated', PatientStatusUpdated>
-  | DomainEvent<'MedecinTraitantSearchClosed', MedecinTraitantSearchClosed>;
+  | DomainEvent<'MedecinTraitantSearchClosed', MedecinTraitantSearchClosed>
+  | DomainEvent<'CareTeamMemberAdded', CareTeamMemberAdded>
+  | DomainEvent<'CareTeamMemberRemoved', CareTeamMemberRemoved>;

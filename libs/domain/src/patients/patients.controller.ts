@@ -41,13 +41,19 @@ import { AccessLog, type AccessLogEntry } from './access-log.port';
 import { accessReportCsv, PatientAccessReportQueryDto } from './access-log.dto';
 import { PatientListQueryDto } from './patient-summary/patient-summary.dto';
 import { PatientSummaryQueries } from './patient-summary/patient-summary.queries';
-import { patientEvolver, type RegisteredPatient } from './patient.decider';
+import { inCareCircle, patientEvolver, type RegisteredPatient } from './patient.decider';
 import { readIdentity } from './patient-facts';
 import { CorrectionDto, VoidDto } from '../shared/http/corrections';
 import type { PatientStreamCommand } from './patient.commands';
 import { PatientCommandMessage, patientNotFound } from './patients.handler';
+import { BREAK_GLASS_DURATION_MS, BREAK_GLASS_PREFIX, CareAccess } from './care-access';
+import { CareTeamQueries } from './care-team/care-team.queries';
 import {
   AssignMedecinTraitantDto,
+  BreakGlassDto,
+  BreakGlassReportQueryDto,
+  CareTeamMemberDto,
+  CareTeamRemovalDto,
   ConsentDto,
   ErasureDto,
   IdentityCorrectionDto,
@@ -143,6 +149,8 @@ export class PatientsController {
     private readonly accessLog: AccessLog,
     private readonly summaries: PatientSummaryQueries,
     @Inject(BlindIndex) private readonly index: BlindIndex,
+    private readonly careTeams: CareTeamQueries,
+    private readonly access: CareAccess,
   ) {}
 
   private send(
@@ -218,6 +226,9 @@ export class PatientsController {
       const { state } = await load(this.store, streamId('patient', cptsId, id), patientEvolver);
       if (!state.exists) continue;
       if (role === 'professional' && state.blockedMemberIds.includes(principal.sub)) continue;
+      // A professional finds only the patients they may read: their care circle, their pathways, an
+      // emergency access — a search must not reveal who else the CPTS follows.
+      if (!this.access.patient(principal, cptsId, id)) continue;
       const identity = readIdentity(this.vault, cptsId, id, state);
       if (identity !== null) found.push({ id, state, identity });
     }
@@ -270,6 +281,37 @@ export class PatientsController {
   }
 
   /**
+   * Every emergency access of the CPTS, newest first: who, which patient (by id), when, why, until when.
+   * For the coordinators to review each one.
+   */
+  @Get('break-glass')
+  @Header('Cache-Control', 'no-store')
+  @ApiOkResponse({ description: '`{ items: [{ id, at, until, patientId, actorId, purpose, active }] }`' })
+  breakGlassReport(@Param('cptsId') cptsId: string, @Query() query: BreakGlassReportQueryDto) {
+    const now = Date.now();
+    const entries = this.accessLog.list({
+      cptsId,
+      purposePrefix: BREAK_GLASS_PREFIX,
+      ...(query.from === undefined ? {} : { from: new Date(`${query.from}T00:00:00Z`).toISOString() }),
+      limit: query.limit ?? 200,
+    });
+    return {
+      items: entries.map((entry) => {
+        const until = Date.parse(entry.at) + BREAK_GLASS_DURATION_MS;
+        return {
+          id: entry.id,
+          at: entry.at,
+          until: new Date(until).toISOString(),
+          patientId: entry.patientId,
+          actorId: entry.actorId,
+          purpose: entry.purpose.slice(BREAK_GLASS_PREFIX.length),
+          active: until > now,
+        };
+      }),
+    };
+  }
+
+  /**
    * What the CPTS knows of a patient without their identity (names and birth date stay behind
    * `GET …/patients/{id}`, which logs every access): nothing here is personal data in clear.
    */
@@ -292,6 +334,7 @@ export class PatientsController {
     const member = restrictedMember(principal);
     if (member !== undefined && state.blockedMemberIds.includes(member))
       throw new PatientAccessBlockedError();
+    if (!this.access.patient(principal, cptsId, patientId)) throw patientNotFound();
     const mt = state.medecinTraitantMemberId;
     const pharmacien = state.pharmacienCorrespondantMemberId;
     const names = this.summaries.memberNames(
@@ -324,6 +367,89 @@ export class PatientsController {
       ...(state.erasedOn === undefined ? {} : { erasedOn: state.erasedOn }),
       pathways: this.summaries.pathwaysOf(cptsId, patientId),
     };
+  }
+
+  /**
+   * The care circle: the members in it today and why (added, médecin traitant, pharmacien correspondant),
+   * the stays that ended, and who is involved in the patient's open pathways. Names of professionals, no
+   * identity of the patient.
+   */
+  @Get(':patientId/care-team')
+  @Header('Cache-Control', 'no-store')
+  @ApiOkResponse({
+    description:
+      '`{ patientId, members: [{ memberId, displayName, basis, role, from, eventId }], past: [{ memberId, displayName, role, from, to, blocked, eventId }], involved: [{ memberId, displayName, pathwayId, reason, since }] }`',
+  })
+  @ApiForbiddenResponse({ description: 'Analysts, and professionals the patient blocked' })
+  @ApiServiceUnavailableResponse({ description: 'The read model is being built' })
+  careTeam(
+    @Param('cptsId') cptsId: string,
+    @Param('patientId', UuidParam) patientId: string,
+    @Query() _query: ConsistentReadQueryDto,
+    @CurrentPrincipal() principal: Principal,
+  ) {
+    const found = this.summaries.patient(cptsId, patientId);
+    if (!found) throw patientNotFound();
+    const member = restrictedMember(principal);
+    if (member !== undefined && found.state.blockedMemberIds.includes(member))
+      throw new PatientAccessBlockedError();
+    if (!this.access.patient(principal, cptsId, patientId)) throw patientNotFound();
+    return this.careTeams.circle(cptsId, patientId);
+  }
+
+  /**
+   * Emergency access ("bris de glace"): a professional outside the patient's care circle opens the record
+   * for a few hours, for a purpose they must give. It is written to the access log before anything opens,
+   * and the coordinators read every such access (`GET …/patients/break-glass`).
+   */
+  @Post(':patientId/break-glass')
+  @ApiCreatedResponse({
+    description:
+      '`{ patientId, purpose, at, until }`: the record is readable by this professional until then',
+  })
+  async breakGlass(
+    @Param('cptsId') cptsId: string,
+    @Param('patientId', UuidParam) patientId: string,
+    @Body() body: BreakGlassDto,
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: Request & { id?: unknown },
+  ) {
+    const { state } = await load(this.store, streamId('patient', cptsId, patientId), patientEvolver);
+    if (!state.exists) throw patientNotFound();
+    // The patient's own block is not overridden: the emergency goes through the coordinators or the SAMU.
+    if (state.blockedMemberIds.includes(principal.sub)) throw new PatientAccessBlockedError();
+    const entry = this.accessLog.record({
+      cptsId,
+      patientId,
+      actorId: principal.sub,
+      role: 'professional',
+      purpose: `${BREAK_GLASS_PREFIX}${body.purpose}`,
+      requestId: typeof request.id === 'string' ? request.id : randomUUID(),
+    });
+    const until = new Date(Date.parse(entry.at) + BREAK_GLASS_DURATION_MS).toISOString();
+    return { patientId, purpose: body.purpose, at: entry.at, until };
+  }
+
+  @Post(':patientId/care-team')
+  @ApiCreatedResponse({ type: CommandResponseDto, description: 'CareTeamMemberAdded' })
+  addToCareTeam(
+    @Meta() meta: CommandMeta,
+    @Param('patientId', UuidParam) patientId: string,
+    @Body() body: CareTeamMemberDto,
+  ): Promise<CommandOutcome> {
+    const { memberId, role, from } = body;
+    return this.send(meta, patientId, { type: 'AddCareTeamMember', data: { memberId, role, from } });
+  }
+
+  @Post(':patientId/care-team/removals')
+  @ApiCreatedResponse({ type: CommandResponseDto, description: 'CareTeamMemberRemoved' })
+  removeFromCareTeam(
+    @Meta() meta: CommandMeta,
+    @Param('patientId', UuidParam) patientId: string,
+    @Body() body: CareTeamRemovalDto,
+  ): Promise<CommandOutcome> {
+    const { memberId, to, reason } = body;
+    return this.send(meta, patientId, { type: 'RemoveCareTeamMember', data: { memberId, to, reason } });
   }
 
   /**
@@ -381,6 +507,9 @@ export class PatientsController {
     if (role === undefined) throw new ForbiddenException(); // unreachable behind @Roles, kept fail-closed
     if (role === 'professional' && state.blockedMemberIds.includes(principal.sub)) {
       throw new PatientAccessBlockedError();
+    }
+    if (!this.access.patient(principal, cptsId, patientId, inCareCircle(state, principal.sub))) {
+      throw patientNotFound();
     }
     const identity = readIdentity(this.vault, cptsId, patientId, state);
     if (identity !== null) {
@@ -545,7 +674,8 @@ export class PatientsController {
   @ApiCreatedResponse({
     type: CommandResponseDto,
     description:
-      'EntryCorrected: the médecin-traitant search, its assignment or closure, a consent or a status update, ' +
+      'EntryCorrected: the médecin-traitant search, its assignment or closure, a consent, a status update, ' +
+      'an addition to or a removal from the care circle, ' +
       'decided again as if it were new',
   })
   correct(

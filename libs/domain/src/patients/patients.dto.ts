@@ -17,7 +17,9 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsCalendarDate, IsIns, IsInseeCode, OneOf, Text } from '../shared/http/validators';
+import { BREAK_GLASS_PURPOSES } from './care-access';
 import {
+  CARE_TEAM_ROLES,
   CONSENT_DECISIONS,
   CONSENT_SCOPES,
   MEDECIN_TRAITANT_SEARCH_CLOSURE_REASONS,
@@ -175,6 +177,50 @@ export class MemberOnDto {
   @ApiProperty({ example: '2026-02-01' })
   @IsCalendarDate()
   on!: string;
+}
+
+export class CareTeamMemberDto {
+  @MemberIdField('A member of this CPTS, active on `from`')
+  memberId!: string;
+
+  @OneOf(CARE_TEAM_ROLES, { description: 'What the member does for the patient' })
+  role!: (typeof CARE_TEAM_ROLES)[number];
+
+  @ApiProperty({ example: '2026-03-01', description: 'The first day in the care circle' })
+  @IsCalendarDate()
+  from!: string;
+}
+
+export class CareTeamRemovalDto {
+  @MemberIdField('A member in the patient’s care circle')
+  memberId!: string;
+
+  @ApiProperty({ example: '2026-04-30', description: 'The last day in the care circle' })
+  @IsCalendarDate()
+  to!: string;
+
+  @Text(500, 'Why (e.g. "fin des soins à domicile"); stored in clear: no personal data here')
+  reason!: string;
+}
+
+export class BreakGlassDto {
+  @OneOf(BREAK_GLASS_PURPOSES, { description: 'Why the record must be opened now (a code: no free text)' })
+  purpose!: (typeof BREAK_GLASS_PURPOSES)[number];
+}
+
+export class BreakGlassReportQueryDto {
+  @ApiPropertyOptional({ example: '2026-03-01', description: 'From this day (UTC) on' })
+  @IsOptional()
+  @IsCalendarDate()
+  from?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 200 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit?: number;
 }
 
 export class ErasureDto {

@@ -102,6 +102,20 @@ describe('patients over HTTP', () => {
   const accessLog = async (id: string) =>
     (await call(`${api.url}/api/v1/cpts/${CPTS}/audit/access-log?patientId=${id}`, { token: auditor })).body
       .entries as Array<Record<string, string>>;
+  /** Puts members in the patient's care circle (coordinator), and returns the last command's position. */
+  const joinCircle = async (id: string, ...memberIds: string[]) => {
+    let position = '0';
+    for (const memberId of memberIds) {
+      ({ position } = await command(`${patientUrl(id)}/care-team`, coordinator, {
+        memberId,
+        role: 'autre',
+        from: '2026-01-02',
+      }));
+    }
+    // The care circle's read model has them before the next read.
+    await call(`${patientUrl(id)}/care-team?consistentWith=${position}`, { token: coordinator });
+    return position;
+  };
   const expectRule = async (url: string, tokenValue: string, body: unknown, rule: string, path?: string) => {
     const response = await call(url, { token: tokenValue, body });
     expect([response.status, response.body?.rule]).toEqual([422, rule]);
@@ -133,14 +147,22 @@ describe('patients over HTTP', () => {
   afterAll(() => api.dispose());
 
   describe('registration and identity reads', () => {
-    it('registers a patient (201) and shows its identity to coordinator, auditor and professionals', async () => {
+    it('registers a patient (201) and shows its identity to coordinator, auditor and the professionals of its care circle', async () => {
+      // Outside the care circle, a professional is told there is no such patient.
+      for (const outsider of [gp, nurse]) {
+        expect((await read(patientId, outsider)).status).toBe(404);
+        expect((await call(`${patientUrl(patientId)}/summary`, { token: outsider })).status).toBe(404);
+        expect((await call(`${patientUrl(patientId)}/care-team`, { token: outsider })).status).toBe(404);
+      }
+      expect(await accessLog(patientId)).toEqual([]);
+      await joinCircle(patientId, gpId, nurseId);
       for (const reader of [coordinator, auditor, gp, nurse]) {
         const response = await read(patientId, reader);
         expect(response.status).toBe(200);
         expect(response.headers.get('cache-control')).toBe('no-store');
         expect(response.body).toEqual({
           id: patientId,
-          revision: 0,
+          revision: 2,
           sex: 'F',
           birthYear: 1951,
           commune: '69123',
@@ -222,6 +244,7 @@ describe('patients over HTTP', () => {
   describe('access log', () => {
     it('has one entry per identity read, with who, role, purpose and request id; none for a 403', async () => {
       const id = (await command(base, coordinator, anotherRegistration())).id;
+      await joinCircle(id, gpId);
       await read(id, coordinator);
       await read(id, gp, { 'x-purpose': 'Coordination-Sortie', 'x-request-id': 'req-patients-1' });
       expect((await read(id, analyst)).status).toBe(403);
@@ -270,6 +293,7 @@ describe('patients over HTTP', () => {
     let id: string;
     beforeAll(async () => {
       id = (await command(base, coordinator, anotherRegistration())).id;
+      await joinCircle(id, gpId, nurseId);
       await command(`${patientUrl(id)}/blocks`, coordinator, { memberId: nurseId, on: '2026-02-01' });
     });
 
@@ -521,6 +545,198 @@ describe('patients over HTTP', () => {
     });
   });
 
+  describe('the care circle', () => {
+    it('adds a member, lists them with the médecin traitant, and removes them; coordinators only', async () => {
+      const id = (await command(base, coordinator, registration)).id;
+      await command(`${patientUrl(id)}/medecin-traitant`, coordinator, {
+        memberId: gpId,
+        assignedOn: '2026-01-05',
+      });
+      const added = await command(`${patientUrl(id)}/care-team`, coordinator, {
+        memberId: nurseId,
+        role: 'soins-infirmiers',
+        from: '2026-02-01',
+      });
+      const circle = await call(`${patientUrl(id)}/care-team?consistentWith=${added.position}`, {
+        token: gp,
+      });
+      expect(circle.status).toBe(200);
+      expect(circle.body.members).toEqual([
+        expect.objectContaining({ memberId: gpId, displayName: 'Dr Martin', basis: 'medecin-traitant' }),
+        expect.objectContaining({
+          memberId: nurseId,
+          displayName: 'M. Durand',
+          basis: 'care-team',
+          role: 'soins-infirmiers',
+          from: '2026-02-01',
+          eventId: expect.any(String),
+        }),
+      ]);
+      const byProfessional = await call(`${patientUrl(id)}/care-team`, {
+        token: nurse,
+        body: { memberId: pharmacistId, role: 'dispensation', from: '2026-02-01' },
+      });
+      expect(byProfessional.status).toBe(403);
+      expect((await call(`${patientUrl(id)}/care-team`, { token: analyst })).status).toBe(403);
+
+      const removed = await command(`${patientUrl(id)}/care-team/removals`, coordinator, {
+        memberId: nurseId,
+        to: '2026-03-31',
+        reason: 'Fin des soins',
+      });
+      const after = await call(`${patientUrl(id)}/care-team?consistentWith=${removed.position}`, {
+        token: coordinator,
+      });
+      expect(after.body.members.map((m: { memberId: string }) => m.memberId)).toEqual([gpId]);
+      expect(after.body.past).toEqual([
+        expect.objectContaining({ memberId: nurseId, from: '2026-02-01', to: '2026-03-31', blocked: false }),
+      ]);
+    });
+
+    it('refuses what the rules refuse, naming the field, and bad bodies with 400', async () => {
+      const id = (await command(base, coordinator, registration)).id;
+      const url = `${patientUrl(id)}/care-team`;
+      await expectRule(
+        url,
+        coordinator,
+        { memberId: leaverId, role: 'autre', from: '2026-02-01' },
+        'member-has-left',
+        'memberId',
+      );
+      await expectRule(
+        url,
+        coordinator,
+        { memberId: nurseId, role: 'autre', from: nextYear },
+        'business-time-in-future',
+        'from',
+      );
+      await command(url, coordinator, { memberId: nurseId, role: 'autre', from: '2026-02-01' });
+      await expectRule(
+        url,
+        coordinator,
+        { memberId: nurseId, role: 'autre', from: '2026-02-02' },
+        'already-in-care-team',
+        'memberId',
+      );
+      await expectRule(
+        `${url}/removals`,
+        coordinator,
+        { memberId: gp2Id, to: '2026-02-03', reason: 'Erreur' },
+        'not-in-care-team',
+        'memberId',
+      );
+      const bad = await call(url, {
+        token: coordinator,
+        body: { memberId: nurseId, role: 'chef', from: '2026-02-01' },
+      });
+      expect(bad.status).toBe(400);
+      expect(bad.body.errors).toEqual([expect.objectContaining({ path: 'role' })]);
+      const unknownPatient = await call(`${patientUrl('0193a0e0-0000-7000-8000-000000000000')}/care-team`, {
+        token: coordinator,
+        body: { memberId: nurseId, role: 'autre', from: '2026-02-01' },
+      });
+      expect(unknownPatient.status).toBe(404);
+    });
+
+    it('corrects and voids a stay through the patient’s corrections, decided again', async () => {
+      const id = (await command(base, coordinator, registration)).id;
+      const added = await command(`${patientUrl(id)}/care-team`, coordinator, {
+        memberId: nurseId,
+        role: 'soins-infirmiers',
+        from: '2026-02-01',
+      });
+      const [, addition] = streamEvents(dataDir, added.streamId);
+      await expectRule(
+        `${patientUrl(id)}/corrections`,
+        coordinator,
+        { targetEventId: addition.metadata.eventId, reason: 'Erreur', correction: { from: nextYear } },
+        'business-time-in-future',
+        'correction.from',
+      );
+      const corrected = await command(`${patientUrl(id)}/corrections`, coordinator, {
+        targetEventId: addition.metadata.eventId,
+        reason: 'Erreur',
+        correction: { role: 'coordination' },
+      });
+      const circle = await call(`${patientUrl(id)}/care-team?consistentWith=${corrected.position}`, {
+        token: coordinator,
+      });
+      expect(circle.body.members).toEqual([
+        expect.objectContaining({ memberId: nurseId, role: 'coordination' }),
+      ]);
+      const voided = await command(`${patientUrl(id)}/voidings`, coordinator, {
+        targetEventId: addition.metadata.eventId,
+        reason: 'Erreur',
+      });
+      const empty = await call(`${patientUrl(id)}/care-team?consistentWith=${voided.position}`, {
+        token: coordinator,
+      });
+      expect(empty.body.members).toEqual([]);
+    });
+  });
+
+  describe('emergency access (bris de glace)', () => {
+    it('opens the record to a professional outside the circle for a purpose, logged and reported to coordinators', async () => {
+      const id = (await command(base, coordinator, registration)).id;
+      expect((await read(id, nurse)).status).toBe(404);
+      const glass = `${patientUrl(id)}/break-glass`;
+      const noPurpose = await call(glass, { token: nurse, body: {} });
+      expect(noPurpose.status).toBe(400);
+      expect(noPurpose.body.errors).toEqual([expect.objectContaining({ path: 'purpose' })]);
+      const freeText = await call(glass, { token: nurse, body: { purpose: 'Mme X fait un malaise' } });
+      expect(freeText.status).toBe(400);
+      expect(await accessLog(id)).toEqual([]);
+
+      const opened = await call(glass, { token: nurse, body: { purpose: 'urgence-vitale' } });
+      expect(opened.status).toBe(201);
+      expect(Date.parse(opened.body.until) - Date.parse(opened.body.at)).toBe(4 * 60 * 60 * 1000);
+      const response = await read(id, nurse, { 'x-purpose': 'urgence' });
+      expect(response.status).toBe(200);
+      expect(response.body.identity).toEqual(identity);
+      expect((await call(`${patientUrl(id)}/summary`, { token: nurse })).status).toBe(200);
+      expect((await read(id, gp)).status).toBe(404);
+
+      const entries = await accessLog(id);
+      expect(entries.map((entry) => [entry.actorId, entry.purpose])).toEqual([
+        [nurseId, 'urgence'],
+        [nurseId, 'bris-de-glace:urgence-vitale'],
+      ]);
+      const report = await call(`${base}/break-glass`, { token: coordinator });
+      expect(report.status).toBe(200);
+      expect(report.body.items).toContainEqual({
+        id: expect.any(String),
+        at: opened.body.at,
+        until: opened.body.until,
+        patientId: id,
+        actorId: nurseId,
+        purpose: 'urgence-vitale',
+        active: true,
+      });
+      for (const other of [nurse, analyst]) {
+        expect((await call(`${base}/break-glass`, { token: other })).status).toBe(403);
+      }
+      expect((await call(glass, { token: coordinator, body: { purpose: 'urgence-vitale' } })).status).toBe(
+        403,
+      );
+    });
+
+    it('does not override the patient’s own block, and is 404 for a patient that does not exist', async () => {
+      const id = (await command(base, coordinator, registration)).id;
+      await command(`${patientUrl(id)}/blocks`, coordinator, { memberId: nurseId, on: '2026-02-01' });
+      const refused = await call(`${patientUrl(id)}/break-glass`, {
+        token: nurse,
+        body: { purpose: 'urgence-vitale' },
+      });
+      expect(refused.status).toBe(403);
+      expect(await accessLog(id)).toEqual([]);
+      const missing = await call(`${patientUrl('0193a0e0-0000-7000-8000-000000000000')}/break-glass`, {
+        token: nurse,
+        body: { purpose: 'urgence-vitale' },
+      });
+      expect(missing.status).toBe(404);
+    });
+  });
+
   describe('erasure', () => {
     let id: string;
     let streamId: string;
@@ -533,6 +749,7 @@ describe('patients over HTTP', () => {
         decision: 'accord',
         on: '2026-01-05',
       });
+      await joinCircle(id, gpId);
     });
 
     it('is for coordinators only', async () => {
@@ -553,7 +770,7 @@ describe('patients over HTTP', () => {
         body: { on: '2026-05-01', reason: 'demande du patient (art. 17 RGPD)' },
       });
       expect(erased.status).toBe(201);
-      expect(erased.body).toMatchObject({ id, streamId, revision: 2 });
+      expect(erased.body).toMatchObject({ id, streamId, revision: 3 });
 
       expect(keyCount(dataDir, CPTS, id)).toBe(0);
       for (const reader of [coordinator, auditor, gp]) {
@@ -561,7 +778,7 @@ describe('patients over HTTP', () => {
         expect(response.status).toBe(200);
         expect(response.body).toMatchObject({
           id,
-          revision: 2,
+          revision: 3,
           identity: null,
           erased: true,
           erasedOn: '2026-05-01',
@@ -575,6 +792,7 @@ describe('patients over HTTP', () => {
       expect(events.map((e) => e.type)).toEqual([
         'PatientRegistered',
         'ConsentRecorded',
+        'CareTeamMemberAdded',
         'PatientIdentityErased',
       ]);
       expect(verifyChain(streamId, events)).toBeNull();

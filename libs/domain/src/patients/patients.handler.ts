@@ -22,6 +22,8 @@ import { readIdentity } from './patient-facts';
 import { checkDuplicates, type PatientIndex } from './patient-index';
 import {
   AssignMedecinTraitantDto,
+  CareTeamMemberDto,
+  CareTeamRemovalDto,
   ConsentDto,
   MedecinTraitantSearchClosureDto,
   MedecinTraitantSearchDto,
@@ -66,6 +68,8 @@ const corrections = {
     MedecinTraitantSearchClosed: MedecinTraitantSearchClosureDto,
     ConsentRecorded: ConsentDto,
     PatientStatusUpdated: PatientStatusDto,
+    CareTeamMemberAdded: CareTeamMemberDto,
+    CareTeamMemberRemoved: CareTeamRemovalDto,
   }),
 };
 

@@ -26,6 +26,7 @@ const patientBlocking = (...blocked: string[]): PatientState => ({
   birthYear: 1950,
   registeredStatus: { ald: false, precarious: false },
   statusUpdates: {},
+  careTeam: {},
   ald: false,
   precarious: false,
   hasMedecinTraitant: true,

@@ -2,7 +2,16 @@ import { v5 as uuidv5, v7 as uuidv7 } from 'uuid';
 
 /** Stream categories of `events.md`; a stream is `<category>-<cptsId>.<id>` (or `cpts-<cptsId>`). */
 export type Category =
-  'cpts' | 'member' | 'patient' | 'pathway' | 'rcp' | 'protocol' | 'snp' | 'action' | 'worklist';
+  | 'cpts'
+  | 'member'
+  | 'patient'
+  | 'pathway'
+  | 'rcp'
+  | 'protocol'
+  | 'snp'
+  | 'action'
+  | 'worklist'
+  | 'notification';
 
 export function streamId(category: Category, cptsId: string, id?: string): string {
   return id === undefined ? `${category}-${cptsId}` : `${category}-${cptsId}.${id}`;

@@ -23,6 +23,7 @@ const patientBorn = (birthYear: number, blocked: string[] = []): PatientState =>
   birthYear,
   registeredStatus: { ald: false, precarious: false },
   statusUpdates: {},
+  careTeam: {},
   ald: false,
   precarious: false,
   hasMedecinTraitant: true,

@@ -53,6 +53,16 @@ describe('SqliteAccessLog', () => {
     expect(log.list({ cptsId: 'cpts-a', limit: 1 })).toHaveLength(1);
   });
 
+  it('filters by the start of the purpose (the emergency accesses), matching no wildcard', () => {
+    log.record({ ...read(P1), purpose: 'bris-de-glace:urgence-vitale' });
+    log.record(read(P1));
+    log.record({ ...read(P2), purpose: 'bris-de-glace%' });
+    expect(log.list({ cptsId: 'cpts-a', purposePrefix: 'bris-de-glace:', limit: 10 })).toEqual([
+      expect.objectContaining({ patientId: P1, purpose: 'bris-de-glace:urgence-vitale' }),
+    ]);
+    expect(log.list({ cptsId: 'cpts-a', purposePrefix: 'bris-de-glace_', limit: 10 })).toEqual([]);
+  });
+
   it('refuses any update or delete, even from another SQL client', () => {
     log.record(read(P1));
     const db = new Database(path);

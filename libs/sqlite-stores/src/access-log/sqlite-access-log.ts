@@ -216,6 +216,10 @@ export class SqliteAccessLog implements AccessLog {
       where.push('patient_id = ?');
       params.push(query.patientId);
     }
+    if (query.purposePrefix !== undefined) {
+      where.push('substr(purpose, 1, ?) = ?');
+      params.push(query.purposePrefix.length, query.purposePrefix);
+    }
     params.push(query.limit);
     const rows = this.db
       .prepare(`SELECT * FROM access_log WHERE ${where.join(' AND ')} ORDER BY at DESC, seq DESC LIMIT ?`)

@@ -1,4 +1,5 @@
 import { PROFESSIONS } from '../../members/member.events';
+import { CARE_TEAM_ROLES } from '../../patients/patient.events';
 import { CHANNELS, CLOSURE_OUTCOMES, FOLLOW_UP_KINDS, PATHWAY_KINDS } from '../../pathways/pathway.events';
 
 /**
@@ -16,6 +17,7 @@ export const CODE_SYSTEMS = {
   channel: `${FHIR_BASE}/CodeSystem/channel`,
   taskOutput: `${FHIR_BASE}/CodeSystem/task-output`,
   eventType: `${FHIR_BASE}/CodeSystem/event-type`,
+  careTeamRole: `${FHIR_BASE}/CodeSystem/care-team-role`,
 } as const;
 
 export const TASK_KINDS = [
@@ -24,6 +26,12 @@ export const TASK_KINDS = [
   ...FOLLOW_UP_KINDS.map((kind) => `follow-up-${kind}` as const),
 ] as const;
 export const PARTICIPANT_ROLES = ['medecin-traitant', 'pharmacien'] as const;
+/** A member's place in the patient's care circle: a role of `CareTeamMemberAdded`, or why they are in it. */
+export const CARE_TEAM_ROLE_CODES = [
+  ...CARE_TEAM_ROLES,
+  'medecin-traitant',
+  'pharmacien-correspondant',
+] as const;
 
 /** The codes of each Parcours code system: a code outside them is refused (400). */
 export const CODES: Record<string, readonly string[]> = {
@@ -34,6 +42,7 @@ export const CODES: Record<string, readonly string[]> = {
   [CODE_SYSTEMS.closureOutcome]: CLOSURE_OUTCOMES,
   [CODE_SYSTEMS.channel]: CHANNELS,
   [CODE_SYSTEMS.taskOutput]: ['appointment-at'],
+  [CODE_SYSTEMS.careTeamRole]: CARE_TEAM_ROLE_CODES,
 };
 
 export const EXTENSIONS = {

@@ -6,7 +6,7 @@ import { memberEvolver, type MemberState } from '../../members/member.decider';
 import { pathwayEvolver } from '../../pathways/pathway.decider';
 import type { PathwayEvent, PathwayClosed } from '../../pathways/pathway.events';
 import { BUSINESS_TIME_FIELD } from '../../pathways/pathway.events';
-import { patientEvolver, type RegisteredPatient, statusOn } from '../../patients/patient.decider';
+import { careCircle, patientEvolver, type RegisteredPatient, statusOn } from '../../patients/patient.decider';
 import { readIdentity } from '../../patients/patient-facts';
 import type { PatientIdentity } from '../../patients/patient.events';
 import { load, toStored } from '../../shared/command-runner';
@@ -48,7 +48,7 @@ export interface FhirExportResult {
  * `GET …/pathways/{id}/fhir`: the pathway as a FHIR R4 Bundle (`collection`), built from the event store
  * — the pathway's stream as it now stands (corrections merged, voided entries out) and the records it
  * names — not from the read models: a CarePlan (the pathway), a CareTeam (the professionals and when
- * they took part), the Patient, a Practitioner per member named, an Organization per hospital, an
+ * they took part), the patient's care circle as a second CareTeam, the Patient, a Practitioner per member named, an Organization per hospital, an
  * Encounter per discharge, a ServiceRequest and its Task per referral, a Task per medication
  * reconciliation and follow-up, and a Provenance per entry (when it happened, when and by whom it was
  * recorded). Protocol applications are not exported. The mapping is in `docs/fhir.md`.
@@ -103,6 +103,10 @@ export class FhirExport {
       const to = fields.to as { memberId?: string } | undefined;
       if (to?.memberId) memberIds.add(to.memberId);
     }
+    const circle = careCircle(patient);
+    const pastStays = Object.entries(patient.careTeam).filter(([, stay]) => stay.to !== undefined);
+    for (const member of circle) memberIds.add(member.memberId);
+    for (const [, stay] of pastStays) memberIds.add(stay.memberId);
     const members = new Map<string, MemberState & { exists: true }>();
     for (const id of memberIds) {
       const { state: member } = await load(this.store, streamId('member', cptsId, id), memberEvolver);
@@ -111,6 +115,7 @@ export class FhirExport {
     const resources: Json[] = [];
     const carePlanId = pathwayId;
     const careTeamId = derivedId('careteam', pathwayId);
+    const circleId = derivedId('care-circle', cptsId, patientId);
     const memberRef = (id: string) => ref(id, members.get(id)?.displayName);
 
     resources.push(this.patientResource(patientId, patient, identity, now));
@@ -338,7 +343,7 @@ export class FhirExport {
         start: state.openedAt,
         ...(state.status === 'closed' && state.closedAt ? { end: state.closedAt } : {}),
       },
-      careTeam: [ref(careTeamId)],
+      careTeam: [ref(careTeamId), ref(circleId)],
       ...(activity.length === 0 ? {} : { activity }),
       ...(state.status === 'closed' && closed
         ? { extension: [{ url: EXTENSIONS.closureOutcome, valueCode: closed.data.outcome }] }
@@ -367,6 +372,28 @@ export class FhirExport {
               },
             })),
           }),
+    });
+    // The patient's care circle, beyond this pathway: who is around them, with the stays that ended.
+    const circleParticipants: Json[] = [
+      ...circle.map((member) => ({
+        role: [coding(CODE_SYSTEMS.careTeamRole, member.role ?? member.basis)],
+        member: memberRef(member.memberId),
+        ...(member.from === undefined ? {} : { period: { start: member.from } }),
+      })),
+      ...pastStays.map(([, stay]) => ({
+        role: [coding(CODE_SYSTEMS.careTeamRole, stay.role)],
+        member: memberRef(stay.memberId),
+        period: { start: stay.from, end: stay.to },
+      })),
+    ];
+    resources.push({
+      resourceType: 'CareTeam',
+      id: circleId,
+      identifier: [uuidIdentifier(circleId)],
+      status: 'active',
+      name: 'Cercle de soins',
+      subject: ref(patientId),
+      ...(circleParticipants.length === 0 ? {} : { participant: circleParticipants }),
     });
     resources.push(...this.provenance(recorded, history, targets));
 

@@ -28,7 +28,8 @@ import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { AccessLog } from '../../patients/access-log.port';
 import { parsePurpose } from '../../patients/patients.controller';
-import { PatientAccessBlockedError } from '../../shared/errors';
+import { NotFoundError, PatientAccessBlockedError } from '../../shared/errors';
+import { CareAccess } from '../../patients/care-access';
 import { UuidParam } from '../../shared/http/params';
 import { importContext, rawBody } from '../shared/http';
 import { FhirBundle, FHIR_MAX_BYTES, type Json } from './fhir-bundle';
@@ -87,6 +88,7 @@ export class FhirController {
     private readonly importer: FhirImport,
     private readonly exporter: FhirExport,
     private readonly accessLog: AccessLog,
+    private readonly access: CareAccess,
   ) {}
 
   @Post('fhir')
@@ -154,6 +156,9 @@ export class FhirController {
     const { patientId, patient } = await this.exporter.patientOf(cptsId, pathwayId);
     if (role === 'professional' && patient.blockedMemberIds.includes(principal.sub)) {
       throw new PatientAccessBlockedError();
+    }
+    if (!this.access.pathway(principal, cptsId, pathwayId, patientId)) {
+      throw new NotFoundError({ fr: 'Ce parcours n’existe pas.', en: 'This pathway does not exist.' });
     }
     const result = await this.exporter.export(cptsId, pathwayId, {
       identity: role !== undefined && identityParam !== 'false',

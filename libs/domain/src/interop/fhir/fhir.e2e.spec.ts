@@ -433,6 +433,26 @@ describe('FHIR R4 import and export', () => {
         precarious: false,
         hasMedecinTraitant: true,
       });
+      // The patient's care circle: the médecin traitant, a nurse who left it, a pharmacist in it.
+      await command(`${base}/patients/${patientId}/medecin-traitant`, coordinator, {
+        memberId: m[RPPS.gp],
+        assignedOn: '2026-01-05',
+      });
+      await command(`${base}/patients/${patientId}/care-team`, coordinator, {
+        memberId: m[RPPS.nurse],
+        role: 'soins-infirmiers',
+        from: '2026-01-10',
+      });
+      await command(`${base}/patients/${patientId}/care-team/removals`, coordinator, {
+        memberId: m[RPPS.nurse],
+        to: '2026-01-31',
+        reason: 'Fin des soins',
+      });
+      await command(`${base}/patients/${patientId}/care-team`, coordinator, {
+        memberId: m[RPPS.pharmacist],
+        role: 'dispensation',
+        from: '2026-01-12',
+      });
       ({ id: pathwayId } = await command(`${base}/pathways`, coordinator, {
         patientId,
         kind: 'insuffisance-cardiaque',
@@ -545,6 +565,32 @@ describe('FHIR R4 import and export', () => {
         ]),
       );
       expect(types.filter((type) => type === 'ServiceRequest')).toHaveLength(3);
+      const circle = response.body.entry.find(
+        (e: Json) => e.resource.resourceType === 'CareTeam' && e.resource.name === 'Cercle de soins',
+      ).resource;
+      const m = members[A];
+      const roleOf = (code: string) => [
+        { coding: [{ system: 'https://parcours.example/fhir/CodeSystem/care-team-role', code }] },
+      ];
+      expect(circle.participant).toEqual([
+        {
+          role: roleOf('medecin-traitant'),
+          member: expect.objectContaining({ reference: `urn:uuid:${m[RPPS.gp]}` }),
+          period: { start: '2026-01-05' },
+        },
+        {
+          role: roleOf('dispensation'),
+          member: expect.objectContaining({ reference: `urn:uuid:${m[RPPS.pharmacist]}` }),
+          period: { start: '2026-01-12' },
+        },
+        {
+          role: roleOf('soins-infirmiers'),
+          member: expect.objectContaining({ reference: `urn:uuid:${m[RPPS.nurse]}` }),
+          period: { start: '2026-01-10', end: '2026-01-31' },
+        },
+      ]);
+      const carePlan = response.body.entry.find((e: Json) => e.resource.resourceType === 'CarePlan').resource;
+      expect(carePlan.careTeam).toContainEqual({ reference: `urn:uuid:${circle.id}` });
       const patientResource = response.body.entry.find(
         (e: Json) => e.resource.resourceType === 'Patient',
       ).resource;

@@ -85,6 +85,14 @@ describe('views over HTTP', () => {
     gpToken = await token(api.url, CPTS, 'professional', members.gp);
     patients.lea = await register('Durandal', '1950-04-12');
     patients.zoe = await register('Montaigu', '1980-07-01');
+    // The professionals who read these patients are in their care circles.
+    for (const [patientId, memberId] of [
+      [patients.lea, members.gp],
+      [patients.zoe, members.gp],
+      [patients.zoe, members.nurse],
+    ]) {
+      await post(`/patients/${patientId}/care-team`, { memberId, role: 'autre', from: '2026-01-02' });
+    }
   });
   afterAll(() => api.dispose());
 

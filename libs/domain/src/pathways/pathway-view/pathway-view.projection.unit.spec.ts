@@ -1,5 +1,6 @@
 import { EventLog, projectionSpec, type ReadStore } from '@parcours/projections';
 import { v7 as uuidv7 } from 'uuid';
+import { careTeamProjection } from '../../patients/care-team/care-team.projection';
 import { patientSummaryProjection } from '../../patients/patient-summary/patient-summary.projection';
 import { PatientSummaryQueries } from '../../patients/patient-summary/patient-summary.queries';
 import { MemberDirectoryQueries } from '../../members/member-directory/member-directory.queries';
@@ -363,22 +364,45 @@ describe('pathway view read model', () => {
       kind: 'bpco',
       openedAt: '2026-03-08T09:00:00+01:00',
     });
-    const patient = `patient-${CPTS}.p-even`;
-    const registered = log.event(patient, 'PatientRegistered', {
+    const registration = {
       identity: { sealed: 'x' },
       sex: 'F',
       birthYear: 1950,
       ald: false,
       precarious: false,
       hasMedecinTraitant: false,
+    };
+    // A professional sees the pathways of the patients whose care circle holds them, and those they are
+    // involved in: nurse-1 and nurse-2 are in p-odd's circle, nurse-1 in p-even's, nurse-3 applied a
+    // protocol in one pathway of p-even.
+    const odd = `patient-${CPTS}.p-odd`;
+    log.event(odd, 'PatientRegistered', registration);
+    for (const memberId of ['nurse-1', 'nurse-2']) {
+      log.event(odd, 'CareTeamMemberAdded', { memberId, role: 'autre', from: '2026-03-01' });
+    }
+    log.event<PathwayEvent>(pathway(ids[1]), 'ProtocolApplied', {
+      applicationId: 'a-1',
+      protocolCode: 'cystite',
+      protocolVersion: 1,
+      byMemberId: 'nurse-3',
+      appliedAt: '2026-03-02T10:00:00+01:00',
+      eligibility: { eligible: true, answers: {} },
+      outcome: 'conseil',
+    });
+    const patient = `patient-${CPTS}.p-even`;
+    const registered = log.event(patient, 'PatientRegistered', registration);
+    const joined = log.event(patient, 'CareTeamMemberAdded', {
+      memberId: 'nurse-1',
+      role: 'autre',
+      from: '2026-03-01',
     });
     const blocked = log.event(patient, 'ProfessionalAccessBlocked', {
       memberId: 'nurse-1',
       on: '2026-03-09',
     });
-    projectionSpec(pathwayViewProjection, patientSummaryProjection)
-      .given(...log.events.slice(0, -2))
-      .when(registered, blocked)
+    projectionSpec(pathwayViewProjection, patientSummaryProjection, careTeamProjection)
+      .given(...log.events.slice(0, -3))
+      .when(registered, joined, blocked)
       .then((read) => {
         const queries = views(read);
         const newestFirst = [...ids].reverse();
@@ -396,7 +420,9 @@ describe('pathway view read model', () => {
         ]);
         expect(queries.list(CPTS, { patientId: 'p-even' }).items).toHaveLength(3);
         expect(queries.list(CPTS, { hiddenFrom: 'nurse-1' }).items).toHaveLength(4);
-        expect(queries.list(CPTS, { hiddenFrom: 'nurse-2' }).items).toHaveLength(7);
+        expect(queries.list(CPTS, { hiddenFrom: 'nurse-2' }).items).toHaveLength(4);
+        expect(queries.list(CPTS, { hiddenFrom: 'nurse-3' }).items.map((p) => p.id)).toEqual([ids[1]]);
+        expect(queries.list(CPTS, { hiddenFrom: 'nurse-4' }).items).toEqual([]);
         const patients = new PatientSummaryQueries(read, queries, new MemberDirectoryQueries(read));
         expect(patients.isBlocked(CPTS, 'p-even', 'nurse-1')).toBe(true);
         expect(patients.isBlocked('cpts-other', 'p-even', 'nurse-1')).toBe(false);

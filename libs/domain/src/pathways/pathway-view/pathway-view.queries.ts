@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EventStore } from '@parcours/event-store';
 import { projectInMemory, ReadStore } from '@parcours/projections';
+import { visibleToMember } from '../../patients/care-team/care-team.queries';
 import { PATIENT_SUMMARY } from '../../patients/patient-summary/patient-summary.projection';
 import { streamId } from '../../shared/ids';
 import { upcast } from '../../shared/upcasting';
@@ -23,7 +24,10 @@ export interface PathwayListFilter {
   limit?: number;
   /** The cursor a previous page gave as `nextAfter`. */
   after?: string;
-  /** A professional: pathways of patients who blocked them are left out. */
+  /**
+   * A professional: only the pathways of the patients whose care circle holds them, or in which they are
+   * involved; those of patients who blocked them are left out.
+   */
   hiddenFrom?: string;
 }
 
@@ -156,6 +160,20 @@ export class PathwayViewQueries {
         `NOT EXISTS (SELECT 1 FROM "${blocks}" b WHERE b.cpts_id = p.cpts_id AND b.patient_id = p.patient_id AND b.member_id = @memberId)`,
       );
       params.memberId = filter.hiddenFrom;
+      let bound = 0;
+      where.push(
+        visibleToMember(
+          this.readStore,
+          { patient: 'p.patient_id', pathway: 'p.pathway_id' },
+          cptsId,
+          filter.hiddenFrom,
+          (value) => {
+            const name = `visible${bound++}`;
+            params[name] = value;
+            return `@${name}`;
+          },
+        ),
+      );
     }
     const limit = Math.min(Math.max(filter.limit ?? DEFAULT_PAGE, 1), MAX_PAGE);
     params.limit = limit + 1;

@@ -89,7 +89,7 @@ function withoutIdentity(event: StoredEvent<PatientSummaryEvent>): StoredEvent<P
  */
 export const patientSummaryProjection = defineProjection<PatientSummaryEvent>()({
   name: PATIENT_SUMMARY,
-  version: 3,
+  version: 4,
   tables,
   open: ({ patients, blocks, open_searches: searches, histories }) => {
     const apply = (event: ProjectedEvent<PatientSummaryEvent>): void => {
@@ -142,6 +142,8 @@ export const patientSummaryProjection = defineProjection<PatientSummaryEvent>()(
       PatientIdentityCorrected: apply,
       PatientStatusUpdated: apply,
       MedecinTraitantSearchClosed: apply,
+      CareTeamMemberAdded: apply,
+      CareTeamMemberRemoved: apply,
       EntryCorrected: apply,
       EntryVoided: apply,
     };

@@ -1,0 +1,75 @@
+import { Controller, Get, Header, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, type Principal } from '@parcours/auth';
+import { EVENT_STORE, type EventStore } from '@parcours/event-store';
+import { v5 as uuidv5 } from 'uuid';
+import { NotFoundError } from '../shared/errors';
+import { UuidParam } from '../shared/http/params';
+import { ConsistentReadQueryDto } from '../shared/http/read-queries.dto';
+import { streamId } from '../shared/ids';
+import { InboxQueries } from './inbox/inbox.queries';
+
+const READ_NAMESPACE = 'c3e1b2a4-8f6d-4b1a-a7e2-5d9c0f3b6e18';
+const notificationNotFound = () =>
+  new NotFoundError({ fr: 'Cette notification n’existe pas.', en: 'This notification does not exist.' });
+
+/** The signed-in member's own inbox: what they were told, newest first, and how many they have not read. */
+@ApiTags('notifications')
+@ApiBearerAuth()
+@Controller('api/v1/cpts/:cptsId/inbox')
+export class NotificationsController {
+  constructor(
+    private readonly inbox: InboxQueries,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  @Get()
+  @Header('Cache-Control', 'no-store')
+  @ApiOkResponse({
+    description: '`{ unread, items: [{ id, kind, pathwayId, patientId, at, read, readAt }] }`',
+  })
+  list(
+    @Param('cptsId') cptsId: string,
+    @Query() _query: ConsistentReadQueryDto,
+    @CurrentPrincipal() principal: Principal,
+  ) {
+    return this.inbox.inbox(cptsId, principal.sub);
+  }
+
+  /** Marks one of the member's notifications read (again: nothing more is recorded). */
+  @Post(':notificationId/read')
+  @HttpCode(200)
+  @ApiOkResponse({ description: '`{ id, read: true, position }`' })
+  async markRead(
+    @Param('cptsId') cptsId: string,
+    @Param('notificationId', UuidParam) notificationId: string,
+    @CurrentPrincipal() principal: Principal,
+  ) {
+    const found = this.inbox.notification(cptsId, notificationId);
+    // Someone else's notification is not there, for this member.
+    if (!found || found.channel !== 'inbox' || found.recipient_id !== principal.sub)
+      throw notificationNotFound();
+    const result = await this.store.append(
+      streamId('notification', cptsId, notificationId),
+      [
+        {
+          eventId: uuidv5(`read|${notificationId}`, READ_NAMESPACE),
+          type: 'NotificationRead',
+          data: { notificationId, at: new Date().toISOString() },
+          metadata: {
+            cptsId,
+            actor: {
+              id: principal.sub,
+              role: principal.roles.includes('coordinator') ? 'coordinator' : 'professional',
+            },
+            correlationId: notificationId,
+            causationId: notificationId,
+            source: 'api',
+          },
+        },
+      ],
+      { expectedRevision: 'stream_exists' },
+    );
+    return { id: notificationId, read: true, position: result.position.toString() };
+  }
+}
