@@ -547,7 +547,7 @@ describe('patients over HTTP', () => {
 
   describe('the care circle', () => {
     it('adds a member, lists them with the médecin traitant, and removes them; coordinators only', async () => {
-      const id = (await command(base, coordinator, registration)).id;
+      const id = (await command(base, coordinator, anotherRegistration())).id;
       await command(`${patientUrl(id)}/medecin-traitant`, coordinator, {
         memberId: gpId,
         assignedOn: '2026-01-05',
@@ -594,7 +594,7 @@ describe('patients over HTTP', () => {
     });
 
     it('refuses what the rules refuse, naming the field, and bad bodies with 400', async () => {
-      const id = (await command(base, coordinator, registration)).id;
+      const id = (await command(base, coordinator, anotherRegistration())).id;
       const url = `${patientUrl(id)}/care-team`;
       await expectRule(
         url,
@@ -639,7 +639,7 @@ describe('patients over HTTP', () => {
     });
 
     it('corrects and voids a stay through the patient’s corrections, decided again', async () => {
-      const id = (await command(base, coordinator, registration)).id;
+      const id = (await command(base, coordinator, anotherRegistration())).id;
       const added = await command(`${patientUrl(id)}/care-team`, coordinator, {
         memberId: nurseId,
         role: 'soins-infirmiers',
@@ -677,7 +677,8 @@ describe('patients over HTTP', () => {
 
   describe('emergency access (bris de glace)', () => {
     it('opens the record to a professional outside the circle for a purpose, logged and reported to coordinators', async () => {
-      const id = (await command(base, coordinator, registration)).id;
+      const patient = anotherRegistration();
+      const id = (await command(base, coordinator, patient)).id;
       expect((await read(id, nurse)).status).toBe(404);
       const glass = `${patientUrl(id)}/break-glass`;
       const noPurpose = await call(glass, { token: nurse, body: {} });
@@ -692,7 +693,7 @@ describe('patients over HTTP', () => {
       expect(Date.parse(opened.body.until) - Date.parse(opened.body.at)).toBe(4 * 60 * 60 * 1000);
       const response = await read(id, nurse, { 'x-purpose': 'urgence' });
       expect(response.status).toBe(200);
-      expect(response.body.identity).toEqual(identity);
+      expect(response.body.identity).toEqual(patient.identity);
       expect((await call(`${patientUrl(id)}/summary`, { token: nurse })).status).toBe(200);
       expect((await read(id, gp)).status).toBe(404);
 
@@ -721,7 +722,7 @@ describe('patients over HTTP', () => {
     });
 
     it('does not override the patient’s own block, and is 404 for a patient that does not exist', async () => {
-      const id = (await command(base, coordinator, registration)).id;
+      const id = (await command(base, coordinator, anotherRegistration())).id;
       await command(`${patientUrl(id)}/blocks`, coordinator, { memberId: nurseId, on: '2026-02-01' });
       const refused = await call(`${patientUrl(id)}/break-glass`, {
         token: nurse,
