@@ -76,6 +76,13 @@ describe('a professional in the web UI', () => {
       kind: 'autre',
       openedAt: new Date(Date.now() - 3_600_000).toISOString(),
     });
+    // A professional reads only the patients of her care circle: the coordinator adds her to it.
+    await command(api(`/patients/${patient.id}/care-team`), coordinator, {
+      memberId: pharmacist.id,
+      role: 'dispensation',
+      from: new Date().toISOString().slice(0, 10),
+    });
+    await read(demo.api.url, api(`/patients/${patient.id}/care-team`), coordinator);
     return pathway.id;
   };
 

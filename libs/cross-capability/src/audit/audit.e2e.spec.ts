@@ -180,7 +180,11 @@ describe('audit over HTTP and the CLI', () => {
       expect(one.stdout).toContain(`${CPTS}: 10 streams, 17 events — ok`);
       const all = cli('verify');
       expect(all.status).toBe(0);
-      expect(all.stdout).toMatch(/verified 2 CPTS, 15 streams, 23 events: ok/);
+      expect(all.stdout).toContain(`${OTHER}: 5 streams, 6 events — ok`);
+      // Beside the CPTSs' streams, the log holds the service's own (the notifier's checkpoint): their
+      // number depends on how often it moved.
+      expect(all.stdout).toMatch(/\(streams of no CPTS\): \d+ streams, \d+ events — ok/);
+      expect(all.stdout).toMatch(/verified 2 CPTS, \d+ streams, \d+ events: ok/);
       expect(cli('verify', '--cpts', 'cpts-nobody').status).toBe(2);
       expect(cli('verify', '--cpts', 'Not A Slug').status).toBe(2);
     });
@@ -316,7 +320,8 @@ describe('audit over HTTP and the CLI', () => {
       expect(all.stdout).toContain(
         `BROKEN $all: 1 event(s) missing between positions ${deletedPosition - 1} and ${deletedPosition + 1}`,
       );
-      expect(all.stdout).toMatch(/15 streams, 22 events: 5 broken place\(s\)/);
+      expect(all.stdout).toContain(`${CPTS}: 10 streams, 16 events — 4 broken`);
+      expect(all.stdout).toMatch(/verified 2 CPTS, \d+ streams, \d+ events: 5 broken place\(s\)/);
 
       expect(cli('verify', '--cpts', OTHER).status).toBe(0);
     });
