@@ -149,6 +149,7 @@ describe('fuzzing every POST route', () => {
     ids.code = 'odynophagie';
     ids.mission = 'parcours';
     ids.itemId = '01a24c3e-0000-7000-8000-000000000001';
+    ids.notificationId = '01a24c3e-0000-7000-8000-000000000002';
   });
   afterAll(() => api.dispose());
 

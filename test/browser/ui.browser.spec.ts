@@ -158,6 +158,7 @@ describe('the web UI', () => {
       'Membres',
       'RCP',
       'Soins non programmés',
+      'Notifications',
     ]);
   });
 
