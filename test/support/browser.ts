@@ -71,7 +71,10 @@ export async function newPage(browser: Browser, device: keyof typeof VIEWPORTS =
   return context.newPage();
 }
 
-/** Signs in through the sign-in page, and waits for the signed-in header. */
+/**
+ * Signs in through the sign-in page, and waits for the signed-in header and the role's home page (the app
+ * goes there on its own once signed in: a test navigating before that would race it).
+ */
 export async function signIn(
   page: Page,
   baseUrl: string,
@@ -84,6 +87,7 @@ export async function signIn(
   if (options.sub) await page.getByLabel('Identifiant de l’utilisateur (facultatif)').fill(options.sub);
   await page.getByRole('button', { name: 'Se connecter' }).click();
   await page.getByTestId('signed-in').waitFor();
+  await page.waitForURL(/#\/[a-z]/);
 }
 
 /** Waits until the page's reads have answered: no "Chargement…" left, no list marked busy. */
