@@ -90,9 +90,10 @@ describe('projection runner on the EventStoreDB wire simulator (a SIMULATION, no
     );
     simulator.setMode('not-ready');
     simulator.dropConnections();
+    // The dropped connection may be seen first (unavailable); the next attempt meets the node not ready.
     const [stalled] = await eventually(
       () => runner.status(),
-      ([s]) => s.state === 'stalled',
+      ([s]) => s.state === 'stalled' && s.error?.reason === 'not-ready',
     );
     expect(stalled).toMatchObject({ state: 'stalled', error: { reason: 'not-ready' } });
 
