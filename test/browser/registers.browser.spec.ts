@@ -195,10 +195,13 @@ describe('patients, RCP and unscheduled care in the web UI', () => {
     await signIn(gpPage, demo.api.url, 'professional', { sub: gp.id });
     await visit(gpPage, demo.api.url, '#/inbox');
     await gpPage.getByTestId('unread').filter({ hasText: '1 non lue' }).waitFor();
+    // The menu says it too, on every page.
+    await gpPage.getByTestId('unread-badge').filter({ hasText: '1 non lue' }).waitFor();
     await gpPage.locator('tr', { hasText: 'Sortie d’hospitalisation' }).waitFor();
     expect(await checkAccessibility(gpPage)).toEqual([]);
     await gpPage.getByRole('button', { name: 'Marquer comme lue' }).click();
     await gpPage.getByTestId('unread').filter({ hasText: 'Aucune notification non lue.' }).waitFor();
+    await gpPage.getByTestId('unread-badge').waitFor({ state: 'detached' });
     await gpPage.context().close();
 
     // It is in the list, still without a name.
