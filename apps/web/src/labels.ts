@@ -240,7 +240,10 @@ export const LABELS = {
     referral: ['Adressage reçu', 'Referral received'],
     'referral-answer': ['Réponse à votre adressage', 'Answer to your referral'],
     'overdue-step': ['Étape en retard qui vous est attribuée', 'Overdue step assigned to you'],
-    'break-glass': ['Accès d’urgence (bris de glace) à un dossier', 'Emergency access (break-glass) to a record'],
+    'break-glass': [
+      'Accès d’urgence (bris de glace) à un dossier',
+      'Emergency access (break-glass) to a record',
+    ],
   },
   // ---- end of the care circle area ----
 } satisfies Record<string, Pairs>;

@@ -107,7 +107,9 @@ export class OverdueNotifier implements OnApplicationBootstrap, OnApplicationShu
           now,
         );
         for (const item of page.items) {
-          const source = sourceIdOf(`overdue|${assignee.cpts_id}|${item.kind}|${item.openedBy}|${item.dueAt}`);
+          const source = sourceIdOf(
+            `overdue|${assignee.cpts_id}|${item.kind}|${item.openedBy}|${item.dueAt}`,
+          );
           if (known.get(assignee.cpts_id, notificationIdOf(source, recipientId, 'inbox'))) continue;
           const done = await recordNotification(this.store, {
             cptsId: assignee.cpts_id,

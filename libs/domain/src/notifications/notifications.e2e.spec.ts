@@ -193,7 +193,9 @@ describe('notifications over HTTP', () => {
     expect(coordinatorBox.items.filter((item) => item.kind === 'overdue-step')).toHaveLength(1);
     // A few more sweeps (one a second) record nothing more.
     await new Promise((resolve) => setTimeout(resolve, 2_500));
-    expect((await inboxOf('pharmacist')).items.filter((item) => item.kind === 'overdue-step')).toHaveLength(1);
+    expect((await inboxOf('pharmacist')).items.filter((item) => item.kind === 'overdue-step')).toHaveLength(
+      1,
+    );
     // Nobody else was told: the nurse and the GP have no overdue step.
     for (const who of ['nurse', 'gp', 'kine'])
       expect((await inboxOf(who)).items.map((item) => item.kind)).not.toContain('overdue-step');
@@ -222,7 +224,9 @@ describe('notifications over HTTP', () => {
     // The badge's count: limit=0 answers the count alone (coord-1 also has the overdue step of their own).
     const badge = await call(url('/inbox?limit=0'), { token: coordinator });
     expect(badge.body).toEqual({ unread: 2, items: [] });
-    expect((await call(url(`/inbox/${notice.id}/read`), { token: outsiderToken, body: {} })).status).toBe(404);
+    expect((await call(url(`/inbox/${notice.id}/read`), { token: outsiderToken, body: {} })).status).toBe(
+      404,
+    );
     const read = await call(url(`/inbox/${notice.id}/read`), { token: coordinator, body: {} });
     expect(read.status).toBe(200);
     const after = await call(url(`/inbox?consistentWith=${read.body.position}`), { token: other });
@@ -302,6 +306,8 @@ describe('notifications over HTTP', () => {
     ]);
     // The sweep after the restart tells nobody again of the step it told of before.
     await new Promise((resolve) => setTimeout(resolve, 2_500));
-    expect((await inboxOf('pharmacist')).items.filter((item) => item.kind === 'overdue-step')).toHaveLength(1);
+    expect((await inboxOf('pharmacist')).items.filter((item) => item.kind === 'overdue-step')).toHaveLength(
+      1,
+    );
   });
 });
