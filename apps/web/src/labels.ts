@@ -235,6 +235,12 @@ export const LABELS = {
     referral: ['Adressage accepté', 'Referral accepted'],
     protocol: ['Protocole appliqué', 'Protocol applied'],
   },
+  breakGlassPurpose: {
+    'urgence-vitale': ['Urgence vitale', 'Life-threatening emergency'],
+    'patient-inconscient': ['Patient inconscient', 'Patient unconscious'],
+    'continuite-des-soins': ['Continuité des soins', 'Continuity of care'],
+    'demande-du-samu': ['Demande du SAMU', 'Request from the SAMU'],
+  },
   notificationKind: {
     discharge: ['Sortie d’hospitalisation', 'Hospital discharge'],
     referral: ['Adressage reçu', 'Referral received'],
