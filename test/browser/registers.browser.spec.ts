@@ -4,7 +4,9 @@
  * (and the reading is in the access log), and a médecin traitant assigned there shows in the summary; an
  * RCP with two professions and one case is recorded (after the API refused one profession twice, next to
  * the participants) and appears in the register; an unscheduled-care request is recorded and oriented
- * (after the API refused an appointment 40 days away, next to its field). Screenshots and accessibility
+ * (after the API refused an appointment 40 days away, next to its field). A GP outside the patient's circle
+ * opens the record by emergency access, which the coordinators see in their menu, inbox and audit page.
+ * Screenshots and accessibility
  * scans of each page with a form open.
  */
 import type { Page } from 'playwright-core';
@@ -195,11 +197,38 @@ describe('patients, RCP and unscheduled care in the web UI', () => {
     await signIn(gpPage, demo.api.url, 'professional', { sub: gp.id });
     await visit(gpPage, demo.api.url, '#/inbox');
     await gpPage.getByTestId('unread').filter({ hasText: '1 non lue' }).waitFor();
+    // The menu says it too, on every page.
+    await gpPage.getByTestId('unread-badge').filter({ hasText: '1 non lue' }).waitFor();
     await gpPage.locator('tr', { hasText: 'Sortie d’hospitalisation' }).waitFor();
     expect(await checkAccessibility(gpPage)).toEqual([]);
     await gpPage.getByRole('button', { name: 'Marquer comme lue' }).click();
     await gpPage.getByTestId('unread').filter({ hasText: 'Aucune notification non lue.' }).waitFor();
+    await gpPage.getByTestId('unread-badge').waitFor({ state: 'detached' });
     await gpPage.context().close();
+
+    // A GP outside the circle is told the patient is not found, and may open the record in an emergency;
+    // the coordinators hear of it (the menu's count, the inbox) and review it on the audit page.
+    const outsider = active('medecin-generaliste')[1];
+    const outsiderPage = await newPage(demo.browser);
+    await signIn(outsiderPage, demo.api.url, 'professional', { sub: outsider.id });
+    await visit(outsiderPage, demo.api.url, `#/patients/${patientId}`);
+    await outsiderPage.getByRole('heading', { name: 'Accès d’urgence (bris de glace)' }).waitFor();
+    await expect(outsiderPage.locator('main').textContent()).resolves.not.toContain('Résumé');
+    expect(await checkAccessibility(outsiderPage)).toEqual([]);
+    await outsiderPage.getByLabel(/^Motif/).selectOption('patient-inconscient');
+    await outsiderPage.getByLabel(/^Je confirme/).check();
+    await outsiderPage.getByRole('button', { name: 'Ouvrir le dossier' }).click();
+    await outsiderPage.getByRole('heading', { name: 'Résumé' }).waitFor();
+    await outsiderPage.context().close();
+    await visit(page, demo.api.url, '#/audit');
+    await page
+      .getByTestId('break-glass-row')
+      .filter({ hasText: outsider.displayName })
+      .filter({ hasText: 'Patient inconscient' })
+      .waitFor();
+    await page.getByTestId('unread-badge').waitFor();
+    await visit(page, demo.api.url, '#/inbox');
+    await page.locator('tr', { hasText: 'Accès d’urgence (bris de glace) à un dossier' }).waitFor();
 
     // It is in the list, still without a name.
     await visit(page, demo.api.url, '#/patients?hasMedecinTraitant=true&birthYear=1947');

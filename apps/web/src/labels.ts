@@ -235,10 +235,21 @@ export const LABELS = {
     referral: ['Adressage accepté', 'Referral accepted'],
     protocol: ['Protocole appliqué', 'Protocol applied'],
   },
+  breakGlassPurpose: {
+    'urgence-vitale': ['Urgence vitale', 'Life-threatening emergency'],
+    'patient-inconscient': ['Patient inconscient', 'Patient unconscious'],
+    'continuite-des-soins': ['Continuité des soins', 'Continuity of care'],
+    'demande-du-samu': ['Demande du SAMU', 'Request from the SAMU'],
+  },
   notificationKind: {
     discharge: ['Sortie d’hospitalisation', 'Hospital discharge'],
     referral: ['Adressage reçu', 'Referral received'],
     'referral-answer': ['Réponse à votre adressage', 'Answer to your referral'],
+    'overdue-step': ['Étape en retard qui vous est attribuée', 'Overdue step assigned to you'],
+    'break-glass': [
+      'Accès d’urgence (bris de glace) à un dossier',
+      'Emergency access (break-glass) to a record',
+    ],
   },
   // ---- end of the care circle area ----
 } satisfies Record<string, Pairs>;

@@ -178,6 +178,13 @@ export class AppConfig {
 
   // --- Security (docs/security.md) ---
 
+  /** How often the worklist's overdue items are looked at, to tell their assignees (seconds). */
+  @Transform(toInteger)
+  @IsInt({ message: 'NOTIFY_OVERDUE_EVERY_SECONDS must be a whole number of seconds' })
+  @Min(1, { message: 'NOTIFY_OVERDUE_EVERY_SECONDS must be between 1 and 86400' })
+  @Max(86400, { message: 'NOTIFY_OVERDUE_EVERY_SECONDS must be between 1 and 86400' })
+  NOTIFY_OVERDUE_EVERY_SECONDS = 300;
+
   /** Dev mode only: let `POST /api/v1/dev/tokens` answer other hosts than this machine. */
   @Transform(toBoolean)
   @IsIn([true, false], { message: 'DEV_TOKENS_REMOTE must be true or false' })

@@ -15,6 +15,7 @@ import { hasRole } from '../session';
 import { ErrorMessage, Loaded, PageTitle, useQuery } from '../ui/page';
 import { addDays, eventTypeLabel, isDate } from './indicator-common';
 import { TableRegion } from '../ui/table';
+import { EmergencyAccesses } from './audit-break-glass';
 
 interface Verification {
   cptsId: string;
@@ -277,6 +278,7 @@ export function AuditPage({ session, route }: PageProps) {
       <IntegrityCheck text={text} lang={lang} />
       <StreamHistory text={text} lang={lang} params={params} />
       <PathwayAsOfSection text={text} lang={lang} params={params} />
+      <EmergencyAccesses />
       {hasRole(session, 'auditor') && <AccessLog text={text} lang={lang} />}
     </>
   );

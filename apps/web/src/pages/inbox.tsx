@@ -1,7 +1,8 @@
 /**
  * The signed-in member's notifications (`#/inbox`, `GET …/inbox`): what they were told of, newest first,
  * how many they have not read, each one marked read on request. A notification says the kind of event and
- * links to the pathway; what happened is read there, under the usual access rules.
+ * links to the pathway (or the patient, for an emergency access told to the coordinators); what happened is
+ * read there, under the usual access rules.
  */
 import type { PageProps } from '../app';
 import { post, tenant } from '../api';
@@ -11,6 +12,7 @@ import { label } from '../labels';
 import { href } from '../router';
 import { Loaded, PageTitle, useQuery } from '../ui/page';
 import { TableRegion } from '../ui/table';
+import { inboxChanged } from '../ui/unread';
 
 interface Inbox {
   unread: number;
@@ -34,6 +36,7 @@ const TEXT = {
     what: 'Quoi',
     when: 'Quand',
     pathway: 'Parcours',
+    patient: 'Patient',
     status: 'État',
     read: 'Lue',
     unreadBadge: 'Non lue',
@@ -47,6 +50,7 @@ const TEXT = {
     what: 'What',
     when: 'When',
     pathway: 'Pathway',
+    patient: 'Patient',
     status: 'Status',
     read: 'Read',
     unreadBadge: 'Unread',
@@ -59,7 +63,11 @@ export function InboxPage(_props: PageProps) {
   const lang = useLang();
   const inbox = useQuery<Inbox>(tenant('/inbox'));
   const markRead = (id: string) => {
-    void post(tenant(`/inbox/${id}/read`), {}).then(inbox.reload, inbox.reload);
+    const done = () => {
+      inbox.reload();
+      inboxChanged();
+    };
+    void post(tenant(`/inbox/${id}/read`), {}).then(done, done);
   };
   return (
     <>
@@ -91,6 +99,10 @@ export function InboxPage(_props: PageProps) {
                         {item.pathwayId ? (
                           <a href={href(`/pathways/${item.pathwayId}`)} class="mono">
                             {shortId(item.pathwayId)}
+                          </a>
+                        ) : item.patientId ? (
+                          <a href={href(`/patients/${item.patientId}`)}>
+                            {text.patient} <span class="mono">{shortId(item.patientId)}</span>
                           </a>
                         ) : (
                           '—'

@@ -25,6 +25,7 @@ import {
 } from '../ui/forms';
 import { MemberSelect, useMemberName, useMembers } from '../ui/members';
 import { ErrorMessage, Loaded, PageTitle, useQuery } from '../ui/page';
+import { BreakGlassCard } from './patient-break-glass';
 import { CARE_ACTIONS, PatientCareActions } from './patient-care';
 import { CareTeamCard } from './patient-care-team';
 import { YesNo } from './patient-shared';
@@ -783,6 +784,9 @@ export function PatientPage({ session, route }: PageProps) {
       <p>
         <a href={href('/patients')}>{text.back}</a>
       </p>
+      {summary.error?.status === 404 && hasRole(session, 'professional') && !coordinator && (
+        <BreakGlassCard patientId={id} onOpened={summary.reload} />
+      )}
       <Loaded query={summary}>
         {(patient) => {
           const available = ACTIONS.filter(

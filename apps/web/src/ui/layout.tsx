@@ -6,6 +6,7 @@ import { label } from '../labels';
 import type { Route } from '../router';
 import { hasRole, type Role, type Session } from '../session';
 import { useMembers } from './members';
+import { useUnread } from './unread';
 
 export interface NavEntry {
   path: string;
@@ -56,6 +57,7 @@ const TEXT = {
     signOut: 'Se déconnecter',
     language: 'Langue',
     tenant: 'CPTS',
+    unread: (n: number) => (n === 1 ? '1 non lue' : `${n} non lues`),
   },
   en: {
     skip: 'Skip to content',
@@ -65,6 +67,7 @@ const TEXT = {
     signOut: 'Sign out',
     language: 'Language',
     tenant: 'CPTS',
+    unread: (n: number) => `${n} unread`,
   },
 };
 
@@ -83,6 +86,7 @@ export function Layout(props: {
   const directory = useMembers(
     session.name === undefined && hasRole(session, 'coordinator', 'professional', 'auditor'),
   );
+  const unread = useUnread(hasRole(session, 'coordinator', 'professional'), current);
   const displayName =
     session.name ?? directory.find((member) => member.id === session.sub)?.displayName ?? session.sub;
   return (
@@ -116,6 +120,15 @@ export function Layout(props: {
               <li key={entry.path}>
                 <a href={`#${entry.path}`} aria-current={current === entry.path ? 'page' : undefined}>
                   {lang === 'fr' ? entry.fr : entry.en}
+                  {entry.path === '/inbox' && unread !== null && unread > 0 && (
+                    <>
+                      {' '}
+                      <span class="badge due" data-testid="unread-badge">
+                        <span aria-hidden="true">{unread}</span>
+                        <span class="visually-hidden">{text.unread(unread)}</span>
+                      </span>
+                    </>
+                  )}
                 </a>
               </li>
             ))}

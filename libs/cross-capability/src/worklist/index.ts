@@ -4,3 +4,4 @@ export * from './assignments/assignment.decider';
 export * from './assignments/assignments.projection';
 export { WORKLIST_KINDS, type WorklistKind, type WorklistEntry } from './worklist';
 export { readWorklist, type WorklistQuery } from './worklist.queries';
+export { OverdueNotifier } from './overdue-notifier';

@@ -11,28 +11,15 @@ import {
   type EventSubscription,
   type RecordedEvent,
 } from '@parcours/event-store';
-import { v5 as uuidv5 } from 'uuid';
 import { pathwayEvolver } from '../pathways/pathway.decider';
 import { careCircle, patientEvolver } from '../patients/patient.decider';
 import { load } from '../shared/command-runner';
 import { parseStreamId, streamId } from '../shared/ids';
-import type { NotificationChannel, NotificationEvent } from './notification.events';
 import { type NotificationContext, notificationsFor, NOTIFYING_EVENT_TYPES } from './notification-policy';
+import { recordNotification } from './outbox';
 
-const NAMESPACE = '0f7a5c7e-3b7d-4f3e-9b8e-9d2f1c6a4b21';
 /** Where the reactor keeps how far it has read the log (the metadata of a stream of its own). */
 export const NOTIFIER_CHECKPOINT = 'notifier-checkpoint';
-const ACTOR = { id: 'system:notifier', role: 'system' as const };
-
-/** The notification's id: the event that called for it, its recipient and its channel. */
-export function notificationIdOf(
-  sourceEventId: string,
-  recipientId: string,
-  channel: NotificationChannel,
-): string {
-  return uuidv5(`${sourceEventId}|${recipientId}|${channel}`, NAMESPACE);
-}
-const eventIdOf = (what: string, notificationId: string) => uuidv5(`${what}|${notificationId}`, NAMESPACE);
 
 export interface NotifierStatus {
   name: 'notifier';
@@ -188,44 +175,19 @@ export class NotificationReactor implements OnApplicationBootstrap, OnApplicatio
       },
       context,
     );
-    const { cptsId } = event.metadata;
     for (const intent of intents) {
-      const channel: NotificationChannel = 'inbox';
-      const notificationId = notificationIdOf(event.metadata.eventId, intent.recipientId, channel);
-      const stream = streamId('notification', cptsId, notificationId);
-      const metadata = {
-        cptsId,
-        actor: ACTOR,
+      const recorded = await recordNotification(this.store, {
+        cptsId: event.metadata.cptsId,
+        recipientId: intent.recipientId,
+        kind: intent.kind,
+        sourceEventId: event.metadata.eventId,
+        sourceType: event.type,
         correlationId: event.metadata.correlationId,
-        causationId: event.metadata.eventId,
-        source: 'api' as const,
-      };
-      const requested: NotificationEvent = {
-        type: 'NotificationRequested',
-        data: {
-          notificationId,
-          recipientId: intent.recipientId,
-          channel,
-          kind: intent.kind,
-          sourceEventId: event.metadata.eventId,
-          sourceType: event.type,
-          ...(context.pathwayId === undefined ? {} : { pathwayId: context.pathwayId }),
-          ...(context.patientId === undefined ? {} : { patientId: context.patientId }),
-        },
-      };
-      const recorded = await this.store.append(stream, [
-        { eventId: eventIdOf('requested', notificationId), ...requested, metadata } as never,
-      ]);
-      if (!recorded.replayed) this.current.requested += 1;
-      // The inbox is the log itself: recording the delivery is delivering.
-      const delivered: NotificationEvent = {
-        type: 'NotificationDelivered',
-        data: { notificationId, attempt: 1 },
-      };
-      const done = await this.store.append(stream, [
-        { eventId: eventIdOf('delivered', notificationId), ...delivered, metadata } as never,
-      ]);
-      if (!done.replayed) this.current.delivered += 1;
+        ...(context.pathwayId === undefined ? {} : { pathwayId: context.pathwayId }),
+        ...(context.patientId === undefined ? {} : { patientId: context.patientId }),
+      });
+      if (recorded.requested) this.current.requested += 1;
+      if (recorded.delivered) this.current.delivered += 1;
     }
   }
 }

@@ -5,8 +5,18 @@ import type { DomainEvent } from '../shared/decider';
 export const NOTIFICATION_CHANNELS = ['inbox', 'email', 'webhook'] as const;
 export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
 
-/** What happened, as a notification says it: never more than the kind of event and a link. */
-export const NOTIFICATION_KINDS = ['discharge', 'referral', 'referral-answer'] as const;
+/**
+ * What happened, as a notification says it: never more than the kind of event and a link. `overdue-step`:
+ * a worklist item assigned to the recipient fell due; `break-glass`: a professional opened a record in an
+ * emergency (told to the coordinators).
+ */
+export const NOTIFICATION_KINDS = [
+  'discharge',
+  'referral',
+  'referral-answer',
+  'overdue-step',
+  'break-glass',
+] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 /**

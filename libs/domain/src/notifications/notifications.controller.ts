@@ -5,13 +5,18 @@ import { EVENT_STORE, type EventStore } from '@parcours/event-store';
 import { v5 as uuidv5 } from 'uuid';
 import { NotFoundError } from '../shared/errors';
 import { UuidParam } from '../shared/http/params';
-import { ConsistentReadQueryDto } from '../shared/http/read-queries.dto';
 import { streamId } from '../shared/ids';
+import { InboxQueryDto } from './inbox/inbox.dto';
 import { InboxQueries } from './inbox/inbox.queries';
+import { COORDINATORS } from './outbox';
 
 const READ_NAMESPACE = 'c3e1b2a4-8f6d-4b1a-a7e2-5d9c0f3b6e18';
 const notificationNotFound = () =>
   new NotFoundError({ fr: 'Cette notification n’existe pas.', en: 'This notification does not exist.' });
+
+/** Whom the principal reads for: themselves, and the coordinators' team when they are one. */
+const recipientsOf = (principal: Principal): string[] =>
+  principal.roles.includes('coordinator') ? [principal.sub, COORDINATORS] : [principal.sub];
 
 /** The signed-in member's own inbox: what they were told, newest first, and how many they have not read. */
 @ApiTags('notifications')
@@ -30,10 +35,10 @@ export class NotificationsController {
   })
   list(
     @Param('cptsId') cptsId: string,
-    @Query() _query: ConsistentReadQueryDto,
+    @Query() query: InboxQueryDto,
     @CurrentPrincipal() principal: Principal,
   ) {
-    return this.inbox.inbox(cptsId, principal.sub);
+    return this.inbox.inbox(cptsId, recipientsOf(principal), { limit: query.limit ?? 100 });
   }
 
   /** Marks one of the member's notifications read (again: nothing more is recorded). */
@@ -47,7 +52,7 @@ export class NotificationsController {
   ) {
     const found = this.inbox.notification(cptsId, notificationId);
     // Someone else's notification is not there, for this member.
-    if (!found || found.channel !== 'inbox' || found.recipient_id !== principal.sub)
+    if (!found || found.channel !== 'inbox' || !recipientsOf(principal).includes(found.recipient_id))
       throw notificationNotFound();
     const result = await this.store.append(
       streamId('notification', cptsId, notificationId),

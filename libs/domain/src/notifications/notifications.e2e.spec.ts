@@ -49,7 +49,7 @@ describe('notifications over HTTP', () => {
   beforeAll(async () => {
     dataDir = tempDataDir();
     await registerCptsInStore(dataDir, CPTS);
-    api = await startApi({ DATA_DIR: dataDir });
+    api = await startApi({ DATA_DIR: dataDir, NOTIFY_OVERDUE_EVERY_SECONDS: '1' });
     coordinator = await token(api.url, CPTS, 'coordinator', 'coord-1');
     for (const [key, profession] of [
       ['gp', 'medecin-generaliste'],
@@ -162,6 +162,81 @@ describe('notifications over HTTP', () => {
     expect((await inboxOf('kine')).items).toHaveLength(1);
   });
 
+  it('an overdue step assigned to someone tells them, once, whoever they are; the team’s items tell nobody', async () => {
+    const worklist = (
+      await call(url(`/worklist?pathwayId=${pathwayId}&overdue=true`), { token: coordinator })
+    ).body as { items: Array<{ kind: string; openedBy: string }> };
+    const step = (kind: string) => worklist.items.find((item) => item.kind === kind)!;
+    // The discharge of 6 March is long past: its reconciliation and its follow-up are both overdue.
+    const assign = (kind: string, assignee: object) =>
+      command(url('/worklist/assignments'), coordinator, {
+        kind,
+        openedBy: step(kind).openedBy,
+        assignee,
+        assignedAt: '2026-03-06T18:00:00+01:00',
+      });
+    await assign('sortie.pharmacien', { memberId: m.pharmacist });
+    await assign('sortie.suivi', { coordinatorId: 'coord-1' });
+    const pharmacist = await eventually(
+      () => inboxOf('pharmacist'),
+      (box) => box.items.some((item) => item.kind === 'overdue-step'),
+      'told of the overdue step',
+    );
+    expect(pharmacist.items.filter((item) => item.kind === 'overdue-step')).toEqual([
+      expect.objectContaining({ pathwayId, patientId, read: false }),
+    ]);
+    const coordinatorBox = await eventually(
+      async () => (await call(url('/inbox'), { token: coordinator })).body as Inbox,
+      (box) => box.items.some((item) => item.kind === 'overdue-step'),
+      'told of the overdue step',
+    );
+    expect(coordinatorBox.items.filter((item) => item.kind === 'overdue-step')).toHaveLength(1);
+    // A few more sweeps (one a second) record nothing more.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect((await inboxOf('pharmacist')).items.filter((item) => item.kind === 'overdue-step')).toHaveLength(
+      1,
+    );
+    // Nobody else was told: the nurse and the GP have no overdue step.
+    for (const who of ['nurse', 'gp', 'kine'])
+      expect((await inboxOf(who)).items.map((item) => item.kind)).not.toContain('overdue-step');
+  });
+
+  it('an emergency access is told to the coordinators as a team: one reading it marks it read for all', async () => {
+    const outsider = await member('Urgentiste', 'medecin-generaliste');
+    const outsiderToken = await token(api.url, CPTS, 'professional', outsider.id);
+    const opened = await call(url(`/patients/${patientId}/break-glass`), {
+      token: outsiderToken,
+      body: { purpose: 'urgence-vitale' },
+    });
+    expect(opened.status).toBe(201);
+    const other = await token(api.url, CPTS, 'coordinator', 'coord-2');
+    const told = await eventually(
+      async () => (await call(url('/inbox'), { token: other })).body as Inbox,
+      (box) => box.items.some((item) => item.kind === 'break-glass'),
+      'told of the emergency access',
+    );
+    const notice = told.items.find((item) => item.kind === 'break-glass')!;
+    // It names the patient (the coordinators' report says who and why), and nothing of the record.
+    expect(notice).toEqual(expect.objectContaining({ patientId, pathwayId: null, read: false }));
+    // Professionals are not told, not even the one in the circle.
+    for (const who of ['gp', 'nurse'])
+      expect((await inboxOf(who)).items.map((item) => item.kind)).not.toContain('break-glass');
+    // The badge's count: limit=0 answers the count alone (coord-1 also has the overdue step of their own).
+    const badge = await call(url('/inbox?limit=0'), { token: coordinator });
+    expect(badge.body).toEqual({ unread: 2, items: [] });
+    expect((await call(url(`/inbox/${notice.id}/read`), { token: outsiderToken, body: {} })).status).toBe(
+      404,
+    );
+    const read = await call(url(`/inbox/${notice.id}/read`), { token: coordinator, body: {} });
+    expect(read.status).toBe(200);
+    const after = await call(url(`/inbox?consistentWith=${read.body.position}`), { token: other });
+    expect(after.body).toEqual({
+      unread: 0,
+      items: [expect.objectContaining({ id: notice.id, kind: 'break-glass', read: true })],
+    });
+    expect((await call(url('/inbox?limit=101'), { token: coordinator })).status).toBe(400);
+  });
+
   it('/health lists the notifier beside the projections', async () => {
     const health = (await call(`${api.url}/health`)).body;
     // Three for the discharge, one for the referral, one for its acceptance.
@@ -206,7 +281,7 @@ describe('notifications over HTTP', () => {
 
   it('after a restart, nothing is notified twice and what happened meanwhile is notified', async () => {
     await api.stop('SIGKILL');
-    api = await startApi({ DATA_DIR: dataDir });
+    api = await startApi({ DATA_DIR: dataDir, NOTIFY_OVERDUE_EVERY_SECONDS: '1' });
     for (const who of Object.keys(m)) t[who] = await token(api.url, CPTS, 'professional', m[who]);
     coordinator = await token(api.url, CPTS, 'coordinator', 'coord-1');
     await command(url(`/pathways/${pathwayId}/discharges`), coordinator, {
@@ -229,5 +304,10 @@ describe('notifications over HTTP', () => {
       'referral-answer',
       'discharge',
     ]);
+    // The sweep after the restart tells nobody again of the step it told of before.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect((await inboxOf('pharmacist')).items.filter((item) => item.kind === 'overdue-step')).toHaveLength(
+      1,
+    );
   });
 });

@@ -48,6 +48,7 @@ import type { PatientStreamCommand } from './patient.commands';
 import { PatientCommandMessage, patientNotFound } from './patients.handler';
 import { BREAK_GLASS_DURATION_MS, BREAK_GLASS_PREFIX, CareAccess } from './care-access';
 import { CareTeamQueries } from './care-team/care-team.queries';
+import { COORDINATORS, recordNotification } from '../notifications/outbox';
 import {
   AssignMedecinTraitantDto,
   BreakGlassDto,
@@ -399,8 +400,9 @@ export class PatientsController {
 
   /**
    * Emergency access ("bris de glace"): a professional outside the patient's care circle opens the record
-   * for a few hours, for a purpose they must give. It is written to the access log before anything opens,
-   * and the coordinators read every such access (`GET …/patients/break-glass`).
+   * for a few hours, for a purpose they must give. The coordinators are notified in their inbox, it is
+   * written to the access log before anything opens, and they read every such access
+   * (`GET …/patients/break-glass`).
    */
   @Post(':patientId/break-glass')
   @ApiCreatedResponse({
@@ -418,13 +420,25 @@ export class PatientsController {
     if (!state.exists) throw patientNotFound();
     // The patient's own block is not overridden: the emergency goes through the coordinators or the SAMU.
     if (state.blockedMemberIds.includes(principal.sub)) throw new PatientAccessBlockedError();
+    const requestId = typeof request.id === 'string' ? request.id : randomUUID();
+    // The coordinators are told before the record opens: an emergency access never goes unreported (a
+    // failure between the two leaves a report of an access that did not open, never the other way).
+    await recordNotification(this.store, {
+      cptsId,
+      recipientId: COORDINATORS,
+      kind: 'break-glass',
+      sourceEventId: randomUUID(),
+      sourceType: 'BreakGlass',
+      correlationId: requestId,
+      patientId,
+    });
     const entry = this.accessLog.record({
       cptsId,
       patientId,
       actorId: principal.sub,
       role: 'professional',
       purpose: `${BREAK_GLASS_PREFIX}${body.purpose}`,
-      requestId: typeof request.id === 'string' ? request.id : randomUUID(),
+      requestId,
     });
     const until = new Date(Date.parse(entry.at) + BREAK_GLASS_DURATION_MS).toISOString();
     return { patientId, purpose: body.purpose, at: entry.at, until };

@@ -21,20 +21,26 @@ export class InboxQueries {
     return this.readStore.tables(NOTIFICATIONS)('notifications');
   }
 
-  inbox(cptsId: string, recipientId: string, options: { unreadOnly?: boolean; limit?: number } = {}) {
+  /** `recipientIds`: the member or coordinator, and the teams they belong to (`COORDINATORS`). */
+  inbox(
+    cptsId: string,
+    recipientIds: readonly string[],
+    options: { unreadOnly?: boolean; limit?: number } = {},
+  ) {
     const unread = options.unreadOnly ? ' AND read_at IS NULL' : '';
+    const recipients = `recipient_id IN (${recipientIds.map(() => '?').join(', ')})`;
     const rows = this.readStore
-      .prepare<[string, string, number], NotificationRow>(
-        `SELECT * FROM "${this.table}" WHERE cpts_id = ? AND recipient_id = ? AND channel = 'inbox'
+      .prepare<unknown[], NotificationRow>(
+        `SELECT * FROM "${this.table}" WHERE cpts_id = ? AND ${recipients} AND channel = 'inbox'
            AND status = 'delivered'${unread} ORDER BY requested_at DESC, notification_id DESC LIMIT ?`,
       )
-      .all(cptsId, recipientId, options.limit ?? 100);
+      .all(cptsId, ...recipientIds, options.limit ?? 100);
     const { n } = this.readStore
-      .prepare<[string, string], { n: number }>(
-        `SELECT count(*) AS n FROM "${this.table}" WHERE cpts_id = ? AND recipient_id = ? AND channel = 'inbox'
+      .prepare<unknown[], { n: number }>(
+        `SELECT count(*) AS n FROM "${this.table}" WHERE cpts_id = ? AND ${recipients} AND channel = 'inbox'
            AND status = 'delivered' AND read_at IS NULL`,
       )
-      .get(cptsId, recipientId)!;
+      .get(cptsId, ...recipientIds)!;
     return {
       unread: n,
       items: rows.map((row): InboxItem => ({
