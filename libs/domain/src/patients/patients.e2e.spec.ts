@@ -738,6 +738,87 @@ describe('patients over HTTP', () => {
     });
   });
 
+  describe('unscheduled care and RCPs follow the care circle', () => {
+    const hoursFromNow = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString();
+
+    it('a professional reads a request about a patient only when oriented to them or in the circle', async () => {
+      const id = (await command(base, coordinator, anotherRegistration())).id;
+      await joinCircle(id, gpId);
+      const snp = `${api.url}/api/v1/cpts/${CPTS}/unscheduled-care`;
+      const about = await command(snp, coordinator, {
+        receivedAt: hoursFromNow(-2),
+        channel: 'telephone',
+        motive: 'Renouvellement d’ordonnance',
+        patientId: id,
+        viaSas: false,
+      });
+      const anonymous = await command(snp, coordinator, {
+        receivedAt: hoursFromNow(-1),
+        channel: 'pharmacie',
+        motive: 'Conseil',
+        viaSas: false,
+      });
+      const listed = async (who: string, position: string) =>
+        (
+          (await call(`${snp}?consistentWith=${position}`, { token: who })).body.items as Array<{
+            id: string;
+          }>
+        ).map((item) => item.id);
+      expect(await listed(gp, anonymous.position)).toEqual(expect.arrayContaining([about.id, anonymous.id]));
+      // The nurse is not in this patient's circle: the request about nobody registered, not the other.
+      const nurseSees = await listed(nurse, anonymous.position);
+      expect(nurseSees).toContain(anonymous.id);
+      expect(nurseSees).not.toContain(about.id);
+      expect((await call(`${snp}/${about.id}`, { token: nurse })).status).toBe(404);
+      expect((await call(`${snp}/${about.id}`, { token: gp })).status).toBe(200);
+      // Oriented to the nurse: now hers to read.
+      const oriented = await command(`${snp}/${about.id}/orientation`, coordinator, {
+        toMemberId: nurseId,
+        appointmentAt: hoursFromNow(20),
+      });
+      expect(await listed(nurse, oriented.position)).toContain(about.id);
+      expect((await call(`${snp}/${about.id}`, { token: nurse })).status).toBe(200);
+      expect(await listed(auditor, oriented.position)).toEqual(
+        expect.arrayContaining([about.id, anonymous.id]),
+      );
+    });
+
+    it('an RCP’s decisions reach those who were there, and the professionals of the patients discussed', async () => {
+      const id = (await command(base, coordinator, anotherRegistration())).id;
+      await joinCircle(id, gpId);
+      const pathways = `${api.url}/api/v1/cpts/${CPTS}/pathways`;
+      const pathwayId = (
+        await command(pathways, coordinator, {
+          patientId: id,
+          kind: 'sortie-hospitalisation',
+          openedAt: '2026-03-01T09:00:00+01:00',
+        })
+      ).id;
+      const rcps = `${api.url}/api/v1/cpts/${CPTS}/rcps`;
+      const held = await command(rcps, coordinator, {
+        convenedBy: pharmacistId,
+        heldAt: '2026-03-04T17:30:00+01:00',
+        durationMinutes: 60,
+        complex: true,
+        format: 'presentiel',
+        participants: [{ memberId: pharmacistId }, { name: 'Mme Durand', profession: 'psychologue' }],
+        patientPresent: false,
+        familyPresent: false,
+        cases: [{ pathwayId, decisions: ['Adapter le traitement'] }],
+      });
+      const pharmacist = await token(api.url, CPTS, 'professional', pharmacistId);
+      for (const who of [pharmacist, gp, coordinator]) {
+        const read = await call(`${rcps}/${held.id}`, { token: who });
+        expect([read.status, read.body.cases]).toEqual([
+          200,
+          [{ pathwayId, decisions: ['Adapter le traitement'] }],
+        ]);
+      }
+      // Neither there nor in the patient's circle: nothing exists here for the nurse.
+      expect((await call(`${rcps}/${held.id}`, { token: nurse })).status).toBe(404);
+    });
+  });
+
   describe('erasure', () => {
     let id: string;
     let streamId: string;

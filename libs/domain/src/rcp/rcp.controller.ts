@@ -2,6 +2,7 @@ import { Body, Controller, Get, Inject, Param, Post, Query } from '@nestjs/commo
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 
+import { CurrentPrincipal, type Principal } from '@parcours/auth';
 import { EVENT_STORE, type EventStore } from '@parcours/event-store';
 import { ReadStore } from '@parcours/projections';
 import { PeriodQueryDto } from '../shared/http/read-queries.dto';
@@ -10,6 +11,9 @@ import { type CommandMeta, type CommandOutcome, load } from '../shared/command-r
 import { Meta } from '../shared/http/command-meta.decorator';
 import { CommandResponseDto, UuidParam } from '../shared/http/params';
 import { streamId } from '../shared/ids';
+import { restrictedMember } from '../shared/http/readers';
+import { CareAccess } from '../patients/care-access';
+import { PathwayViewQueries } from '../pathways/pathway-view/pathway-view.queries';
 import { effectiveEvents } from '../shared/corrections';
 import { CorrectionDto, VoidDto } from '../shared/http/corrections';
 import type { RcpStreamCommand } from './rcp.commands';
@@ -50,6 +54,8 @@ export class RcpController {
     private readonly commands: CommandBus,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly readStore: ReadStore,
+    private readonly pathways: PathwayViewQueries,
+    private readonly access: CareAccess,
   ) {}
 
   @Get()
@@ -111,11 +117,28 @@ export class RcpController {
 
   @Get(':rcpId')
   @ApiOkResponse({ description: 'The RCP as folded from its stream, with its current revision' })
-  async get(@Param('cptsId') cptsId: string, @Param('rcpId', UuidParam) rcpId: string) {
+  async get(
+    @Param('cptsId') cptsId: string,
+    @Param('rcpId', UuidParam) rcpId: string,
+    @CurrentPrincipal() principal: Principal,
+  ) {
     const { state, revision, history } = await load(this.store, streamId('rcp', cptsId, rcpId), rcpEvolver);
     if (!state.exists) throw rcpNotFound();
     const { exists: _exists, ...rcp } = state;
     const [held] = effectiveEvents(history);
-    return { id: rcpId, revision, eventId: held.context.eventId, ...rcp };
+    const member = restrictedMember(principal);
+    const present =
+      member === undefined ||
+      rcp.convenedBy === member ||
+      rcp.participants.some((participant) => 'memberId' in participant && participant.memberId === member);
+    if (present) return { id: rcpId, revision, eventId: held.context.eventId, ...rcp };
+    // A professional who was not there reads the cases of the pathways they may read (their decisions are
+    // health data), and is told nothing exists when there is none.
+    const cases = rcp.cases.filter((rcpCase) => {
+      const view = this.pathways.view(cptsId, rcpCase.pathwayId);
+      return view !== null && this.access.pathway(principal, cptsId, rcpCase.pathwayId, view.patientId);
+    });
+    if (cases.length === 0) throw rcpNotFound();
+    return { id: rcpId, revision, eventId: held.context.eventId, ...rcp, cases };
   }
 }

@@ -104,11 +104,14 @@ describe('RCP over HTTP', () => {
       revision: 0,
       position: expect.stringMatching(/^\d+$/),
     });
-    for (const reader of [coordinator, professional, await token(api.url, CPTS, 'auditor')]) {
+    const participant = await token(api.url, CPTS, 'professional', nurse);
+    for (const reader of [coordinator, participant, await token(api.url, CPTS, 'auditor')]) {
       const read = await call(`${base}/${response.body.id}`, { token: reader });
       expect(read.status).toBe(200);
       expect(read.body).toEqual({ ...rcp, id: response.body.id, revision: 0, eventId: expect.any(String) });
     }
+    // A professional who was not there, and reads none of the pathways discussed: nothing exists here.
+    expect((await call(`${base}/${response.body.id}`, { token: professional })).status).toBe(404);
   });
 
   it('lets a professional record an RCP, and keeps ids in lower case', async () => {
@@ -121,7 +124,10 @@ describe('RCP over HTTP', () => {
       },
     });
     expect(response.status).toBe(201);
-    const read = await call(`${base}/${response.body.id}`, { token: professional });
+    // The nurse who convened it reads it back.
+    const read = await call(`${base}/${response.body.id}`, {
+      token: await token(api.url, CPTS, 'professional', nurse),
+    });
     expect(read.body).toMatchObject({
       convenedBy: nurse,
       cases: [{ pathwayId: SECOND_PATHWAY, decisions: ['Bilan'] }],

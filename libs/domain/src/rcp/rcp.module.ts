@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ProjectionRegistry } from '@parcours/projections';
+import { PathwaysModule } from '../pathways';
+import { PatientsModule } from '../patients';
 import { rcpRegisterProjection } from './rcp-register/rcp-register.projection';
 import { rcpCommandHandlers } from './rcp.handler';
 import { RcpController } from './rcp.controller';
@@ -9,7 +11,11 @@ export const rcpProjections = [rcpRegisterProjection];
 
 const httpControllers = [RcpController];
 
-@Module({ controllers: [...httpControllers], providers: [...rcpCommandHandlers] })
+@Module({
+  imports: [PatientsModule, PathwaysModule],
+  controllers: [...httpControllers],
+  providers: [...rcpCommandHandlers],
+})
 export class RcpModule {
   constructor(registry: ProjectionRegistry) {
     registry.register(...rcpProjections);

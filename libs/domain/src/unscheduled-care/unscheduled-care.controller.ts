@@ -2,6 +2,7 @@ import { Body, Controller, Get, Inject, Param, Post, Query } from '@nestjs/commo
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 
+import { CurrentPrincipal, type Principal } from '@parcours/auth';
 import { EVENT_STORE, type EventStore } from '@parcours/event-store';
 import { ReadStore } from '@parcours/projections';
 import { UnscheduledCareLogQueryDto } from './unscheduled-care-log/unscheduled-care-log.dto';
@@ -10,6 +11,8 @@ import { type CommandMeta, type CommandOutcome, load } from '../shared/command-r
 import { Meta } from '../shared/http/command-meta.decorator';
 import { CommandResponseDto, UuidParam } from '../shared/http/params';
 import { streamId } from '../shared/ids';
+import { restrictedMember } from '../shared/http/readers';
+import { CareAccess } from '../patients/care-access';
 import { effectiveEvents } from '../shared/corrections';
 import { CorrectionDto, VoidDto } from '../shared/http/corrections';
 import type { UnscheduledCareStreamCommand } from './unscheduled-care.commands';
@@ -29,6 +32,7 @@ export class UnscheduledCareController {
     private readonly commands: CommandBus,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly readStore: ReadStore,
+    private readonly access: CareAccess,
   ) {}
 
   @Get()
@@ -37,8 +41,14 @@ export class UnscheduledCareController {
     description:
       '`{ items: [{ id, receivedAt, channel, viaSas, motive, patientId?, status, orientedTo?, appointmentAt?, closedAt? }], count }`',
   })
-  log(@Param('cptsId') cptsId: string, @Query() query: UnscheduledCareLogQueryDto) {
+  log(
+    @Param('cptsId') cptsId: string,
+    @Query() query: UnscheduledCareLogQueryDto,
+    @CurrentPrincipal() principal: Principal,
+  ) {
+    const member = restrictedMember(principal);
     return readUnscheduledCareLog(this.readStore, cptsId, {
+      ...(member === undefined ? {} : { visibleTo: member }),
       ...(query.from === undefined ? {} : { from: query.from }),
       ...(query.to === undefined ? {} : { to: query.to }),
       ...(query.status === undefined ? {} : { status: query.status }),
@@ -123,13 +133,26 @@ export class UnscheduledCareController {
   @ApiOkResponse({
     description: 'The request as folded from its stream: status, orientation or closure, revision',
   })
-  async get(@Param('cptsId') cptsId: string, @Param('requestId', UuidParam) requestId: string) {
+  async get(
+    @Param('cptsId') cptsId: string,
+    @Param('requestId', UuidParam) requestId: string,
+    @CurrentPrincipal() principal: Principal,
+  ) {
     const { state, revision, history } = await load(
       this.store,
       streamId('snp', cptsId, requestId),
       unscheduledCareEvolver,
     );
     if (!state.exists) throw requestNotFound();
+    // About a patient: a professional reads it when it was oriented to them, or as they read the patient.
+    const member = restrictedMember(principal);
+    if (
+      member !== undefined &&
+      state.patientId !== undefined &&
+      state.orientation?.toMemberId !== member &&
+      !this.access.patient(principal, cptsId, state.patientId)
+    )
+      throw requestNotFound();
     const { exists: _exists, ...request } = state;
     // The entries a correction or a voiding targets, by type, as they now stand.
     const entries = effectiveEvents(history).map((event) => ({

@@ -1,6 +1,8 @@
 import { defineProjection, type ProjectedEvent, type ReadStore, table } from '@parcours/projections';
 import { assertCptsKnown } from '../../cpts/cpts-history/cpts-history.projection';
 import type { CorrectionEvent } from '../../shared/corrections';
+import { visibleToMember } from '../../patients/care-team/care-team.queries';
+import { PATIENT_SUMMARY } from '../../patients/patient-summary/patient-summary.projection';
 import { parseStreamId } from '../../shared/ids';
 import { parisDate } from '../../shared/paris-time';
 import { foldHistory, historyTable, recordInHistory } from '../../shared/stream-history';
@@ -135,28 +137,56 @@ export const unscheduledCareLogProjection = defineProjection<UnscheduledCareLogE
 export function readUnscheduledCareLog(
   readStore: ReadStore,
   cptsId: string,
-  query: { from?: string; to?: string; status?: UnscheduledCareStatus },
+  query: {
+    from?: string;
+    to?: string;
+    status?: UnscheduledCareStatus;
+    /**
+     * A professional reading: a request about a registered patient only when oriented to them or about a
+     * patient of their care circle (never one who blocked them); requests about nobody registered, all.
+     */
+    visibleTo?: string;
+  },
 ): { items: UnscheduledCareLogItem[]; count: number } {
   assertCptsKnown(readStore, cptsId);
   const table = readStore.tables(UNSCHEDULED_CARE_LOG);
-  const where = ['cpts_id = ?'];
+  const where = ['r.cpts_id = ?'];
   const params: string[] = [cptsId];
+  const bind = (value: string) => {
+    params.push(value);
+    return '?';
+  };
+  if (query.visibleTo !== undefined) {
+    const member = query.visibleTo;
+    const blocks = readStore.tables(PATIENT_SUMMARY)('blocks');
+    // Placeholders are bound in the order they appear in the text.
+    const oriented = `r.oriented_to = ${bind(member)}`;
+    const inCircle = visibleToMember(
+      readStore,
+      { patient: 'r.patient_id', pathway: null },
+      cptsId,
+      member,
+      bind,
+    );
+    const blocked = `EXISTS (SELECT 1 FROM "${blocks}" b WHERE b.cpts_id = ${bind(cptsId)} AND b.patient_id = r.patient_id AND b.member_id = ${bind(member)})`;
+    where.push(`(r.patient_id IS NULL OR ((${oriented} OR ${inCircle}) AND NOT ${blocked}))`);
+  }
   if (query.from !== undefined) {
-    where.push('received_on >= ?');
+    where.push('r.received_on >= ?');
     params.push(query.from);
   }
   if (query.to !== undefined) {
-    where.push('received_on < ?');
+    where.push('r.received_on < ?');
     params.push(query.to);
   }
   if (query.status !== undefined) {
-    where.push('status = ?');
+    where.push('r.status = ?');
     params.push(query.status);
   }
   const rows = readStore
     .prepare<string[], RequestRow>(
-      `SELECT * FROM "${table('requests')}" WHERE ${where.join(' AND ')}
-       ORDER BY received_ms DESC, request_id DESC`,
+      `SELECT r.* FROM "${table('requests')}" r WHERE ${where.join(' AND ')}
+       ORDER BY r.received_ms DESC, r.request_id DESC`,
     )
     .all(...params);
   const items = rows.map((row): UnscheduledCareLogItem => ({
