@@ -14,7 +14,7 @@ import {
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
-import { NotificationReactor } from '@parcours/domain';
+import { NotificationDispatcher, NotificationReactor } from '@parcours/domain';
 import { AppModule } from './app.module';
 import { serveWeb, WEB_DIR } from './web/serve-web';
 
@@ -37,8 +37,10 @@ export async function createApp(
   });
   const logger = app.get(Logger);
   app.useLogger(logger);
-  // The notifier follows the log in the API process, and starts with it.
+  // The notifier follows the log in the API process, and starts with it; so does the dispatcher, which
+  // sends what the notifier recorded for e-mail and webhooks.
   app.get(NotificationReactor, { strict: false }).enable();
+  app.get(NotificationDispatcher, { strict: false }).enable();
   app.disable('x-powered-by');
   app.use(apiHeaders());
   app.use(jsonBodyParser(), bodyParserErrors);

@@ -16,6 +16,7 @@ import { pathwayEvolver } from '../pathways/pathway.decider';
 import { careCircle, patientEvolver } from '../patients/patient.decider';
 import { load } from '../shared/command-runner';
 import { parseStreamId, streamId } from '../shared/ids';
+import { RecipientChannels } from './delivery/recipient-channels';
 import type { NotificationChannel, NotificationEvent } from './notification.events';
 import { type NotificationContext, notificationsFor, NOTIFYING_EVENT_TYPES } from './notification-policy';
 
@@ -24,13 +25,18 @@ const NAMESPACE = '0f7a5c7e-3b7d-4f3e-9b8e-9d2f1c6a4b21';
 export const NOTIFIER_CHECKPOINT = 'notifier-checkpoint';
 const ACTOR = { id: 'system:notifier', role: 'system' as const };
 
-/** The notification's id: the event that called for it, its recipient and its channel. */
+/**
+ * The notification's id: the event that called for it, its recipient and its channel (and, for a webhook,
+ * the subscription).
+ */
 export function notificationIdOf(
   sourceEventId: string,
   recipientId: string,
   channel: NotificationChannel,
+  subscriptionId?: string,
 ): string {
-  return uuidv5(`${sourceEventId}|${recipientId}|${channel}`, NAMESPACE);
+  const target = subscriptionId === undefined ? '' : `|${subscriptionId}`;
+  return uuidv5(`${sourceEventId}|${recipientId}|${channel}${target}`, NAMESPACE);
 }
 const eventIdOf = (what: string, notificationId: string) => uuidv5(`${what}|${notificationId}`, NAMESPACE);
 
@@ -66,7 +72,10 @@ export class NotificationReactor implements OnApplicationBootstrap, OnApplicatio
     delivered: 0,
   };
 
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly channels: RecipientChannels,
+  ) {}
 
   status(): NotifierStatus {
     return { ...this.current };
@@ -189,43 +198,55 @@ export class NotificationReactor implements OnApplicationBootstrap, OnApplicatio
       context,
     );
     const { cptsId } = event.metadata;
+    const metadata = {
+      cptsId,
+      actor: ACTOR,
+      correlationId: event.metadata.correlationId,
+      causationId: event.metadata.eventId,
+      source: 'api' as const,
+    };
     for (const intent of intents) {
-      const channel: NotificationChannel = 'inbox';
-      const notificationId = notificationIdOf(event.metadata.eventId, intent.recipientId, channel);
-      const stream = streamId('notification', cptsId, notificationId);
-      const metadata = {
-        cptsId,
-        actor: ACTOR,
-        correlationId: event.metadata.correlationId,
-        causationId: event.metadata.eventId,
-        source: 'api' as const,
-      };
-      const requested: NotificationEvent = {
-        type: 'NotificationRequested',
-        data: {
-          notificationId,
-          recipientId: intent.recipientId,
+      // One notification per channel the recipient is told on; the inbox is delivered at once, the
+      // others wait in the outbox for the dispatcher.
+      for (const decided of await this.channels.of(cptsId, intent.recipientId, new Date())) {
+        const { channel, subscriptionId, notBefore } = decided;
+        const notificationId = notificationIdOf(
+          event.metadata.eventId,
+          intent.recipientId,
           channel,
-          kind: intent.kind,
-          sourceEventId: event.metadata.eventId,
-          sourceType: event.type,
-          ...(context.pathwayId === undefined ? {} : { pathwayId: context.pathwayId }),
-          ...(context.patientId === undefined ? {} : { patientId: context.patientId }),
-        },
-      };
-      const recorded = await this.store.append(stream, [
-        { eventId: eventIdOf('requested', notificationId), ...requested, metadata } as never,
-      ]);
-      if (!recorded.replayed) this.current.requested += 1;
-      // The inbox is the log itself: recording the delivery is delivering.
-      const delivered: NotificationEvent = {
-        type: 'NotificationDelivered',
-        data: { notificationId, attempt: 1 },
-      };
-      const done = await this.store.append(stream, [
-        { eventId: eventIdOf('delivered', notificationId), ...delivered, metadata } as never,
-      ]);
-      if (!done.replayed) this.current.delivered += 1;
+          subscriptionId,
+        );
+        const stream = streamId('notification', cptsId, notificationId);
+        const requested: NotificationEvent = {
+          type: 'NotificationRequested',
+          data: {
+            notificationId,
+            recipientId: intent.recipientId,
+            channel,
+            kind: intent.kind,
+            sourceEventId: event.metadata.eventId,
+            sourceType: event.type,
+            ...(context.pathwayId === undefined ? {} : { pathwayId: context.pathwayId }),
+            ...(context.patientId === undefined ? {} : { patientId: context.patientId }),
+            ...(subscriptionId === undefined ? {} : { subscriptionId }),
+            ...(notBefore === undefined ? {} : { notBefore }),
+          },
+        };
+        const recorded = await this.store.append(stream, [
+          { eventId: eventIdOf('requested', notificationId), ...requested, metadata } as never,
+        ]);
+        if (!recorded.replayed) this.current.requested += 1;
+        if (channel !== 'inbox') continue;
+        // The inbox is the log itself: recording the delivery is delivering.
+        const delivered: NotificationEvent = {
+          type: 'NotificationDelivered',
+          data: { notificationId, attempt: 1 },
+        };
+        const done = await this.store.append(stream, [
+          { eventId: eventIdOf('delivered', notificationId), ...delivered, metadata } as never,
+        ]);
+        if (!done.replayed) this.current.delivered += 1;
+      }
     }
   }
 }
