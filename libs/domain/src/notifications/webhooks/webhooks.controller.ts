@@ -97,7 +97,10 @@ export class WebhooksController {
     const { state } = await load(this.store, outcome.streamId, webhookEvolver);
     const recorded = state.subscriptions[subscriptionId];
     const secret = openWebhookSecret(this.vault, meta.cptsId, subscriptionId, recorded.secret);
-    return { ...outcome, secret };
+    // Answered as it is, not as a command's outcome: the answer of a command is remembered for its
+    // Idempotency-Key, and a secret is kept nowhere but sealed in the log.
+    const { id, streamId: stream, revision, position } = outcome;
+    return { id, streamId: stream, revision, position: position.toString(), secret };
   }
 
   @Get()
