@@ -29,7 +29,7 @@ export interface SmtpPeer {
   close(): Promise<void>;
 }
 
-/** An SMTP server on 127.0.0.1 that offers STARTTLS and takes any recipient, without authentication. */
+/** An SMTP server on 127.0.0.1 that offers STARTTLS (or not) and takes any recipient, without authentication. */
 export async function startSmtpPeer(
   dir: string,
   options: { hideStartTls?: boolean } = {},
@@ -61,9 +61,10 @@ export async function startSmtpPeer(
     secure: false,
     key: pems.private,
     cert: pems.cert,
-    hideSTARTTLS: options.hideStartTls ?? false,
+    // Without STARTTLS: not offered, and refused if tried anyway.
+    hideSTARTTLS: options.noStartTls ?? false,
     authOptional: true,
-    disabledCommands: ['AUTH'],
+    disabledCommands: options.noStartTls ? ['AUTH', 'STARTTLS'] : ['AUTH'],
     logger: false,
     onData(stream, session, callback) {
       simpleParser(stream)
@@ -163,7 +164,7 @@ export async function eventually<T>(
   for (;;) {
     const value = await read();
     if (done(value)) return value;
-    if (Date.now() > until) throw new Error(`still not ${what}`);
+    if (Date.now() > until) throw new Error(`still not ${what}: ${JSON.stringify(value)?.slice(0, 2000)}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

@@ -8,6 +8,7 @@ import { load, toStored } from '../../shared/command-runner';
 import { streamId } from '../../shared/ids';
 import { InboxQueries } from '../inbox/inbox.queries';
 import type { NotificationEvent, NotificationRequested } from '../notification.events';
+import { webhookStream } from '../webhooks/webhook.events';
 import { webhookEvolver } from '../webhooks/webhook.decider';
 import { openWebhookSecret } from '../webhooks/webhook-secrets';
 import { type DeliveryState, deliveryState, errorCode, failure, nextStep } from './delivery-state';
@@ -232,7 +233,7 @@ export class NotificationDispatcher implements OnApplicationShutdown {
 
   private async sendWebhook(cptsId: string, notification: NotificationRequested, occurredAt: string) {
     if (!this.config.webhooks) throw new Undeliverable('webhooks-off');
-    const { state } = await load(this.store, streamId('webhook', cptsId), webhookEvolver);
+    const { state } = await load(this.store, webhookStream(cptsId), webhookEvolver);
     const subscription = state.subscriptions[notification.subscriptionId ?? ''];
     if (!subscription || subscription.removed) throw new Undeliverable('subscription-removed');
     const secret = openWebhookSecret(this.vault, cptsId, subscription.subscriptionId, subscription.secret);

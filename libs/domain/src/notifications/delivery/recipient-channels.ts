@@ -5,6 +5,7 @@ import type { AppConfig } from '@parcours/platform';
 import { memberEvolver } from '../../members/member.decider';
 import { load } from '../../shared/command-runner';
 import { streamId } from '../../shared/ids';
+import { webhookStream } from '../webhooks/webhook.events';
 import { webhookEvolver } from '../webhooks/webhook.decider';
 import { type ChannelDecision, channelsFor } from './channel-policy';
 import { type DeliveryConfig, deliveryConfig } from './delivery-config';
@@ -27,7 +28,7 @@ export class RecipientChannels {
   async of(cptsId: string, recipientId: string, at: Date): Promise<ChannelDecision[]> {
     const member = (await load(this.store, streamId('member', cptsId, recipientId), memberEvolver)).state;
     const webhooks = this.config.webhooks
-      ? (await load(this.store, streamId('webhook', cptsId), webhookEvolver)).state
+      ? (await load(this.store, webhookStream(cptsId), webhookEvolver)).state
       : { subscriptions: {} };
     const subscriptions = Object.values(webhooks.subscriptions)
       .filter((s) => !s.removed && (s.memberIds === undefined || s.memberIds.includes(recipientId)))

@@ -1,10 +1,13 @@
 import type { SealedIdentity } from '@parcours/crypto';
 import type { DomainEvent } from '../../shared/decider';
+import { streamId } from '../../shared/ids';
 
 /**
- * `webhook-<cptsId>`: the CPTS's webhook subscriptions, the way practice software follows Parcours. One
- * stream per CPTS (the notifier reads them all for every event), each entry naming its subscription.
+ * `webhook-<cptsId>.subscriptions`: the CPTS's webhook subscriptions, the way practice software follows
+ * Parcours. One stream per CPTS (the notifier reads them all for every event), each entry naming its
+ * subscription.
  */
+export const webhookStream = (cptsId: string) => streamId('webhook', cptsId, 'subscriptions');
 
 export interface WebhookSubscribed {
   subscriptionId: string;

@@ -13,6 +13,7 @@ import { entryShape } from '../../shared/http/corrections';
 import { CommandResponseDto, UuidParam } from '../../shared/http/params';
 import { streamId } from '../../shared/ids';
 import { requireCpts } from '../../shared/tenant';
+import { webhookStream } from './webhook.events';
 import {
   decideWebhook,
   webhookCorrections,
@@ -55,15 +56,17 @@ export class WebhooksController {
   private run(meta: CommandMeta, id: string, command: WebhookStreamCommand): Promise<CommandOutcome> {
     return runCommand(this.store, meta, {
       ...webhookEvolver,
-      streamId: streamId('webhook', meta.cptsId),
+      streamId: webhookStream(meta.cptsId),
       id,
       decide: async ({ state, history }, decision) => {
         if (command.type === 'CorrectEntry') {
-          const memberIds = command.data.correction.memberIds;
-          const facts = await this.facts(
-            meta.cptsId,
-            Array.isArray(memberIds) ? memberIds.filter((m): m is string => typeof m === 'string') : [],
-          );
+          // The corrected entry is decided again: the members it names, as recorded or as corrected.
+          const corrected = command.data.correction.memberIds;
+          const named = Object.values(state.subscriptions).flatMap((s) => s.memberIds ?? []);
+          const facts = await this.facts(meta.cptsId, [
+            ...named,
+            ...(Array.isArray(corrected) ? corrected.filter((m): m is string => typeof m === 'string') : []),
+          ]);
           return decideCorrectionCommand(command, history, corrections, facts, decision);
         }
         const facts = await this.facts(
@@ -106,7 +109,7 @@ export class WebhooksController {
   @Get()
   @ApiOkResponse({ description: '`{ items: [{ id, url, memberIds, at, eventId }] }`, never the secrets' })
   async list(@Param('cptsId') cptsId: string) {
-    const { state, revision } = await load(this.store, streamId('webhook', cptsId), webhookEvolver);
+    const { state, revision } = await load(this.store, webhookStream(cptsId), webhookEvolver);
     return {
       revision,
       items: Object.values(state.subscriptions)
@@ -143,7 +146,7 @@ export class WebhooksController {
   })
   async correct(@Meta() meta: CommandMeta, @Body() body: CorrectionDto): Promise<CommandOutcome> {
     const { targetEventId, reason, correction } = body;
-    const { state } = await load(this.store, streamId('webhook', meta.cptsId), webhookEvolver);
+    const { state } = await load(this.store, webhookStream(meta.cptsId), webhookEvolver);
     const target = Object.values(state.subscriptions).find((s) => s.eventId === targetEventId);
     if (target?.removed) throw webhookNotFound();
     return this.run(meta, target?.subscriptionId ?? targetEventId, {
