@@ -30,10 +30,7 @@ export interface SmtpPeer {
 }
 
 /** An SMTP server on 127.0.0.1 that offers STARTTLS (or not) and takes any recipient, without authentication. */
-export async function startSmtpPeer(
-  dir: string,
-  options: { hideStartTls?: boolean } = {},
-): Promise<SmtpPeer> {
+export async function startSmtpPeer(dir: string, options: { noStartTls?: boolean } = {}): Promise<SmtpPeer> {
   const pems = await generate([{ name: 'commonName', value: 'smtp.test' }], {
     keyType: 'ec',
     algorithm: 'sha256',

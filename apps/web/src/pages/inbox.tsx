@@ -1,7 +1,8 @@
 /**
  * The signed-in member's notifications (`#/inbox`, `GET …/inbox`): what they were told of, newest first,
  * how many they have not read, each one marked read on request. A notification says the kind of event and
- * links to the pathway; what happened is read there, under the usual access rules.
+ * links to the pathway; what happened is read there, under the usual access rules. Below, how the member
+ * wants to be told beyond the inbox.
  */
 import type { PageProps } from '../app';
 import { post, tenant } from '../api';
@@ -11,6 +12,7 @@ import { label } from '../labels';
 import { href } from '../router';
 import { Loaded, PageTitle, useQuery } from '../ui/page';
 import { TableRegion } from '../ui/table';
+import { InboxPreferences } from './inbox-preferences';
 
 interface Inbox {
   unread: number;
@@ -116,6 +118,7 @@ export function InboxPage(_props: PageProps) {
           </>
         )}
       </Loaded>
+      <InboxPreferences />
     </>
   );
 }
