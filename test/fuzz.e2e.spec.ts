@@ -150,6 +150,8 @@ describe('fuzzing every POST route', () => {
     ids.mission = 'parcours';
     ids.itemId = '01a24c3e-0000-7000-8000-000000000001';
     ids.notificationId = '01a24c3e-0000-7000-8000-000000000002';
+    // A subscription that does not exist: its removal is fuzzed up to its 404.
+    ids.subscriptionId = '01a24c3e-0000-7000-8000-000000000003';
   });
   afterAll(() => api.dispose());
 

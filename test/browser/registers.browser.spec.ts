@@ -200,10 +200,21 @@ describe('patients, RCP and unscheduled care in the web UI', () => {
     // The menu says it too, on every page.
     await gpPage.getByTestId('unread-badge').filter({ hasText: '1 non lue' }).waitFor();
     await gpPage.locator('tr', { hasText: 'Sortie d’hospitalisation' }).waitFor();
+    await gpPage.getByRole('heading', { name: 'Comment être prévenu' }).waitFor();
     expect(await checkAccessibility(gpPage)).toEqual([]);
     await gpPage.getByRole('button', { name: 'Marquer comme lue' }).click();
     await gpPage.getByTestId('unread').filter({ hasText: 'Aucune notification non lue.' }).waitFor();
     await gpPage.getByTestId('unread-badge').waitFor({ state: 'detached' });
+    // Her preferences, below: no e-mail at night; half a window is refused next to its field.
+    await gpPage.getByLabel('De', { exact: true }).fill('20:00');
+    await gpPage.getByRole('button', { name: 'Enregistrer mes préférences' }).click();
+    await gpPage.locator('.field-error', { hasText: 'Indiquez le début et la fin' }).waitFor();
+    await gpPage.getByLabel('À', { exact: true }).fill('07:00');
+    await gpPage.getByRole('button', { name: 'Enregistrer mes préférences' }).click();
+    await gpPage.getByText('Enregistré.').waitFor();
+    await expect(get('/inbox/preferences', gpToken)).resolves.toEqual(
+      expect.objectContaining({ email: true, quietHours: { from: '20:00', to: '07:00' } }),
+    );
     await gpPage.context().close();
 
     // A GP outside the circle is told the patient is not found, and may open the record in an emergency;

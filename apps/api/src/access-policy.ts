@@ -52,6 +52,8 @@ export const ACCESS_POLICY: AccessPolicy = {
   [`POST ${TENANT}/members/:memberId/departure`]: COORDINATOR,
   [`POST ${TENANT}/members/:memberId/participations`]: COORDINATOR,
   [`POST ${TENANT}/members/:memberId/interns`]: COORDINATOR,
+  [`POST ${TENANT}/members/:memberId/email`]: COORDINATOR,
+  [`POST ${TENANT}/members/:memberId/notification-preferences`]: COORDINATOR,
   [`POST ${TENANT}/members/:memberId/corrections`]: COORDINATOR,
   [`POST ${TENANT}/members/:memberId/voidings`]: COORDINATOR,
 
@@ -156,6 +158,14 @@ export const ACCESS_POLICY: AccessPolicy = {
   // Each member's own inbox (the notifications addressed to them).
   [`GET ${TENANT}/inbox`]: ['coordinator', 'professional'],
   [`POST ${TENANT}/inbox/:notificationId/read`]: ['coordinator', 'professional'],
+  // Each member's own preferences (channels, quiet hours); a coordinator sets them for a member above.
+  [`GET ${TENANT}/inbox/preferences`]: ['coordinator', 'professional'],
+  [`POST ${TENANT}/inbox/preferences`]: ['coordinator', 'professional'],
+  // The CPTS's webhook subscriptions: their URLs and secrets are the coordinators'.
+  [`POST ${TENANT}/webhooks`]: COORDINATOR,
+  [`GET ${TENANT}/webhooks`]: COORDINATOR,
+  [`POST ${TENANT}/webhooks/:subscriptionId/removal`]: COORDINATOR,
+  [`POST ${TENANT}/webhooks/corrections`]: COORDINATOR,
 
   // Audit.
   [`GET ${TENANT}/audit/streams/:streamId`]: AUDIT_READERS,

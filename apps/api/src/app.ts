@@ -15,7 +15,7 @@ import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { OverdueNotifier } from '@parcours/cross-capability';
-import { NotificationReactor } from '@parcours/domain';
+import { NotificationDispatcher, NotificationReactor } from '@parcours/domain';
 import { AppModule } from './app.module';
 import { serveWeb, WEB_DIR } from './web/serve-web';
 
@@ -38,9 +38,11 @@ export async function createApp(
   });
   const logger = app.get(Logger);
   app.useLogger(logger);
-  // The notifier follows the log in the API process, and starts with it; so does the overdue sweep.
+  // The notifier follows the log in the API process, and starts with it; so do the overdue sweep and the
+  // dispatcher, which sends what they recorded for e-mail and webhooks.
   app.get(NotificationReactor, { strict: false }).enable();
   app.get(OverdueNotifier, { strict: false }).enable();
+  app.get(NotificationDispatcher, { strict: false }).enable();
   app.disable('x-powered-by');
   app.use(apiHeaders());
   app.use(jsonBodyParser(), bodyParserErrors);

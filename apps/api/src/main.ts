@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { OverdueNotifier } from '@parcours/cross-capability';
-import { NotificationReactor } from '@parcours/domain';
+import { NotificationDispatcher, NotificationReactor } from '@parcours/domain';
 import { EVENT_STORE, type EventStore } from '@parcours/event-store';
 import { Projections } from '@parcours/projections';
 import { ConfigError } from '@parcours/platform';
@@ -32,11 +32,12 @@ async function bootstrap(): Promise<void> {
     const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
     server.close(() => {
       clearTimeout(force);
-      // The notifiers stop first, and the projections are given what it wrote last (a few seconds at
-      // most) before they stop with the application.
+      // The notifiers and the dispatcher stop first (the attempts in hand recorded), and the projections
+      // are given what they wrote last (a few seconds at most) before they stop with the application.
       Promise.all([
         app.get(NotificationReactor, { strict: false }).stop(),
         app.get(OverdueNotifier, { strict: false }).stop(),
+        app.get(NotificationDispatcher, { strict: false }).stop(),
       ])
         .then(async () => {
           const head = await app.get<EventStore>(EVENT_STORE).headPosition();

@@ -233,6 +233,84 @@ export class AppConfig {
   @IsInt({ message: 'RATE_LIMIT_TOKEN_MINTS_PER_MINUTE must be a whole number' })
   @Min(1, { message: 'RATE_LIMIT_TOKEN_MINTS_PER_MINUTE must be at least 1' })
   RATE_LIMIT_TOKEN_MINTS_PER_MINUTE = 20;
+  // --- Notifications: e-mail over SMTP with TLS, signed webhooks, the dispatcher's retries ---
+
+  /** The SMTP server (submission); without it e-mail is not a channel of this deployment. */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9.:[\]-]+$/, { message: 'SMTP_HOST must be a host name or an address' })
+  SMTP_HOST?: string = undefined;
+
+  @Transform(toInteger)
+  @IsInt({ message: 'SMTP_PORT must be a port number' })
+  @Min(1, { message: 'SMTP_PORT must be between 1 and 65535' })
+  @Max(65535, { message: 'SMTP_PORT must be between 1 and 65535' })
+  SMTP_PORT = 587;
+
+  /** Implicit TLS from the first byte (port 465); otherwise STARTTLS, which is required either way. */
+  @Transform(toBoolean)
+  @IsIn([true, false], { message: 'SMTP_SECURE must be true or false' })
+  SMTP_SECURE = false;
+
+  @IsOptional()
+  @IsString()
+  SMTP_USER?: string = undefined;
+
+  @ValidateIf((config: AppConfig) => config.SMTP_USER !== undefined || config.SMTP_PASSWORD !== undefined)
+  @IsString({ message: 'SMTP_PASSWORD is required with SMTP_USER' })
+  SMTP_PASSWORD?: string = undefined;
+
+  /** The CA that signed the SMTP server's certificate (PEM file), when it is not among the system's. */
+  @IsOptional()
+  @IsString()
+  SMTP_TLS_CA_FILE?: string = undefined;
+
+  /** The sender of every e-mail; required with SMTP_HOST. */
+  @ValidateIf((config: AppConfig) => config.SMTP_HOST !== undefined || config.SMTP_FROM !== undefined)
+  @Matches(/^([^<>\r\n]*<)?[^@\s<>]+@[^@\s<>]+(>)?$/, {
+    message:
+      'SMTP_FROM must be an e-mail address, e.g. "Parcours <parcours@cpts.example>" (required with SMTP_HOST)',
+  })
+  SMTP_FROM?: string = undefined;
+
+  /**
+   * The deployment's e-mail is an MSSanté-grade channel (secure health messaging): e-mails may then carry
+   * a short summary of what happened. Otherwise only the kind of event and a link.
+   */
+  @Transform(toBoolean)
+  @IsIn([true, false], { message: 'SMTP_MSSANTE must be true or false' })
+  SMTP_MSSANTE = false;
+
+  /** Parcours's public address, for the links in e-mails and webhooks (default: this machine's port). */
+  @IsOptional()
+  @IsUrl(
+    { require_tld: false, require_protocol: true, protocols: ['http', 'https'] },
+    { message: 'PUBLIC_BASE_URL must be an http(s) URL' },
+  )
+  PUBLIC_BASE_URL?: string = undefined;
+
+  /** Signed webhooks: subscriptions are taken and notifications sent to them. */
+  @Transform(toBoolean)
+  @IsIn([true, false], { message: 'WEBHOOKS must be true or false' })
+  WEBHOOKS = true;
+
+  /** Development and tests only: webhook URLs may be plain http on a loopback address. */
+  @Transform(toBoolean)
+  @IsIn([true, false], { message: 'WEBHOOKS_ALLOW_HTTP_LOOPBACK must be true or false' })
+  WEBHOOKS_ALLOW_HTTP_LOOPBACK = false;
+
+  /** Attempts of one e-mail or webhook delivery before it is given up (recorded as a final failure). */
+  @Transform(toInteger)
+  @IsInt({ message: 'NOTIFY_MAX_ATTEMPTS must be a whole number' })
+  @Min(1, { message: 'NOTIFY_MAX_ATTEMPTS must be between 1 and 20' })
+  @Max(20, { message: 'NOTIFY_MAX_ATTEMPTS must be between 1 and 20' })
+  NOTIFY_MAX_ATTEMPTS = 8;
+
+  /** The first retry's delay; each next one doubles it (with up to 50% jitter), capped at one hour. */
+  @Transform(toInteger)
+  @IsInt({ message: 'NOTIFY_RETRY_BASE_MS must be a whole number of milliseconds' })
+  @Min(10, { message: 'NOTIFY_RETRY_BASE_MS must be between 10 and 3600000' })
+  @Max(3_600_000, { message: 'NOTIFY_RETRY_BASE_MS must be between 10 and 3600000' })
+  NOTIFY_RETRY_BASE_MS = 30_000;
 }
 
 export class ConfigError extends Error {

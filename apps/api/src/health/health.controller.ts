@@ -1,6 +1,6 @@
 import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { NotificationReactor } from '@parcours/domain';
+import { NotificationDispatcher, NotificationReactor } from '@parcours/domain';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { AUTH_OPTIONS, type AuthModuleOptions } from '@parcours/auth';
 import {
@@ -42,15 +42,28 @@ export interface HealthReport {
     state: string;
     error?: object;
   }>;
-  /** The process managers that follow the log beside the projections (the notifier), with their lag. */
-  reactors: Array<{
-    name: string;
-    position: string;
-    lag: number | null;
-    state: string;
-    requested: number;
-    delivered: number;
-  }>;
+  /**
+   * The process managers beside the projections: the notifier, which follows the log (its lag), and the
+   * dispatcher, which sends e-mails and webhooks (how many wait, how many were given up).
+   */
+  reactors: Array<
+    | {
+        name: 'notifier';
+        position: string;
+        lag: number | null;
+        state: string;
+        requested: number;
+        delivered: number;
+      }
+    | {
+        name: 'dispatcher';
+        state: string;
+        pending: number;
+        failed: number;
+        delivered: number;
+        attemptsFailed: number;
+      }
+  >;
 }
 
 /** For load balancers and operators: no auth, no personal data, 503 when the service cannot work. */
@@ -68,7 +81,13 @@ export class HealthController {
     const notifier = this.modules.get(NotificationReactor, { strict: false });
     const { name, position, state, requested, delivered } = notifier.status();
     const lag = head !== null && this.store.kind === 'sqlite' ? Number(head - BigInt(position)) : null;
-    return [{ name, position, lag: lag === null ? null : Math.max(lag, 0), state, requested, delivered }];
+    const { error: _error, ...dispatcher } = this.modules
+      .get(NotificationDispatcher, { strict: false })
+      .status();
+    return [
+      { name, position, lag: lag === null ? null : Math.max(lag, 0), state, requested, delivered },
+      dispatcher,
+    ];
   }
 
   private auth(): HealthReport['auth'] {

@@ -2,7 +2,7 @@
  * The signed-in member's notifications (`#/inbox`, `GET …/inbox`): what they were told of, newest first,
  * how many they have not read, each one marked read on request. A notification says the kind of event and
  * links to the pathway (or the patient, for an emergency access told to the coordinators); what happened is
- * read there, under the usual access rules.
+ * read there, under the usual access rules. Below, how the member wants to be told beyond the inbox.
  */
 import type { PageProps } from '../app';
 import { post, tenant } from '../api';
@@ -13,6 +13,7 @@ import { href } from '../router';
 import { Loaded, PageTitle, useQuery } from '../ui/page';
 import { TableRegion } from '../ui/table';
 import { inboxChanged } from '../ui/unread';
+import { InboxPreferences } from './inbox-preferences';
 
 interface Inbox {
   unread: number;
@@ -128,6 +129,7 @@ export function InboxPage(_props: PageProps) {
           </>
         )}
       </Loaded>
+      <InboxPreferences />
     </>
   );
 }

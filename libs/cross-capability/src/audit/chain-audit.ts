@@ -44,6 +44,7 @@ export const STREAM_CATEGORIES = [
   'snp',
   'action',
   'worklist',
+  'webhook',
 ] as const;
 
 /** The prefixes that select a CPTS's streams in the global log (the first also matches longer ids). */

@@ -72,7 +72,8 @@ export const INDICATOR_FACTS = 'indicators';
 /** Every event the indicators count, and the corrections and voidings of them. */
 export type IndicatorFactsEvent =
   | CptsEvent
-  | MemberEvent
+  // How a member is reached counts for nothing.
+  | Exclude<MemberEvent, { type: 'MemberEmailRecorded' | 'NotificationPreferencesSet' }>
   | PatientEvent
   | PathwayEvent
   | RcpEvent

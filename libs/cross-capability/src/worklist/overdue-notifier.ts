@@ -1,13 +1,6 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-} from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { NOTIFICATIONS, notificationIdOf, recordNotification, sourceIdOf } from '@parcours/domain';
-import { EVENT_STORE, type EventStore } from '@parcours/event-store';
+import { NOTIFICATIONS, NotificationOutbox, notificationIdOf, sourceIdOf } from '@parcours/domain';
 import type { AppConfig } from '@parcours/platform';
 import { ReadStore } from '@parcours/projections';
 import { WORKLIST_ASSIGNMENTS } from './assignments/assignments.projection';
@@ -36,8 +29,8 @@ export class OverdueNotifier implements OnApplicationBootstrap, OnApplicationShu
   private sweeping: Promise<number> | undefined;
 
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly readStore: ReadStore,
+    private readonly outbox: NotificationOutbox,
     private readonly config: ConfigService<AppConfig, true>,
   ) {}
 
@@ -72,7 +65,7 @@ export class OverdueNotifier implements OnApplicationBootstrap, OnApplicationShu
     await this.stop();
   }
 
-  /** One sweep at `now`: how many notifications it recorded. */
+  /** One sweep at `now`: how many notifications it recorded (one per channel). */
   async sweep(now = new Date()): Promise<number> {
     const assignments = this.readStore.tables(WORKLIST_ASSIGNMENTS)('assignments');
     const notifications = this.readStore.tables(NOTIFICATIONS)('notifications');
@@ -111,7 +104,7 @@ export class OverdueNotifier implements OnApplicationBootstrap, OnApplicationShu
             `overdue|${assignee.cpts_id}|${item.kind}|${item.openedBy}|${item.dueAt}`,
           );
           if (known.get(assignee.cpts_id, notificationIdOf(source, recipientId, 'inbox'))) continue;
-          const done = await recordNotification(this.store, {
+          const done = await this.outbox.notify({
             cptsId: assignee.cpts_id,
             recipientId,
             kind: 'overdue-step',
@@ -121,7 +114,7 @@ export class OverdueNotifier implements OnApplicationBootstrap, OnApplicationShu
             ...(item.pathwayId === undefined ? {} : { pathwayId: item.pathwayId }),
             ...(item.patientId === undefined ? {} : { patientId: item.patientId }),
           });
-          if (done.requested) recorded += 1;
+          recorded += done.requested;
         }
         if (offset + PAGE >= page.total) break;
       }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { NotificationsModule } from '@parcours/domain';
 import { ProjectionRegistry } from '@parcours/projections';
 import { AssignmentCommandHandler } from './assignments/assignment.handler';
 import { worklistAssignmentsProjection } from './assignments/assignments.projection';
@@ -15,6 +16,7 @@ export const worklistProjections = [worklistAssignmentsProjection];
  * when their item falls due.
  */
 @Module({
+  imports: [NotificationsModule],
   controllers: [WorklistController],
   providers: [AssignmentCommandHandler, OverdueNotifier],
   exports: [OverdueNotifier],

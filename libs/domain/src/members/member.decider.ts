@@ -3,7 +3,13 @@ import type { Decision, Evolver, StoredEvent } from '../shared/decider';
 import { broken } from '../shared/errors';
 import { checkBusinessTime, compareBusinessTimes, instant } from '../shared/time';
 import type { MemberCommand } from './member.commands';
-import type { InternHosted, MemberEvent, MemberJoined, ParticipationRecorded } from './member.events';
+import type {
+  InternHosted,
+  MemberEvent,
+  MemberJoined,
+  NotificationPreferencesSet,
+  ParticipationRecorded,
+} from './member.events';
 
 /** A member as the rules need it: the joining's data, the departure, and the entries by event id. */
 export type MemberState =
@@ -13,6 +19,8 @@ export type MemberState =
       leftOn?: string;
       participations: Record<string, ParticipationRecorded>;
       interns: Record<string, InternHosted>;
+      email?: string;
+      preferences?: NotificationPreferencesSet;
     });
 
 type Joined = Extract<MemberState, { exists: true }>;
@@ -32,6 +40,10 @@ export const memberEvolver: Evolver<MemberState, MemberEvent> = {
         return { ...state, participations: { ...state.participations, [id]: event.data } };
       case 'InternHosted':
         return { ...state, interns: { ...state.interns, [id]: event.data } };
+      case 'MemberEmailRecorded':
+        return { ...state, email: event.data.email };
+      case 'NotificationPreferencesSet':
+        return { ...state, preferences: event.data };
       default:
         return state;
     }
@@ -108,6 +120,28 @@ export function memberStreamRules(event: MemberEvent, state: MemberState): void 
       }
       checkWithin(state, event.data.from, 'from');
       return;
+    case 'MemberEmailRecorded':
+    case 'NotificationPreferencesSet':
+      // Nobody is told anything any more after leaving: how to reach them is of no use then.
+      if (state.leftOn !== undefined) {
+        throw broken(
+          'member-has-left',
+          `Ce membre a quitté la CPTS le ${state.leftOn}.`,
+          `This member left the CPTS on ${state.leftOn}.`,
+        );
+      }
+      if (event.type === 'NotificationPreferencesSet' && event.data.quietHours) {
+        const { from, to } = event.data.quietHours;
+        if (from === to) {
+          throw broken(
+            'quiet-hours-empty',
+            'Les heures calmes commencent et finissent à la même heure.',
+            'Quiet hours start and end at the same time.',
+            'quietHours.to',
+          );
+        }
+      }
+      return;
   }
 }
 
@@ -134,18 +168,20 @@ export function memberInvariant(state: MemberState): void {
 // ---- decisions ------------------------------------------------------------------------------------
 
 /** The field of each entry that says when it happened. */
-const BUSINESS_TIME = {
+const BUSINESS_TIME: Partial<Record<MemberEvent['type'], string>> = {
   MemberJoined: 'joinedOn',
   MemberLeft: 'leftOn',
   ParticipationRecorded: 'on',
   InternHosted: 'from',
-} as const;
+};
 
-/** The stream's rules, then the clock's: not in the future. */
+/** The stream's rules, then the clock's: not in the future (for the entries that say when they happened). */
 function decided(event: MemberEvent, state: MemberState, decision: Decision): MemberEvent[] {
   memberStreamRules(event, state);
   const field = BUSINESS_TIME[event.type];
-  checkBusinessTime((event.data as unknown as Record<string, string>)[field], decision.now, field);
+  if (field !== undefined) {
+    checkBusinessTime((event.data as unknown as Record<string, string>)[field], decision.now, field);
+  }
   return [event];
 }
 
@@ -160,6 +196,10 @@ export function decideMember(command: MemberCommand, state: MemberState, decisio
       return decided({ type: 'ParticipationRecorded', data: { ...command.data } }, state, decision);
     case 'HostIntern':
       return decided({ type: 'InternHosted', data: { ...command.data } }, state, decision);
+    case 'RecordMemberEmail':
+      return decided({ type: 'MemberEmailRecorded', data: { email: command.data.email } }, state, decision);
+    case 'SetNotificationPreferences':
+      return decided({ type: 'NotificationPreferencesSet', data: { ...command.data } }, state, decision);
   }
 }
 
@@ -174,14 +214,21 @@ function commandOf(entry: MemberEvent): MemberCommand {
       return { type: 'RecordParticipation', data: entry.data };
     case 'InternHosted':
       return { type: 'HostIntern', data: entry.data };
+    case 'MemberEmailRecorded':
+      return { type: 'RecordMemberEmail', data: entry.data };
+    case 'NotificationPreferencesSet':
+      return { type: 'SetNotificationPreferences', data: entry.data };
   }
 }
 
-/** Participations, internships and departures are corrected and voided; the joining is the record. */
+/**
+ * Participations, internships, departures and e-mail addresses are corrected and voided; the joining is
+ * the record; preferences are set again rather than corrected.
+ */
 export const memberCorrections: CorrectionRules<MemberState, MemberEvent, undefined> = {
   evolver: memberEvolver,
-  correctable: { ParticipationRecorded: {}, InternHosted: {}, MemberLeft: {} },
-  voidable: new Set(['ParticipationRecorded', 'InternHosted', 'MemberLeft']),
+  correctable: { ParticipationRecorded: {}, InternHosted: {}, MemberLeft: {}, MemberEmailRecorded: {} },
+  voidable: new Set(['ParticipationRecorded', 'InternHosted', 'MemberLeft', 'MemberEmailRecorded']),
   redecide: (entry, before, _facts, decision) => void decideMember(commandOf(entry), before, decision),
   recheck: (entry, before) => memberStreamRules(entry, before),
   invariant: memberInvariant,

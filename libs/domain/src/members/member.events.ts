@@ -71,8 +71,32 @@ export interface InternHosted {
   to: string;
 }
 
+/**
+ * Where the member is told of notifications by e-mail. Personal data: kept out of the logs and of the
+ * pseudonymised feed; corrected and voided like any entry.
+ */
+export interface MemberEmailRecorded {
+  email: string;
+}
+
+/** A local time of day in Paris, `HH:MM`. */
+export type LocalTime = string;
+
+/**
+ * How the member wants to be told: the inbox always; e-mail and webhooks each on or off; quiet hours
+ * (Paris time, `from` to `to`, across midnight when `to` is earlier) during which e-mails wait. The last
+ * one recorded is in force: setting them again is how they change.
+ */
+export interface NotificationPreferencesSet {
+  email: boolean;
+  webhook: boolean;
+  quietHours?: { from: LocalTime; to: LocalTime };
+}
+
 export type MemberEvent =
   | DomainEvent<'MemberJoined', MemberJoined>
   | DomainEvent<'MemberLeft', MemberLeft>
   | DomainEvent<'ParticipationRecorded', ParticipationRecorded>
-  | DomainEvent<'InternHosted', InternHosted>;
+  | DomainEvent<'InternHosted', InternHosted>
+  | DomainEvent<'MemberEmailRecorded', MemberEmailRecorded>
+  | DomainEvent<'NotificationPreferencesSet', NotificationPreferencesSet>;

@@ -12,9 +12,29 @@ import { streamId } from '../shared/ids';
 import type { MemberStreamCommand } from './member.commands';
 import { memberEvolver } from './member.decider';
 import { MemberCommandMessage, memberNotFound } from './members.handler';
-import { InternDto, JoinMemberDto, LeaveDto, ParticipationDto } from './members.dto';
+import {
+  InternDto,
+  JoinMemberDto,
+  LeaveDto,
+  MemberEmailDto,
+  NotificationPreferencesDto,
+  ParticipationDto,
+} from './members.dto';
 import { MemberDirectoryQueryDto } from './member-directory/member-directory.dto';
 import { MemberDirectoryQueries } from './member-directory/member-directory.queries';
+
+/** The command a preferences body asks for, whoever sends it (the member, or a coordinator). */
+export function preferencesCommand(body: NotificationPreferencesDto): MemberStreamCommand {
+  const { email, webhook, quietHours } = body;
+  return {
+    type: 'SetNotificationPreferences',
+    data: {
+      email,
+      webhook,
+      ...(quietHours === undefined ? {} : { quietHours: { from: quietHours.from, to: quietHours.to } }),
+    },
+  };
+}
 
 /** Routes of the members capability: each command route builds its command from the body and sends it. */
 @ApiTags('members')
@@ -94,6 +114,26 @@ export class MembersController {
     return this.send(meta, memberId, { type: 'HostIntern', data: { profession, from, to } });
   }
 
+  @Post(':memberId/email')
+  @ApiCreatedResponse({ type: CommandResponseDto, description: 'MemberEmailRecorded' })
+  email(
+    @Meta() meta: CommandMeta,
+    @Param('memberId', UuidParam) memberId: string,
+    @Body() body: MemberEmailDto,
+  ): Promise<CommandOutcome> {
+    return this.send(meta, memberId, { type: 'RecordMemberEmail', data: { email: body.email.trim() } });
+  }
+
+  @Post(':memberId/notification-preferences')
+  @ApiCreatedResponse({ type: CommandResponseDto, description: 'NotificationPreferencesSet, for the member' })
+  preferences(
+    @Meta() meta: CommandMeta,
+    @Param('memberId', UuidParam) memberId: string,
+    @Body() body: NotificationPreferencesDto,
+  ): Promise<CommandOutcome> {
+    return this.send(meta, memberId, preferencesCommand(body));
+  }
+
   @Post(':memberId/corrections')
   @ApiCreatedResponse({
     type: CommandResponseDto,
@@ -140,11 +180,13 @@ export class MembersController {
     if (!state.exists) throw memberNotFound();
     const { exists: _exists, participations, interns, ...member } = state;
     const departure = effectiveEvents(history).find((event) => event.type === 'MemberLeft');
+    const email = effectiveEvents(history).findLast((event) => event.type === 'MemberEmailRecorded');
     return {
       id: memberId,
       revision,
       ...member,
       ...(member.leftOn === undefined || !departure ? {} : { departureEventId: departure.context.eventId }),
+      ...(email ? { emailEventId: email.context.eventId } : {}),
       participations: Object.keys(participations).length,
       hoursOfParticipation: Object.values(participations).reduce((sum, p) => sum + p.hours, 0),
       interns: Object.keys(interns).length,

@@ -1,6 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsNumber, IsOptional, Max, Min, ValidateNested } from 'class-validator';
+import {
+  IsBoolean,
+  IsEmail,
+  IsNumber,
+  IsOptional,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { IsCalendarDate, IsFiness, IsRpps, OneOf, Text } from '../shared/http/validators';
 import { ACTIVITIES, PRACTICE_MODES, PROFESSIONS, STRUCTURE_KINDS } from './member.events';
 
@@ -79,4 +89,39 @@ export class InternDto {
   @ApiProperty({ example: '2026-04-30' })
   @IsCalendarDate()
   to!: string;
+}
+
+export class MemberEmailDto {
+  @ApiProperty({ example: 'claire.martin@cabinet.example', description: 'Where notifications are e-mailed' })
+  @IsEmail({ allow_display_name: false, allow_ip_domain: false })
+  @MaxLength(254)
+  email!: string;
+}
+
+const TIME_OF_DAY = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+export class QuietHoursDto {
+  @ApiProperty({ example: '20:00', description: 'Paris local time' })
+  @Matches(TIME_OF_DAY, { message: '$property must be a time of day HH:MM' })
+  from!: string;
+
+  @ApiProperty({ example: '08:00', description: 'Paris local time; earlier than `from`: across midnight' })
+  @Matches(TIME_OF_DAY, { message: '$property must be a time of day HH:MM' })
+  to!: string;
+}
+
+export class NotificationPreferencesDto {
+  @ApiProperty({ description: 'Told by e-mail (the inbox is always on)' })
+  @IsBoolean()
+  email!: boolean;
+
+  @ApiProperty({ description: 'Carried by the CPTS’s webhooks' })
+  @IsBoolean()
+  webhook!: boolean;
+
+  @ApiPropertyOptional({ type: QuietHoursDto, description: 'E-mails wait until the window ends' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => QuietHoursDto)
+  quietHours?: QuietHoursDto;
 }

@@ -9,7 +9,7 @@ import { streamId } from '../shared/ids';
 import { requireCpts } from '../shared/tenant';
 import type { MemberStreamCommand } from './member.commands';
 import { decideMember, memberCorrections, memberEvolver } from './member.decider';
-import { InternDto, LeaveDto, ParticipationDto } from './members.dto';
+import { InternDto, LeaveDto, MemberEmailDto, ParticipationDto } from './members.dto';
 
 /** A command on a member's stream, as the CommandBus carries it: who asks, which member (none: a new one). */
 export class MemberCommandMessage {
@@ -29,6 +29,7 @@ const corrections = {
     MemberLeft: LeaveDto,
     ParticipationRecorded: ParticipationDto,
     InternHosted: InternDto,
+    MemberEmailRecorded: MemberEmailDto,
   }),
 };
 

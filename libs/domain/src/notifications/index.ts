@@ -5,3 +5,8 @@ export * from './inbox/inbox.projection';
 export * from './inbox/inbox.queries';
 export { NotificationsModule, notificationProjections } from './notifications.module';
 export * from './outbox';
+export * from './delivery/channel-policy';
+export * from './delivery/delivery-state';
+export * from './delivery/messages';
+export { NotificationDispatcher, type DispatcherStatus } from './delivery/notification-dispatcher';
+export * from './webhooks/webhook.events';

@@ -16,7 +16,7 @@ import { careCircle, patientEvolver } from '../patients/patient.decider';
 import { load } from '../shared/command-runner';
 import { parseStreamId, streamId } from '../shared/ids';
 import { type NotificationContext, notificationsFor, NOTIFYING_EVENT_TYPES } from './notification-policy';
-import { recordNotification } from './outbox';
+import { NotificationOutbox } from './outbox';
 
 /** Where the reactor keeps how far it has read the log (the metadata of a stream of its own). */
 export const NOTIFIER_CHECKPOINT = 'notifier-checkpoint';
@@ -33,9 +33,9 @@ export interface NotifierStatus {
 
 /**
  * The process manager that tells people what happened: it follows the log from its own checkpoint (the
- * events that may call for a notification), decides with `notificationsFor` who is told, records each
- * notification as `NotificationRequested` on a stream of its own, then delivers it and records
- * `NotificationDelivered`. Every id is derived from the source event, so a restart or a crash between two
+ * events that may call for a notification), decides with `notificationsFor` who is told, and records each
+ * notification, once per channel the recipient is told on, through the outbox (`NotificationRequested`;
+ * for the inbox, `NotificationDelivered` at once; the dispatcher sends the others). Every id is derived from the source event, so a restart or a crash between two
  * steps replays them without recording or delivering anything twice; the checkpoint moves only once
  * everything an event called for is recorded. A log that exists before the reactor first runs is not
  * notified: it starts at the head then.
@@ -53,7 +53,10 @@ export class NotificationReactor implements OnApplicationBootstrap, OnApplicatio
     delivered: 0,
   };
 
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly outbox: NotificationOutbox,
+  ) {}
 
   status(): NotifierStatus {
     return { ...this.current };
@@ -176,7 +179,7 @@ export class NotificationReactor implements OnApplicationBootstrap, OnApplicatio
       context,
     );
     for (const intent of intents) {
-      const recorded = await recordNotification(this.store, {
+      const recorded = await this.outbox.notify({
         cptsId: event.metadata.cptsId,
         recipientId: intent.recipientId,
         kind: intent.kind,
@@ -186,8 +189,8 @@ export class NotificationReactor implements OnApplicationBootstrap, OnApplicatio
         ...(context.pathwayId === undefined ? {} : { pathwayId: context.pathwayId }),
         ...(context.patientId === undefined ? {} : { patientId: context.patientId }),
       });
-      if (recorded.requested) this.current.requested += 1;
-      if (recorded.delivered) this.current.delivered += 1;
+      this.current.requested += recorded.requested;
+      this.current.delivered += recorded.delivered;
     }
   }
 }

@@ -32,13 +32,20 @@ export interface NotificationRequested {
   sourceType: string;
   pathwayId?: string;
   patientId?: string;
+  /** A webhook notification: the subscription it goes to. */
+  subscriptionId?: string;
+  /** An e-mail held by the recipient's quiet hours: not sent before then (ISO). */
+  notBefore?: string;
 }
 /** Handed over on its channel (in the inbox, accepted by the SMTP server, answered 2xx by the webhook). */
 export interface NotificationDelivered {
   notificationId: string;
   attempt: number;
 }
-/** An attempt failed: retried at `retryAt`, or given up (`final`). `error` is a short code, never a body. */
+/**
+ * An attempt failed: retried at `retryAt`, or given up (`final`). `error` is a short code (`ECONNREFUSED`,
+ * `http-503`, `smtp-550`…), never a body nor an address.
+ */
 export interface NotificationFailed {
   notificationId: string;
   attempt: number;

@@ -1,12 +1,22 @@
-import { Controller, Get, Header, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Header, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '@parcours/auth';
 import { EVENT_STORE, type EventStore } from '@parcours/event-store';
 import { v5 as uuidv5 } from 'uuid';
+import { memberEvolver } from '../members/member.decider';
+import { preferencesCommand } from '../members/members.controller';
+import { NotificationPreferencesDto } from '../members/members.dto';
+import { MemberCommandMessage, memberNotFound } from '../members/members.handler';
+import { type CommandMeta, type CommandOutcome, load } from '../shared/command-runner';
 import { NotFoundError } from '../shared/errors';
+import { Meta } from '../shared/http/command-meta.decorator';
 import { UuidParam } from '../shared/http/params';
 import { streamId } from '../shared/ids';
 import { InboxQueryDto } from './inbox/inbox.dto';
+import { validate as isUuid } from 'uuid';
+import { DEFAULT_PREFERENCES } from './delivery/channel-policy';
+import { RecipientChannels } from './delivery/recipient-channels';
 import { InboxQueries } from './inbox/inbox.queries';
 import { COORDINATORS } from './outbox';
 
@@ -26,7 +36,43 @@ export class NotificationsController {
   constructor(
     private readonly inbox: InboxQueries,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly commands: CommandBus,
+    private readonly channels: RecipientChannels,
   ) {}
+
+  /**
+   * How the signed-in member is told: their preferences (the defaults until they set some), whether they
+   * have an e-mail address (not the address), and the channels this deployment has.
+   */
+  @Get('preferences')
+  @Header('Cache-Control', 'no-store')
+  @ApiOkResponse({
+    description: '`{ email, webhook, quietHours?, hasEmail, channels: { email, webhook } }`',
+  })
+  async preferences(@Param('cptsId') cptsId: string, @CurrentPrincipal() principal: Principal) {
+    if (!isUuid(principal.sub)) throw memberNotFound();
+    const { state } = await load(this.store, streamId('member', cptsId, principal.sub), memberEvolver);
+    if (!state.exists) throw memberNotFound();
+    const { config } = this.channels;
+    return {
+      ...(state.preferences ?? DEFAULT_PREFERENCES),
+      hasEmail: state.email !== undefined,
+      channels: { email: config.smtp !== undefined, webhook: config.webhooks },
+    };
+  }
+
+  @Post('preferences')
+  @ApiCreatedResponse({ description: 'NotificationPreferencesSet on the signed-in member' })
+  setPreferences(
+    @Meta() meta: CommandMeta,
+    @Body() body: NotificationPreferencesDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<CommandOutcome> {
+    if (!isUuid(principal.sub)) throw memberNotFound();
+    return this.commands.execute<MemberCommandMessage, CommandOutcome>(
+      new MemberCommandMessage(meta, principal.sub.toLowerCase(), preferencesCommand(body)),
+    );
+  }
 
   @Get()
   @Header('Cache-Control', 'no-store')

@@ -1,6 +1,9 @@
-import type { EventStore } from '@parcours/event-store';
+import { Inject, Injectable } from '@nestjs/common';
+import { EVENT_STORE, type EventStore } from '@parcours/event-store';
 import { v5 as uuidv5 } from 'uuid';
 import { streamId } from '../shared/ids';
+import type { ChannelDecision } from './delivery/channel-policy';
+import { RecipientChannels } from './delivery/recipient-channels';
 import type { NotificationChannel, NotificationEvent, NotificationKind } from './notification.events';
 
 const NAMESPACE = '0f7a5c7e-3b7d-4f3e-9b8e-9d2f1c6a4b21';
@@ -12,13 +15,18 @@ const NOTIFIER = { id: 'system:notifier', role: 'system' as const };
  */
 export const COORDINATORS = 'team:coordinators';
 
-/** The notification's id: the event that called for it, its recipient and its channel. */
+/**
+ * The notification's id: the event that called for it, its recipient and its channel (and, for a webhook,
+ * the subscription).
+ */
 export function notificationIdOf(
   sourceEventId: string,
   recipientId: string,
   channel: NotificationChannel,
+  subscriptionId?: string,
 ): string {
-  return uuidv5(`${sourceEventId}|${recipientId}|${channel}`, NAMESPACE);
+  const target = subscriptionId === undefined ? '' : `|${subscriptionId}`;
+  return uuidv5(`${sourceEventId}|${recipientId}|${channel}${target}`, NAMESPACE);
 }
 const eventIdOf = (what: string, notificationId: string) => uuidv5(`${what}|${notificationId}`, NAMESPACE);
 
@@ -45,17 +53,19 @@ export interface Recorded {
 }
 
 /**
- * The outbox: records a notification on its own stream before anything is sent, then — in the app's inbox,
- * where the log itself is the delivery — its delivery. Every id is derived from the source, so recording it
- * again (a restart, a crash between the two appends, a second sweep) records nothing more.
+ * Records one notification on one channel in the outbox, on a stream of its own, before anything is sent;
+ * in the app's inbox, where the log itself is the delivery, its delivery too (the dispatcher sends the
+ * others). Every id is derived from the source, so recording it again (a restart, a crash between the two
+ * appends, a second sweep) records nothing more.
  */
 export async function recordNotification(
   store: EventStore,
   notification: NotificationToRecord,
+  decided: ChannelDecision = { channel: 'inbox' },
 ): Promise<Recorded> {
-  const channel: NotificationChannel = 'inbox';
+  const { channel, subscriptionId, notBefore } = decided;
   const { cptsId, recipientId, sourceEventId } = notification;
-  const notificationId = notificationIdOf(sourceEventId, recipientId, channel);
+  const notificationId = notificationIdOf(sourceEventId, recipientId, channel, subscriptionId);
   const stream = streamId('notification', cptsId, notificationId);
   const metadata = {
     cptsId,
@@ -75,11 +85,14 @@ export async function recordNotification(
       sourceType: notification.sourceType,
       ...(notification.pathwayId === undefined ? {} : { pathwayId: notification.pathwayId }),
       ...(notification.patientId === undefined ? {} : { patientId: notification.patientId }),
+      ...(subscriptionId === undefined ? {} : { subscriptionId }),
+      ...(notBefore === undefined ? {} : { notBefore }),
     },
   };
   const first = await store.append(stream, [
     { eventId: eventIdOf('requested', notificationId), ...requested, metadata } as never,
   ]);
+  if (channel !== 'inbox') return { notificationId, requested: !first.replayed, delivered: false };
   const delivered: NotificationEvent = {
     type: 'NotificationDelivered',
     data: { notificationId, attempt: 1 },
@@ -88,4 +101,31 @@ export async function recordNotification(
     { eventId: eventIdOf('delivered', notificationId), ...delivered, metadata } as never,
   ]);
   return { notificationId, requested: !first.replayed, delivered: !second.replayed };
+}
+
+/**
+ * The one way into the outbox: a notification for a recipient becomes one per channel they are told on
+ * (their preferences, address and quiet hours, the CPTS's webhook subscriptions, the deployment's channels).
+ * The reactor, the overdue sweep and the emergency access all record through it.
+ */
+@Injectable()
+export class NotificationOutbox {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly channels: RecipientChannels,
+  ) {}
+
+  /** How many notifications were recorded, and delivered at once (the inbox), by this call. */
+  async notify(
+    notification: NotificationToRecord,
+    at = new Date(),
+  ): Promise<{ requested: number; delivered: number }> {
+    const counts = { requested: 0, delivered: 0 };
+    for (const decided of await this.channels.of(notification.cptsId, notification.recipientId, at)) {
+      const recorded = await recordNotification(this.store, notification, decided);
+      if (recorded.requested) counts.requested += 1;
+      if (recorded.delivered) counts.delivered += 1;
+    }
+    return counts;
+  }
 }

@@ -48,7 +48,7 @@ import type { PatientStreamCommand } from './patient.commands';
 import { PatientCommandMessage, patientNotFound } from './patients.handler';
 import { BREAK_GLASS_DURATION_MS, BREAK_GLASS_PREFIX, CareAccess } from './care-access';
 import { CareTeamQueries } from './care-team/care-team.queries';
-import { COORDINATORS, recordNotification } from '../notifications/outbox';
+import { COORDINATORS, NotificationOutbox } from '../notifications/outbox';
 import {
   AssignMedecinTraitantDto,
   BreakGlassDto,
@@ -152,6 +152,7 @@ export class PatientsController {
     @Inject(BlindIndex) private readonly index: BlindIndex,
     private readonly careTeams: CareTeamQueries,
     private readonly access: CareAccess,
+    private readonly outbox: NotificationOutbox,
   ) {}
 
   private send(
@@ -423,7 +424,7 @@ export class PatientsController {
     const requestId = typeof request.id === 'string' ? request.id : randomUUID();
     // The coordinators are told before the record opens: an emergency access never goes unreported (a
     // failure between the two leaves a report of an access that did not open, never the other way).
-    await recordNotification(this.store, {
+    await this.outbox.notify({
       cptsId,
       recipientId: COORDINATORS,
       kind: 'break-glass',

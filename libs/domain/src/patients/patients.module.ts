@@ -12,6 +12,7 @@ import { patientCommandHandlers } from './patients.handler';
 import { PatientsController } from './patients.controller';
 import { MemberDirectoryQueries } from '../members/member-directory/member-directory.queries';
 import { PathwayViewQueries } from '../pathways/pathway-view/pathway-view.queries';
+import { NotificationsModule } from '../notifications/notifications.module';
 
 /** The read models of the patients capability. */
 export const patientProjections = [patientSummaryProjection, careTeamProjection];
@@ -27,6 +28,7 @@ const queries = [PatientSummaryQueries, CareTeamQueries, PathwayViewQueries, Mem
  * and the summaries' queries (the blocks a professional is checked against).
  */
 @Module({
+  imports: [NotificationsModule],
   controllers: [...httpControllers],
   providers: [
     ...patientCommandHandlers,

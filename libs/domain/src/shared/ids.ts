@@ -11,7 +11,8 @@ export type Category =
   | 'snp'
   | 'action'
   | 'worklist'
-  | 'notification';
+  | 'notification'
+  | 'webhook';
 
 export function streamId(category: Category, cptsId: string, id?: string): string {
   return id === undefined ? `${category}-${cptsId}` : `${category}-${cptsId}.${id}`;

@@ -87,6 +87,12 @@ const PREDICATES: Translation[] = [
   },
   // class-validator's defaults (0.15).
   { pattern: /^be a UUID$/, fr: () => 'doit être un UUID' },
+  { pattern: /^be an email$/, fr: () => 'doit être une adresse e-mail' },
+  { pattern: /^be a time of day HH:MM$/, fr: () => 'doit être une heure HH:MM' },
+  {
+    pattern: /^be an https URL \(http only on a loopback address here\)$/,
+    fr: () => 'doit être une URL https (http seulement vers une adresse locale ici)',
+  },
   { pattern: /^be an integer number$/, fr: () => 'doit être un nombre entier' },
   {
     pattern: /^be a number conforming to the specified constraints$/,

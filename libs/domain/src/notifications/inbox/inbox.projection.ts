@@ -18,6 +18,10 @@ export interface NotificationRow {
   attempts: number;
   delivered_at: string | null;
   read_at: string | null;
+  subscription_id: string | null;
+  /** When the dispatcher may next try (quiet hours, or the retry after a failure); null: at once. */
+  due_at: string | null;
+  last_error: string | null;
 }
 
 const tables = {
@@ -35,11 +39,14 @@ const tables = {
       attempts: 'INTEGER',
       delivered_at: 'TEXT NULL',
       read_at: 'TEXT NULL',
+      subscription_id: 'TEXT NULL',
+      due_at: 'TEXT NULL',
+      last_error: 'TEXT NULL',
     },
     key: ['cpts_id', 'notification_id'],
     indexes: [
       ['cpts_id', 'recipient_id', 'channel', 'requested_at'],
-      ['status', 'channel'],
+      ['status', 'channel', 'due_at'],
     ],
   }),
 };
@@ -47,7 +54,7 @@ const tables = {
 /** Each notification and its fate, from its own stream: the inboxes, and what is still to be sent. */
 export const inboxProjection = defineProjection<NotificationEvent>()({
   name: NOTIFICATIONS,
-  version: 1,
+  version: 2,
   tables,
   open: ({ notifications }) => {
     const row = (event: ProjectedEvent<NotificationEvent>) => {
@@ -72,6 +79,9 @@ export const inboxProjection = defineProjection<NotificationEvent>()({
           attempts: 0,
           delivered_at: null,
           read_at: null,
+          subscription_id: data.subscriptionId ?? null,
+          due_at: data.notBefore ?? null,
+          last_error: null,
         });
       },
       NotificationDelivered: (event) => {
@@ -91,6 +101,8 @@ export const inboxProjection = defineProjection<NotificationEvent>()({
           ...found,
           status: event.data.final ? 'failed' : 'pending',
           attempts: Math.max(found.attempts, event.data.attempt),
+          due_at: event.data.retryAt ?? null,
+          last_error: event.data.error,
         });
       },
       NotificationRead: (event) => {

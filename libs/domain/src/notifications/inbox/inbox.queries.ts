@@ -63,4 +63,31 @@ export class InboxQueries {
       )
       .get(cptsId, notificationId);
   }
+
+  /**
+   * E-mails and webhooks still to send whose time has come (`due_at` passed or none), oldest first: where
+   * the dispatcher looks for work, after a restart as at any time. Its stream says what to do with each.
+   */
+  due(now: string, limit: number): Array<{ cptsId: string; notificationId: string }> {
+    return this.readStore
+      .prepare<[string, number], { cpts_id: string; notification_id: string }>(
+        `SELECT cpts_id, notification_id FROM "${this.table}" WHERE status = 'pending'
+           AND channel IN ('email', 'webhook') AND (due_at IS NULL OR due_at <= ?)
+           ORDER BY requested_at, notification_id LIMIT ?`,
+      )
+      .all(now, limit)
+      .map((row) => ({ cptsId: row.cpts_id, notificationId: row.notification_id }));
+  }
+
+  /** How many e-mail and webhook notifications are pending, and how many were given up. */
+  outbox(): { pending: number; failed: number } {
+    const rows = this.readStore
+      .prepare<[], { status: string; n: number }>(
+        `SELECT status, count(*) AS n FROM "${this.table}" WHERE channel IN ('email', 'webhook')
+           AND status IN ('pending', 'failed') GROUP BY status`,
+      )
+      .all();
+    const count = (status: string) => rows.find((row) => row.status === status)?.n ?? 0;
+    return { pending: count('pending'), failed: count('failed') };
+  }
 }
