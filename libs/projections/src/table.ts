@@ -41,8 +41,13 @@ export function table<R extends object>(definition: TableDefinition<R>): TableDe
 }
 
 const SAFE = /^[a-z][a-z0-9_]{0,40}$/;
-/** Rows per multi-row INSERT: fewer statement calls, far below SQLite's limit on parameters. */
-const CHUNK = 64;
+/**
+ * Parameters per multi-row INSERT: as many rows as fit (at most 256), so that a narrow table writes more
+ * rows per statement call; far below SQLite's limit on parameters (32 766).
+ */
+const CHUNK_PARAMETERS = 4096;
+const chunkRows = (columns: number): number =>
+  Math.max(1, Math.min(256, Math.floor(CHUNK_PARAMETERS / columns)));
 
 /** `CREATE TABLE` of a definition under its generation's name; `WITHOUT ROWID`: the key is the table. */
 export function createTableSql<R extends object>(name: string, definition: TableDefinition<R>): string {
@@ -97,6 +102,11 @@ export class ProjectionTable<R extends object> {
   private readonly keyColumns: string[];
   /** The JSON columns, by name. */
   private readonly documents: Set<string>;
+  /** Per column (in `columns` order): whether it holds a JSON document. */
+  private readonly isDocument: boolean[];
+  /** Rows per multi-row INSERT, and its parameters (one array, reused). */
+  private readonly chunk: number;
+  private readonly chunkArgs: unknown[];
   private readonly sql: {
     get: Database.Statement;
     upsert: Database.Statement;
@@ -128,6 +138,9 @@ export class ProjectionTable<R extends object> {
         .filter(([, type]) => type.startsWith('JSON'))
         .map(([column]) => column),
     );
+    this.isDocument = this.columns.map((column) => this.documents.has(column));
+    this.chunk = chunkRows(this.columns.length);
+    this.chunkArgs = new Array<unknown>(this.chunk * this.columns.length);
     this.fresh = options.fresh;
     const list = this.columns.join(', ');
     const one = `(${this.columns.map(() => '?').join(', ')})`;
@@ -137,7 +150,7 @@ export class ProjectionTable<R extends object> {
       others.length === 0
         ? 'DO NOTHING'
         : `DO UPDATE SET ${others.map((c) => `${c} = excluded.${c}`).join(', ')}`;
-    const chunk = Array.from({ length: CHUNK }, () => one).join(', ');
+    const chunk = Array.from({ length: this.chunk }, () => one).join(', ');
     const onConflict = `ON CONFLICT (${this.keyColumns.join(', ')}) ${update}`;
     this.sql = {
       get: db.prepare(`SELECT * FROM "${name}" WHERE ${byKey}`),
@@ -157,7 +170,8 @@ export class ProjectionTable<R extends object> {
   private remember(id: string, entry: Entry<R>): void {
     this.cache.set(id, entry);
     if (this.keyColumns.length < 2) return;
-    const group = this.keyOf(entry.key.slice(0, -1));
+    // The key without its last column: `id` up to its last separator (key values are never NULL).
+    const group = id.slice(0, id.lastIndexOf('\u0000'));
     let members = this.groups.get(group);
     if (!members) {
       members = new Map();
@@ -181,7 +195,10 @@ export class ProjectionTable<R extends object> {
 
   private keyValues(row: R): RowValue[] {
     const record = row as Record<string, RowValue>;
-    return this.keyColumns.map((column) => record[column]);
+    const columns = this.keyColumns;
+    const key = new Array<RowValue>(columns.length);
+    for (let i = 0; i < columns.length; i += 1) key[i] = record[columns[i]];
+    return key;
   }
 
   /** The row with this key (the key's values in the order of `key`), or undefined. */
@@ -283,8 +300,8 @@ export class ProjectionTable<R extends object> {
   /** Writes what changed since the last flush (inside the caller's transaction). */
   flush(): void {
     if (this.changed.length > 0) {
-      const inserted: unknown[][] = [];
-      const upserted: unknown[][] = [];
+      const inserted: Array<Entry<R>> = [];
+      const upserted: Array<Entry<R>> = [];
       const changed = this.changed;
       this.changed = [];
       for (const entry of changed) {
@@ -293,7 +310,7 @@ export class ProjectionTable<R extends object> {
           if (entry.stored) this.sql.remove.run(...entry.key);
           entry.stored = false;
         } else {
-          (entry.stored ? upserted : inserted).push(this.values(entry.row));
+          (entry.stored ? upserted : inserted).push(entry);
           entry.stored = true;
         }
       }
@@ -314,37 +331,45 @@ export class ProjectionTable<R extends object> {
     return row;
   }
 
-  private values(row: R): unknown[] {
+  /** The row's values in column order, from `at` in `args` (JSON columns serialised). */
+  private fill(row: R, args: unknown[], at: number): void {
     const record = row as Record<string, unknown>;
-    return this.columns.map((column) => {
-      const value = record[column] ?? null;
-      return value !== null && this.documents.has(column) ? JSON.stringify(value) : value;
-    });
+    const columns = this.columns;
+    for (let c = 0; c < columns.length; c += 1) {
+      const value = record[columns[c]] ?? null;
+      args[at + c] = value !== null && this.isDocument[c] ? JSON.stringify(value) : value;
+    }
+  }
+
+  private sorted(entries: ReadonlyArray<Entry<R>>): boolean {
+    for (let i = 1; i < entries.length; i += 1) {
+      if (this.compareKeys(entries[i - 1].key, entries[i].key) > 0) return false;
+    }
+    return true;
   }
 
   /** Rows in key order (an ordered B-tree fills page after page), many per statement. */
-  private write(rows: unknown[][], chunk: Database.Statement, one: Database.Statement): void {
-    if (rows.length === 0) return;
-    if (rows.length > 1) {
-      const keyIndexes = this.keyColumns.map((c) => this.columns.indexOf(c));
-      rows.sort((a, b) => {
-        for (const i of keyIndexes) {
-          const order = compareValues(a[i] as RowValue, b[i] as RowValue);
-          if (order !== 0) return order;
-        }
-        return 0;
-      });
+  private write(entries: Array<Entry<R>>, chunk: Database.Statement, one: Database.Statement): void {
+    if (entries.length === 0) return;
+    // Rows usually come in key order already (keys grow with the log): checked before sorting.
+    if (entries.length > 1 && !this.sorted(entries)) {
+      entries.sort((a, b) => this.compareKeys(a.key, b.key));
     }
+    const width = this.columns.length;
     let i = 0;
-    if (rows.length >= CHUNK) {
-      const args = new Array<unknown>(CHUNK * this.columns.length);
-      for (; i + CHUNK <= rows.length; i += CHUNK) {
-        let at = 0;
-        for (let r = i; r < i + CHUNK; r += 1) for (const value of rows[r]) args[at++] = value;
+    if (entries.length >= this.chunk) {
+      const args = this.chunkArgs;
+      for (; i + this.chunk <= entries.length; i += this.chunk) {
+        for (let r = 0; r < this.chunk; r += 1) this.fill(entries[i + r].row!, args, r * width);
         chunk.run(args);
       }
+      args.fill(undefined);
     }
-    for (; i < rows.length; i += 1) one.run(...rows[i]);
+    const single = new Array<unknown>(width);
+    for (; i < entries.length; i += 1) {
+      this.fill(entries[i].row!, single, 0);
+      one.run(single);
+    }
   }
 
   /** Memory stays bounded: written append-only rows leave at once, others once there are too many. */
