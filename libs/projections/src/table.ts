@@ -74,6 +74,8 @@ function compareValues(x: RowValue, y: RowValue): number {
 }
 
 interface Entry<R> {
+  /** The key's values joined (`keyOf`): the entry's name in memory, and its order when written. */
+  id: string;
   key: RowValue[];
   /** null: known not to exist. */
   row: R | null;
@@ -118,9 +120,12 @@ export class ProjectionTable<R extends object> {
   private readonly scans = new Map<number, Database.Statement>();
   /**
    * The rows in memory by their key without its last column (the prefix `scan` is called with): a scan
-   * overlays them on what the database holds, so that it never has to write the batch first.
+   * overlays them on what the database holds, so that it never has to write the batch first. Built by the
+   * first such scan since memory was last cleared, then kept up to date (`grouped`): most tables are
+   * never scanned, and the entries of those that are leave memory at each batch.
    */
   private readonly groups = new Map<string, Map<string, Entry<R>>>();
+  private grouped = false;
   /** The entries changed since the last flush, each once. */
   private changed: Array<Entry<R>> = [];
   private fresh: boolean;
@@ -166,23 +171,34 @@ export class ProjectionTable<R extends object> {
     return values.length === 1 ? String(values[0]) : values.join('\u0000');
   }
 
-  /** Remembers an entry now in `cache` under `id`, in its group. */
-  private remember(id: string, entry: Entry<R>): void {
-    this.cache.set(id, entry);
-    if (this.keyColumns.length < 2) return;
-    // The key without its last column: `id` up to its last separator (key values are never NULL).
-    const group = id.slice(0, id.lastIndexOf('\u0000'));
+  /** Remembers an entry in memory (and in its group, once groups are kept). */
+  private remember(entry: Entry<R>): void {
+    this.cache.set(entry.id, entry);
+    if (this.grouped) this.group(entry);
+  }
+
+  private group(entry: Entry<R>): void {
+    // The key without its last column: the id up to its last separator (key values are never NULL).
+    const group = entry.id.slice(0, entry.id.lastIndexOf('\u0000'));
     let members = this.groups.get(group);
     if (!members) {
       members = new Map();
       this.groups.set(group, members);
     }
-    members.set(id, entry);
+    members.set(entry.id, entry);
+  }
+
+  /** The groups of what memory holds, kept from now on until memory is cleared. */
+  private groupAll(): void {
+    if (this.grouped) return;
+    for (const entry of this.cache.values()) this.group(entry);
+    this.grouped = true;
   }
 
   private clearMemory(): void {
     this.cache.clear();
     this.groups.clear();
+    this.grouped = false;
   }
 
   private compareKeys(a: readonly RowValue[], b: readonly RowValue[]): number {
@@ -210,7 +226,7 @@ export class ProjectionTable<R extends object> {
     const stored = this.sql.get.get(...key) as R | undefined;
     const found = stored === undefined ? undefined : this.parsed(stored);
     if (!this.definition.appendOnly) {
-      this.remember(id, { key, row: found ?? null, dirty: false, stored: found !== undefined });
+      this.remember({ id, key, row: found ?? null, dirty: false, stored: found !== undefined });
     }
     return found;
   }
@@ -222,8 +238,8 @@ export class ProjectionTable<R extends object> {
     const cached = this.cache.get(id);
     if (!cached) {
       // Unknown: it may be in the database (an upsert then), unless the table is fresh.
-      const entry = { key, row, dirty: true, stored: !this.fresh };
-      this.remember(id, entry);
+      const entry = { id, key, row, dirty: true, stored: !this.fresh };
+      this.remember(entry);
       this.changed.push(entry);
       return;
     }
@@ -237,8 +253,8 @@ export class ProjectionTable<R extends object> {
     const cached = this.cache.get(id);
     if (!cached) {
       if (this.fresh) return;
-      const entry = { key, row: null, dirty: true, stored: true };
-      this.remember(id, entry);
+      const entry = { id, key, row: null, dirty: true, stored: true };
+      this.remember(entry);
       this.changed.push(entry);
       return;
     }
@@ -270,11 +286,12 @@ export class ProjectionTable<R extends object> {
         const parsed = cached?.row ?? this.parsed(row);
         found.set(id, { key, row: parsed });
         if (!cached && !this.definition.appendOnly) {
-          this.remember(id, { key, row: parsed, dirty: false, stored: true });
+          this.remember({ id, key, row: parsed, dirty: false, stored: true });
         }
       }
     }
     if (overlay) {
+      this.groupAll();
       for (const [id, entry] of this.groups.get(this.keyOf(prefix)) ?? []) {
         if (entry.row !== null) found.set(id, { key: entry.key, row: entry.row });
       }
@@ -341,20 +358,16 @@ export class ProjectionTable<R extends object> {
     }
   }
 
-  private sorted(entries: ReadonlyArray<Entry<R>>): boolean {
-    for (let i = 1; i < entries.length; i += 1) {
-      if (this.compareKeys(entries[i - 1].key, entries[i].key) > 0) return false;
-    }
-    return true;
-  }
-
-  /** Rows in key order (an ordered B-tree fills page after page), many per statement. */
+  /**
+   * Rows in the order of their ids, many per statement: the key's order for text keys (an ordered B-tree
+   * fills page after page), near it for keys with numbers (which sort as text here, only a matter of where
+   * pages are written). Rows usually come in order already (keys grow with the log): checked first.
+   */
   private write(entries: Array<Entry<R>>, chunk: Database.Statement, one: Database.Statement): void {
     if (entries.length === 0) return;
-    // Rows usually come in key order already (keys grow with the log): checked before sorting.
-    if (entries.length > 1 && !this.sorted(entries)) {
-      entries.sort((a, b) => this.compareKeys(a.key, b.key));
-    }
+    let sorted = true;
+    for (let i = 1; i < entries.length && sorted; i += 1) sorted = entries[i - 1].id <= entries[i].id;
+    if (!sorted) entries.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const width = this.columns.length;
     let i = 0;
     if (entries.length >= this.chunk) {
