@@ -41,8 +41,13 @@ export function table<R extends object>(definition: TableDefinition<R>): TableDe
 }
 
 const SAFE = /^[a-z][a-z0-9_]{0,40}$/;
-/** Rows per multi-row INSERT: fewer statement calls, far below SQLite's limit on parameters. */
-const CHUNK = 64;
+/**
+ * Parameters per multi-row INSERT: as many rows as fit (at most 256), so that a narrow table writes more
+ * rows per statement call; far below SQLite's limit on parameters (32 766).
+ */
+const CHUNK_PARAMETERS = 4096;
+const chunkRows = (columns: number): number =>
+  Math.max(1, Math.min(256, Math.floor(CHUNK_PARAMETERS / columns)));
 
 /** `CREATE TABLE` of a definition under its generation's name; `WITHOUT ROWID`: the key is the table. */
 export function createTableSql<R extends object>(name: string, definition: TableDefinition<R>): string {
@@ -69,6 +74,8 @@ function compareValues(x: RowValue, y: RowValue): number {
 }
 
 interface Entry<R> {
+  /** The key's values joined (`keyOf`): the entry's name in memory, and its order when written. */
+  id: string;
   key: RowValue[];
   /** null: known not to exist. */
   row: R | null;
@@ -97,6 +104,11 @@ export class ProjectionTable<R extends object> {
   private readonly keyColumns: string[];
   /** The JSON columns, by name. */
   private readonly documents: Set<string>;
+  /** Per column (in `columns` order): whether it holds a JSON document. */
+  private readonly isDocument: boolean[];
+  /** Rows per multi-row INSERT, and its parameters (one array, reused). */
+  private readonly chunk: number;
+  private readonly chunkArgs: unknown[];
   private readonly sql: {
     get: Database.Statement;
     upsert: Database.Statement;
@@ -108,9 +120,12 @@ export class ProjectionTable<R extends object> {
   private readonly scans = new Map<number, Database.Statement>();
   /**
    * The rows in memory by their key without its last column (the prefix `scan` is called with): a scan
-   * overlays them on what the database holds, so that it never has to write the batch first.
+   * overlays them on what the database holds, so that it never has to write the batch first. Built by the
+   * first such scan since memory was last cleared, then kept up to date (`grouped`): most tables are
+   * never scanned, and the entries of those that are leave memory at each batch.
    */
   private readonly groups = new Map<string, Map<string, Entry<R>>>();
+  private grouped = false;
   /** The entries changed since the last flush, each once. */
   private changed: Array<Entry<R>> = [];
   private fresh: boolean;
@@ -128,6 +143,9 @@ export class ProjectionTable<R extends object> {
         .filter(([, type]) => type.startsWith('JSON'))
         .map(([column]) => column),
     );
+    this.isDocument = this.columns.map((column) => this.documents.has(column));
+    this.chunk = chunkRows(this.columns.length);
+    this.chunkArgs = new Array<unknown>(this.chunk * this.columns.length);
     this.fresh = options.fresh;
     const list = this.columns.join(', ');
     const one = `(${this.columns.map(() => '?').join(', ')})`;
@@ -137,7 +155,7 @@ export class ProjectionTable<R extends object> {
       others.length === 0
         ? 'DO NOTHING'
         : `DO UPDATE SET ${others.map((c) => `${c} = excluded.${c}`).join(', ')}`;
-    const chunk = Array.from({ length: CHUNK }, () => one).join(', ');
+    const chunk = Array.from({ length: this.chunk }, () => one).join(', ');
     const onConflict = `ON CONFLICT (${this.keyColumns.join(', ')}) ${update}`;
     this.sql = {
       get: db.prepare(`SELECT * FROM "${name}" WHERE ${byKey}`),
@@ -153,22 +171,34 @@ export class ProjectionTable<R extends object> {
     return values.length === 1 ? String(values[0]) : values.join('\u0000');
   }
 
-  /** Remembers an entry now in `cache` under `id`, in its group. */
-  private remember(id: string, entry: Entry<R>): void {
-    this.cache.set(id, entry);
-    if (this.keyColumns.length < 2) return;
-    const group = this.keyOf(entry.key.slice(0, -1));
+  /** Remembers an entry in memory (and in its group, once groups are kept). */
+  private remember(entry: Entry<R>): void {
+    this.cache.set(entry.id, entry);
+    if (this.grouped) this.group(entry);
+  }
+
+  private group(entry: Entry<R>): void {
+    // The key without its last column: the id up to its last separator (key values are never NULL).
+    const group = entry.id.slice(0, entry.id.lastIndexOf('\u0000'));
     let members = this.groups.get(group);
     if (!members) {
       members = new Map();
       this.groups.set(group, members);
     }
-    members.set(id, entry);
+    members.set(entry.id, entry);
+  }
+
+  /** The groups of what memory holds, kept from now on until memory is cleared. */
+  private groupAll(): void {
+    if (this.grouped) return;
+    for (const entry of this.cache.values()) this.group(entry);
+    this.grouped = true;
   }
 
   private clearMemory(): void {
     this.cache.clear();
     this.groups.clear();
+    this.grouped = false;
   }
 
   private compareKeys(a: readonly RowValue[], b: readonly RowValue[]): number {
@@ -181,7 +211,10 @@ export class ProjectionTable<R extends object> {
 
   private keyValues(row: R): RowValue[] {
     const record = row as Record<string, RowValue>;
-    return this.keyColumns.map((column) => record[column]);
+    const columns = this.keyColumns;
+    const key = new Array<RowValue>(columns.length);
+    for (let i = 0; i < columns.length; i += 1) key[i] = record[columns[i]];
+    return key;
   }
 
   /** The row with this key (the key's values in the order of `key`), or undefined. */
@@ -193,7 +226,7 @@ export class ProjectionTable<R extends object> {
     const stored = this.sql.get.get(...key) as R | undefined;
     const found = stored === undefined ? undefined : this.parsed(stored);
     if (!this.definition.appendOnly) {
-      this.remember(id, { key, row: found ?? null, dirty: false, stored: found !== undefined });
+      this.remember({ id, key, row: found ?? null, dirty: false, stored: found !== undefined });
     }
     return found;
   }
@@ -205,8 +238,8 @@ export class ProjectionTable<R extends object> {
     const cached = this.cache.get(id);
     if (!cached) {
       // Unknown: it may be in the database (an upsert then), unless the table is fresh.
-      const entry = { key, row, dirty: true, stored: !this.fresh };
-      this.remember(id, entry);
+      const entry = { id, key, row, dirty: true, stored: !this.fresh };
+      this.remember(entry);
       this.changed.push(entry);
       return;
     }
@@ -220,8 +253,8 @@ export class ProjectionTable<R extends object> {
     const cached = this.cache.get(id);
     if (!cached) {
       if (this.fresh) return;
-      const entry = { key, row: null, dirty: true, stored: true };
-      this.remember(id, entry);
+      const entry = { id, key, row: null, dirty: true, stored: true };
+      this.remember(entry);
       this.changed.push(entry);
       return;
     }
@@ -253,11 +286,12 @@ export class ProjectionTable<R extends object> {
         const parsed = cached?.row ?? this.parsed(row);
         found.set(id, { key, row: parsed });
         if (!cached && !this.definition.appendOnly) {
-          this.remember(id, { key, row: parsed, dirty: false, stored: true });
+          this.remember({ id, key, row: parsed, dirty: false, stored: true });
         }
       }
     }
     if (overlay) {
+      this.groupAll();
       for (const [id, entry] of this.groups.get(this.keyOf(prefix)) ?? []) {
         if (entry.row !== null) found.set(id, { key: entry.key, row: entry.row });
       }
@@ -283,8 +317,8 @@ export class ProjectionTable<R extends object> {
   /** Writes what changed since the last flush (inside the caller's transaction). */
   flush(): void {
     if (this.changed.length > 0) {
-      const inserted: unknown[][] = [];
-      const upserted: unknown[][] = [];
+      const inserted: Array<Entry<R>> = [];
+      const upserted: Array<Entry<R>> = [];
       const changed = this.changed;
       this.changed = [];
       for (const entry of changed) {
@@ -293,7 +327,7 @@ export class ProjectionTable<R extends object> {
           if (entry.stored) this.sql.remove.run(...entry.key);
           entry.stored = false;
         } else {
-          (entry.stored ? upserted : inserted).push(this.values(entry.row));
+          (entry.stored ? upserted : inserted).push(entry);
           entry.stored = true;
         }
       }
@@ -314,37 +348,41 @@ export class ProjectionTable<R extends object> {
     return row;
   }
 
-  private values(row: R): unknown[] {
+  /** The row's values in column order, from `at` in `args` (JSON columns serialised). */
+  private fill(row: R, args: unknown[], at: number): void {
     const record = row as Record<string, unknown>;
-    return this.columns.map((column) => {
-      const value = record[column] ?? null;
-      return value !== null && this.documents.has(column) ? JSON.stringify(value) : value;
-    });
+    const columns = this.columns;
+    for (let c = 0; c < columns.length; c += 1) {
+      const value = record[columns[c]] ?? null;
+      args[at + c] = value !== null && this.isDocument[c] ? JSON.stringify(value) : value;
+    }
   }
 
-  /** Rows in key order (an ordered B-tree fills page after page), many per statement. */
-  private write(rows: unknown[][], chunk: Database.Statement, one: Database.Statement): void {
-    if (rows.length === 0) return;
-    if (rows.length > 1) {
-      const keyIndexes = this.keyColumns.map((c) => this.columns.indexOf(c));
-      rows.sort((a, b) => {
-        for (const i of keyIndexes) {
-          const order = compareValues(a[i] as RowValue, b[i] as RowValue);
-          if (order !== 0) return order;
-        }
-        return 0;
-      });
-    }
+  /**
+   * Rows in the order of their ids, many per statement: the key's order for text keys (an ordered B-tree
+   * fills page after page), near it for keys with numbers (which sort as text here, only a matter of where
+   * pages are written). Rows usually come in order already (keys grow with the log): checked first.
+   */
+  private write(entries: Array<Entry<R>>, chunk: Database.Statement, one: Database.Statement): void {
+    if (entries.length === 0) return;
+    let sorted = true;
+    for (let i = 1; i < entries.length && sorted; i += 1) sorted = entries[i - 1].id <= entries[i].id;
+    if (!sorted) entries.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const width = this.columns.length;
     let i = 0;
-    if (rows.length >= CHUNK) {
-      const args = new Array<unknown>(CHUNK * this.columns.length);
-      for (; i + CHUNK <= rows.length; i += CHUNK) {
-        let at = 0;
-        for (let r = i; r < i + CHUNK; r += 1) for (const value of rows[r]) args[at++] = value;
+    if (entries.length >= this.chunk) {
+      const args = this.chunkArgs;
+      for (; i + this.chunk <= entries.length; i += this.chunk) {
+        for (let r = 0; r < this.chunk; r += 1) this.fill(entries[i + r].row!, args, r * width);
         chunk.run(args);
       }
+      args.fill(undefined);
     }
-    for (; i < rows.length; i += 1) one.run(...rows[i]);
+    const single = new Array<unknown>(width);
+    for (; i < entries.length; i += 1) {
+      this.fill(entries[i].row!, single, 0);
+      one.run(single);
+    }
   }
 
   /** Memory stays bounded: written append-only rows leave at once, others once there are too many. */

@@ -120,8 +120,9 @@ export const OPEN_END = '9999-12-31';
 type Fields = Record<string, unknown>;
 
 /**
- * The fields kept per type. No free text (reasons, motives, themes, hospital names): only what is counted.
- * The business-time field comes first.
+ * The fields kept per type: what the fact's columns follow from (`own`), which a correction merges into.
+ * No free text (reasons, motives, themes, hospital names), nothing no figure counts. The business-time
+ * field comes first.
  */
 const KEPT: Record<string, readonly string[]> = {
   CptsRegistered: ['population'],
@@ -131,16 +132,16 @@ const KEPT: Record<string, readonly string[]> = {
   ParticipationRecorded: ['on', 'activity'],
   InternHosted: ['from', 'profession'],
   MedecinTraitantSearchRegistered: ['registeredOn', 'priority'],
-  MedecinTraitantAssigned: ['assignedOn', 'memberId'],
+  MedecinTraitantAssigned: ['assignedOn'],
   MedecinTraitantSearchClosed: ['closedOn', 'reason'],
   PatientStatusUpdated: ['effectiveOn', 'ald', 'precarious'],
   PathwayOpened: ['openedAt', 'patientId', 'kind'],
   PathwayClosed: ['closedAt', 'outcome'],
   PathwayReopened: ['reopenedAt'],
   PatientReferred: ['referredAt', 'referralId', 'fromMemberId', 'urgency'],
-  ReferralAccepted: ['acceptedAt', 'referralId', 'appointmentAt'],
+  ReferralAccepted: ['acceptedAt', 'referralId'],
   DischargeNotified: ['dischargeAt', 'dischargeId', 'notifiedAt'],
-  MedicationReconciliationSent: ['sentAt', 'dischargeId', 'toMemberId'],
+  MedicationReconciliationSent: ['sentAt', 'dischargeId'],
   FollowUpCompleted: ['at', 'dischargeId', 'byMemberId', 'kind'],
   ProtocolApplied: [
     'appliedAt',
@@ -153,7 +154,7 @@ const KEPT: Record<string, readonly string[]> = {
   ],
   RcpHeld: ['heldAt', 'complex', 'format', 'participants', 'cases'],
   UnscheduledCareRequested: ['receivedAt', 'channel', 'viaSas'],
-  UnscheduledCareOriented: ['appointmentAt', 'toMemberId'],
+  UnscheduledCareOriented: ['appointmentAt'],
   PreventionActionHeld: ['heldOn', 'participants', 'memberIds'],
   TrainingHeld: ['heldOn', 'attendeeMemberIds'],
 };
@@ -161,6 +162,49 @@ const KEPT: Record<string, readonly string[]> = {
 /** Which field is the business time, per type (the first kept field, except for CptsRegistered). */
 const TIME_FIELD: Record<string, string | undefined> = Object.fromEntries(
   Object.entries(KEPT).map(([type, fields]) => [type, type === 'CptsRegistered' ? undefined : fields[0]]),
+);
+
+/** The kept field `ref` is, per type (as `own` sets it). */
+const REF_FIELD: Record<string, string> = {
+  PathwayOpened: 'patientId',
+  PatientReferred: 'referralId',
+  ReferralAccepted: 'referralId',
+  DischargeNotified: 'dischargeId',
+  MedicationReconciliationSent: 'dischargeId',
+  FollowUpCompleted: 'dischargeId',
+  ProtocolApplied: 'applicationId',
+};
+
+/** The kept field `label` is, as it is, per type (as `own` sets it). */
+const LABEL_FIELD: Record<string, string> = {
+  MemberJoined: 'profession',
+  ParticipationRecorded: 'activity',
+  InternHosted: 'profession',
+  MedecinTraitantSearchRegistered: 'priority',
+  MedecinTraitantSearchClosed: 'reason',
+  PathwayOpened: 'kind',
+  PathwayClosed: 'outcome',
+  PatientReferred: 'urgency',
+  FollowUpCompleted: 'kind',
+  RcpHeld: 'format',
+  UnscheduledCareRequested: 'channel',
+};
+
+type ColumnOfField = 'business_time' | 'ref' | 'label';
+
+/**
+ * Per type, the kept fields a fact's columns hold verbatim when they are strings: a fact's `fields` keeps
+ * only the others (most facts then keep none), and `fieldsOf` puts them back from the columns.
+ */
+const IN_COLUMNS: Record<string, ReadonlyArray<readonly [string, ColumnOfField]>> = Object.fromEntries(
+  Object.keys(KEPT).map((type) => {
+    const pairs: Array<readonly [string, ColumnOfField]> = [];
+    const time = type === 'CptsRegistered' ? undefined : KEPT[type][0];
+    if (time) pairs.push([time, 'business_time']);
+    if (REF_FIELD[type]) pairs.push([REF_FIELD[type], 'ref']);
+    if (LABEL_FIELD[type]) pairs.push([LABEL_FIELD[type], 'label']);
+    return [type, pairs];
+  }),
 );
 
 const str = (value: unknown): string | null => (typeof value === 'string' ? value : null);
@@ -184,6 +228,18 @@ function keep(type: string, data: Fields): Fields {
     if (Array.isArray(data.cases)) kept.cases = data.cases.length;
   }
   return kept;
+}
+
+/** What a fact keeps of its fields: those its columns do not hold already, NULL when none is left. */
+function residue(type: string, fields: Fields): string | null {
+  let rest: Fields | null = null;
+  const inColumns = IN_COLUMNS[type] ?? [];
+  for (const field of Object.keys(fields)) {
+    const value = fields[field];
+    if (typeof value === 'string' && inColumns.some(([name]) => name === field)) continue;
+    (rest ??= {})[field] = value;
+  }
+  return rest === null ? null : JSON.stringify(rest);
 }
 
 /** The columns that follow from a fact's own fields. */
@@ -328,7 +384,10 @@ interface FactRow {
   traits: number;
   evidence: string | null;
   until_day: string | null;
-  /** The event's kept fields, for the entries a correction may change; NULL for the others. */
+  /**
+   * For the entries a correction may change, the kept fields its other columns do not hold (JSON; see
+   * `fieldsOf`); NULL when none is left, and for the others.
+   */
   fields: string | null;
   recorded_at: number;
   superseded_at: number | null;
@@ -624,7 +683,7 @@ function link(fact: LinkFrom, group: readonly LinkRow[]): Linked {
 /** Bump `version` whenever the tables or what the handlers write change: the engine rebuilds beside the old one. */
 export const indicatorFactsProjection = defineProjection<IndicatorFactsEvent>()({
   name: INDICATOR_FACTS,
-  version: 4,
+  version: 5,
   tables,
   open: (t) => {
     const facts = new Facts(t);
@@ -679,6 +738,18 @@ export const indicatorFactsProjection = defineProjection<IndicatorFactsEvent>()(
   },
 });
 
+/** A fact's kept fields, put back together from `fields` and the columns that hold the others. */
+function fieldsOf(row: FactRow): Fields {
+  // Only entries that can be corrected keep their fields (every fact that shows activity is one).
+  if (!CORRECTABLE.has(row.type)) return {};
+  const fields = (row.fields === null ? {} : JSON.parse(row.fields)) as Fields;
+  for (const [field, column] of IN_COLUMNS[row.type] ?? []) {
+    const value = row[column];
+    if (value !== null && !(field in fields)) fields[field] = value;
+  }
+  return fields;
+}
+
 /** The facts of one generation, and what each event does to them. */
 class Facts {
   constructor(private readonly t: IndicatorTables) {}
@@ -710,7 +781,7 @@ class Facts {
   /** The members a version shows active (from its fields, which every such entry keeps). */
   private active(row: FactRow): string[] {
     if (!SHOWS_ACTIVITY.has(row.type) || row.day === null) return [];
-    return own(row.type, row.entity, JSON.parse(row.fields ?? '{}') as Fields).active;
+    return own(row.type, row.entity, fieldsOf(row)).active;
   }
 
   private supersede(row: FactRow, recordedAt: number): void {
@@ -816,7 +887,7 @@ class Facts {
       evidence: null,
       until_day: null,
       // Only entries that can be corrected need their fields again.
-      fields: CORRECTABLE.has(base.type) ? JSON.stringify(fields) : null,
+      fields: CORRECTABLE.has(base.type) ? residue(base.type, fields) : null,
       recorded_at: recordedAt,
       superseded_at: null,
     };
@@ -925,7 +996,7 @@ class Facts {
     }
     const correction = event.data.correction;
     const fields = {
-      ...(JSON.parse(target.fields ?? '{}') as Fields),
+      ...fieldsOf(target),
       ...keep(target.type, correction !== null && typeof correction === 'object' ? correction : {}),
     };
     const corrected = this.fromFields(
