@@ -13,6 +13,7 @@ import {
   type UnscheduledCareEvent,
 } from '@parcours/domain';
 import { defineProjection, type ProjectedEvent, table, type Tables } from '@parcours/projections';
+import type { AssignmentEvent } from '../worklist/assignments/assignment.events';
 
 /**
  * The facts the indicators count: one row per *version* of each indicator-relevant event, bitemporal.
@@ -66,6 +67,7 @@ import { defineProjection, type ProjectedEvent, table, type Tables } from '@parc
  * | UnscheduledCareOriented         |               | appointmentAt    |                  |              |                                 |
  * | PreventionActionHeld            |               | heldOn           |                  | participants |                                 |
  * | TrainingHeld                    |               | heldOn           |                  | attendees    |                                 |
+ * | WorkItemAssigned                |               | assignedAt       | kind             |              | assigned (not given back)       |
  */
 export const INDICATOR_FACTS = 'indicators';
 
@@ -78,6 +80,7 @@ export type IndicatorFactsEvent =
   | RcpEvent
   | UnscheduledCareEvent
   | ActionEvent
+  | AssignmentEvent
   | CorrectionEvent;
 
 export const TRAIT = {
@@ -109,6 +112,8 @@ export const TRAIT = {
   /** … the same for precarity (CSS/AME). */
   precariousSet: 1 << 13,
   precarious: 1 << 14,
+  /** A worklist item assigned to someone (a member or a coordinator), not given back to the team. */
+  assigned: 1 << 15,
 } as const;
 export type TraitName = keyof typeof TRAIT;
 
@@ -155,6 +160,7 @@ const KEPT: Record<string, readonly string[]> = {
   UnscheduledCareOriented: ['appointmentAt', 'toMemberId'],
   PreventionActionHeld: ['heldOn', 'participants', 'memberIds'],
   TrainingHeld: ['heldOn', 'attendeeMemberIds'],
+  WorkItemAssigned: ['assignedAt', 'kind', 'assignee'],
 };
 
 /** Which field is the business time, per type (the first kept field, except for CptsRegistered). */
@@ -296,6 +302,10 @@ function own(type: string, entity: string, f: Fields): Own {
     case 'TrainingHeld':
       o.amount = ids(f.attendeeMemberIds).length;
       o.active = ids(f.attendeeMemberIds);
+      break;
+    case 'WorkItemAssigned':
+      o.label = str(f.kind);
+      o.traits = trait(f.assignee !== null && typeof f.assignee === 'object', TRAIT.assigned);
       break;
   }
   o.active = [...new Set(o.active)];
@@ -487,6 +497,7 @@ const CORRECTABLE = new Set([
   'UnscheduledCareOriented',
   'PreventionActionHeld',
   'TrainingHeld',
+  'WorkItemAssigned',
 ]);
 
 /** The facts that show members active (`own().active`). */
@@ -623,7 +634,7 @@ function link(fact: LinkFrom, group: readonly LinkRow[]): Linked {
 /** Bump `version` whenever the tables or what the handlers write change: the engine rebuilds beside the old one. */
 export const indicatorFactsProjection = defineProjection<IndicatorFactsEvent>()({
   name: INDICATOR_FACTS,
-  version: 4,
+  version: 5,
   tables,
   open: (t) => {
     const facts = new Facts(t);
@@ -672,6 +683,7 @@ export const indicatorFactsProjection = defineProjection<IndicatorFactsEvent>()(
       UnscheduledCareClosed: () => undefined,
       PreventionActionHeld: counted,
       TrainingHeld: counted,
+      WorkItemAssigned: counted,
       EntryCorrected: (event) => facts.changed(event),
       EntryVoided: (event) => facts.changed(event),
     };
