@@ -281,4 +281,41 @@ describe('pathways in the web UI', () => {
     expect(await checkAccessibility(page)).toEqual([]);
     await page.context().close();
   });
+
+  it('offers in a form’s member picker only the members present on the form’s date, as it changes', async () => {
+    const today = parisLocal(Date.now()).slice(0, 10);
+    const members = (await get('/members')).items as Array<{ id: string; joinedOn: string; leftOn?: string }>;
+    // The latest to join (before today), and one who left: each is offered on one side of their date only.
+    const joiner = members
+      .filter((m) => !m.leftOn && m.joinedOn < today)
+      .sort((a, b) => b.joinedOn.localeCompare(a.joinedOn))[0];
+    const leaver = members.find((m) => m.leftOn !== undefined && m.leftOn < today && m.joinedOn < m.leftOn);
+    if (!leaver) throw new Error('the demo has a member who left');
+    const dayBefore = (day: string) =>
+      new Date(Date.parse(`${day}T12:00:00Z`) - DAY).toISOString().slice(0, 10);
+    const dayAfter = (day: string) =>
+      new Date(Date.parse(`${day}T12:00:00Z`) + DAY).toISOString().slice(0, 10);
+
+    const [pathway] = await openPathways(7);
+    const page = await newPage(demo.browser);
+    await signIn(page, demo.api.url, 'coordinator');
+    await visit(page, demo.api.url, `#/pathways/${pathway.id}?action=follow-up`);
+    const picker = page.getByLabel(/^Réalisé par/);
+    const offered = (id: string) => picker.locator(`option[value="${id}"]`);
+    const at = page.locator('input[name="at"]');
+    // Now (the field's default): the joiner is offered, the leaver is not.
+    await offered(joiner.id).waitFor({ state: 'attached' });
+    expect(await offered(leaver.id).count()).toBe(0);
+
+    await at.fill(`${dayBefore(joiner.joinedOn)}T10:00`);
+    await offered(joiner.id).waitFor({ state: 'detached' });
+    await at.fill(`${joiner.joinedOn}T10:00`);
+    await offered(joiner.id).waitFor({ state: 'attached' });
+
+    await at.fill(`${leaver.leftOn}T10:00`);
+    await offered(leaver.id).waitFor({ state: 'attached' });
+    await at.fill(`${dayAfter(leaver.leftOn!)}T10:00`);
+    await offered(leaver.id).waitFor({ state: 'detached' });
+    await page.context().close();
+  });
 });
