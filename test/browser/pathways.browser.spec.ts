@@ -318,4 +318,72 @@ describe('pathways in the web UI', () => {
     await offered(leaver.id).waitFor({ state: 'detached' });
     await page.context().close();
   });
+
+  it('works the pathway page on a phone (390 px): cards stacked, every action on the screen and big enough to tap', async () => {
+    // A pathway with pending steps and a timeline of several entries.
+    const candidates = await openPathways(7);
+    let pathwayId: string | undefined;
+    for (const candidate of candidates) {
+      const view = await get(`/pathways/${candidate.id}`);
+      if (view.pending.length > 0 && view.timeline.length >= 3) {
+        pathwayId = candidate.id;
+        break;
+      }
+    }
+    if (!pathwayId) throw new Error('the demo has an open pathway with pending steps');
+    const page = await newPage(demo.browser, 'phone');
+    await signIn(page, demo.api.url, 'coordinator');
+    await visit(page, demo.api.url, `#/pathways/${pathwayId}`);
+    await page.getByRole('heading', { name: 'Chronologie' }).waitFor();
+    await page.locator('.pending-steps li').first().waitFor();
+
+    // Nothing wider than the screen.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    // The facts and the pending steps are cards one under the other, each the screen's width.
+    const facts = (await page.locator('section[aria-labelledby="pathway-facts"]').boundingBox())!;
+    const pending = (await page.locator('section[aria-labelledby="pathway-pending"]').boundingBox())!;
+    expect(pending.y).toBeGreaterThanOrEqual(facts.y + facts.height);
+    expect(facts.width).toBeGreaterThan(300);
+
+    /** Every one of `selector`, visible, within the screen's width, at least 44 px high (a finger's tap). */
+    const reachable = async (selector: string) => {
+      const boxes = await page.locator(selector).evaluateAll((elements) =>
+        elements.map((element) => {
+          const box = element.getBoundingClientRect();
+          const style = getComputedStyle(element);
+          return {
+            text: element.textContent?.trim() ?? '',
+            left: box.left,
+            right: box.right,
+            height: box.height,
+            visible: style.visibility !== 'hidden' && style.display !== 'none' && box.width > 0,
+          };
+        }),
+      );
+      expect(boxes.length).toBeGreaterThan(0);
+      const faults = boxes.flatMap((box) => [
+        ...(box.visible ? [] : [`${box.text}: hidden`]),
+        ...(box.left >= 0 && box.right <= 390 ? [] : [`${box.text}: from ${box.left} to ${box.right} px`]),
+        ...(box.height >= 44 ? [] : [`${box.text}: ${box.height} px high`]),
+      ]);
+      expect(faults).toEqual([]);
+    };
+    await screenshot(page, 'pathway-page-phone');
+    await reachable('ul.pathway-actions a.button');
+    await reachable('.pending-steps a.button');
+    await reachable('ol.timeline .entry-actions button');
+
+    // A form opened from the page: its fields and its button within the screen too.
+    await page.getByRole('link', { name: 'Enregistrer un suivi' }).click();
+    await page.getByRole('button', { name: 'Enregistrer le suivi' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await reachable('form button[type="submit"]');
+    const fields = await page
+      .locator('form input:not([type="hidden"]):not([type="checkbox"]), form select')
+      .evaluateAll((elements) => elements.map((element) => element.getBoundingClientRect().right));
+    expect(fields.every((right) => right <= 390)).toBe(true);
+    await screenshot(page, 'pathway-form-phone');
+    expect(await checkAccessibility(page)).toEqual([]);
+    await page.context().close();
+  });
 });
