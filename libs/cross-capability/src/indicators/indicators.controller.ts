@@ -1,9 +1,9 @@
-import { Controller, Get, Header, Inject, NotFoundException, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '@parcours/auth';
 import { requireCpts } from '@parcours/domain';
 import { EVENT_STORE, type EventStore } from '@parcours/event-store';
-import { InputRefused, problem } from '@parcours/platform';
+import { InputRefused, LocalizedProblemError } from '@parcours/platform';
 import type { Response } from 'express';
 import { externalFigures } from './external-figures';
 import { indicatorByCode } from './indicator-catalogue';
@@ -90,7 +90,10 @@ export class IndicatorsController {
   ) {
     const definition = indicatorByCode(code);
     if (!definition) {
-      throw new NotFoundException(problem(404, 'not-found', `There is no indicator ${code}.`));
+      throw new LocalizedProblemError(404, 'not-found', {
+        fr: `Il n’y a pas d’indicateur ${code}.`,
+        en: `There is no indicator ${code}.`,
+      });
     }
     await this.requireCpts(cptsId);
     const { from, to, asOf } = query;
