@@ -9,6 +9,8 @@ import { externalFigures } from './external-figures';
 import { indicatorByCode } from './indicator-catalogue';
 import { indicatorsCsv } from './indicators.csv';
 import { indicatorsExcelCsv, lastDay } from '../reports/french-exports';
+import { protocolLabels } from '../reports/protocol-labels';
+import { ReadStore } from '@parcours/projections';
 import {
   CSV_MAX_MONTHS,
   IndicatorEventsQueryDto,
@@ -33,6 +35,7 @@ export class IndicatorsController {
   constructor(
     private readonly reader: IndicatorsReader,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly readStore: ReadStore,
   ) {}
 
   @Get('indicators')
@@ -153,7 +156,7 @@ export class IndicatorsController {
         'Content-Disposition',
         `attachment; filename="indicateurs-${cptsId}-${from}-au-${last}.csv"`,
       );
-      return indicatorsExcelCsv(series, external);
+      return indicatorsExcelCsv(series, external, protocolLabels(this.readStore, cptsId));
     }
     response.setHeader(
       'Content-Disposition',
