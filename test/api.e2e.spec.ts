@@ -106,7 +106,7 @@ describe('the API service', () => {
     it('malformed JSON is a 400 that says so', async () => {
       const response = await call(`${api.url}/api/v1/dev/tokens`, { rawBody: '{"role": "coordinator",' });
       expectProblem(response, 400);
-      expect(response.body.detail).toMatch(/not valid JSON/);
+      expect(response.body.detail).toMatch(/n’est pas du JSON valide/);
     });
 
     it('a body over 1 MiB is a 413', async () => {

@@ -93,7 +93,7 @@ describe('indicators, financing and audit in the browser', () => {
       ]) {
         await page.getByRole('heading', { level: 2, name: mission }).waitFor();
       }
-      expect(await page.locator('article.indicator').count()).toBe(26);
+      expect(await page.locator('article.indicator').count()).toBe(27);
 
       // Figures as the API computes them; rates in % with their numerator and denominator.
       expect(await figureOf(page, 'parcours.sorties')).toBe(String(figures['parcours.sorties'].value));
@@ -105,7 +105,7 @@ describe('indicators, financing and audit in the browser', () => {
 
       // One chart per indicator, each an image with a summary, its data in a table.
       await page.getByRole('img', { name: /^Sorties d’hospitalisation, par mois\./ }).waitFor();
-      expect(await page.getByRole('img', { name: /, par mois\./ }).count()).toBe(26);
+      expect(await page.getByRole('img', { name: /, par mois\./ }).count()).toBe(27);
       const chart = card(page, 'parcours.sorties');
       expect(await chart.locator('svg[role="img"] rect.bar').count()).toBeGreaterThanOrEqual(12);
       await chart.getByText('Données du graphique').click();

@@ -281,4 +281,109 @@ describe('pathways in the web UI', () => {
     expect(await checkAccessibility(page)).toEqual([]);
     await page.context().close();
   });
+
+  it('offers in a form’s member picker only the members present on the form’s date, as it changes', async () => {
+    const today = parisLocal(Date.now()).slice(0, 10);
+    const members = (await get('/members')).items as Array<{ id: string; joinedOn: string; leftOn?: string }>;
+    // The latest to join (before today), and one who left: each is offered on one side of their date only.
+    const joiner = members
+      .filter((m) => !m.leftOn && m.joinedOn < today)
+      .sort((a, b) => b.joinedOn.localeCompare(a.joinedOn))[0];
+    const leaver = members.find((m) => m.leftOn !== undefined && m.leftOn < today && m.joinedOn < m.leftOn);
+    if (!leaver) throw new Error('the demo has a member who left');
+    const dayBefore = (day: string) =>
+      new Date(Date.parse(`${day}T12:00:00Z`) - DAY).toISOString().slice(0, 10);
+    const dayAfter = (day: string) =>
+      new Date(Date.parse(`${day}T12:00:00Z`) + DAY).toISOString().slice(0, 10);
+
+    const [pathway] = await openPathways(7);
+    const page = await newPage(demo.browser);
+    await signIn(page, demo.api.url, 'coordinator');
+    await visit(page, demo.api.url, `#/pathways/${pathway.id}?action=follow-up`);
+    const picker = page.getByLabel(/^Réalisé par/);
+    const offered = (id: string) => picker.locator(`option[value="${id}"]`);
+    const at = page.locator('input[name="at"]');
+    // Now (the field's default): the joiner is offered, the leaver is not.
+    await offered(joiner.id).waitFor({ state: 'attached' });
+    expect(await offered(leaver.id).count()).toBe(0);
+
+    await at.fill(`${dayBefore(joiner.joinedOn)}T10:00`);
+    await offered(joiner.id).waitFor({ state: 'detached' });
+    await at.fill(`${joiner.joinedOn}T10:00`);
+    await offered(joiner.id).waitFor({ state: 'attached' });
+
+    await at.fill(`${leaver.leftOn}T10:00`);
+    await offered(leaver.id).waitFor({ state: 'attached' });
+    await at.fill(`${dayAfter(leaver.leftOn!)}T10:00`);
+    await offered(leaver.id).waitFor({ state: 'detached' });
+    await page.context().close();
+  });
+
+  it('works the pathway page on a phone (390 px): cards stacked, every action on the screen and big enough to tap', async () => {
+    // A pathway with pending steps and a timeline of several entries.
+    const candidates = await openPathways(7);
+    let pathwayId: string | undefined;
+    for (const candidate of candidates) {
+      const view = await get(`/pathways/${candidate.id}`);
+      if (view.pending.length > 0 && view.timeline.length >= 3) {
+        pathwayId = candidate.id;
+        break;
+      }
+    }
+    if (!pathwayId) throw new Error('the demo has an open pathway with pending steps');
+    const page = await newPage(demo.browser, 'phone');
+    await signIn(page, demo.api.url, 'coordinator');
+    await visit(page, demo.api.url, `#/pathways/${pathwayId}`);
+    await page.getByRole('heading', { name: 'Chronologie' }).waitFor();
+    await page.locator('.pending-steps li').first().waitFor();
+
+    // Nothing wider than the screen.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    // The facts and the pending steps are cards one under the other, each the screen's width.
+    const facts = (await page.locator('section[aria-labelledby="pathway-facts"]').boundingBox())!;
+    const pending = (await page.locator('section[aria-labelledby="pathway-pending"]').boundingBox())!;
+    expect(pending.y).toBeGreaterThanOrEqual(facts.y + facts.height);
+    expect(facts.width).toBeGreaterThan(300);
+
+    /** Every one of `selector`, visible, within the screen's width, at least 44 px high (a finger's tap). */
+    const reachable = async (selector: string) => {
+      const boxes = await page.locator(selector).evaluateAll((elements) =>
+        elements.map((element) => {
+          const box = element.getBoundingClientRect();
+          const style = getComputedStyle(element);
+          return {
+            text: element.textContent?.trim() ?? '',
+            left: box.left,
+            right: box.right,
+            height: box.height,
+            visible: style.visibility !== 'hidden' && style.display !== 'none' && box.width > 0,
+          };
+        }),
+      );
+      expect(boxes.length).toBeGreaterThan(0);
+      const faults = boxes.flatMap((box) => [
+        ...(box.visible ? [] : [`${box.text}: hidden`]),
+        ...(box.left >= 0 && box.right <= 390 ? [] : [`${box.text}: from ${box.left} to ${box.right} px`]),
+        ...(box.height >= 44 ? [] : [`${box.text}: ${box.height} px high`]),
+      ]);
+      expect(faults).toEqual([]);
+    };
+    await screenshot(page, 'pathway-page-phone');
+    await reachable('ul.pathway-actions a.button');
+    await reachable('.pending-steps a.button');
+    await reachable('ol.timeline .entry-actions button');
+
+    // A form opened from the page: its fields and its button within the screen too.
+    await page.getByRole('link', { name: 'Enregistrer un suivi' }).click();
+    await page.getByRole('button', { name: 'Enregistrer le suivi' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await reachable('form button[type="submit"]');
+    const fields = await page
+      .locator('form input:not([type="hidden"]):not([type="checkbox"]), form select')
+      .evaluateAll((elements) => elements.map((element) => element.getBoundingClientRect().right));
+    expect(fields.every((right) => right <= 390)).toBe(true);
+    await screenshot(page, 'pathway-form-phone');
+    expect(await checkAccessibility(page)).toEqual([]);
+    await page.context().close();
+  });
 });

@@ -116,6 +116,20 @@ describe('the yearly review in the browser', () => {
           .slice(3, 6),
       ).toEqual(['Sorties d’hospitalisation', 'parcours', 'Parcours pluriprofessionnels']);
       expect(bytes.toString('utf8')).not.toMatch(/patient-/);
+
+      // A protocol application: its code@version as category, the title of that version beside it.
+      const header = lines[0].split(';');
+      const [category, label] = ['catégorie', 'libellé de la catégorie'].map((name) => header.indexOf(name));
+      expect(label).toBe(category + 1);
+      const application = lines.find((line) => line.includes(';qualite.protocoles;'))?.split(';') as string[];
+      const [code, version] = application[category].split('@');
+      const catalogue = (await read(api, `${api}/api/v1/cpts/${DEMO}/protocols`, coordinator)).body;
+      const published = (
+        catalogue.items as Array<{ code: string; versions: Array<{ version: number; title: string }> }>
+      )
+        .find((protocol) => protocol.code === code)
+        ?.versions.find((v) => v.version === Number(version));
+      expect(application[label]).toBe(`${published?.title} (version ${version})`);
     });
   });
 

@@ -95,7 +95,8 @@ describe('AUTH_MODE=oidc against a real OpenID provider', () => {
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
     expect(response.headers.get('content-type')).toMatch(/application\/problem\+json/);
-    expect(response.body.detail).toMatch(detail);
+    // The reason is the stable code (the detail is its wording in the client's language).
+    expect(response.body.reason).toMatch(detail);
     expect(response.text).not.toContain(token);
   }
 
@@ -262,7 +263,7 @@ describe('AUTH_MODE=oidc against a real OpenID provider', () => {
       const response = await call(`${cold.api.url}/api/v1/me`, { token: bad });
 
       expect(response.status).toBe(401);
-      expect(response.body.detail).toMatch(detail);
+      expect(response.body.reason).toMatch(detail);
     });
 
     it('keeps accepting tokens signed with the keys it has already fetched', async () => {

@@ -2,7 +2,7 @@
 import { issueDevToken } from '@parcours/auth';
 import { SqliteEventStore } from '@parcours/event-store';
 import { join } from 'node:path';
-import { call } from './api-process';
+import { call, startApi, tempDataDir } from './api-process';
 
 /** A dev token from the running API's sign-in route (the CLI gives the same, slower). */
 export async function token(
@@ -66,4 +66,23 @@ export async function command(
 export async function read(apiUrl: string, url: string, tokenValue: string) {
   const head = (await call(`${apiUrl}/health`)).body.store.position as string;
   return call(`${url}${url.includes('?') ? '&' : '?'}consistentWith=${head}`, { token: tokenValue });
+}
+
+/**
+ * A fresh API whose store holds `cptsIds` (registered before it starts), with the tokens of a
+ * coordinator, an auditor and an analyst of the first, and the URL of its patients.
+ */
+export async function apiWithTenants(...cptsIds: [string, ...string[]]) {
+  const dataDir = tempDataDir();
+  for (const cptsId of cptsIds) await registerCptsInStore(dataDir, cptsId);
+  const api = await startApi({ DATA_DIR: dataDir });
+  const [cptsId] = cptsIds;
+  return {
+    api,
+    dataDir,
+    patients: `${api.url}/api/v1/cpts/${cptsId}/patients`,
+    coordinator: await token(api.url, cptsId, 'coordinator', 'coord-1'),
+    auditor: await token(api.url, cptsId, 'auditor', 'audit-1'),
+    analyst: await token(api.url, cptsId, 'analyst', 'analyst-1'),
+  };
 }

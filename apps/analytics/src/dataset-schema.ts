@@ -10,7 +10,7 @@
 export const DATASET_SCHEMA_VERSION = 1;
 
 /** The feed schema this job understands (the API's `Parcours-Feed-Schema` header). */
-export const SUPPORTED_FEED_SCHEMA = 1;
+export const SUPPORTED_FEED_SCHEMA = 2;
 
 export const TABLES = `
 CREATE TABLE IF NOT EXISTS dataset_meta (
@@ -302,6 +302,16 @@ FROM entries WHERE type = 'PreventionActionHeld'`,
 SELECT entity AS action_id, paris_day(data->>'heldOn') AS held_on,
        coalesce(json_extract_string(data, '$.attendeeMemberIds[*]'), []) AS attendee_member_ids
 FROM entries WHERE type = 'TrainingHeld'`,
+  },
+  // An assignment given back to the team (assignee null, or corrected to null) assigns no one.
+  {
+    name: 'work_assignments',
+    query: `
+SELECT entity AS item_id, data->>'kind' AS kind, data->>'openedBy' AS opened_by,
+       data->'assignee'->>'memberId' AS member_id, data->'assignee'->>'coordinatorId' AS coordinator,
+       coalesce(json_type(data->'assignee') = 'OBJECT', false) AS assigned,
+       instant(data->>'assignedAt') AS assigned_at, paris_day(data->>'assignedAt') AS assigned_on
+FROM entries WHERE type = 'WorkItemAssigned'`,
   },
   // What shows a member active (adhesion.membres-actifs), one row per member and entry.
   {

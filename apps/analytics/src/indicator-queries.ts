@@ -36,6 +36,15 @@ export const PATHWAY_KINDS = [
   'autre',
 ] as const;
 export const URGENCIES = ['jour-meme', '24h', 'programmee'] as const;
+/** The kinds of worklist items, always listed in the breakdown of assignments. */
+export const WORKLIST_KINDS = [
+  'sortie.pharmacien',
+  'sortie.suivi',
+  'adressage.reponse',
+  'snp.orientation',
+  'rcp.revue',
+  'mt.recherche',
+] as const;
 
 const list = (values: readonly string[]) => `[${values.map((v) => `'${v}'`).join(', ')}]`;
 
@@ -186,6 +195,16 @@ SELECT count(*)::DOUBLE AS value,
        to_json({'complexes': count(*) FILTER (WHERE complex), 'cas': coalesce(sum(cases), 0)}) AS breakdown
 FROM rcps
 WHERE held_on >= from_day::DATE AND held_on < to_day::DATE`,
+  },
+  {
+    code: 'parcours.affectations',
+    mission: 'parcours',
+    shape: 'breakdown',
+    sql: labelBreakdown(
+      'kind',
+      `work_assignments WHERE assigned AND ${inPeriod('assigned_on')}`,
+      WORKLIST_KINDS,
+    ),
   },
   {
     code: 'prevention.actions',

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PATHWAY_KINDS as DOMAIN_KINDS, URGENCIES as DOMAIN_URGENCIES } from '@parcours/domain';
-import { FEED_CLASSIFICATION, INDICATORS } from '@parcours/cross-capability';
-import { INDICATOR_QUERIES, PATHWAY_KINDS, URGENCIES } from '../src/indicator-queries';
+import { FEED_CLASSIFICATION, INDICATORS, WORKLIST_KINDS as WORKLIST } from '@parcours/cross-capability';
+import { INDICATOR_QUERIES, PATHWAY_KINDS, URGENCIES, WORKLIST_KINDS } from '../src/indicator-queries';
 
 const DOCS = readFileSync(join(__dirname, '../../../docs/analytics.md'), 'utf8');
 
@@ -13,9 +13,10 @@ describe('the indicators in SQL', () => {
     );
   });
 
-  it('list every pathway kind and urgency the domain knows in their breakdowns', () => {
+  it('list every pathway kind, urgency and worklist kind the API knows in their breakdowns', () => {
     expect(PATHWAY_KINDS).toEqual(DOMAIN_KINDS);
     expect(URGENCIES).toEqual(DOMAIN_URGENCIES);
+    expect(WORKLIST_KINDS).toEqual(WORKLIST);
   });
 
   it('are shown in docs/analytics.md as they run, each under its code', () => {

@@ -1,14 +1,4 @@
-import {
-  BadRequestException,
-  Body,
-  Controller,
-  ForbiddenException,
-  Get,
-  Inject,
-  Optional,
-  Post,
-  Req,
-} from '@nestjs/common';
+import { Body, Controller, Get, Inject, Optional, Post, Req } from '@nestjs/common';
 import type { Request } from 'express';
 import {
   ApiBadRequestResponse,
@@ -20,7 +10,8 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { AuthConfigDto, DevTokenRequestDto, DevTokenResponseDto, PrincipalDto } from './auth.dto';
-import { problem } from '@parcours/platform';
+import { invalidInput } from '@parcours/platform';
+import { forbidden, invalidClaims } from './auth-problems';
 import { TenantDirectory } from './access-policy';
 import { AUTH_OPTIONS, type AuthModuleOptions } from './auth.options';
 import { CurrentPrincipal } from './decorators';
@@ -76,16 +67,17 @@ export class DevTokensController {
   async issue(@Body() body: DevTokenRequestDto, @Req() request: Request): Promise<DevTokenResponseDto> {
     // Whoever can reach this route can sign in as anyone: by default, only this machine can.
     if (!this.options.devTokensRemote && !isLoopback(request.socket.remoteAddress)) {
-      throw new ForbiddenException(
-        'Dev tokens are issued to this machine only (set DEV_TOKENS_REMOTE=true to allow other hosts)',
-      );
+      throw forbidden({
+        fr: 'Les jetons de développement ne sont délivrés qu’à cette machine (DEV_TOKENS_REMOTE=true pour d’autres hôtes).',
+        en: 'Dev tokens are issued to this machine only (set DEV_TOKENS_REMOTE=true to allow other hosts).',
+      });
     }
     // A token naming a CPTS that does not exist would be refused on every route: say so now, on the field.
     if (body.cpts !== undefined && this.tenants && !(await this.tenants.exists(body.cpts))) {
-      const message = `CPTS ${body.cpts} does not exist`;
-      throw new BadRequestException(
-        problem(400, 'invalid-input', message, { errors: [{ path: 'cpts', message }] }),
-      );
+      throw invalidInput('cpts', {
+        fr: `La CPTS ${body.cpts} n’existe pas`,
+        en: `CPTS ${body.cpts} does not exist`,
+      });
     }
     try {
       const token = await issueDevToken(this.options.dataDir, {
@@ -96,7 +88,7 @@ export class DevTokensController {
       });
       return { token };
     } catch (error) {
-      if (error instanceof InvalidClaimsError) throw new BadRequestException(error.message);
+      if (error instanceof InvalidClaimsError) throw invalidClaims(error.message);
       throw error;
     }
   }

@@ -1,17 +1,16 @@
 import {
   type CanActivate,
   type ExecutionContext,
-  ForbiddenException,
   Inject,
   Injectable,
   Logger,
   NotFoundException,
   Optional,
-  ServiceUnavailableException,
-  UnauthorizedException,
 } from '@nestjs/common';
+import { LocalizedProblemError } from '@parcours/platform';
 import type { Request, Response } from 'express';
 import { type AccessPolicy, PUBLIC, requestRouteKey, TenantDirectory } from './access-policy';
+import { forbidden, roleRequired, unauthenticated } from './auth-problems';
 import { AUTH_OPTIONS, type AuthModuleOptions } from './auth.options';
 import type { AuthenticatedRequest } from './decorators';
 import type { Principal } from './principal';
@@ -55,20 +54,26 @@ export class AuthGuard implements CanActivate {
 
     if (allowed === undefined) {
       this.logger.error(`No access rule for ${key}: refused to everyone`);
-      throw new ForbiddenException('This route has no access rule');
+      throw forbidden({
+        fr: 'Cette route n’a pas de règle d’accès : elle est refusée à tous.',
+        en: 'This route has no access rule.',
+      });
     }
 
     const cptsId = (request.params as Record<string, string | undefined> | undefined)?.[TENANT_PARAM];
     if (cptsId !== undefined) {
       // A platform admin administers tenants from outside; it never reads or writes inside one.
       if (principal.cpts === null) {
-        throw new ForbiddenException('A platform admin has no access inside a CPTS');
+        throw forbidden({
+          fr: 'Un administrateur de la plateforme n’a pas accès à l’intérieur d’une CPTS.',
+          en: 'A platform admin has no access inside a CPTS.',
+        });
       }
       if (principal.cpts !== cptsId) throw new NotFoundException();
     }
 
     if (!principal.roles.some((role) => allowed.includes(role))) {
-      throw new ForbiddenException(`Requires one of the roles: ${allowed.join(', ')}`);
+      throw roleRequired(allowed);
     }
     return true;
   }
@@ -84,12 +89,15 @@ export class AuthGuard implements CanActivate {
       if (error instanceof AuthenticationError) {
         // RFC 6750 §3: a 401 names the scheme the client should use.
         response.setHeader('WWW-Authenticate', 'Bearer');
-        throw new UnauthorizedException(error.reason);
+        throw unauthenticated(error.reason);
       }
       if (error instanceof IdentityProviderUnavailableError) {
         const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
         this.logger.warn(`${error.message}${cause}`);
-        throw new ServiceUnavailableException('The identity provider cannot be reached; try again shortly.');
+        throw new LocalizedProblemError(503, 'identity-provider-unavailable', {
+          fr: 'Le fournisseur d’identité ne répond pas ; réessayez dans un instant.',
+          en: 'The identity provider cannot be reached; try again shortly.',
+        });
       }
       throw error;
     }

@@ -1,4 +1,4 @@
-import { type DynamicModule, type ExecutionContext, HttpException, Injectable } from '@nestjs/common';
+import { type DynamicModule, type ExecutionContext, Injectable } from '@nestjs/common';
 import {
   ThrottlerGuard,
   type ThrottlerLimitDetail,
@@ -7,7 +7,7 @@ import {
   type ThrottlerRequest,
 } from '@nestjs/throttler';
 import { principalOf, requestRouteKey } from '@parcours/auth';
-import { type AppConfig, problem } from '@parcours/platform';
+import { type AppConfig, LocalizedProblemError } from '@parcours/platform';
 import type { Request, Response } from 'express';
 import { IDENTITY_READ_ROUTES, TOKEN_MINT_ROUTES } from '../access-policy';
 
@@ -77,11 +77,15 @@ abstract class RateLimitGuard extends ThrottlerGuard {
     const response = context.switchToHttp().getResponse<Response>();
     const seconds = Math.max(1, Math.ceil(detail.timeToBlockExpire));
     response.setHeader('Retry-After', String(seconds));
-    throw new HttpException(
-      problem(429, 'rate-limited', `Too many requests; try again in ${seconds} s.`, {
-        retryAfterSeconds: seconds,
-      }),
+    throw new LocalizedProblemError(
       429,
+      'rate-limited',
+      {
+        fr: `Trop de requêtes ; réessayez dans ${seconds} s.`,
+        en: `Too many requests; try again in ${seconds} s.`,
+      },
+      [],
+      { retryAfterSeconds: seconds },
     );
   }
 }

@@ -16,17 +16,10 @@ import { hasRole } from '../session';
 import { EntryChange } from '../ui/entry-change';
 import { Loaded, PageTitle, useQuery } from '../ui/page';
 import { addDays, addYears, isDate } from './indicator-common';
-import { TableRegion } from '../ui/table';
+import { type FinancingLine, FinancingLinesTable } from '../ui/financing-lines';
 import { ContractYearForm, CONTRACT_YEARS } from '../ui/contract-year-form';
 import { DownloadButton } from '../ui/download';
 import { RecordEntries, SignContractForm } from './financing-record';
-
-interface FinancingLine {
-  mission?: string;
-  part: 'functioning' | 'topup' | 'fixed' | 'variable';
-  amount: number;
-  basis: string;
-}
 
 interface Financing {
   contractYear: number;
@@ -95,18 +88,8 @@ const TEXT = {
     balanceHint: 'Total moins l’avance, versé après l’évaluation des indicateurs',
     detail: 'Détail par mission',
     functioning: 'Fonctionnement',
-    part: 'Part',
-    amount: 'Montant',
-    basis: 'Base de calcul',
-    subtotal: 'Sous-total',
     csv: 'Télécharger le financement (CSV pour Excel)',
     reviewPack: 'Dossier du dialogue de gestion de cette année',
-    parts: {
-      functioning: 'Forfait de fonctionnement',
-      topup: 'Majoration exceptionnelle (année 1)',
-      fixed: 'Part fixe',
-      variable: 'Part variable',
-    } as Record<string, string>,
   },
   en: {
     entries: 'What the financing counts',
@@ -152,18 +135,8 @@ const TEXT = {
     balanceHint: 'Total less the advance, paid after the indicators are assessed',
     detail: 'Detail by mission',
     functioning: 'Functioning',
-    part: 'Part',
-    amount: 'Amount',
-    basis: 'Basis',
-    subtotal: 'Subtotal',
     csv: 'Download the financing (CSV for Excel)',
     reviewPack: 'This year’s review pack',
-    parts: {
-      functioning: 'Functioning allowance',
-      topup: 'Exceptional top-up (year 1)',
-      fixed: 'Fixed part',
-      variable: 'Variable part',
-    } as Record<string, string>,
   },
 };
 
@@ -493,44 +466,11 @@ function FinancingView({ text, lang, data }: { text: Text; lang: Lang; data: Fin
 
       <h2>{text.detail}</h2>
       {groups.map((group) => {
-        const subtotal = group.lines.reduce((sum, line) => sum + line.amount, 0);
         const id = `financing-${group.key}`;
         return (
           <section key={group.key} class="financing-group" aria-labelledby={id}>
             <h3 id={id}>{group.title}</h3>
-            <TableRegion label={group.title} class="financing-lines">
-              <thead>
-                <tr>
-                  <th scope="col">{text.part}</th>
-                  <th scope="col" class="num">
-                    {text.amount}
-                  </th>
-                  <th scope="col">{text.basis}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {group.lines.map((line) => (
-                  <tr key={`${line.mission ?? ''}-${line.part}`}>
-                    <td>{text.parts[line.part] ?? line.part}</td>
-                    <td class="num">{euros(line.amount)}</td>
-                    <td lang="fr" class="muted">
-                      {line.basis.replace(/\b(\d{4})-(\d{2})-(\d{2})\b/g, '$3/$2/$1')}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-              {group.lines.length > 1 && (
-                <tfoot>
-                  <tr>
-                    <th scope="row">{text.subtotal}</th>
-                    <td class="num">
-                      <strong>{euros(subtotal)}</strong>
-                    </td>
-                    <td />
-                  </tr>
-                </tfoot>
-              )}
-            </TableRegion>
+            <FinancingLinesTable label={group.title} lines={group.lines} subtotal />
           </section>
         );
       })}

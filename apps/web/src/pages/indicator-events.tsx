@@ -62,6 +62,7 @@ const CATEGORY_SET: Record<string, LabelSet> = {
   PathwayClosed: 'closureOutcome',
   PatientReferred: 'urgency',
   RcpHeld: 'rcpFormat',
+  WorkItemAssigned: 'worklistKind',
 };
 
 /** What an item's amount is, by indicator. */

@@ -341,8 +341,18 @@ export function DischargeForm(props: PathwayFormProps) {
       <Checkbox name="complex" label={text.complex} />
       <CheckboxGroup name="needs" label={text.needs} options={options(lang, 'dischargeNeed')} />
       <div class="form-row">
-        <MemberSelect name="pharmacistMemberId" label={text.pharmacist} professions={['pharmacien']} />
-        <MemberSelect name="gpMemberId" label={text.gp} professions={['medecin-generaliste']} />
+        <MemberSelect
+          name="pharmacistMemberId"
+          label={text.pharmacist}
+          professions={['pharmacien']}
+          dateField="dischargeAt"
+        />
+        <MemberSelect
+          name="gpMemberId"
+          label={text.gp}
+          professions={['medecin-generaliste']}
+          dateField="dischargeAt"
+        />
       </div>
     </CommandForm>
   );
@@ -404,6 +414,7 @@ export function ReconciliationForm(props: PathwayFormProps) {
         name="toMemberId"
         label={text.toPharmacist}
         professions={['pharmacien']}
+        dateField="sentAt"
         required
         defaultValue={typeof pharmacist === 'string' ? pharmacist : undefined}
       />
@@ -455,7 +466,13 @@ export function FollowUpForm(props: PathwayFormProps) {
           placeholder={text.chooseDischargePlaceholder}
         />
       )}
-      <MemberSelect name="byMemberId" label={text.by} required defaultValue={loadSession()?.sub} />
+      <MemberSelect
+        name="byMemberId"
+        label={text.by}
+        required
+        defaultValue={loadSession()?.sub}
+        dateField="at"
+      />
       <DateTimeInput name="at" label={text.at} required />
       <Select name="kind" label={text.followUpKind} required options={options(lang, 'followUpKind')} />
     </CommandForm>
@@ -506,7 +523,7 @@ export function ReferralForm(props: PathwayFormProps) {
       }
       onDone={done(props, 'PatientReferred')}
     >
-      <MemberSelect name="fromMemberId" label={text.from} required defaultValue={me} />
+      <MemberSelect name="fromMemberId" label={text.from} required defaultValue={me} dateField="referredAt" />
       <fieldset>
         <legend>{text.to}</legend>
         <Select
@@ -520,6 +537,7 @@ export function ReferralForm(props: PathwayFormProps) {
           name="to.memberId"
           label={text.toMember}
           professions={profession ? [profession] : undefined}
+          dateField="referredAt"
         />
         <TextInput name="to.structure" label={text.toStructure} maxLength={200} />
       </fieldset>
@@ -775,6 +793,7 @@ function ProtocolApplication(props: PathwayFormProps & { protocols: Protocol[] }
             professions={version.professions}
             only={adherents}
             defaultValue={me}
+            dateField="appliedAt"
             required
           />
           <DateTimeInput name="appliedAt" label={text.appliedAt} required />

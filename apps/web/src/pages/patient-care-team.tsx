@@ -283,7 +283,7 @@ export function CareTeamCard(props: { patientId: string; coordinator: boolean; e
                   query.reload();
                 }}
               >
-                <MemberSelect name="memberId" label={text.member} required />
+                <MemberSelect name="memberId" label={text.member} required dateField="from" />
                 <Select
                   name="role"
                   label={text.role}

@@ -666,6 +666,7 @@ function ActionForm(props: { action: Action; patient: PatientSummary; onDone: ()
             label={text.mtMember}
             hint={text.mtHint}
             professions={['medecin-generaliste']}
+            dateField="assignedOn"
             required
           />
           <DateInput name="assignedOn" label={text.assignedOn} required defaultValue={today} />
@@ -697,7 +698,7 @@ function ActionForm(props: { action: Action; patient: PatientSummary; onDone: ()
             on: values.required('on'),
           }))}
         >
-          <MemberSelect name="memberId" label={text.member} hint={text.blockHint} required />
+          <MemberSelect name="memberId" label={text.member} hint={text.blockHint} required dateField="on" />
           <DateInput name="on" label={text.on} required defaultValue={today} />
         </CommandForm>
       );
@@ -731,7 +732,13 @@ function ActionForm(props: { action: Action; patient: PatientSummary; onDone: ()
             on: values.required('on'),
           }))}
         >
-          <MemberSelect name="memberId" label={text.pharmacienMember} professions={['pharmacien']} required />
+          <MemberSelect
+            name="memberId"
+            label={text.pharmacienMember}
+            professions={['pharmacien']}
+            dateField="on"
+            required
+          />
           <DateInput name="on" label={text.on} required defaultValue={today} />
         </CommandForm>
       );

@@ -182,7 +182,7 @@ export function RcpForm(props: {
       class="rcp-form"
     >
       <div class="grid">
-        <MemberSelect name="convenedBy" label={text.convenedBy} required />
+        <MemberSelect name="convenedBy" label={text.convenedBy} required dateField="heldAt" />
         <DateTimeInput name="heldAt" label={text.heldAt} required />
         <TextInput name="durationMinutes" type="number" min={1} max={600} label={text.duration} required />
         <Select
@@ -209,7 +209,12 @@ export function RcpForm(props: {
             <div class="list-row participant" key={row.key} data-participant={index}>
               <div class="grid">
                 {row.kind === 'member' ? (
-                  <MemberSelect name={`participants[${index}].memberId`} label={text.member(n)} required />
+                  <MemberSelect
+                    name={`participants[${index}].memberId`}
+                    label={text.member(n)}
+                    dateField="heldAt"
+                    required
+                  />
                 ) : (
                   <>
                     <TextInput

@@ -12,6 +12,7 @@ import { href } from '../router';
 import { DownloadButton } from '../ui/download';
 import { Loaded, PageTitle, useQuery } from '../ui/page';
 import { TableRegion } from '../ui/table';
+import { FinancingLinesTable } from '../ui/financing-lines';
 import { ContractYearForm, CONTRACT_YEARS } from '../ui/contract-year-form';
 import { addYears, isDate } from './indicator-common';
 
@@ -101,16 +102,6 @@ const TEXT = {
     cpam: (period: string) => `chiffre de la CPAM ${period}`,
     source: 'source',
     lines: 'Financement ligne par ligne',
-    mission: 'Mission',
-    part: 'Part',
-    amount: 'Montant',
-    basis: 'Base de calcul',
-    parts: {
-      functioning: 'Forfait de fonctionnement',
-      topup: 'Majoration exceptionnelle (année 1)',
-      fixed: 'Part fixe',
-      variable: 'Part variable',
-    } as Record<string, string>,
     crises: 'Crises sanitaires et plan de crise',
     planDrafted: (date: string) => `Plan de crise rédigé le ${date}`,
     planUpdated: (date: string) => `mis à jour le ${date}`,
@@ -156,16 +147,6 @@ const TEXT = {
     cpam: (period: string) => `CPAM figure ${period}`,
     source: 'source',
     lines: 'Financing line by line',
-    mission: 'Mission',
-    part: 'Part',
-    amount: 'Amount',
-    basis: 'Basis (French)',
-    parts: {
-      functioning: 'Functioning allowance',
-      topup: 'Exceptional top-up (year 1)',
-      fixed: 'Fixed part',
-      variable: 'Variable part',
-    } as Record<string, string>,
     crises: 'Health crises and crisis plan',
     planDrafted: (date: string) => `Crisis plan drafted on ${date}`,
     planUpdated: (date: string) => `updated on ${date}`,
@@ -364,30 +345,7 @@ function PackView(props: { text: Text; lang: Lang; pack: Pack; search: string })
 
       <section class="card" aria-labelledby="pack-lines">
         <h2 id="pack-lines">{text.lines}</h2>
-        <TableRegion label={text.lines} class="financing-lines">
-          <thead>
-            <tr>
-              <th scope="col">{text.mission}</th>
-              <th scope="col">{text.part}</th>
-              <th scope="col" class="num">
-                {text.amount}
-              </th>
-              <th scope="col">{text.basis}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {f.lines.map((line) => (
-              <tr key={`${line.mission ?? ''}-${line.part}`}>
-                <td>{missionLabel(line.mission)}</td>
-                <td>{text.parts[line.part] ?? line.part}</td>
-                <td class="num">{euros(line.amount)}</td>
-                <td lang="fr" class="muted">
-                  {line.basis.replace(/\b(\d{4})-(\d{2})-(\d{2})\b/g, '$3/$2/$1')}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </TableRegion>
+        <FinancingLinesTable label={text.lines} lines={f.lines} mission={missionLabel} />
       </section>
 
       <section class="card" aria-labelledby="pack-crises">

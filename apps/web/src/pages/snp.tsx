@@ -254,7 +254,7 @@ function OrientForm(props: { id: string; onDone: (result: CommandResult) => void
       onDone={props.onDone}
     >
       <div class="grid">
-        <MemberSelect name="toMemberId" label={text.toMember} required />
+        <MemberSelect name="toMemberId" label={text.toMember} required dateField="appointmentAt" />
         <DateTimeInput
           name="appointmentAt"
           label={text.appointmentAt}

@@ -11,6 +11,7 @@ import { label, options } from '../labels';
 import { href, navigate } from '../router';
 import { canWrite, hasRole } from '../session';
 import { useState } from 'preact/hooks';
+import { FilterSelect } from '../ui/forms';
 import { MemberSelect, useMemberName } from '../ui/members';
 import { Loaded, PageTitle, useQuery } from '../ui/page';
 import { TableRegion } from '../ui/table';
@@ -323,46 +324,40 @@ export function WorklistPage({ session, route }: PageProps) {
           );
         }}
       >
-        <div class="field">
-          <label for="worklist-sort">{text.sort}</label>
-          <select id="worklist-sort" name="sort" defaultValue={sort}>
-            {Object.entries(text.sorts).map(([value, name]) => (
-              <option key={value} value={value}>
-                {name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="worklist-kind">{text.kind}</label>
-          <select id="worklist-kind" name="kind" defaultValue={kind}>
-            <option value="">{text.all}</option>
-            {options(lang, 'worklistKind').map(([value, name]) => (
-              <option key={value} value={value}>
-                {name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="worklist-pathway-kind">{text.pathwayKind}</label>
-          <select id="worklist-pathway-kind" name="pathwayKind" defaultValue={pathwayKind}>
-            <option value="">{text.all}</option>
-            {options(lang, 'pathwayKind').map(([value, name]) => (
-              <option key={value} value={value}>
-                {name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="worklist-assigned">{text.assigned}</label>
-          <select id="worklist-assigned" name="assigned" defaultValue={assigned}>
-            <option value="">{text.assignedAll}</option>
-            <option value="me">{text.assignedMe}</option>
-            <option value="none">{text.assignedNone}</option>
-          </select>
-        </div>
+        <FilterSelect
+          id="worklist-sort"
+          name="sort"
+          label={text.sort}
+          value={sort}
+          choices={Object.entries(text.sorts)}
+        />
+        <FilterSelect
+          id="worklist-kind"
+          name="kind"
+          label={text.kind}
+          value={kind}
+          all={text.all}
+          choices={options(lang, 'worklistKind')}
+        />
+        <FilterSelect
+          id="worklist-pathway-kind"
+          name="pathwayKind"
+          label={text.pathwayKind}
+          value={pathwayKind}
+          all={text.all}
+          choices={options(lang, 'pathwayKind')}
+        />
+        <FilterSelect
+          id="worklist-assigned"
+          name="assigned"
+          label={text.assigned}
+          value={assigned}
+          all={text.assignedAll}
+          choices={[
+            ['me', text.assignedMe],
+            ['none', text.assignedNone],
+          ]}
+        />
         <div class="field inline">
           <input id="worklist-overdue" type="checkbox" name="overdue" defaultChecked={overdue} />
           <label for="worklist-overdue">{text.overdueOnly}</label>

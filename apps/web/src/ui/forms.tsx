@@ -417,3 +417,28 @@ export function CheckboxGroup(
     </fieldset>
   );
 }
+
+/** A filter of a list (outside a command form): a labelled select, "all" (the empty value) first when given. */
+export function FilterSelect(props: {
+  id: string;
+  name: string;
+  label: string;
+  value: string;
+  choices: Array<[string, string]>;
+  /** The label of the empty value, which filters nothing. */
+  all?: string;
+}) {
+  return (
+    <div class="field">
+      <label for={props.id}>{props.label}</label>
+      <select id={props.id} name={props.name} defaultValue={props.value}>
+        {props.all !== undefined && <option value="">{props.all}</option>}
+        {props.choices.map(([value, name]) => (
+          <option key={value} value={value}>
+            {name}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}

@@ -2,7 +2,8 @@
  * The member directory (`GET …/members`), loaded once per sign-in: names for ids everywhere, and the
  * pickers of the forms (members who have not left, optionally of some professions).
  */
-import { useEffect, useId, useState } from 'preact/hooks';
+import { type RefObject } from 'preact';
+import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { get, tenant } from '../api';
 import { useLang } from '../i18n';
 import { label } from '../labels';
@@ -70,7 +71,41 @@ export const presentOn = (member: Member, day: string): boolean =>
   member.joinedOn <= day && (member.leftOn === undefined || member.leftOn >= day);
 
 /**
- * A member picker: the members who have not left (or those present on `presentOn`), of `professions`,
+ * The day (`YYYY-MM-DD`) a date or date-time field of the form around `ref` holds, followed as it is
+ * typed or changed (a form reset brings its default back); undefined while it holds none.
+ */
+function useFieldDay(ref: RefObject<HTMLElement>, field: string | undefined): string | undefined {
+  const [day, setDay] = useState<string | undefined>(undefined);
+  useEffect(() => {
+    const form = ref.current?.closest('form');
+    if (!field || !form) return;
+    const read = () => {
+      const control = form.elements.namedItem(field);
+      const value = control instanceof HTMLInputElement ? control.value : '';
+      setDay(/^\d{4}-\d{2}-\d{2}/.test(value) ? value.slice(0, 10) : undefined);
+    };
+    const changed = (event: Event) => {
+      if ((event.target as HTMLInputElement | null)?.name === field) read();
+    };
+    // The reset event comes before the fields get their defaults back.
+    const reset = () => setTimeout(read, 0);
+    read();
+    form.addEventListener('input', changed);
+    form.addEventListener('change', changed);
+    form.addEventListener('reset', reset);
+    return () => {
+      form.removeEventListener('input', changed);
+      form.removeEventListener('change', changed);
+      form.removeEventListener('reset', reset);
+    };
+  }, [ref, field]);
+  return day;
+}
+
+/**
+ * A member picker: the members who have not left (or those present on `presentOn`, or on the day the
+ * form's `dateField` holds — the date of what is recorded, so that no one who was not yet or no longer a
+ * member is offered), of `professions`,
  * passing `only` (e.g. a protocol's adherents), in French alphabetical order, narrowed by what is typed in
  * its search field. The selection stays on the chosen member while the list is narrowed.
  */
@@ -83,6 +118,8 @@ export function MemberSelect(props: {
   defaultValue?: string;
   /** `YYYY-MM-DD`: members present that day, instead of those who have not left. */
   presentOn?: string;
+  /** The name of the form's date or date-time field whose day narrows the list (as `presentOn`). */
+  dateField?: string;
   /** Only these members (by id), when given. */
   only?: readonly string[];
 }) {
@@ -90,10 +127,13 @@ export function MemberSelect(props: {
   const [search, setSearch] = useState('');
   const [chosen, setChosen] = useState<string | undefined>(undefined);
   const searchId = useId();
+  const ref = useRef<HTMLDivElement>(null);
+  const fieldDay = useFieldDay(ref, props.dateField);
+  const day = props.presentOn ?? fieldDay;
   const members = useMembers()
     .filter(
       (member) =>
-        (props.presentOn ? presentOn(member, props.presentOn) : !member.leftOn) &&
+        (day ? presentOn(member, day) : !member.leftOn) &&
         (!props.professions || props.professions.includes(member.profession)) &&
         (!props.only || props.only.includes(member.id)),
     )
@@ -108,7 +148,7 @@ export function MemberSelect(props: {
   const initial =
     selected !== undefined && members.some((member) => member.id === selected) ? selected : undefined;
   return (
-    <div class="member-picker">
+    <div class="member-picker" ref={ref}>
       {members.length > 8 && (
         <div class="field member-search">
           <label for={searchId}>

@@ -1,4 +1,4 @@
-import { BadRequestException, Controller, Get, Header, Inject, Param, Query } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 
 import {
@@ -12,7 +12,7 @@ import {
   parseStreamId,
 } from '@parcours/domain';
 import { EVENT_STORE, type EventMetadata, type EventStore } from '@parcours/event-store';
-import { problem } from '@parcours/platform';
+import { invalidInput } from '@parcours/platform';
 import { type AuditBreak, auditStream, streamOwner, type VerifyReport, verifyCpts } from './chain-audit';
 
 export interface AuditedEvent {
@@ -84,11 +84,10 @@ export class AuditController {
   async stream(@Param('cptsId') cptsId: string, @Param('streamId') streamId: string): Promise<AuditedStream> {
     const owner = streamOwner(streamId);
     if (owner === null) {
-      const message =
-        'streamId must be cpts-<cptsId> or <category>-<cptsId>.<id> (a stream name of events.md)';
-      throw new BadRequestException(
-        problem(400, 'invalid-input', message, { errors: [{ path: 'streamId', message }] }),
-      );
+      throw invalidInput('streamId', {
+        fr: 'streamId doit être cpts-<cptsId> ou <catégorie>-<cptsId>.<id> (un nom de flux du catalogue des événements)',
+        en: 'streamId must be cpts-<cptsId> or <category>-<cptsId>.<id> (a stream name of events.md)',
+      });
     }
     if (owner !== cptsId) throw streamNotFound(streamId);
     const events = await this.store.readStream(streamId);

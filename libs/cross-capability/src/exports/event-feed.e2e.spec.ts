@@ -160,7 +160,7 @@ describe('the pseudonymised event feed over HTTP', () => {
     const whole = await readAll(feed('?limit=1500'), analyst);
     expect(whole.status).toBe(200);
     expect(whole.headers['content-type']).toBe('application/x-ndjson; charset=utf-8');
-    expect(whole.headers['parcours-feed-schema']).toBe('1');
+    expect(whole.headers['parcours-feed-schema']).toBe('2');
     expect(whole.lines).toHaveLength(1500);
 
     const first = await readAll(feed('?limit=700'), analyst);

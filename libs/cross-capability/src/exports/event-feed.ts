@@ -46,6 +46,11 @@ export class Pseudonymiser {
   patient(patientId: string): string {
     return createHmac('sha256', this.key).update(patientId, 'utf8').digest('hex').slice(0, 32);
   }
+
+  /** A user id at the identity provider: the same HMAC over a prefix no patient id (a UUID) starts with. */
+  user(userId: string): string {
+    return this.patient(`user:${userId}`);
+  }
 }
 
 const isScalar = (value: unknown): value is string | number | boolean =>
@@ -72,13 +77,19 @@ function applyRule(rule: FieldRule, value: unknown, context: RedactContext): unk
       return Array.isArray(value) ? value.filter(isScalar) : undefined;
     case 'patient':
       return typeof value === 'string' ? context.pseudonymiser.patient(value) : undefined;
+    case 'user':
+      return typeof value === 'string' ? context.pseudonymiser.user(value) : undefined;
     case 'correction':
       // A correction of a correction does not exist; its fields follow its target's rules, without recursion.
       return isObject(value)
         ? redact(context.targetShape ?? {}, value, { ...context, targetShape: undefined })
         : undefined;
     default:
-      if ('fields' in rule) return isObject(value) ? redact(rule.fields, value, context) : undefined;
+      // An explicit null says there is none (an item given back to the team): it names no one, so it stays.
+      if ('fields' in rule) {
+        if (value === null) return null;
+        return isObject(value) ? redact(rule.fields, value, context) : undefined;
+      }
       return Array.isArray(value)
         ? value.filter(isObject).map((item) => redact(rule.each, item, context))
         : undefined;

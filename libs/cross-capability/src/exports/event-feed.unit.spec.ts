@@ -56,6 +56,7 @@ const CATALOGUE = [
   'UnscheduledCareClosed',
   'PreventionActionHeld',
   'TrainingHeld',
+  'WorkItemAssigned',
 ];
 
 let position = 0n;
@@ -348,5 +349,56 @@ describe('a feed line', () => {
       pseudonymiser,
     );
     expect(erased.data).toEqual({ on: '2026-01-02' });
+  });
+
+  it('keeps who works a worklist item as a member id, a coordinator as a pseudonym, a giving back as null', () => {
+    const stream = `worklist-${CPTS}.0193a0e0-7777-7000-8000-000000000007`;
+    const assignment = (assignee: unknown) =>
+      feedLine(
+        recorded(stream, 'WorkItemAssigned', {
+          kind: 'sortie.suivi',
+          openedBy: '0193a0e0-8888-7000-8000-000000000008',
+          assignee,
+          assignedAt: '2026-03-06T17:30:00+01:00',
+          note: 'Rappeler Mme Dupont',
+        }),
+        pseudonymiser,
+      );
+    const toMember = assignment({ memberId: MEMBER });
+    expect(toMember.category).toBe('worklist');
+    expect(toMember.entity).toBe('0193a0e0-7777-7000-8000-000000000007');
+    expect(toMember.data).toEqual({
+      kind: 'sortie.suivi',
+      openedBy: '0193a0e0-8888-7000-8000-000000000008',
+      assignee: { memberId: MEMBER },
+      assignedAt: '2026-03-06T17:30:00+01:00',
+    });
+    const toCoordinator = assignment({ coordinatorId: 'marie.durand@example.org' });
+    expect(toCoordinator.data.assignee).toEqual({
+      coordinatorId: pseudonymiser.user('marie.durand@example.org'),
+    });
+    expect(pseudonymiser.user('marie.durand@example.org')).toMatch(/^[0-9a-f]{32}$/);
+    expect(pseudonymiser.user('marie.durand@example.org')).not.toBe(
+      pseudonymiser.patient('marie.durand@example.org'),
+    );
+    expect(JSON.stringify(toCoordinator)).not.toMatch(/marie|Dupont/);
+    const givenBack = assignment(null);
+    expect(givenBack.data).toEqual({
+      kind: 'sortie.suivi',
+      openedBy: '0193a0e0-8888-7000-8000-000000000008',
+      assignee: null,
+      assignedAt: '2026-03-06T17:30:00+01:00',
+    });
+    // A correction that gives the item back carries the null too, so that the dataset applies it.
+    const correction = feedLine(
+      recorded(stream, 'EntryCorrected', {
+        targetEventId: 'x',
+        reason: 'Mme Dupont a changé d’avis',
+        correction: { assignee: null },
+      }),
+      pseudonymiser,
+      'WorkItemAssigned',
+    );
+    expect(correction.data).toEqual({ targetEventId: 'x', correction: { assignee: null } });
   });
 });

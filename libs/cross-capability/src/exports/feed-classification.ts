@@ -15,16 +15,27 @@
  * - `patient`: a patient id, replaced by its keyed pseudonym.
  * - `member`: a member id (or a member id list with `members`), kept: members are the CPTS's
  *   professionals, whose activity the CPTS reports on; their ids are opaque and name no one by themselves.
- * - `{ fields }`: an object, reduced to the listed fields; `{ each }`: an array of such objects.
+ * - `user`: a user id at the identity provider (a coordinator's login, often an e-mail address), replaced
+ *   by its keyed pseudonym like a patient id (in a space of its own, so that it never matches one).
+ * - `{ fields }`: an object, reduced to the listed fields (null, "none", kept as null); `{ each }`: an array
+ *   of such objects.
  * - `correction`: the fields an `EntryCorrected` replaces, kept by the rules of its target's type.
  */
 export type FieldRule =
-  'value' | 'values' | 'patient' | 'member' | 'members' | 'correction' | { fields: Shape } | { each: Shape };
+  | 'value'
+  | 'values'
+  | 'patient'
+  | 'member'
+  | 'members'
+  | 'user'
+  | 'correction'
+  | { fields: Shape }
+  | { each: Shape };
 
 export type Shape = Readonly<Record<string, FieldRule>>;
 
 /** Bump when what the feed carries changes (a type or field classified, a rule changed). */
-export const FEED_SCHEMA_VERSION = 1;
+export const FEED_SCHEMA_VERSION = 2;
 
 const ENTRY_CORRECTED: Shape = { targetEventId: 'value', correction: 'correction' };
 const ENTRY_VOIDED: Shape = { targetEventId: 'value' };
@@ -162,6 +173,14 @@ export const FEED_CLASSIFICATION: Readonly<Record<string, Shape>> = {
   UnscheduledCareRequested: { receivedAt: 'value', channel: 'value', patientId: 'patient', viaSas: 'value' },
   UnscheduledCareOriented: { toMemberId: 'member', appointmentAt: 'value' },
   UnscheduledCareClosed: { closedAt: 'value' },
+
+  // Worklist assignments. `assignee` null: the item given back to the team.
+  WorkItemAssigned: {
+    kind: 'value',
+    openedBy: 'value',
+    assignee: { fields: { memberId: 'member', coordinatorId: 'user' } },
+    assignedAt: 'value',
+  },
 
   // Prevention and support actions. Dropped: the themes.
   PreventionActionHeld: { heldOn: 'value', participants: 'value', memberIds: 'members' },

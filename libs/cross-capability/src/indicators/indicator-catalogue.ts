@@ -1,5 +1,6 @@
 import type { TableNamer } from '@parcours/projections';
 import { PATHWAY_KINDS, URGENCIES, type Mission } from '@parcours/domain';
+import { WORKLIST_KINDS } from '../worklist/worklist';
 import { TRAIT, type TraitName } from './indicator-facts.projection';
 
 /**
@@ -272,6 +273,16 @@ export const INDICATORS: readonly IndicatorDefinition[] = [
     kind: 'count',
     of: { type: 'RcpHeld', when: 'period' },
     breakdown: { by: 'sums', sums: { complexes: 'complex', cas: 'amount' } },
+  },
+  {
+    code: 'parcours.affectations',
+    mission: 'parcours',
+    description:
+      'WorkItemAssigned with assignedAt in the period, to a member or a coordinator (an item given back ' +
+      'to the team is not counted); breakdown by worklist kind',
+    kind: 'count',
+    of: { type: 'WorkItemAssigned', when: 'period', traits: ['assigned'] },
+    breakdown: { by: 'label', keys: WORKLIST_KINDS },
   },
   {
     code: 'prevention.actions',

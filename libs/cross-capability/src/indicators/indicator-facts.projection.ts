@@ -13,6 +13,7 @@ import {
   type UnscheduledCareEvent,
 } from '@parcours/domain';
 import { defineProjection, type ProjectedEvent, table, type Tables } from '@parcours/projections';
+import type { AssignmentEvent } from '../worklist/assignments/assignment.events';
 
 /**
  * The facts the indicators count: one row per *version* of each indicator-relevant event, bitemporal.
@@ -66,6 +67,7 @@ import { defineProjection, type ProjectedEvent, table, type Tables } from '@parc
  * | UnscheduledCareOriented         |               | appointmentAt    |                  |              |                                 |
  * | PreventionActionHeld            |               | heldOn           |                  | participants |                                 |
  * | TrainingHeld                    |               | heldOn           |                  | attendees    |                                 |
+ * | WorkItemAssigned                |               | assignedAt       | kind             |              | assigned (not given back)       |
  */
 export const INDICATOR_FACTS = 'indicators';
 
@@ -79,6 +81,7 @@ export type IndicatorFactsEvent =
   | RcpEvent
   | UnscheduledCareEvent
   | ActionEvent
+  | AssignmentEvent
   | CorrectionEvent;
 
 export const TRAIT = {
@@ -110,6 +113,8 @@ export const TRAIT = {
   /** … the same for precarity (CSS/AME). */
   precariousSet: 1 << 13,
   precarious: 1 << 14,
+  /** A worklist item assigned to someone (a member or a coordinator), not given back to the team. */
+  assigned: 1 << 15,
 } as const;
 export type TraitName = keyof typeof TRAIT;
 
@@ -157,6 +162,7 @@ const KEPT: Record<string, readonly string[]> = {
   UnscheduledCareOriented: ['appointmentAt'],
   PreventionActionHeld: ['heldOn', 'participants', 'memberIds'],
   TrainingHeld: ['heldOn', 'attendeeMemberIds'],
+  WorkItemAssigned: ['assignedAt', 'kind', 'assignee'],
 };
 
 /** Which field is the business time, per type (the first kept field, except for CptsRegistered). */
@@ -354,6 +360,10 @@ function own(type: string, entity: string, f: Fields): Own {
       o.amount = ids(f.attendeeMemberIds).length;
       o.active = ids(f.attendeeMemberIds);
       break;
+    case 'WorkItemAssigned':
+      o.label = str(f.kind);
+      o.traits = trait(f.assignee !== null && typeof f.assignee === 'object', TRAIT.assigned);
+      break;
   }
   o.active = [...new Set(o.active)];
   return o;
@@ -547,6 +557,7 @@ const CORRECTABLE = new Set([
   'UnscheduledCareOriented',
   'PreventionActionHeld',
   'TrainingHeld',
+  'WorkItemAssigned',
 ]);
 
 /** The facts that show members active (`own().active`). */
@@ -732,6 +743,7 @@ export const indicatorFactsProjection = defineProjection<IndicatorFactsEvent>()(
       UnscheduledCareClosed: () => undefined,
       PreventionActionHeld: counted,
       TrainingHeld: counted,
+      WorkItemAssigned: counted,
       EntryCorrected: (event) => facts.changed(event),
       EntryVoided: (event) => facts.changed(event),
     };

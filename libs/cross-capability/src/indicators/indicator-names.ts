@@ -121,6 +121,12 @@ export const INDICATOR_TEXT: Record<string, IndicatorText> = {
     defFr: 'Réunions de concertation pluriprofessionnelle tenues dans la période.',
     defEn: 'Multi-professional case reviews (RCP) held in the period.',
   },
+  'parcours.affectations': {
+    fr: 'Éléments de la liste de travail affectés',
+    en: 'Worklist items assigned',
+    defFr: 'Affectations à un membre ou à un coordinateur datées dans la période, par type d’élément.',
+    defEn: 'Assignments to a member or a coordinator dated in the period, by kind of item.',
+  },
   'prevention.actions': {
     fr: 'Actions de prévention',
     en: 'Prevention actions',
@@ -212,6 +218,7 @@ export const EVENT_TYPE_NAMES: Record<string, { fr: string; en: string }> = {
   RcpHeld: { fr: 'RCP tenue', en: 'RCP held' },
   TrainingHeld: { fr: 'Formation tenue', en: 'Training held' },
   UnscheduledCareRequested: { fr: 'Demande de soins non programmés', en: 'Unscheduled care request' },
+  WorkItemAssigned: { fr: 'Élément de la liste de travail affecté', en: 'Worklist item assigned' },
   CptsRegistered: { fr: 'CPTS enregistrée', en: 'CPTS registered' },
   PopulationUpdated: { fr: 'Population mise à jour', en: 'Population updated' },
 };
@@ -244,6 +251,14 @@ export const BREAKDOWN_NAMES: Record<string, Record<string, { fr: string; en: st
   'parcours.rcp': {
     complexes: { fr: 'Dont cas complexes', en: 'Of which complex cases' },
     cas: { fr: 'Cas discutés', en: 'Cases discussed' },
+  },
+  'parcours.affectations': {
+    'sortie.pharmacien': { fr: 'Conciliation médicamenteuse', en: 'Medication reconciliation' },
+    'sortie.suivi': { fr: 'Suivi post-sortie', en: 'Post-discharge follow-up' },
+    'adressage.reponse': { fr: 'Réponse à un adressage', en: 'Referral answer' },
+    'snp.orientation': { fr: 'Soins non programmés à orienter', en: 'Unscheduled care to orient' },
+    'rcp.revue': { fr: 'Revue en RCP', en: 'RCP review' },
+    'mt.recherche': { fr: 'Recherche de médecin traitant', en: 'Médecin traitant search' },
   },
   'prevention.actions': { personnes: { fr: 'Personnes touchées', en: 'People reached' } },
 };

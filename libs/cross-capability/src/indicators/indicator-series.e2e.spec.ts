@@ -94,7 +94,7 @@ describe('the monthly indicator series over HTTP', () => {
     expect(body.months[0].from).toBe(from);
     expect(body.months.at(-1)?.to).toBe(to);
     for (const [i, month] of body.months.entries()) {
-      expect(month.indicators).toHaveLength(26);
+      expect(month.indicators).toHaveLength(27);
       if (i > 0) expect(month.from).toBe(body.months[i - 1].to);
     }
     await expectMonthsMatchFigures(body);

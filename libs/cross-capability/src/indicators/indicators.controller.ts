@@ -1,14 +1,16 @@
-import { Controller, Get, Header, Inject, NotFoundException, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '@parcours/auth';
 import { requireCpts } from '@parcours/domain';
 import { EVENT_STORE, type EventStore } from '@parcours/event-store';
-import { InputRefused, problem } from '@parcours/platform';
+import { InputRefused, LocalizedProblemError } from '@parcours/platform';
 import type { Response } from 'express';
 import { externalFigures } from './external-figures';
 import { indicatorByCode } from './indicator-catalogue';
 import { indicatorsCsv } from './indicators.csv';
 import { indicatorsExcelCsv, lastDay } from '../reports/french-exports';
+import { protocolLabels } from '../reports/protocol-labels';
+import { ReadStore } from '@parcours/projections';
 import {
   CSV_MAX_MONTHS,
   IndicatorEventsQueryDto,
@@ -33,6 +35,7 @@ export class IndicatorsController {
   constructor(
     private readonly reader: IndicatorsReader,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly readStore: ReadStore,
   ) {}
 
   @Get('indicators')
@@ -90,7 +93,10 @@ export class IndicatorsController {
   ) {
     const definition = indicatorByCode(code);
     if (!definition) {
-      throw new NotFoundException(problem(404, 'not-found', `There is no indicator ${code}.`));
+      throw new LocalizedProblemError(404, 'not-found', {
+        fr: `Il n’y a pas d’indicateur ${code}.`,
+        en: `There is no indicator ${code}.`,
+      });
     }
     await this.requireCpts(cptsId);
     const { from, to, asOf } = query;
@@ -150,7 +156,7 @@ export class IndicatorsController {
         'Content-Disposition',
         `attachment; filename="indicateurs-${cptsId}-${from}-au-${last}.csv"`,
       );
-      return indicatorsExcelCsv(series, external);
+      return indicatorsExcelCsv(series, external, protocolLabels(this.readStore, cptsId));
     }
     response.setHeader(
       'Content-Disposition',

@@ -133,7 +133,7 @@ describe('indicators over HTTP', () => {
     const response = await get(`/indicators?${MARCH}&consistentWith=${position}`, analyst);
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ cptsId: CPTS, from: '2025-03-01', to: '2025-04-01' });
-    expect(response.body.indicators).toHaveLength(26);
+    expect(response.body.indicators).toHaveLength(27);
     const f = await figures(MARCH);
     expect(f['parcours.sorties']).toEqual({ code: 'parcours.sorties', mission: 'parcours', value: 2 });
     expect(f['parcours.sorties.taux-preavis-24h']).toMatchObject({
@@ -272,14 +272,14 @@ describe('indicators over HTTP', () => {
     expect(lines.at(-1)).toBe('');
     const records = lines.slice(0, -1);
     expect(records[0]).toBe('from,to,code,mission,value,numerator,denominator,breakdown');
-    expect(records).toHaveLength(1 + 4 * 26);
+    expect(records).toHaveLength(1 + 4 * 27);
     expect(records).toContain('2025-03-01,2025-04-01,parcours.sorties,parcours,1,,,');
     expect(records).toContain('2025-04-01,2025-05-01,parcours.sorties,parcours,1,,,');
     expect(records).toContain('2025-01-01,2025-02-01,parcours.sorties.taux-suivi-7j,parcours,,0,0,');
     expect(records).toContain(
       '2025-03-01,2025-04-01,parcours.rcp,parcours,0,,,"{""complexes"":0,""cas"":0}"',
     );
-    expect(records.filter((r) => r.startsWith('2025-02-01,2025-03-01,'))).toHaveLength(26);
+    expect(records.filter((r) => r.startsWith('2025-02-01,2025-03-01,'))).toHaveLength(27);
   });
 
   it('lets analysts, coordinators and auditors read indicators; analysts get 403 on patients, professionals on indicators', async () => {

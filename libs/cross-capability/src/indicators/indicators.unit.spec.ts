@@ -157,6 +157,7 @@ describe('the catalogue', () => {
       ['parcours.sorties.taux-pharmacien-48h', 'parcours'],
       ['parcours.sorties.taux-suivi-7j', 'parcours'],
       ['parcours.rcp', 'parcours'],
+      ['parcours.affectations', 'parcours'],
       ['prevention.actions', 'prevention'],
       ['qualite.protocoles', 'qualite-pertinence'],
       ['qualite.protocoles.taux-mt-informe', 'qualite-pertinence'],
@@ -655,6 +656,61 @@ describe('parcours', () => {
       value: 2,
       breakdown: { complexes: 1, cas: 5 },
     });
+  });
+});
+
+describe('parcours.affectations', () => {
+  const assign = (log: Log, item: string, kind: string, assignee: unknown, assignedAt: string) =>
+    log.record(`worklist-${CPTS}.${item}`, 'WorkItemAssigned', {
+      kind,
+      openedBy: `opened-${item}`,
+      assignee,
+      assignedAt,
+    });
+
+  it('counts the assignments of the period to a member or a coordinator by kind, not the items given back', () => {
+    const log = new Log();
+    assign(log, 'i1', 'sortie.suivi', { memberId: 'm1' }, '2026-03-02T09:00:00+01:00');
+    assign(log, 'i1', 'sortie.suivi', null, '2026-03-03T09:00:00+01:00');
+    assign(log, 'i1', 'sortie.suivi', { coordinatorId: 'marie' }, '2026-03-31T23:30:00+02:00');
+    assign(log, 'i2', 'mt.recherche', { memberId: 'm2' }, '2026-03-10T12:00:00+01:00');
+    assign(log, 'i3', 'snp.orientation', { memberId: 'm2' }, '2026-04-01T00:30:00+02:00');
+    expect(log.figure('parcours.affectations', '2026-03-01', '2026-04-01')).toMatchObject({
+      value: 3,
+      breakdown: {
+        'sortie.pharmacien': 0,
+        'sortie.suivi': 2,
+        'adressage.reponse': 0,
+        'snp.orientation': 0,
+        'rcp.revue': 0,
+        'mt.recherche': 1,
+      },
+    });
+    expect(log.value('parcours.affectations', '2026-04-01', '2026-05-01')).toBe(1);
+    expect(log.events('parcours.affectations', '2026-03-01', '2026-04-01').map((e) => e.type)).toEqual([
+      'WorkItemAssigned',
+      'WorkItemAssigned',
+      'WorkItemAssigned',
+    ]);
+  });
+
+  it('follows corrections and voidings, and gives the figure as known at asOf', () => {
+    const log = new Log();
+    log.recordAt('2026-03-05T10:00:00Z');
+    const first = assign(log, 'i1', 'rcp.revue', { memberId: 'm1' }, '2026-03-02T09:00:00+01:00');
+    const second = assign(log, 'i1', 'rcp.revue', { memberId: 'm2' }, '2026-03-04T09:00:00+01:00');
+    log.recordAt('2026-03-06T10:00:00Z');
+    log.record(`worklist-${CPTS}.i1`, 'EntryVoided', { targetEventId: second, reason: 'erreur' });
+    expect(log.value('parcours.affectations', '2026-03-01', '2026-04-01')).toBe(1);
+    expect(log.value('parcours.affectations', '2026-03-01', '2026-04-01', '2026-03-05T12:00:00Z')).toBe(2);
+    log.recordAt('2026-03-07T10:00:00Z');
+    log.record(`worklist-${CPTS}.i1`, 'EntryCorrected', {
+      targetEventId: first,
+      reason: 'donné à l’équipe',
+      correction: { assignee: null },
+    });
+    expect(log.value('parcours.affectations', '2026-03-01', '2026-04-01')).toBe(0);
+    expect(log.value('parcours.affectations', '2026-03-01', '2026-04-01', '2026-03-06T12:00:00Z')).toBe(1);
   });
 });
 

@@ -9,6 +9,7 @@ import {
 } from '../indicators/indicator-names';
 import type { IndicatorEvent, IndicatorFigure } from '../indicators/indicators.reader';
 import { frDate, frDateTime, frDatesIn, frenchCsv } from './french-format';
+import type { ProtocolLabels } from './protocol-labels';
 
 /**
  * The CSV files offered to people (French Excel): `;`, decimal comma, UTF-8 BOM, each code with its
@@ -30,6 +31,10 @@ const missionCode = (mission: string | null | undefined) =>
 const indicatorName = (code: string) => INDICATOR_TEXT[code]?.fr ?? code;
 const unitOf = (code: string) => (indicatorByCode(code)?.kind === 'rate' ? 'part (0 à 1)' : 'nombre');
 
+/** The label of a part of a figure, or of an event's category: a protocol's title for its `code@version`. */
+const partName = (code: string, part: string, protocols: ProtocolLabels) =>
+  BREAKDOWN_NAMES[code]?.[part]?.fr ?? protocols.get(part);
+
 /** "06/12/2026 20:10", Paris time: a cell French Excel reads as a date and time. */
 const cellDateTime = (instant: string) => frDateTime(instant).replace(' à ', ' ');
 
@@ -37,6 +42,7 @@ const cellDateTime = (instant: string) => frDateTime(instant).replace(' à ', ' 
 export function indicatorsExcelCsv(
   series: Array<{ from: string; to: string; figures: IndicatorFigure[] }>,
   external: ExternalFigure[],
+  protocols: ProtocolLabels,
 ): string {
   const rows: Array<Array<string | number | null | undefined>> = [];
   for (const { from, to, figures } of series) {
@@ -65,7 +71,7 @@ export function indicatorsExcelCsv(
           ...described,
           'Parcours',
           part,
-          BREAKDOWN_NAMES[figure.code]?.[part]?.fr ?? part,
+          partName(figure.code, part, protocols) ?? part,
           value,
           'nombre',
           null,
@@ -155,6 +161,7 @@ export function financingCsv(financing: Financing): string {
 export function annexCsv(
   period: { from: string; to: string },
   figures: Array<{ code: string; mission: string | null; events: IndicatorEvent[] }>,
+  protocols: ProtocolLabels,
 ): string {
   const rows: Array<Array<string | number | null | undefined>> = [];
   for (const { code, mission, events } of figures) {
@@ -173,6 +180,7 @@ export function annexCsv(
         cellDateTime(event.recordedAt),
         event.inNumerator === undefined ? '' : event.inNumerator ? 'oui' : 'non',
         event.category ?? '',
+        event.category === undefined ? '' : (partName(code, event.category, protocols) ?? ''),
         event.amount,
         event.correctedBy ? 'oui' : 'non',
       ]);
@@ -193,6 +201,7 @@ export function annexCsv(
       'enregistré le',
       'compté au numérateur',
       'catégorie',
+      'libellé de la catégorie',
       'montant',
       'corrigé',
     ],

@@ -17,6 +17,7 @@ import { FinancingQueryDto } from '../financing/financing.controller';
 import { INDICATORS } from '../indicators/indicator-catalogue';
 import { indicatorParams, IndicatorsReader } from '../indicators/indicators.reader';
 import { annexCsv, financingCsv, lastDay } from './french-exports';
+import { protocolLabels } from './protocol-labels';
 import { yearlyPack, type YearlyPack } from './yearly-pack';
 import { renderYearlyPackPdf } from './yearly-pack.pdf';
 
@@ -85,7 +86,7 @@ export class ReportsController {
   @ApiOkResponse({
     description:
       'French-Excel CSV (`;`, decimal comma, UTF-8 BOM): every event behind every indicator of the contract year, one per row — ' +
-      '`du;au;indicateur;libellé de l’indicateur;mission;libellé de la mission;événement;type;libellé du type;date;enregistré le;compté au numérateur;catégorie;montant;corrigé` — no stream or patient id',
+      '`du;au;indicateur;libellé de l’indicateur;mission;libellé de la mission;événement;type;libellé du type;date;enregistré le;compté au numérateur;catégorie;libellé de la catégorie;montant;corrigé` — no stream or patient id',
   })
   annex(
     @Param('cptsId') cptsId: string,
@@ -104,7 +105,7 @@ export class ReportsController {
       }),
     }));
     attachment(response, `annexe-${cptsId}-annee-${query.contractYear}-${from}-au-${lastDay(to)}.csv`);
-    return annexCsv(financing.period, figures);
+    return annexCsv(financing.period, figures, protocolLabels(this.readStore, cptsId));
   }
 
   @Get('exports/financing.csv')

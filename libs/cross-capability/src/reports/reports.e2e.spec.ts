@@ -3,6 +3,7 @@
  * JSON), the annex and the financing as French spreadsheets, the refusals; and the validation messages
  * in the client's language.
  */
+import { parse } from 'csv-parse/sync';
 import { call, startApi, type RunningApi } from '../../../../test/support/api-process';
 import { packEuros, packFigure, pdfText } from '../../../../test/support/pdf-text';
 import { command, read, token } from '../../../../test/support/tenant';
@@ -10,6 +11,21 @@ import { command, read, token } from '../../../../test/support/tenant';
 const CPTS = 'cpts-pack';
 const OTHER = 'cpts-pack-other';
 const BOM = '\ufeff';
+
+/**
+ * A French-Excel file as a spreadsheet reads it: after the BOM, `;` between cells, CRLF between records;
+ * one object per row, by column name (what the file's columns are is `french-exports.ts`'s to say).
+ */
+function sheet(bytes: Buffer): Array<Record<string, string>> {
+  const text = bytes.toString('utf8');
+  expect(text.startsWith(BOM)).toBe(true);
+  expect(text).toMatch(/\r\n$/);
+  return parse<Record<string, string>>(text.slice(1), {
+    delimiter: ';',
+    columns: true,
+    record_delimiter: '\r\n',
+  });
+}
 
 async function download(url: string, tokenValue: string, headers: Record<string, string> = {}) {
   const response = await fetch(url, { headers: { authorization: `Bearer ${tokenValue}`, ...headers } });
@@ -185,34 +201,21 @@ describe('the yearly review pack over HTTP', () => {
     expect(response.headers.get('content-disposition')).toContain(
       'annexe-cpts-pack-annee-1-2025-01-01-au-2025-12-31.csv',
     );
-    const text = response.bytes.toString('utf8');
-    expect(text.startsWith(BOM)).toBe(true);
-    const [header, ...rows] = text.slice(1).trimEnd().split('\r\n');
-    expect(header.split(';').slice(0, 9)).toEqual([
-      'du',
-      'au',
-      'indicateur',
-      'libellé de l’indicateur',
-      'mission',
-      'libellé de la mission',
-      'événement',
-      'type',
-      'libellé du type',
-    ]);
-    const prevention = rows.filter((row) => row.split(';')[2] === 'prevention.actions');
+    const rows = sheet(response.bytes);
+    const prevention = rows.filter((row) => row.indicateur === 'prevention.actions');
     expect(prevention).toHaveLength(2);
-    expect(prevention[0].split(';').slice(0, 9)).toEqual([
-      '01/01/2025',
-      '31/12/2025',
-      'prevention.actions',
-      'Actions de prévention',
-      'prevention',
-      'Prévention',
-      expect.stringMatching(/^[0-9a-f-]{36}$/),
-      'PreventionActionHeld',
-      'Action de prévention menée',
-    ]);
-    expect(prevention[0].split(';')[9]).toBe('10/03/2025');
+    expect(prevention[0]).toMatchObject({
+      du: '01/01/2025',
+      au: '31/12/2025',
+      'libellé de l’indicateur': 'Actions de prévention',
+      mission: 'prevention',
+      'libellé de la mission': 'Prévention',
+      événement: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      type: 'PreventionActionHeld',
+      'libellé du type': 'Action de prévention menée',
+      date: '10/03/2025',
+    });
+    const text = response.bytes.toString('utf8');
     expect(text).not.toMatch(/patient-|\{"/);
   });
 
@@ -262,49 +265,43 @@ describe('the yearly review pack over HTTP', () => {
     expect(excel.headers.get('content-disposition')).toContain(
       'indicateurs-cpts-pack-2025-01-01-au-2025-12-31.csv',
     );
-    const text = excel.bytes.toString('utf8');
-    expect(text.startsWith(BOM)).toBe(true);
-    const [header, ...rows] = text.slice(1).trimEnd().split('\r\n');
-    expect(header.split(';')).toEqual([
-      'du',
-      'au',
-      'indicateur',
-      'libellé de l’indicateur',
-      'mission',
-      'libellé de la mission',
-      'origine',
-      'détail',
-      'libellé du détail',
-      'valeur',
-      'unité',
-      'numérateur',
-      'dénominateur',
-      'source',
-    ]);
-    expect(rows).toContainEqual(
-      '01/03/2025;31/03/2025;prevention.actions;Actions de prévention;prevention;Prévention;Parcours;;;1;nombre;;;',
-    );
-    const cpam = rows.find((row) => row.includes('acces.cpam.patientele-mt'));
-    expect(cpam?.split(';')).toEqual([
-      '01/01/2025',
-      '31/12/2025',
-      'acces.cpam.patientele-mt',
-      expect.stringMatching(/médecin traitant/i),
-      'acces-soins',
-      'Accès aux soins',
-      'CPAM (externe)',
-      '',
-      '',
-      '0,875',
-      'part (0 à 1)',
-      '',
-      '',
-      'CPAM du Rhône, dialogue de gestion 2025',
-    ]);
+    const rows = sheet(excel.bytes);
+    const march = { du: '01/03/2025', au: '31/03/2025', indicateur: 'prevention.actions' };
+    expect(rows).toContainEqual({
+      ...march,
+      'libellé de l’indicateur': 'Actions de prévention',
+      mission: 'prevention',
+      'libellé de la mission': 'Prévention',
+      origine: 'Parcours',
+      détail: '',
+      'libellé du détail': '',
+      valeur: '1',
+      unité: 'nombre',
+      numérateur: '',
+      dénominateur: '',
+      source: '',
+    });
     // A breakdown is one row per part, its label beside its key.
     expect(rows).toContainEqual(
-      '01/03/2025;31/03/2025;prevention.actions;Actions de prévention;prevention;Prévention;Parcours;personnes;Personnes touchées;40;nombre;;;',
+      expect.objectContaining({
+        ...march,
+        détail: 'personnes',
+        'libellé du détail': 'Personnes touchées',
+        valeur: '40',
+      }),
     );
+    const cpam = rows.find((row) => row.indicateur === 'acces.cpam.patientele-mt');
+    expect(cpam).toMatchObject({
+      du: '01/01/2025',
+      au: '31/12/2025',
+      'libellé de l’indicateur': expect.stringMatching(/médecin traitant/i),
+      mission: 'acces-soins',
+      origine: 'CPAM (externe)',
+      valeur: '0,875',
+      unité: 'part (0 à 1)',
+      source: 'CPAM du Rhône, dialogue de gestion 2025',
+    });
+    const text = excel.bytes.toString('utf8');
     expect(text).not.toContain('{');
   });
 

@@ -429,6 +429,16 @@ describe('worklist over HTTP', () => {
     last = corrected.body.position;
     expect((await itemsOf(`pathwayId=${pathwayId}&kind=sortie.suivi`))[0].assignee.memberId).toBe(m.gp);
 
+    // Counted: the first assignment (corrected to the gp) — the voided one to the coordinator is not.
+    const figures = await call(
+      `${api.url}/api/v1/cpts/${CPTS}/indicators?from=2020-01-01&to=2030-01-01&consistentWith=${last}`,
+      { token: await token(api.url, CPTS, 'analyst') },
+    );
+    expect(figures.status).toBe(200);
+    expect(
+      (figures.body.indicators as Array<{ code: string }>).find((f) => f.code === 'parcours.affectations'),
+    ).toMatchObject({ value: 1, breakdown: { 'sortie.suivi': 1, 'sortie.pharmacien': 0 } });
+
     // The first cannot be voided; a member of no CPTS of ours is refused where it is named.
     const first = await call(`${items}/voidings`, {
       token: coord,

@@ -1,6 +1,5 @@
 import {
   type ArgumentMetadata,
-  BadRequestException,
   Body,
   Controller,
   Get,
@@ -23,7 +22,7 @@ import {
 } from '@nestjs/swagger';
 import { actorOf, CurrentPrincipal, type Principal } from '@parcours/auth';
 import { EVENT_STORE, type EventStore } from '@parcours/event-store';
-import { problem } from '@parcours/platform';
+import { invalidInput } from '@parcours/platform';
 import type { Request } from 'express';
 import { randomUUID } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
@@ -53,8 +52,10 @@ export class MissionParam implements PipeTransform<string, Mission> {
   transform(value: string, metadata: ArgumentMetadata): Mission {
     if (isMission(value)) return value;
     const path = metadata.data ?? 'mission';
-    const message = `${path} must be one of: ${MISSIONS.join(', ')}`;
-    throw new BadRequestException(problem(400, 'invalid-input', message, { errors: [{ path, message }] }));
+    throw invalidInput(path, {
+      fr: `${path} doit être l’une des valeurs : ${MISSIONS.join(', ')}`,
+      en: `${path} must be one of: ${MISSIONS.join(', ')}`,
+    });
   }
 }
 

@@ -1,15 +1,4 @@
-import {
-  Body,
-  Controller,
-  ForbiddenException,
-  Get,
-  Header,
-  Inject,
-  Param,
-  Post,
-  Query,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Get, Header, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
   ApiBearerAuth,
@@ -21,6 +10,7 @@ import {
 } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '@parcours/auth';
 import { EVENT_STORE, type EventStore } from '@parcours/event-store';
+import { LocalizedProblemError } from '@parcours/platform';
 import type { Response } from 'express';
 import { CareAccess } from '../patients/care-access';
 import { PatientSummaryQueries } from '../patients/patient-summary/patient-summary.queries';
@@ -115,7 +105,10 @@ export class PathwaysController {
     const now = new Date();
     if (query.asOf !== undefined) {
       if (!principal.roles.some((role) => role === 'coordinator' || role === 'auditor')) {
-        throw new ForbiddenException('Only coordinators and auditors may replay a pathway as of a time');
+        throw new LocalizedProblemError(403, 'forbidden', {
+          fr: 'Seuls les coordinateurs et les auditeurs peuvent revoir un parcours tel qu’il était à une date.',
+          en: 'Only coordinators and auditors may replay a pathway as of a time.',
+        });
       }
       const view = await this.views.asOf(this.store, cptsId, pathwayId, Date.parse(query.asOf));
       if (!view) throw pathwayNotFound();

@@ -1,6 +1,5 @@
-import { BadRequestException } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { problem } from '@parcours/platform';
+import { invalidInput } from '@parcours/platform';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsUUID, Matches, Max, Min, ValidateBy } from 'class-validator';
 import { stringify } from 'csv-stringify/sync';
@@ -86,10 +85,7 @@ export function accessLogWindow(from?: string, to?: string): { from?: string; to
 export function checkedAccessLogWindow(from?: string, to?: string): { from?: string; to?: string } {
   const window = accessLogWindow(from, to);
   if (window.from !== undefined && window.to !== undefined && window.from >= window.to) {
-    const message = 'to must not be before from';
-    throw new BadRequestException(
-      problem(400, 'invalid-input', message, { errors: [{ path: 'to', message }] }),
-    );
+    throw invalidInput('to', { fr: 'to ne doit pas précéder from', en: 'to must not be before from' });
   }
   return window;
 }

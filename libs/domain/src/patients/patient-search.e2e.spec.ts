@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { call, startApi, tempDataDir, type RunningApi } from '../../../../test/support/api-process';
-import { command, registerCptsInStore, token } from '../../../../test/support/tenant';
+import { call, type RunningApi } from '../../../../test/support/api-process';
+import { apiWithTenants, command, token } from '../../../../test/support/tenant';
 
 const CPTS = 'cpts-search';
 const OTHER = 'cpts-search-other';
@@ -46,14 +46,7 @@ describe('patient search and duplicates over HTTP', () => {
     call(`${base}/search`, { token: tokenValue, body, headers });
 
   beforeAll(async () => {
-    dataDir = tempDataDir();
-    await registerCptsInStore(dataDir, CPTS);
-    await registerCptsInStore(dataDir, OTHER);
-    api = await startApi({ DATA_DIR: dataDir });
-    base = `${api.url}/api/v1/cpts/${CPTS}/patients`;
-    coordinator = await token(api.url, CPTS, 'coordinator', 'coord-1');
-    auditor = await token(api.url, CPTS, 'auditor', 'audit-1');
-    analyst = await token(api.url, CPTS, 'analyst', 'analyst-1');
+    ({ api, dataDir, patients: base, coordinator, auditor, analyst } = await apiWithTenants(CPTS, OTHER));
     // A nurse of the CPTS: a professional finds only the patients of their care circle.
     const nurseId = (
       await command(`${api.url}/api/v1/cpts/${CPTS}/members`, coordinator, {

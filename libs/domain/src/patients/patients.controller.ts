@@ -1,5 +1,4 @@
 import {
-  BadRequestException,
   Body,
   Controller,
   ForbiddenException,
@@ -27,7 +26,7 @@ import {
 import { CurrentPrincipal, type Principal } from '@parcours/auth';
 import { BlindIndex, IdentityVault } from '@parcours/crypto';
 import { EVENT_STORE, type EventStore } from '@parcours/event-store';
-import { problem } from '@parcours/platform';
+import { invalidInput } from '@parcours/platform';
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { type CommandMeta, type CommandOutcome, load } from '../shared/command-runner';
@@ -90,9 +89,13 @@ export function parsePurpose(value: string | undefined, fallback = DEFAULT_PURPO
   if (value === undefined || value.trim() === '') return fallback;
   const purpose = value.trim().toLowerCase();
   if (!PURPOSE_PATTERN.test(purpose)) {
-    const message = 'X-Purpose must be 1 to 64 characters of a-z, 0-9 and -, e.g. consultation';
-    throw new BadRequestException(
-      problem(400, 'invalid-header', message, { errors: [{ path: 'X-Purpose', message }] }),
+    throw invalidInput(
+      'X-Purpose',
+      {
+        fr: 'X-Purpose doit compter 1 à 64 caractères parmi a-z, 0-9 et -, par exemple consultation',
+        en: 'X-Purpose must be 1 to 64 characters of a-z, 0-9 and -, e.g. consultation',
+      },
+      'invalid-header',
     );
   }
   return purpose;
@@ -216,9 +219,13 @@ export class PatientsController {
   ) {
     const purpose = parsePurpose(purposeHeader, 'recherche-patient');
     if (body.name === undefined && body.birthDate === undefined && body.ins === undefined) {
-      const message = 'give at least one of name, birthDate, ins';
-      throw new BadRequestException(
-        problem(400, 'search-empty', message, { errors: [{ path: 'name', message }] }),
+      throw invalidInput(
+        'name',
+        {
+          fr: 'indiquez au moins l’un de name, birthDate, ins',
+          en: 'give at least one of name, birthDate, ins',
+        },
+        'search-empty',
       );
     }
     const role = IDENTITY_READERS.find((r) => principal.roles.includes(r));

@@ -2,8 +2,8 @@ import { verifyChain, type RecordedEvent } from '@parcours/event-store';
 import Database from 'better-sqlite3';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { call, startApi, tempDataDir, type RunningApi } from '../../../../test/support/api-process';
-import { command, registerCptsInStore, token } from '../../../../test/support/tenant';
+import { call, type RunningApi } from '../../../../test/support/api-process';
+import { apiWithTenants, command, token } from '../../../../test/support/tenant';
 
 const CPTS = 'cpts-patients';
 const OTHER = 'cpts-patients-other';
@@ -124,15 +124,13 @@ describe('patients over HTTP', () => {
     return response;
   };
 
+  /** As the coordinator: each body refused at `url` with its rule, naming its field (none: no field). */
+  const expectRules = async (url: string, cases: Array<[body: unknown, rule: string, path?: string]>) => {
+    for (const [body, rule, path] of cases) await expectRule(url, coordinator, body, rule, path);
+  };
+
   beforeAll(async () => {
-    dataDir = tempDataDir();
-    await registerCptsInStore(dataDir, CPTS);
-    await registerCptsInStore(dataDir, OTHER);
-    api = await startApi({ DATA_DIR: dataDir });
-    base = `${api.url}/api/v1/cpts/${CPTS}/patients`;
-    coordinator = await token(api.url, CPTS, 'coordinator', 'coord-1');
-    auditor = await token(api.url, CPTS, 'auditor', 'audit-1');
-    analyst = await token(api.url, CPTS, 'analyst', 'analyst-1');
+    ({ api, dataDir, patients: base, coordinator, auditor, analyst } = await apiWithTenants(CPTS, OTHER));
     const members = `${api.url}/api/v1/cpts/${CPTS}/members`;
     gpId = (await command(members, coordinator, member('medecin-generaliste', 'Dr Martin'))).id;
     gp2Id = (await command(members, coordinator, member('medecin-generaliste', 'Dr Bernard'))).id;
@@ -364,20 +362,10 @@ describe('patients over HTTP', () => {
         otherCoordinator,
         member('infirmier', 'Ailleurs'),
       );
-      await expectRule(
-        `${patientUrl(id)}/blocks`,
-        coordinator,
-        { memberId: foreign.id, on: '2026-02-03' },
-        'unknown-member',
-        'memberId',
-      );
-      await expectRule(
-        `${patientUrl(id)}/blocks`,
-        coordinator,
-        { memberId: leaverId, on: '2026-02-03' },
-        'member-has-left',
-        'memberId',
-      );
+      await expectRules(`${patientUrl(id)}/blocks`, [
+        [{ memberId: foreign.id, on: '2026-02-03' }, 'unknown-member', 'memberId'],
+        [{ memberId: leaverId, on: '2026-02-03' }, 'member-has-left', 'memberId'],
+      ]);
     });
 
     it('after an unblock the professional reads and records again', async () => {
@@ -398,41 +386,25 @@ describe('patients over HTTP', () => {
     });
 
     it('registration: birth year must be the birth date’s, birth date not in the future', async () => {
-      await expectRule(
-        base,
-        coordinator,
-        { ...registration, birthYear: 1952 },
-        'birth-year-mismatch',
-        'birthYear',
-      );
-      await expectRule(
-        base,
-        coordinator,
-        {
-          ...registration,
-          birthYear: Number(nextYear.slice(0, 4)),
-          identity: { ...identity, birthDate: nextYear },
-        },
-        'business-time-in-future',
-        'identity.birthDate',
-      );
+      await expectRules(base, [
+        [{ ...registration, birthYear: 1952 }, 'birth-year-mismatch', 'birthYear'],
+        [
+          {
+            ...registration,
+            birthYear: Number(nextYear.slice(0, 4)),
+            identity: { ...identity, birthDate: nextYear },
+          },
+          'business-time-in-future',
+          'identity.birthDate',
+        ],
+      ]);
     });
 
     it('business time: not in the future, not before the patient’s birth', async () => {
-      await expectRule(
-        `${patientUrl(id)}/consents`,
-        coordinator,
-        { scope: 'dossier-partage', decision: 'accord', on: nextYear },
-        'business-time-in-future',
-        'on',
-      );
-      await expectRule(
-        `${patientUrl(id)}/consents`,
-        coordinator,
-        { scope: 'dossier-partage', decision: 'accord', on: '1951-07-22' },
-        'business-time-too-early',
-        'on',
-      );
+      await expectRules(`${patientUrl(id)}/consents`, [
+        [{ scope: 'dossier-partage', decision: 'accord', on: nextYear }, 'business-time-in-future', 'on'],
+        [{ scope: 'dossier-partage', decision: 'accord', on: '1951-07-22' }, 'business-time-too-early', 'on'],
+      ]);
     });
 
     it('consents: a withdrawal needs a consent given', async () => {
@@ -458,20 +430,22 @@ describe('patients over HTTP', () => {
 
     it('médecin-traitant search: an active member of this CPTS or the patient, one open search at a time', async () => {
       const url = `${patientUrl(id)}/medecin-traitant-search`;
-      await expectRule(
-        url,
-        coordinator,
-        { registeredOn: '2026-02-01', requestedBy: leaverId, priority: 'ald' },
-        'member-has-left',
-        'requestedBy',
-      );
-      await expectRule(
-        url,
-        coordinator,
-        { registeredOn: '2026-02-01', requestedBy: '0193a0e0-0000-7000-8000-00000000dead', priority: 'ald' },
-        'unknown-member',
-        'requestedBy',
-      );
+      await expectRules(url, [
+        [
+          { registeredOn: '2026-02-01', requestedBy: leaverId, priority: 'ald' },
+          'member-has-left',
+          'requestedBy',
+        ],
+        [
+          {
+            registeredOn: '2026-02-01',
+            requestedBy: '0193a0e0-0000-7000-8000-00000000dead',
+            priority: 'ald',
+          },
+          'unknown-member',
+          'requestedBy',
+        ],
+      ]);
       await command(url, coordinator, {
         registeredOn: '2026-02-01',
         requestedBy: 'patient',
@@ -487,20 +461,10 @@ describe('patients over HTTP', () => {
 
     it('médecin traitant: a medecin-generaliste member who has not left, not blocked, not already the one', async () => {
       const url = `${patientUrl(id)}/medecin-traitant`;
-      await expectRule(
-        url,
-        coordinator,
-        { memberId: pharmacistId, assignedOn: '2026-02-15' },
-        'not-a-medecin-generaliste',
-        'memberId',
-      );
-      await expectRule(
-        url,
-        coordinator,
-        { memberId: leaverId, assignedOn: '2026-02-15' },
-        'member-has-left',
-        'memberId',
-      );
+      await expectRules(url, [
+        [{ memberId: pharmacistId, assignedOn: '2026-02-15' }, 'not-a-medecin-generaliste', 'memberId'],
+        [{ memberId: leaverId, assignedOn: '2026-02-15' }, 'member-has-left', 'memberId'],
+      ]);
       await command(`${patientUrl(id)}/blocks`, coordinator, { memberId: gp2Id, on: '2026-02-10' });
       await expectRule(
         url,
@@ -596,20 +560,10 @@ describe('patients over HTTP', () => {
     it('refuses what the rules refuse, naming the field, and bad bodies with 400', async () => {
       const id = (await command(base, coordinator, anotherRegistration())).id;
       const url = `${patientUrl(id)}/care-team`;
-      await expectRule(
-        url,
-        coordinator,
-        { memberId: leaverId, role: 'autre', from: '2026-02-01' },
-        'member-has-left',
-        'memberId',
-      );
-      await expectRule(
-        url,
-        coordinator,
-        { memberId: nurseId, role: 'autre', from: nextYear },
-        'business-time-in-future',
-        'from',
-      );
+      await expectRules(url, [
+        [{ memberId: leaverId, role: 'autre', from: '2026-02-01' }, 'member-has-left', 'memberId'],
+        [{ memberId: nurseId, role: 'autre', from: nextYear }, 'business-time-in-future', 'from'],
+      ]);
       await command(url, coordinator, { memberId: nurseId, role: 'autre', from: '2026-02-01' });
       await expectRule(
         url,

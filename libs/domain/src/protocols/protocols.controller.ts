@@ -1,6 +1,5 @@
 import {
   type ArgumentMetadata,
-  BadRequestException,
   Body,
   Controller,
   Get,
@@ -18,7 +17,7 @@ import { EVENT_STORE, type EventStore } from '@parcours/event-store';
 import { ReadStore } from '@parcours/projections';
 import { ConsistentReadQueryDto } from '../shared/http/read-queries.dto';
 import { readProtocolCatalogue } from './protocol-catalogue/protocol-catalogue.projection';
-import { problem } from '@parcours/platform';
+import { invalidInput } from '@parcours/platform';
 import { type CommandMeta, type CommandOutcome, load } from '../shared/command-runner';
 import { Meta } from '../shared/http/command-meta.decorator';
 import { CommandResponseDto } from '../shared/http/params';
@@ -34,8 +33,10 @@ export class ProtocolCodeParam implements PipeTransform<string, string> {
   transform(value: string, metadata: ArgumentMetadata): string {
     if (value.length <= PROTOCOL_CODE_MAX_LENGTH && PROTOCOL_CODE_PATTERN.test(value)) return value;
     const path = metadata.data ?? 'code';
-    const message = `${path} must be a protocol code (a lower-case slug)`;
-    throw new BadRequestException(problem(400, 'invalid-input', message, { errors: [{ path, message }] }));
+    throw invalidInput(path, {
+      fr: `${path} doit être un code de protocole (en minuscules, avec des tirets)`,
+      en: `${path} must be a protocol code (a lower-case slug)`,
+    });
   }
 }
 

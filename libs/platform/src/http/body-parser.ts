@@ -1,5 +1,5 @@
 import { json, type ErrorRequestHandler, type RequestHandler } from 'express';
-import { problem, ProblemError } from './problem';
+import { LocalizedProblemError, type Texts } from './problem';
 
 /** The largest body the API reads (api.md): beyond it, a 413 and nothing read further. */
 export const BODY_LIMIT = '1mb';
@@ -12,16 +12,64 @@ export const BODY_LIMIT = '1mb';
 export const MAX_JSON_DEPTH = 64;
 
 /** body-parser marks its errors with `type`; each is the client's doing, never a 500. */
-const PARSER_PROBLEMS: Record<string, [number, string, string]> = {
-  'entity.too.large': [413, 'body-too-large', 'The request body is larger than 1 MiB.'],
-  'entity.parse.failed': [400, 'malformed-json', 'The request body is not valid JSON'],
-  'entity.verify.failed': [400, 'malformed-json', 'The request body is not valid JSON'],
-  'encoding.unsupported': [415, 'unsupported-encoding', 'The request body encoding is not supported.'],
-  'charset.unsupported': [415, 'unsupported-charset', 'The request body charset is not supported.'],
-  'request.aborted': [400, 'request-aborted', 'The request was aborted by the client.'],
-  'request.size.invalid': [400, 'bad-content-length', 'The request size does not match its Content-Length.'],
-  'entity.too.deep': [400, 'body-too-deep', `The request body nests deeper than ${MAX_JSON_DEPTH} levels.`],
-  'entity.invalid.utf8': [400, 'invalid-utf8', 'The request body is not valid UTF-8.'],
+const PARSER_PROBLEMS: Record<string, [number, string, Texts]> = {
+  'entity.too.large': [
+    413,
+    'body-too-large',
+    { fr: 'Le corps de la requête dépasse 1 Mio.', en: 'The request body is larger than 1 MiB.' },
+  ],
+  'entity.parse.failed': [
+    400,
+    'malformed-json',
+    { fr: 'Le corps de la requête n’est pas du JSON valide', en: 'The request body is not valid JSON' },
+  ],
+  'entity.verify.failed': [
+    400,
+    'malformed-json',
+    { fr: 'Le corps de la requête n’est pas du JSON valide', en: 'The request body is not valid JSON' },
+  ],
+  'encoding.unsupported': [
+    415,
+    'unsupported-encoding',
+    {
+      fr: 'L’encodage du corps de la requête n’est pas pris en charge.',
+      en: 'The request body encoding is not supported.',
+    },
+  ],
+  'charset.unsupported': [
+    415,
+    'unsupported-charset',
+    {
+      fr: 'Le jeu de caractères du corps de la requête n’est pas pris en charge.',
+      en: 'The request body charset is not supported.',
+    },
+  ],
+  'request.aborted': [
+    400,
+    'request-aborted',
+    { fr: 'Le client a interrompu la requête.', en: 'The request was aborted by the client.' },
+  ],
+  'request.size.invalid': [
+    400,
+    'bad-content-length',
+    {
+      fr: 'La taille de la requête ne correspond pas à son Content-Length.',
+      en: 'The request size does not match its Content-Length.',
+    },
+  ],
+  'entity.too.deep': [
+    400,
+    'body-too-deep',
+    {
+      fr: `Le corps de la requête imbrique plus de ${MAX_JSON_DEPTH} niveaux.`,
+      en: `The request body nests deeper than ${MAX_JSON_DEPTH} levels.`,
+    },
+  ],
+  'entity.invalid.utf8': [
+    400,
+    'invalid-utf8',
+    { fr: 'Le corps de la requête n’est pas de l’UTF-8 valide.', en: 'The request body is not valid UTF-8.' },
+  ],
 };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -101,6 +149,12 @@ export const bodyParserErrors: ErrorRequestHandler = (error: unknown, _request, 
   const type = (error as { type?: unknown } | null)?.type;
   if (typeof type !== 'string' || !(type in PARSER_PROBLEMS)) return next(error);
   const [status, slug, detail] = PARSER_PROBLEMS[type];
-  const reason = type === 'entity.parse.failed' ? `: ${(error as Error).message}` : '';
-  next(new ProblemError(problem(status, slug, `${detail}${reason}`)));
+  // The parser's own words (where the syntax breaks) are JSON's, the same in both languages.
+  const reason = type === 'entity.parse.failed' ? ` : ${(error as Error).message}` : '';
+  next(
+    new LocalizedProblemError(status, slug, {
+      fr: `${detail.fr}${reason}`,
+      en: `${detail.en}${reason.slice(1)}`,
+    }),
+  );
 };

@@ -59,7 +59,9 @@ export class ProblemFilter implements ExceptionFilter {
       return problem(
         409,
         'concurrency-conflict',
-        'Someone else changed this record first; reload it and try again.',
+        language === 'fr'
+          ? 'Quelqu’un d’autre a modifié cet enregistrement entre-temps ; rechargez-le et réessayez.'
+          : 'Someone else changed this record first; reload it and try again.',
         {
           expected: String(error.expected),
           actual: String(error.actual),

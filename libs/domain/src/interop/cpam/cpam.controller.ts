@@ -1,14 +1,4 @@
-import {
-  applyDecorators,
-  BadRequestException,
-  Controller,
-  Headers,
-  Param,
-  Post,
-  Query,
-  Req,
-  Res,
-} from '@nestjs/common';
+import { applyDecorators, Controller, Headers, Param, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -19,7 +9,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '@parcours/auth';
-import { preferredLanguage, problem } from '@parcours/platform';
+import { invalidInput, preferredLanguage } from '@parcours/platform';
 import type { EventSource } from '@parcours/event-store';
 import type { Request, Response } from 'express';
 import { importContext, rawBody } from '../shared/http';
@@ -43,14 +33,17 @@ function csvOptions(
   query: { encoding?: string; separator?: string },
   acceptLanguage?: string,
 ): CsvImportOptions {
-  const invalid = (path: string, message: string) =>
-    new BadRequestException(
-      problem(400, 'invalid-input', `${path}: ${message}`, { errors: [{ path, message }] }),
-    );
   const encoding = query.encoding === undefined ? undefined : ENCODINGS[query.encoding.toLowerCase()];
-  if (query.encoding !== undefined && encoding === undefined) throw invalid('encoding', 'utf-8 or latin1');
+  if (query.encoding !== undefined && encoding === undefined) {
+    throw invalidInput('encoding', {
+      fr: 'encoding doit valoir utf-8 ou latin1',
+      en: 'encoding must be utf-8 or latin1',
+    });
+  }
   const separator = query.separator === undefined ? undefined : SEPARATORS[query.separator];
-  if (query.separator !== undefined && separator === undefined) throw invalid('separator', '; or ,');
+  if (query.separator !== undefined && separator === undefined) {
+    throw invalidInput('separator', { fr: 'separator doit valoir ; ou ,', en: 'separator must be ; or ,' });
+  }
   return {
     ...(encoding === undefined ? {} : { encoding }),
     ...(separator === undefined ? {} : { separator }),

@@ -1,16 +1,4 @@
-import {
-  BadRequestException,
-  Controller,
-  Get,
-  Header,
-  Headers,
-  Param,
-  Post,
-  Query,
-  Req,
-  Res,
-  UseFilters,
-} from '@nestjs/common';
+import { Controller, Get, Header, Headers, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -23,7 +11,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '@parcours/auth';
-import { problem } from '@parcours/platform';
+import { invalidInput } from '@parcours/platform';
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { AccessLog } from '../../patients/access-log.port';
@@ -146,10 +134,10 @@ export class FhirController {
     @Req() request: Request & { id?: unknown },
   ): Promise<Json> {
     if (identityParam !== undefined && identityParam !== 'true' && identityParam !== 'false') {
-      const message = 'identity must be true or false';
-      throw new BadRequestException(
-        problem(400, 'invalid-input', message, { errors: [{ path: 'identity', message }] }),
-      );
+      throw invalidInput('identity', {
+        fr: 'identity doit valoir true ou false',
+        en: 'identity must be true or false',
+      });
     }
     const purpose = purposeHeader === undefined ? 'export-fhir' : parsePurpose(purposeHeader);
     const role = IDENTITY_READERS.find((r) => principal.roles.includes(r));

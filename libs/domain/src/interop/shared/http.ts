@@ -1,6 +1,6 @@
 import { actorOf, type Principal } from '@parcours/auth';
 import type { EventSource } from '@parcours/event-store';
-import { ProblemError, problem } from '@parcours/platform';
+import { LocalizedProblemError } from '@parcours/platform';
 import type { Request } from 'express';
 import { randomUUID } from 'node:crypto';
 import type { ImportContext } from './importer';
@@ -28,9 +28,10 @@ export function importContext(
 export async function rawBody(request: Request, limit: number): Promise<Buffer> {
   if (request.readableEnded || (request as { _body?: unknown })._body === true) {
     // The JSON parser already read it: this route takes a file, not JSON.
-    throw new ProblemError(
-      problem(415, 'unsupported-media-type', 'Send the file itself (e.g. text/csv), not JSON.'),
-    );
+    throw new LocalizedProblemError(415, 'unsupported-media-type', {
+      fr: 'Envoyez le fichier lui-même (par exemple text/csv), pas du JSON.',
+      en: 'Send the file itself (e.g. text/csv), not JSON.',
+    });
   }
   const declared = Number(request.header('content-length'));
   if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
@@ -49,8 +50,10 @@ export async function rawBody(request: Request, limit: number): Promise<Buffer> 
   return Buffer.concat(chunks);
 }
 
-function tooLarge(limit: number): ProblemError {
-  return new ProblemError(
-    problem(413, 'body-too-large', `The request body is larger than ${Math.round(limit / 1024 / 1024)} MiB.`),
-  );
+function tooLarge(limit: number): LocalizedProblemError {
+  const mib = Math.round(limit / 1024 / 1024);
+  return new LocalizedProblemError(413, 'body-too-large', {
+    fr: `Le corps de la requête dépasse ${mib} Mio.`,
+    en: `The request body is larger than ${mib} MiB.`,
+  });
 }

@@ -1,6 +1,6 @@
-import { BadRequestException, createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { actorOf, principalOf } from '@parcours/auth';
-import { problem } from '@parcours/platform';
+import { invalidInput, type LocalizedProblemError, type Texts } from '@parcours/platform';
 import type { Request } from 'express';
 import { randomUUID } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
@@ -9,24 +9,31 @@ import { IdSource } from '../ids';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
 
-function invalidHeader(header: string, message: string): BadRequestException {
-  return new BadRequestException(
-    problem(400, 'invalid-header', message, { errors: [{ path: header, message }] }),
-  );
+function invalidHeader(header: string, message: Texts): LocalizedProblemError {
+  return invalidInput(header, message, 'invalid-header');
 }
 
 /** `If-Match: "3"` (an ETag as GET returns it) or `If-Match: 3`. */
 export function parseIfMatch(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const match = /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/.exec(value);
-  if (!match) throw invalidHeader('If-Match', 'If-Match must be a revision, e.g. "3"');
+  if (!match) {
+    throw invalidHeader('If-Match', {
+      fr: 'If-Match doit être une révision, par exemple "3"',
+      en: 'If-Match must be a revision, e.g. "3"',
+    });
+  }
   return Number(match[1]);
 }
 
 export function parseIdempotencyKey(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  if (!KEY_PATTERN.test(value))
-    throw invalidHeader('Idempotency-Key', 'Idempotency-Key must be 1 to 200 visible ASCII characters');
+  if (!KEY_PATTERN.test(value)) {
+    throw invalidHeader('Idempotency-Key', {
+      fr: 'Idempotency-Key doit compter 1 à 200 caractères ASCII visibles',
+      en: 'Idempotency-Key must be 1 to 200 visible ASCII characters',
+    });
+  }
   return value;
 }
 
