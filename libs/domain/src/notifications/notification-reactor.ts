@@ -52,9 +52,10 @@ export interface NotifierStatus {
 
 /**
  * The process manager that tells people what happened: it follows the log from its own checkpoint (the
- * events that may call for a notification), decides with `notificationsFor` who is told, records each
- * notification as `NotificationRequested` on a stream of its own, then delivers it and records
- * `NotificationDelivered`. Every id is derived from the source event, so a restart or a crash between two
+ * events that may call for a notification), decides with `notificationsFor` who is told and with the
+ * recipient's channels (`RecipientChannels`) how, records each notification as `NotificationRequested` on a
+ * stream of its own, then delivers the inbox's and records `NotificationDelivered` (e-mails and webhooks are
+ * the dispatcher's). Every id is derived from the source event, so a restart or a crash between two
  * steps replays them without recording or delivering anything twice; the checkpoint moves only once
  * everything an event called for is recorded. A log that exists before the reactor first runs is not
  * notified: it starts at the head then.
