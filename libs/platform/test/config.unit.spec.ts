@@ -212,4 +212,56 @@ describe('configuration from the environment', () => {
       /PORT[\s\S]*EVENT_STORE|EVENT_STORE[\s\S]*PORT/,
     );
   });
+
+  describe('notifications', () => {
+    it('given nothing, no e-mail, webhooks on (https only), eight attempts from 30 s', () => {
+      expect(loadConfig({})).toMatchObject({
+        SMTP_HOST: undefined,
+        SMTP_PORT: 587,
+        SMTP_SECURE: false,
+        SMTP_MSSANTE: false,
+        WEBHOOKS: true,
+        WEBHOOKS_ALLOW_HTTP_LOOPBACK: false,
+        NOTIFY_MAX_ATTEMPTS: 8,
+        NOTIFY_RETRY_BASE_MS: 30_000,
+      });
+    });
+
+    it('reads an SMTP server with its account, CA and sender', () => {
+      expect(
+        loadConfig({
+          SMTP_HOST: 'smtp.cpts.example',
+          SMTP_PORT: '465',
+          SMTP_SECURE: 'true',
+          SMTP_USER: 'parcours',
+          SMTP_PASSWORD: 's3cret',
+          SMTP_TLS_CA_FILE: '/etc/parcours/ca.pem',
+          SMTP_FROM: 'Parcours <parcours@cpts.example>',
+          PUBLIC_BASE_URL: 'https://parcours.cpts.example',
+        }),
+      ).toMatchObject({
+        SMTP_HOST: 'smtp.cpts.example',
+        SMTP_PORT: 465,
+        SMTP_SECURE: true,
+        SMTP_USER: 'parcours',
+      });
+    });
+
+    it('refuses an SMTP server without a sender, a user without a password, and bad numbers, naming each', () => {
+      const problems = (env: Record<string, string>) => {
+        try {
+          loadConfig(env);
+        } catch (error) {
+          return (error as ConfigError).problems.join('\n');
+        }
+        return '';
+      };
+      expect(problems({ SMTP_HOST: 'smtp.cpts.example' })).toMatch(/SMTP_FROM .*required with SMTP_HOST/);
+      expect(problems({ SMTP_USER: 'parcours' })).toMatch(/SMTP_PASSWORD is required with SMTP_USER/);
+      expect(problems({ SMTP_PORT: '0' })).toMatch(/SMTP_PORT/);
+      expect(problems({ NOTIFY_MAX_ATTEMPTS: '50' })).toMatch(/NOTIFY_MAX_ATTEMPTS must be between 1 and 20/);
+      expect(problems({ PUBLIC_BASE_URL: 'parcours' })).toMatch(/PUBLIC_BASE_URL must be an http\(s\) URL/);
+      expect(problems({ SMTP_MSSANTE: 'yes' })).toMatch(/SMTP_MSSANTE must be true or false/);
+    });
+  });
 });

@@ -20,6 +20,12 @@ const joinedEvent: MemberEvent = { type: 'MemberJoined', data: joined };
 const leftEvent: MemberEvent = { type: 'MemberLeft', data: { leftOn: '2026-03-31' } };
 const participation = { activity: 'rcp' as const, on: '2026-02-03', hours: 1.5 };
 const participated: MemberEvent = { type: 'ParticipationRecorded', data: participation };
+const ctx = (revision: number) => ({
+  eventId: `event-${revision}`,
+  recordedAt: '2026-01-01T00:00:00Z',
+  actorId: 't',
+  revision,
+});
 const decide = (command: MemberCommand) => (state: Parameters<typeof decideMember>[1]) =>
   decideMember(command, state, decision);
 
@@ -236,6 +242,87 @@ describe('member decider', () => {
           ),
         )
         .thenBreaks(rule, path);
+    });
+  });
+
+  describe('how the member is reached', () => {
+    const emailed: MemberEvent = { type: 'MemberEmailRecorded', data: { email: 'claire@cabinet.test' } };
+    const night = { email: true, webhook: false, quietHours: { from: '20:00', to: '07:00' } };
+    const correct =
+      (targetEventId: string, correction?: Record<string, unknown>) =>
+      (_: unknown, history: Array<StoredEvent<MemberEvent | CorrectionEvent>>) =>
+        decideCorrectionCommand(
+          changeOf(targetEventId, correction),
+          history,
+          memberCorrections,
+          undefined,
+          decision,
+        );
+
+    it('records an e-mail address, and preferences, for a member in the CPTS', () => {
+      member
+        .given(joinedEvent)
+        .when(decide({ type: 'RecordMemberEmail', data: { email: 'claire@cabinet.test' } }))
+        .then([emailed]);
+      member
+        .given(joinedEvent, emailed)
+        .when(decide({ type: 'SetNotificationPreferences', data: night }))
+        .then([{ type: 'NotificationPreferencesSet', data: night }]);
+    });
+    it('given a member who left, refuses an address and preferences', () => {
+      member
+        .given(joinedEvent, leftEvent)
+        .when(decide({ type: 'RecordMemberEmail', data: { email: 'x@y.test' } }))
+        .thenBreaks('member-has-left');
+      member
+        .given(joinedEvent, leftEvent)
+        .when(decide({ type: 'SetNotificationPreferences', data: night }))
+        .thenBreaks('member-has-left');
+    });
+    it('refuses quiet hours that start and end at the same time', () => {
+      member
+        .given(joinedEvent)
+        .when(
+          decide({
+            type: 'SetNotificationPreferences',
+            data: { email: true, webhook: true, quietHours: { from: '07:00', to: '07:00' } },
+          }),
+        )
+        .thenBreaks('quiet-hours-empty', 'quietHours.to');
+    });
+    it('corrects and voids an address; preferences are set again, not corrected', () => {
+      member
+        .given(joinedEvent, emailed)
+        .when(correct('event-1', { email: 'dr.martin@cabinet.test' }))
+        .then([
+          {
+            type: 'EntryCorrected',
+            data: {
+              targetEventId: 'event-1',
+              reason: 'Erreur',
+              correction: { email: 'dr.martin@cabinet.test' },
+            },
+          },
+        ]);
+      member
+        .given(joinedEvent, emailed)
+        .when(correct('event-1'))
+        .then([{ type: 'EntryVoided', data: { targetEventId: 'event-1', reason: 'Erreur' } }]);
+      // Preferences are set again, not corrected.
+      member
+        .given(joinedEvent, { type: 'NotificationPreferencesSet', data: night })
+        .when(correct('event-1', { email: false }))
+        .thenBreaks('entry-not-correctable');
+    });
+    it('folds the address as it now stands, and the preferences last set', () => {
+      const state = memberEvolver.evolve(
+        memberEvolver.evolve(
+          memberEvolver.evolve(memberEvolver.initialState(), { ...joinedEvent, context: ctx(0) }),
+          { ...emailed, context: ctx(1) },
+        ),
+        { type: 'NotificationPreferencesSet', data: night, context: ctx(2) } as never,
+      );
+      expect(state).toEqual(expect.objectContaining({ email: 'claire@cabinet.test', preferences: night }));
     });
   });
 });

@@ -34,11 +34,12 @@ export interface NotifierStatus {
 /**
  * The process manager that tells people what happened: it follows the log from its own checkpoint (the
  * events that may call for a notification), decides with `notificationsFor` who is told, and records each
- * notification, once per channel the recipient is told on, through the outbox (`NotificationRequested`;
- * for the inbox, `NotificationDelivered` at once; the dispatcher sends the others). Every id is derived from the source event, so a restart or a crash between two
- * steps replays them without recording or delivering anything twice; the checkpoint moves only once
- * everything an event called for is recorded. A log that exists before the reactor first runs is not
- * notified: it starts at the head then.
+ * notification through the outbox (`NotificationOutbox`: once per channel the recipient is told on, the
+ * inbox's delivered at once, e-mails and webhooks left to the dispatcher; the overdue sweep and the
+ * emergency access record the same way). Every id is derived from the source event, so a restart or a
+ * crash between two steps replays them without recording or delivering anything twice; the checkpoint
+ * moves only once everything an event called for is recorded. A log that exists before the reactor first
+ * runs is not notified: it starts at the head then.
  */
 @Injectable()
 export class NotificationReactor implements OnApplicationBootstrap, OnApplicationShutdown {

@@ -1,4 +1,5 @@
 import { call, startApi, tempDataDir, type RunningApi } from '../../../../test/support/api-process';
+import { patientInCircle } from '../../../../test/support/care-circle';
 import { eventually, type SmtpPeer, startSmtpPeer } from '../../../../test/support/notification-peers';
 import { outbox } from '../../../../test/support/outbox';
 import { command, registerCptsInStore, token } from '../../../../test/support/tenant';
@@ -260,32 +261,11 @@ describe('notification settings over HTTP', () => {
   });
 
   it('e-mails wait for the quiet hours; a server that does not offer STARTTLS is given up, never written to in clear', async () => {
-    const patientId = (
-      await command(url('/patients'), coordinator, {
-        identity: { familyName: 'Calme', givenName: 'Jeanne', birthDate: '1950-01-01' },
-        sex: 'F',
-        birthYear: 1950,
-        ald: false,
-        precarious: false,
-        hasMedecinTraitant: true,
-      })
-    ).id;
-    await command(url(`/patients/${patientId}/medecin-traitant`), coordinator, {
-      memberId: m.gp,
-      assignedOn: '2026-01-05',
+    const { pathwayId } = await patientInCircle(url(''), coordinator, {
+      identity: { familyName: 'Calme', givenName: 'Jeanne', birthDate: '1950-01-01' },
+      gp: m.gp,
+      nurse: m.nurse,
     });
-    await command(url(`/patients/${patientId}/care-team`), coordinator, {
-      memberId: m.nurse,
-      role: 'soins-infirmiers',
-      from: '2026-01-06',
-    });
-    const pathwayId = (
-      await command(url('/pathways'), coordinator, {
-        patientId,
-        kind: 'sortie-hospitalisation',
-        openedAt: '2026-03-01T09:00:00+01:00',
-      })
-    ).id;
     await command(url(`/pathways/${pathwayId}/discharges`), coordinator, {
       hospital: { name: 'CH' },
       dischargeAt: '2026-03-06T17:30:00+01:00',

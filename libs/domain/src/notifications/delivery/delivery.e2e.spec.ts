@@ -1,4 +1,5 @@
 import { call, startApi, tempDataDir, type RunningApi } from '../../../../../test/support/api-process';
+import { patientInCircle } from '../../../../../test/support/care-circle';
 import { dischargeBundle, ins } from '../../../../../test/support/fhir-bundles';
 import {
   deadUrl,
@@ -94,36 +95,12 @@ describe('notifications by e-mail and webhook, to real peers', () => {
     await subscribe(flaky, [m.gp]);
     downSubscription = (await subscribe(await deadUrl(), [m.pharmacist])).id;
 
-    patientId = (
-      await command(url('/patients'), coordinator, {
-        identity: { familyName: 'Sortante', givenName: 'Alice', birthDate: '1944-05-06', ins: PATIENT_INS },
-        sex: 'F',
-        birthYear: 1944,
-        ald: true,
-        precarious: false,
-        hasMedecinTraitant: true,
-      })
-    ).id;
-    await command(url(`/patients/${patientId}/medecin-traitant`), coordinator, {
-      memberId: m.gp,
-      assignedOn: '2026-01-05',
-    });
-    await command(url(`/patients/${patientId}/pharmacien-correspondant`), coordinator, {
-      memberId: m.pharmacist,
-      on: '2026-01-05',
-    });
-    await command(url(`/patients/${patientId}/care-team`), coordinator, {
-      memberId: m.nurse,
-      role: 'soins-infirmiers',
-      from: '2026-01-06',
-    });
-    pathwayId = (
-      await command(url('/pathways'), coordinator, {
-        patientId,
-        kind: 'sortie-hospitalisation',
-        openedAt: '2026-03-01T09:00:00+01:00',
-      })
-    ).id;
+    ({ patientId, pathwayId } = await patientInCircle(url(''), coordinator, {
+      identity: { familyName: 'Sortante', givenName: 'Alice', birthDate: '1944-05-06', ins: PATIENT_INS },
+      gp: m.gp,
+      pharmacist: m.pharmacist,
+      nurse: m.nurse,
+    }));
   }, 60_000);
 
   afterAll(async () => {
