@@ -2,6 +2,7 @@
  * The worklist over real HTTP: data recorded through the API, read back with `consistentWith` the
  * position of the last command (read-your-writes through the projection runner).
  */
+import { parisDate, parisDayStart } from '@parcours/domain';
 import { call, startApi, type RunningApi } from '../../../../test/support/api-process';
 import { command, token, tokenForUnknownCpts } from '../../../../test/support/tenant';
 
@@ -164,13 +165,18 @@ describe('worklist over HTTP', () => {
   });
 
   it('every kind of item, oldest due first; a closed pathway’s items leave and come back on reopening', async () => {
+    // What comes in "today" must be today in Paris whatever the hour the test runs (just after midnight
+    // too): the referral 2 h ago and the request 1 h ago, or less when the day is younger than that.
+    const sinceMidnight = Date.now() - parisDayStart(parisDate(Date.now()));
+    const referredAt = new Date(Date.now() - Math.min(2 * 3_600_000, (sinceMidnight * 2) / 3)).toISOString();
+    const receivedAt = new Date(Date.now() - Math.min(3_600_000, sinceMidnight / 3)).toISOString();
     const pathwayId = await openPathway();
     const referral = await post(`${pathways}/${pathwayId}/referrals`, {
       fromMemberId: m.gp,
       to: { memberId: m.nurse, profession: 'infirmier' },
       reason: 'Pansements',
       urgency: '24h',
-      referredAt: hoursFromNow(-2),
+      referredAt,
     });
     await post(`${pathways}/${pathwayId}/referrals`, {
       fromMemberId: m.gp,
@@ -191,7 +197,7 @@ describe('worklist over HTTP', () => {
       cases: [{ pathwayId, decisions: ['Réévaluer'], reviewOn: '2026-07-01' }],
     });
     const request = await post('/unscheduled-care', {
-      receivedAt: hoursFromNow(-1),
+      receivedAt,
       channel: 'telephone',
       motive: 'Fièvre',
       viaSas: false,
@@ -209,10 +215,10 @@ describe('worklist over HTTP', () => {
       ['mt.recherche', '2026-05-31', true],
       ['adressage.reponse', '2026-06-15T10:00:00+02:00', true],
       ['rcp.revue', '2026-07-01', true],
-      ['adressage.reponse', expect.any(String), false], // referred 2 h ago, due within 24 h
-      ['snp.orientation', expect.any(String), false], // received 1 h ago, due within 24 h
+      ['adressage.reponse', expect.any(String), false], // referred today, due within 24 h
+      ['snp.orientation', expect.any(String), false], // received today, due within 24 h
     ]);
-    expect(Math.abs(Date.parse(mine[4].dueAt) - (Date.now() + 23 * 3_600_000))).toBeLessThan(120_000);
+    expect(Date.parse(mine[4].dueAt) - Date.parse(receivedAt)).toBe(24 * 3_600_000);
     // By priority (the default): what came in today first, the latest first; then the overdue ones.
     const byPriority = (await itemsOf(`patientId=${patientId}`)).filter(
       (item) => item.pathwayId === pathwayId || item.pathwayId === undefined,
@@ -225,9 +231,7 @@ describe('worklist over HTTP', () => {
       ['rcp.revue', true],
     ]);
 
-    await post(`${pathways}/${pathwayId}/referrals/${referral.id}/acceptance`, {
-      acceptedAt: hoursFromNow(-1),
-    });
+    await post(`${pathways}/${pathwayId}/referrals/${referral.id}/acceptance`, { acceptedAt: receivedAt });
     await post(`/unscheduled-care/${request.id}/orientation`, {
       toMemberId: m.gp,
       appointmentAt: hoursFromNow(3),
