@@ -40,6 +40,9 @@ module.exports = {
   testTimeout: 30000,
   // Whatever a test file started and left running (a failing beforeAll, a timeout) is stopped after it.
   setupFilesAfterEnv: ['<rootDir>/test/support/cleanup.ts'],
+  // The demo CPTS is seeded once per run and copied for each test file that reads it (test/support/demo-store.ts).
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   // Child processes and servers are real: give their teardown time, and never leave one behind.
   forceExit: false,
   maxWorkers: 2,
