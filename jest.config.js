@@ -40,6 +40,11 @@ module.exports = {
   testTimeout: 30000,
   // Whatever a test file started and left running (a failing beforeAll, a timeout) is stopped after it.
   setupFilesAfterEnv: ['<rootDir>/test/support/cleanup.ts'],
+  // The demo CPTS is seeded once per run and copied for each test file that reads it (test/support/demo-store.ts).
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  // Without the timings of an earlier run (CI), the slow levels start first (test/support/sequencer.js).
+  testSequencer: '<rootDir>/test/support/sequencer.js',
   // Child processes and servers are real: give their teardown time, and never leave one behind.
   forceExit: false,
   maxWorkers: 2,

@@ -9,7 +9,8 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { AnalyticsDataset } from '../../apps/analytics/src/dataset';
-import { call, ROOT, runCli, type RunningApi, startApi, tempDataDir } from '../support/api-process';
+import { call, ROOT, runCli, type RunningApi, tempDataDir } from '../support/api-process';
+import { startDemoApi } from '../support/demo-store';
 import { token } from '../support/tenant';
 
 const DEMO = 'cpts-demo';
@@ -108,13 +109,7 @@ describe('the analytics job on the demo CPTS', () => {
   let firstRun: JobRun;
 
   beforeAll(async () => {
-    api = await startApi({ SEED_DEMO: 'true' });
-    const deadline = Date.now() + 90_000;
-    while (!/demo seed (done|failed)/.test(api.output())) {
-      if (Date.now() > deadline) throw new Error(`the demo seed did not finish:\n${api.output()}`);
-      await sleep(250);
-    }
-    if (/demo seed failed/.test(api.output())) throw new Error(`the demo seed failed:\n${api.output()}`);
+    api = await startDemoApi();
     analyst = await token(api.url, DEMO, 'analyst');
     coordinator = await token(api.url, DEMO, 'coordinator');
     full = newDir();

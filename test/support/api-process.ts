@@ -135,6 +135,31 @@ export function runCli(
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+/** Runs the built CLI as `runCli` does, without blocking: several runs can go at once. */
+export function runCliAsync(
+  args: string[],
+  env: Record<string, string> = {},
+  timeoutMs = 30_000,
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  assertBuilt(CLI_MAIN);
+  const child = trackProcess(
+    spawn(process.execPath, [CLI_MAIN, ...args], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: timeoutMs,
+    }),
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolveRun, reject) => {
+    child.on('error', reject);
+    child.on('close', (status) => resolveRun({ status, stdout, stderr }));
+  });
+}
+
 function isStaleConnection(error: unknown): boolean {
   // By name, not instanceof: fetch's errors come from Node's realm, not the test environment's.
   const { name, cause } = error as { name?: string; cause?: { code?: string } };

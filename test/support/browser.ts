@@ -3,7 +3,7 @@
  * Browser tests: a headless Chromium (the system's, else the one `@sparticuz/chromium` ships) driven by
  * playwright-core, against the built API serving the UI.
  *
- * - `openDemo()` starts the API on a fresh DATA_DIR with the demo CPTS loaded, and a headless Chromium.
+ * - `openDemo()` starts the API on a DATA_DIR of its own with the demo CPTS loaded, and a headless Chromium.
  * - `signIn()` goes through the sign-in page like a user.
  * - `checkAccessibility()` runs axe-core in the page and returns the serious and critical violations.
  * - `screenshot()` saves a PNG under test/artifacts/ (git-ignored; CI keeps it as an artifact).
@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../../bench/chromium';
 import { trackCloser } from './processes';
-import { ROOT, type RunningApi, startApi } from './api-process';
+import { ROOT } from './api-process';
+import { type DemoApi, startDemoApi } from './demo-store';
 
 export const ARTIFACTS = join(ROOT, 'test', 'artifacts');
 
@@ -26,20 +27,14 @@ export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> 
 }
 
 export interface Demo {
-  api: RunningApi;
+  api: DemoApi;
   browser: Browser;
   close(): Promise<void>;
 }
 
-/** The API with the demo CPTS loaded (waits for the seed), and a browser. */
+/** The API with the demo CPTS loaded (a copy of the run's seeded demo store, see `demo-store.ts`), and a browser. */
 export async function openDemo(env: Record<string, string> = {}): Promise<Demo> {
-  const api = await startApi({ SEED_DEMO: 'true', ...env });
-  const deadline = Date.now() + 90_000;
-  while (!/demo seed (done|failed)/.test(api.output())) {
-    if (Date.now() > deadline) throw new Error(`the demo seed did not finish:\n${api.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  if (/demo seed failed/.test(api.output())) throw new Error(`the demo seed failed:\n${api.output()}`);
+  const api = await startDemoApi(env);
   let browser: Browser;
   try {
     browser = await launchBrowser();

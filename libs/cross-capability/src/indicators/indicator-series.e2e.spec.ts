@@ -3,7 +3,8 @@
  * figures are those of `GET …/indicators` for that month, `asOf` gives the figures as they were known
  * then, and a bad period is a 400 naming the parameter.
  */
-import { call, startApi, type RunningApi } from '../../../../test/support/api-process';
+import { call } from '../../../../test/support/api-process';
+import { type DemoApi, startDemoApi } from '../../../../test/support/demo-store';
 import { token } from '../../../../test/support/tenant';
 
 jest.setTimeout(120_000);
@@ -35,7 +36,7 @@ function addMonths(date: string, months: number): string {
 }
 
 describe('the monthly indicator series over HTTP', () => {
-  let api: RunningApi;
+  let api: DemoApi;
   let analyst: string;
   let tenant: string;
   /** The demo's last month: `[from, to)` covers the 12 months it holds. */
@@ -45,16 +46,9 @@ describe('the monthly indicator series over HTTP', () => {
   const get = (path: string) => call(`${tenant}${path}`, { token: analyst });
 
   beforeAll(async () => {
-    api = await startApi({ SEED_DEMO: 'true' });
-    const deadline = Date.now() + 90_000;
-    while (!/demo seed (done|failed)/.test(api.output())) {
-      if (Date.now() > deadline) throw new Error(`the demo seed did not finish:\n${api.output()}`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    if (/demo seed failed/.test(api.output())) throw new Error(`the demo seed failed:\n${api.output()}`);
-    // The seed's last day (`until` in its summary line, JSON inside the log's JSON).
-    const until = /"until\\?":\\?"(\d{4}-\d{2}-\d{2})/.exec(api.output())?.[1];
-    if (!until) throw new Error(`no last day in the seed's summary:\n${api.output()}`);
+    api = await startDemoApi();
+    // The seed's last day: its year of activity ends there.
+    const { until } = api;
     to = addMonths(`${until.slice(0, 7)}-01`, 1);
     from = addMonths(to, -12);
     analyst = await token(api.url, CPTS, 'analyst', 'analyst-1');

@@ -8,7 +8,7 @@ import iconv from 'iconv-lite';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { call, runCli, startApi, type RunningApi } from '../../../../../test/support/api-process';
+import { call, runCliAsync, startApi, type RunningApi } from '../../../../../test/support/api-process';
 import { dischargeBundle, ins } from '../../../../../test/support/fhir-bundles';
 import { command, read, token } from '../../../../../test/support/tenant';
 
@@ -151,25 +151,25 @@ describe('CPAM imports and the CLI imports', () => {
     );
   });
 
-  it('imports the list from the CLI, with a report, and exits 1 on a rejected row', () => {
+  it('imports the list from the CLI, with a report, and exits 1 on a rejected row', async () => {
     const file = join(dir, 'liste.csv');
     writeFileSync(
       file,
       iconv.encode(LIST.concat(`\r\n${ins('2900175123010')};Neuve;Anne;01/01/1990;F;;N;O`), 'win1252'),
     );
-    const ok = runCli(['import-mt-list', file, '--cpts', C], { DATA_DIR: api.dataDir });
+    const ok = await runCliAsync(['import-mt-list', file, '--cpts', C], { DATA_DIR: api.dataDir });
     expect(ok.status).toBe(0);
     expect(JSON.parse(ok.stdout)).toMatchObject({ rows: 4, recorded: 1, unchanged: 3, imported: true });
 
     const bad = join(dir, 'mauvaise.csv');
     writeFileSync(bad, `${LIST}\r\n${ins('2900175123011')};Neuve;Anne;01/01/1990;Z;;N;O`);
-    const refused = runCli(['import-mt-list', bad, '--cpts', C], { DATA_DIR: api.dataDir });
+    const refused = await runCliAsync(['import-mt-list', bad, '--cpts', C], { DATA_DIR: api.dataDir });
     expect(refused.status).toBe(1);
     expect(JSON.parse(refused.stdout).rejected).toEqual([
       { line: 5, reasons: ['sexe: 1, M ou H pour un homme, 2 ou F pour une femme'] },
     ]);
     expect(refused.stderr).toContain('1 row(s) rejected, nothing imported');
-  });
+  }, 60_000); // two CLI runs, each a process of its own
 
   it('imports a directory of FHIR bundles from the CLI, each all or nothing, and says which were refused', async () => {
     const admin = await token(api.url, null, 'platform-admin');
@@ -189,7 +189,7 @@ describe('CPAM imports and the CLI imports', () => {
       '{"resourceType":"Bundle","type":"collection","entry":[{"resource":{"resourceType":"Foo"}}]}',
     );
     writeFileSync(join(bundles, 'notes.txt'), 'not a bundle');
-    const run = runCli(['import', bundles, '--cpts', 'cpts-cli-fhir'], { DATA_DIR: api.dataDir });
+    const run = await runCliAsync(['import', bundles, '--cpts', 'cpts-cli-fhir'], { DATA_DIR: api.dataDir });
     expect(run.status).toBe(1);
     const summary = JSON.parse(run.stdout);
     expect(summary).toMatchObject({ files: 3, imported: 2, unchanged: 0, refused: 1 });
@@ -197,10 +197,10 @@ describe('CPAM imports and the CLI imports', () => {
       outcome: 'refused',
       problems: [{ at: 'Bundle.entry[0].resource.resourceType' }],
     });
-    const again = runCli(['import', join(bundles, '1-sortie.json'), '--cpts', 'cpts-cli-fhir'], {
+    const again = await runCliAsync(['import', join(bundles, '1-sortie.json'), '--cpts', 'cpts-cli-fhir'], {
       DATA_DIR: api.dataDir,
     });
     expect(again.status).toBe(0);
     expect(JSON.parse(again.stdout)).toMatchObject({ files: 1, unchanged: 1 });
-  });
+  }, 60_000); // two CLI runs, each a process of its own
 });
