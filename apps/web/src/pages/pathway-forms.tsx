@@ -22,7 +22,7 @@ import {
 } from '../ui/forms';
 import { MemberSelect } from '../ui/members';
 import { loadSession } from '../session';
-import { Loaded, useQuery } from '../ui/page';
+import { ErrorMessage, Loaded, Loading, useQuery } from '../ui/page';
 import {
   BUSINESS_TIME_FIELD,
   dischargesOf,
@@ -733,6 +733,8 @@ function ProtocolApplication(props: PathwayFormProps & { protocols: Protocol[] }
       : null,
   );
   const adherents = detail.data?.adherents.map((adherent) => adherent.memberId);
+  // Until the adherents are known, nobody is offered (not every member of the professions for a moment).
+  const waitingForAdherents = protocol?.kind === 'cooperation-nationale' && adherents === undefined;
   const me = loadSession()?.sub;
 
   const submit = (values: FormValues, key: string) => {
@@ -785,17 +787,25 @@ function ProtocolApplication(props: PathwayFormProps & { protocols: Protocol[] }
         <div key={code}>
           <p class="hint">{text.version(version.version, formatDateTime(version.effectiveFrom, lang))}</p>
           <PatientFacts patientId={props.view.patientId} />
-          <MemberSelect
-            key={adherents ? 'adherents' : 'all'}
-            name="byMemberId"
-            label={text.appliedBy}
-            hint={text.appliedByHint}
-            professions={version.professions}
-            only={adherents}
-            defaultValue={me}
-            dateField="appliedAt"
-            required
-          />
+          {waitingForAdherents ? (
+            detail.error ? (
+              <ErrorMessage error={detail.error} />
+            ) : (
+              <Loading />
+            )
+          ) : (
+            <MemberSelect
+              key={adherents ? 'adherents' : 'all'}
+              name="byMemberId"
+              label={text.appliedBy}
+              hint={text.appliedByHint}
+              professions={version.professions}
+              only={adherents}
+              defaultValue={me}
+              dateField="appliedAt"
+              required
+            />
+          )}
           <DateTimeInput name="appliedAt" label={text.appliedAt} required />
           <fieldset class="eligibility">
             <legend>{text.exclusions}</legend>
