@@ -236,6 +236,14 @@ describe('a professional in the web UI', () => {
         (p) => p.eventId === participation.eventId,
       )?.hours,
     ).toBe(participation.hours + 1);
+
+    // The member's e-mail address for notifications, recorded from the same page.
+    await page.getByRole('textbox', { name: /^Adresse e-mail/ }).fill('cabinet.test@example.org');
+    await page.getByRole('button', { name: 'Enregistrer l’adresse' }).click();
+    await page.getByTestId('member-email').filter({ hasText: 'cabinet.test@example.org' }).waitFor();
+    expect((await call(api(`/members/${withParticipation.id}`), { token: coordinator })).body.email).toBe(
+      'cabinet.test@example.org',
+    );
     await page.context().close();
   });
 });

@@ -13,6 +13,7 @@ import { label, options } from '../labels';
 import { href } from '../router';
 import { hasRole } from '../session';
 import { EntryChange } from '../ui/entry-change';
+import { MemberEmailCard } from './member-email';
 import { folded, FRENCH } from '../ui/members';
 import { Loaded, PageTitle, useQuery } from '../ui/page';
 import { TableRegion } from '../ui/table';
@@ -221,7 +222,11 @@ function MemberDetail({ id, coordinator }: { id: string; coordinator: boolean })
   const text = useText(TEXT);
   const lang = useLang();
   const member = useQuery<
-    DirectoryMember & { revision: number; entries: { participations: Participation[] } }
+    DirectoryMember & {
+      revision: number;
+      email?: string;
+      entries: { participations: Participation[] };
+    }
   >(tenant(`/members/${encodeURIComponent(id)}`));
   return (
     <Loaded query={member}>
@@ -243,6 +248,9 @@ function MemberDetail({ id, coordinator }: { id: string; coordinator: boolean })
               <dt>{text.joined}</dt>
               <dd>{formatDate(found.joinedOn, lang)}</dd>
             </dl>
+            {coordinator && !found.leftOn && (
+              <MemberEmailCard memberId={id} email={found.email} onDone={member.reload} />
+            )}
             {coordinator && (
               <section class="card" aria-labelledby="participations-title">
                 <h2 id="participations-title">{text.participations}</h2>

@@ -288,7 +288,7 @@ interface ControlAttrs {
 export function TextInput(
   props: FieldProps & {
     defaultValue?: string;
-    type?: 'text' | 'number' | 'date' | 'search' | 'time';
+    type?: 'text' | 'number' | 'date' | 'search' | 'time' | 'email';
     maxLength?: number;
     min?: number;
     max?: number;
