@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { ProjectionRegistry } from '@parcours/projections';
-import { PathwaysModule } from '../pathways';
 import { PatientsModule } from '../patients';
 import { rcpRegisterProjection } from './rcp-register/rcp-register.projection';
 import { rcpCommandHandlers } from './rcp.handler';
@@ -12,7 +11,7 @@ export const rcpProjections = [rcpRegisterProjection];
 const httpControllers = [RcpController];
 
 @Module({
-  imports: [PatientsModule, PathwaysModule],
+  imports: [PatientsModule],
   controllers: [...httpControllers],
   providers: [...rcpCommandHandlers],
 })

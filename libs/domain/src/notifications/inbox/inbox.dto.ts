@@ -1,10 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import { ConsistentReadQueryDto } from '../../shared/http/read-queries.dto';
-
-const wholeNumber = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && /^\d{1,6}$/.test(value) ? Number(value) : value;
+import { ConsistentReadQueryDto, wholeNumber } from '../../shared/http/read-queries.dto';
 
 /** `GET …/inbox`: the newest notifications; `limit=0` answers the unread count alone (the menu's badge). */
 export class InboxQueryDto extends ConsistentReadQueryDto {

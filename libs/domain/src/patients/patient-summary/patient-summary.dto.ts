@@ -2,11 +2,8 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Max, Min, ValidateBy } from 'class-validator';
 import { DEFAULT_PAGE, MAX_PAGE } from '../../pathways/pathway-view/pathway-view.queries';
-import { ConsistentReadQueryDto } from '../../shared/http/read-queries.dto';
+import { ConsistentReadQueryDto, wholeNumber } from '../../shared/http/read-queries.dto';
 import { decodePatientCursor } from './patient-summary.queries';
-
-const wholeNumber = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && /^\d{1,6}$/.test(value) ? Number(value) : value;
 
 /** `GET …/patients`: the pseudonymous list, filtered on what needs no identity. */
 export class PatientListQueryDto extends ConsistentReadQueryDto {

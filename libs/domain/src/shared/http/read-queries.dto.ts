@@ -2,6 +2,10 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsCalendarDate } from './validators';
 import { IsOptional, Matches, ValidateBy } from 'class-validator';
 
+/** A query-string whole number (`?limit=20`) as a number; anything else is left for the validators to refuse. */
+export const wholeNumber = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^\d{1,6}$/.test(value) ? Number(value) : value;
+
 /**
  * Query strings of the read routes. The API's validation pipe refuses unknown parameters, so each DTO
  * declares `consistentWith` (handled by the global interceptor) to let it through.
