@@ -55,14 +55,18 @@ export class ReadStore {
     tables: Database.Statement<[], { name: string }>;
   };
 
-  constructor(path: string) {
+  /**
+   * `busyTimeoutMs`: how long a write waits for another writer's lock (5 s; a rebuild spread over threads
+   * waits longer, as one of them may be building a large index).
+   */
+  constructor(path: string, options: { busyTimeoutMs?: number } = {}) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
+    this.db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     // 64 MiB of page cache (default 2 MiB): read models are read and rewritten by key all the time.
     this.db.pragma('cache_size = -65536');
-    this.db.pragma('busy_timeout = 5000');
     // The planner's statistics are sampled (a few milliseconds per table), not read in full.
     this.db.pragma('analysis_limit = 1000');
     this.db.exec(`
@@ -123,12 +127,14 @@ export class ReadStore {
   /** The tables of a generation (if absent); `withIndexes` false for one being built (see `TableDefinition`). */
   createTables(name: string, generation: string, tables: TableDefinitions, withIndexes: boolean): void {
     const named = ReadStore.tableNamer(name, generation);
-    this.db.transaction(() => {
-      for (const [table, definition] of Object.entries(tables)) {
-        this.db.exec(createTableSql(named(table), definition));
-        if (withIndexes) for (const sql of createIndexSql(named(table), definition)) this.db.exec(sql);
-      }
-    })();
+    this.db
+      .transaction(() => {
+        for (const [table, definition] of Object.entries(tables)) {
+          this.db.exec(createTableSql(named(table), definition));
+          if (withIndexes) for (const sql of createIndexSql(named(table), definition)) this.db.exec(sql);
+        }
+      })
+      .immediate();
   }
 
   /** The read indexes of a generation that was built without them. */
@@ -154,19 +160,26 @@ export class ReadStore {
 
   /** Starts a new generation of `version` at position 0 (its tables are created by the projection). */
   createGeneration(name: string, version: number): GenerationRow {
-    const count = this.db
-      .prepare<[string, number], { n: number }>(
-        'SELECT COUNT(*) AS n FROM projection_generations WHERE name = ? AND version = ?',
-      )
-      .get(name, version)!.n;
-    const generation = `v${version}g${count + 1}`;
-    const row = { name, generation, version, position: '0', updated_at: new Date().toISOString() };
-    this.db
-      .prepare(
-        'INSERT INTO projection_generations (name, generation, version, position, updated_at) VALUES (?, ?, ?, ?, ?)',
-      )
-      .run(row.name, row.generation, row.version, row.position, row.updated_at);
-    return row;
+    // Counted and inserted under the write lock: another writer may create one at the same time.
+    return this.db
+      .transaction(() => {
+        // After the highest number used for this version (older ones may have been dropped since).
+        const last = this.db
+          .prepare<[string, number], { generation: string }>(
+            'SELECT generation FROM projection_generations WHERE name = ? AND version = ?',
+          )
+          .all(name, version)
+          .reduce((max, row) => Math.max(max, Number(/g(\d+)$/.exec(row.generation)?.[1] ?? 0)), 0);
+        const generation = `v${version}g${last + 1}`;
+        const row = { name, generation, version, position: '0', updated_at: new Date().toISOString() };
+        this.db
+          .prepare(
+            'INSERT INTO projection_generations (name, generation, version, position, updated_at) VALUES (?, ?, ?, ?, ?)',
+          )
+          .run(row.name, row.generation, row.version, row.position, row.updated_at);
+        return row;
+      })
+      .immediate();
   }
 
   /** Inside the batch transaction: the checkpoint of the generation that was just written. */
@@ -185,19 +198,21 @@ export class ReadStore {
 
   /** Makes `generation` the one reads use, and drops the tables of the generations it replaces. */
   activate(name: string, generation: string): void {
-    this.db.transaction(() => {
-      const previous = this.db
-        .prepare<[string, string], { generation: string }>(
-          'SELECT generation FROM projection_generations WHERE name = ? AND generation != ?',
-        )
-        .all(name, generation);
-      this.db
-        .prepare(
-          'INSERT INTO projection_active (name, generation) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET generation = excluded.generation',
-        )
-        .run(name, generation);
-      for (const old of previous) this.dropGeneration(name, old.generation);
-    })();
+    this.db
+      .transaction(() => {
+        const previous = this.db
+          .prepare<[string, string], { generation: string }>(
+            'SELECT generation FROM projection_generations WHERE name = ? AND generation != ?',
+          )
+          .all(name, generation);
+        this.db
+          .prepare(
+            'INSERT INTO projection_active (name, generation) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET generation = excluded.generation',
+          )
+          .run(name, generation);
+        for (const old of previous) this.dropGeneration(name, old.generation);
+      })
+      .immediate();
   }
 
   dropGeneration(name: string, generation: string): void {

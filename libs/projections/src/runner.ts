@@ -201,6 +201,13 @@ export class ProjectionApplier {
    * One transaction: each projection applies the events past its checkpoint in a savepoint of its own,
    * writes its rows and its checkpoint `upTo`. A commit that fails (disk full) loses the whole batch:
    * memory is forgotten and positions stay where they were; the caller reads the batch again later.
+   *
+   * Other threads and processes may write the read store too (the API's projections, a rebuild spread over
+   * threads): the transaction takes the write lock at once (`BEGIN IMMEDIATE`, never a read upgraded to a
+   * write, which another writer's commit would refuse), and holds it only while rows are written — the
+   * generations being built apply the batch to memory before it (their handlers read only their own
+   * tables, which no one else writes). A projection whose handler throws there is replayed event by event
+   * inside the transaction, as below.
    */
   apply(batch: readonly RecordedEvent[], upTo: bigint): void {
     const db = this.readStore.db;
@@ -216,11 +223,24 @@ export class ProjectionApplier {
     );
     const now = Date.now();
     const saveIdle = now - this.savedAt >= IDLE_CHECKPOINT_MS;
-    db.exec('BEGIN');
+    const work = new Map<Slot, { events: RecordedEvent[]; applied: boolean }>();
     try {
       for (const slot of this.slots.values()) {
         if (ended(slot) || upTo <= slot.position || this.moved) continue;
         const events = batch.filter((e) => e.position > slot.position && slot.types.has(e.type));
+        const item = { events, applied: false };
+        work.set(slot, item);
+        if (!slot.building) continue;
+        try {
+          for (const event of events) slot.handlers[event.type](event);
+          item.applied = true;
+        } catch (error) {
+          for (const table of slot.tables) table.forget();
+          this.throwIfDisk(error);
+        }
+      }
+      db.exec('BEGIN IMMEDIATE');
+      for (const [slot, { events, applied }] of work) {
         if (events.length === 0 && !slot.building) {
           slot.position = upTo;
           if (saveIdle) {
@@ -229,9 +249,13 @@ export class ProjectionApplier {
           }
           continue;
         }
+        if (slot.building && !applied) {
+          this.isolate(slot, events);
+          continue;
+        }
         db.exec('SAVEPOINT projection');
         try {
-          for (const event of events) slot.handlers[event.type](event);
+          if (!applied) for (const event of events) slot.handlers[event.type](event);
           for (const table of slot.tables) table.flush();
           this.readStore.saveCheckpoint(slot.projection.name, slot.generation, upTo);
           db.exec('RELEASE projection');

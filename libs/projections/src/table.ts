@@ -314,9 +314,10 @@ export class ProjectionTable<R extends object> {
     return statement;
   }
 
-  /** Writes what changed since the last flush (inside the caller's transaction). */
+  /** Writes what changed since the last flush (inside the caller's transaction, never outside one). */
   flush(): void {
     if (this.changed.length > 0) {
+      if (!this.db.inTransaction) throw new Error(`rows of ${this.name} written outside a transaction`);
       const inserted: Array<Entry<R>> = [];
       const upserted: Array<Entry<R>> = [];
       const changed = this.changed;

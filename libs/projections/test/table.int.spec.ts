@@ -27,7 +27,11 @@ function open(options: { fresh: boolean; appendOnly?: boolean; maxRows?: number 
       step: string;
       due: string;
     }>;
-  return { db, t, stored };
+  /** What the engine does at the end of a batch: the rows written inside its transaction. */
+  const flush = () => db.transaction(() => t.flush())();
+  /** A scan as a handler makes it: inside the batch's transaction (a short prefix writes first). */
+  const scan = (...prefix: string[]) => db.transaction(() => t.scan(...prefix))();
+  return { db, t, stored, flush, scan };
 }
 
 const row = (pathway: string, step: string, due: string): StepRow => ({
@@ -41,11 +45,11 @@ describe('ProjectionTable.scan', () => {
   it.each([false, true])(
     'given rows written and rows pending (append-only %s), then a scan sees both, in key order, and writes nothing',
     (appendOnly) => {
-      const { t, stored } = open({ fresh: true, appendOnly });
+      const { t, stored, flush } = open({ fresh: true, appendOnly });
       t.put(row('p1', 'b', '2026-03-02'));
       t.put(row('p1', 'd', '2026-03-04'));
       t.put(row('p2', 'a', '2026-03-01'));
-      t.flush();
+      flush();
       t.put(row('p1', 'c', '2026-03-03'));
       t.put(row('p1', 'a', '2026-03-01'));
       if (!appendOnly) t.put(row('p1', 'b', '2026-03-12'));
@@ -63,43 +67,57 @@ describe('ProjectionTable.scan', () => {
   );
 
   it('given a row deleted in memory, then the scan no longer returns it though the database still has it', () => {
-    const { t, stored } = open({ fresh: false });
+    const { t, stored, flush } = open({ fresh: false });
     t.put(row('p1', 'a', '2026-03-01'));
     t.put(row('p1', 'b', '2026-03-02'));
-    t.flush();
+    flush();
     t.delete('c', 'p1', 'a');
     expect(t.scan('c', 'p1').map((r) => r.step)).toEqual(['b']);
     expect(stored().map((r) => r.step)).toEqual(['a', 'b']);
-    t.flush();
+    flush();
     expect(stored().map((r) => r.step)).toEqual(['b']);
   });
 
   it('given rows the database holds and memory forgot (beyond maxRows), then the scan reads them back', () => {
-    const { t } = open({ fresh: true, maxRows: 1 });
+    const { t, flush } = open({ fresh: true, maxRows: 1 });
     t.put(row('p1', 'a', '2026-03-01'));
     t.put(row('p1', 'b', '2026-03-02'));
-    t.flush(); // two rows > maxRows: memory forgets, the table is no longer all in memory
+    flush(); // two rows > maxRows: memory forgets, the table is no longer all in memory
     t.put(row('p1', 'c', '2026-03-03'));
     expect(t.scan('c', 'p1').map((r) => r.step)).toEqual(['a', 'b', 'c']);
     expect(t.get('c', 'p1', 'a')?.due).toBe('2026-03-01');
   });
 
   it('with a shorter prefix, writes what is pending first and reads the database', () => {
-    const { t, stored } = open({ fresh: true });
+    const { t, stored, scan } = open({ fresh: true });
     t.put(row('p2', 'a', '2026-03-01'));
     t.put(row('p1', 'a', '2026-03-01'));
-    expect(t.scan('c').map((r) => `${r.pathway_id}/${r.step}`)).toEqual(['p1/a', 'p2/a']);
+    expect(scan('c').map((r) => `${r.pathway_id}/${r.step}`)).toEqual(['p1/a', 'p2/a']);
     expect(stored()).toHaveLength(2);
     expect(t.pending).toBe(0);
   });
 
   it('after forget (a rolled back batch), the scan sees only what the database holds', () => {
-    const { t } = open({ fresh: true });
+    const { t, flush } = open({ fresh: true });
     t.put(row('p1', 'a', '2026-03-01'));
-    t.flush();
+    flush();
     t.put(row('p1', 'b', '2026-03-02'));
     t.forget();
     expect(t.scan('c', 'p1').map((r) => r.step)).toEqual(['a']);
+  });
+});
+
+describe('ProjectionTable.flush', () => {
+  it('refuses to write outside a transaction (rows would be half written if the batch failed), and keeps them pending', () => {
+    const { t, stored, flush } = open({ fresh: true });
+    t.put(row('p1', 'a', '2026-03-01'));
+    expect(() => t.flush()).toThrow(/rows of steps written outside a transaction/);
+    // A short-prefix scan writes first: the same refusal, before anything is read or written.
+    expect(() => t.scan('c')).toThrow(/outside a transaction/);
+    expect(stored()).toEqual([]);
+    expect(t.pending).toBe(1);
+    flush();
+    expect(stored()).toEqual([{ step: 'a', due: '2026-03-01' }]);
   });
 });
 
@@ -112,7 +130,7 @@ describe('a generation once built', () => {
     const t = new ProjectionTable(readStore.db, name, definition, { fresh: true, maxRows: 100_000 });
     for (let i = 0; i < 5_000; i += 1)
       t.put(row(`p${i}`, 'follow-up', `2026-03-${String((i % 28) + 1).padStart(2, '0')}`));
-    t.flush();
+    readStore.db.transaction(() => t.flush())();
     readStore.createIndexes('steps-model', 'v1g1', { steps: definition });
 
     // What the planner knows of the table and its index: without it, SQLite takes an equality on the
