@@ -38,12 +38,14 @@ export async function startApi(
   dataDir: string,
   timeoutMs = 120_000,
   env: Record<string, string> = {},
+  /** Node's own flags for the API (`--cpu-prof` for a profile). */
+  nodeArgs: string[] = [],
 ): Promise<BenchApi> {
   const root = repositoryRoot();
   const main = join(root, 'dist/apps/api/src/main.js');
   if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);
   const started = process.hrtime.bigint();
-  const child: ChildProcess = spawn(process.execPath, [main], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, main], {
     cwd: root,
     env: {
       PATH: process.env.PATH,

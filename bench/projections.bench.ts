@@ -2,8 +2,9 @@
  * Projection benchmark (`npm run bench:projections`): the read-side rows of the performance table in
  * `quality.md`, on a generated year of one large CPTS (`projections-data.ts`, 1 000 000 events by default).
  *
- * 1. Rebuild: every read model built from zero in one pass over the log (`rebuildProjections`, as
- *    `npm run cli -- rebuild` does), in an application context built as the CLI's; each run from an empty
+ * 1. Rebuild: every read model built from zero, spread over worker threads each reading the log once for
+ *    its share (as `npm run cli -- rebuild` does: `BENCH_THREADS` overrides the default count), in an
+ *    application context built as the CLI's; each run from an empty
  *    read store, after reading the whole log once (the peer: what any single reader pays). Targets:
  *    ≥ 50 000 log events/s, 1 M events in < 20 s; the read store ≤ 1.2× the event store on disk.
  * 2. `GET …/indicators` for the year and for a month, and one indicator's drill-down, on the built API
@@ -26,9 +27,9 @@ import type { INestApplicationContext } from '@nestjs/common';
 import Database from 'better-sqlite3';
 import { EVENT_STORE, type EventStore } from '@parcours/event-store';
 import { loadConfig } from '@parcours/platform';
-import { ProjectionRegistry, ReadStore, rebuildProjections } from '@parcours/projections';
-import { upcast } from '@parcours/domain';
+import { ProjectionRegistry, Projections, ReadStore, type RebuildResult } from '@parcours/projections';
 import { withApplication } from '../apps/cli/src/cli-context';
+import { defaultRebuildThreads } from '../apps/cli/src/rebuild.command';
 import { startApi, timedFetch, type BenchApi } from './api-process';
 import { openLoop, percentileOf, type LoadResult } from './open-loop';
 import {
@@ -72,6 +73,8 @@ const RUNS = runsFromEnv(3);
 const RUNS_EXPLICIT = (process.env.BENCH_RUNS ?? '') !== '';
 const REBUILD_BUDGET_SECONDS = sizeFromEnv('BENCH_REBUILD_BUDGET', 300);
 const CALLS = sizeFromEnv('BENCH_CALLS', 20);
+/** Threads the rebuild is spread over: as the CLI's `rebuild` (the cores, at most 4) unless given. */
+const THREADS = process.env.BENCH_THREADS ? sizeFromEnv('BENCH_THREADS', 1) : defaultRebuildThreads();
 const LAG_SECONDS = sizeFromEnv('BENCH_LAG_SECONDS', 20);
 const LAG_RATE = 500;
 const PAGE = 2000;
@@ -111,7 +114,6 @@ function markdownTable({ titles, rows }: Table): string {
 const seconds = (s: number): string =>
   s >= 100 ? `${s.toFixed(0)} s` : s >= 10 ? `${s.toFixed(1)} s` : `${s.toFixed(2)} s`;
 const ms = (value: number): string => (value >= 100 ? `${value.toFixed(0)} ms` : `${value.toFixed(1)} ms`);
-const pct = (share: number): string => `${Math.round(share * 100)} %`;
 const mib = (value: number): string => `${value.toFixed(0)} MiB`;
 const bytes = (n: number): string =>
   n >= 2 ** 20 ? `${(n / 2 ** 20).toFixed(1)} MiB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${n} B`;
@@ -147,46 +149,18 @@ interface ProjectionRows {
 }
 
 interface RebuildRun {
-  /** The rebuild of every read model, one pass over the log. */
+  /** The rebuild of every read model. */
   totalSeconds: number;
-  /** Of which inside the store's reads (SQLite scan, JSON.parse of the rows). */
-  readSeconds: number;
+  /** CPU time of the rebuild, every thread of the process (user + system). */
+  cpuSeconds: number;
+  threads: number;
   /** The whole log read once, unfiltered, in pages of PAGE: what any single reader pays. */
   logReadSeconds: number;
   events: number;
   projections: ProjectionRows[];
   readStoreBytes: number;
-  heapMiB: number;
-}
-
-/** The store, with the time spent producing the subscription's messages added up. */
-function timingStore(store: EventStore, clock: { read: number }): EventStore {
-  return new Proxy(store, {
-    get(target, property) {
-      if (property === 'subscribeToAll') {
-        return (options: Parameters<EventStore['subscribeToAll']>[0]) => {
-          const subscription = target.subscribeToAll(options);
-          const iterator = subscription[Symbol.asyncIterator]();
-          return {
-            close: () => subscription.close(),
-            [Symbol.asyncIterator]: () => ({
-              next: async () => {
-                const started = process.hrtime.bigint();
-                try {
-                  return await iterator.next();
-                } finally {
-                  clock.read += Number(process.hrtime.bigint() - started) / 1e9;
-                }
-              },
-              return: () => iterator.return?.() ?? Promise.resolve({ done: true, value: undefined }),
-            }),
-          };
-        };
-      }
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-  });
+  /** The process's peak resident memory (all its threads) at the end of the rebuild. */
+  peakRssMiB: number;
 }
 
 async function readWholeLog(store: EventStore, expected: number): Promise<number> {
@@ -233,15 +207,15 @@ async function rebuildAll(dataDir: string, events: number, run: number): Promise
     if (head !== events) throw new Error(`the store holds ${head} events, ${events} expected`);
     const logReadSeconds = await readWholeLog(store, events);
     console.log(
-      `    run ${run}: log read once in ${seconds(logReadSeconds)}; rebuilding ${projections.length} read models in one pass…`,
+      `    run ${run}: log read once in ${seconds(logReadSeconds)}; rebuilding ${projections.length} read models over ${THREADS} thread(s)…`,
     );
-    const clock = { read: 0 };
     let lastPrint = 0;
-    let result: Awaited<ReturnType<typeof rebuildProjections>> | undefined;
+    let result: RebuildResult | undefined;
     const startedAt = process.hrtime.bigint();
+    const cpuBefore = process.cpuUsage();
     const totalSeconds = await timed(async () => {
-      result = await rebuildProjections(timingStore(store, clock), readStore, projections, {
-        upcast,
+      result = await app.get(Projections).rebuild(projections, {
+        threads: THREADS,
         onProgress: (progress) => {
           const elapsed = Number(process.hrtime.bigint() - startedAt) / 1e9;
           if (elapsed - lastPrint < 2) return;
@@ -254,7 +228,8 @@ async function rebuildAll(dataDir: string, events: number, run: number): Promise
         },
       });
     });
-    const heapMiB = process.memoryUsage().heapUsed / 2 ** 20;
+    const cpu = process.cpuUsage(cpuBefore);
+    const peakRssMiB = process.resourceUsage().maxRSS / 1024;
     // Outside the total: each read model's rows, bytes and checksum time.
     const rows: ProjectionRows[] = [];
     for (const projection of projections) {
@@ -274,12 +249,13 @@ async function rebuildAll(dataDir: string, events: number, run: number): Promise
     readStore.db.pragma('wal_checkpoint(TRUNCATE)');
     return {
       totalSeconds,
-      readSeconds: clock.read,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      threads: result!.threads,
       logReadSeconds,
       events: result!.events,
       projections: rows,
       readStoreBytes: statSync(join(dataDir, 'read.db')).size,
-      heapMiB,
+      peakRssMiB,
     };
   });
 }
@@ -556,14 +532,14 @@ async function main(): Promise<void> {
   const total = summarise(runs.map((r) => r.totalSeconds));
   const logRead = summarise(runs.map((r) => r.logReadSeconds));
   const ratio = median(runs.map((r) => r.totalSeconds / r.logReadSeconds));
-  const readShare = median(runs.map((r) => r.readSeconds / r.totalSeconds));
+  const cpuPerEvent = median(runs.map((r) => (r.cpuSeconds / r.events) * 1e6));
   const last = runs[runs.length - 1];
   const readStoreRatio = last.readStoreBytes / storeBytes;
   const rebuildTable: Table = {
     titles: ['what', 'time (median)', 'range', 'log events/s', 'ratio to the log read once'],
     rows: [
       [
-        `rebuild of all ${last.projections.length} read models, one pass`,
+        `rebuild of all ${last.projections.length} read models, ${last.threads} thread${last.threads === 1 ? '' : 's'}`,
         seconds(total.median),
         secondsRange(total),
         formatCount(cached.events / total.median),
@@ -719,9 +695,10 @@ async function main(): Promise<void> {
     );
   }
   notes.push(
-    `The rebuild reads the log once for every read model: ${pct(readShare)} of its time is spent producing ` +
-      `the log's events (the store's subscription: SQLite scan, \`JSON.parse\` of each row), the rest applying ` +
-      `them in memory and writing the rows in bulk (heap after the rebuild: ${mib(last.heapMiB)}). ` +
+    `The rebuild is spread over ${last.threads} worker thread${last.threads === 1 ? '' : 's'}, each reading the log once for ` +
+      `its share of the read models (${formatCount(last.events)} events read in all); its CPU time, every thread ` +
+      `of the process: ${Math.round(cpuPerEvent)} µs per event of the log (${(cpuPerEvent / 20).toFixed(1)}× the 20 µs ` +
+      `that 50 000 events/s on one core allows); the process's peak resident memory: ${mib(last.peakRssMiB)}. ` +
       `The commands of the live-lag phase: ${formatCount(api.lag.commands.sent - api.lag.commands.errors)} answered, ` +
       `p50 ${ms(commands.p50)}, p99 ${ms(commands.p99)}${commandErrors ? `, errors ${commandErrors}` : ', no error'} ` +
       `(\`npm run bench:http\` measures them on their own).`,
@@ -748,7 +725,7 @@ async function main(): Promise<void> {
     : `generated in ${seconds(cached.generatedIn ?? 0)} (appends at ${formatCount(cached.appendPerSecond ?? 0)} events/s, \`synchronous=NORMAL\`, windows of ${APPEND_WINDOW} events, one append per stream in each)`;
   const body = [
     `Measured ${when} by \`npm run bench:projections\` on ${machine}. Rebuild: ${runsText}${budgetText}, each ` +
-      `from an empty read store: every read model built in one pass over the log with \`rebuildProjections\` in ` +
+      `from an empty read store: every read model built again, spread over worker threads that each read the log once for their share, in ` +
       `an application context built as the CLI's (as \`npm run cli -- rebuild\` does); no warm-up run, but each ` +
       `run first reads the whole log once (the "peer" row), which warms the page cache and the read path. ` +
       `Sizes: the files after a WAL checkpoint, and per read model SQLite's \`dbstat\`. HTTP: the built API ` +

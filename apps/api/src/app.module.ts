@@ -6,12 +6,10 @@ import { AuthGuard, AuthModule, parseRoleMap } from '@parcours/auth';
 import { DemoModule, DomainModule, upcast } from '@parcours/domain';
 import { EVENT_STORE, type EventStore } from '@parcours/event-store';
 import { type AppConfig, EventStoreModule, ProblemFilter } from '@parcours/platform';
-import { ProjectionsModule } from '@parcours/projections';
+import { ProjectionsModule, projectionWorkerScript } from '@parcours/projections';
 import { CrossCapabilityModule } from '@parcours/cross-capability';
 import { SqliteStoresModule } from '@parcours/sqlite-stores';
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import { ACCESS_POLICY } from './access-policy';
@@ -26,14 +24,8 @@ function requestId(request: IncomingMessage): string {
   return typeof given === 'string' && /^[\w.:-]{1,100}$/.test(given) ? given : randomUUID();
 }
 
-/**
- * The projection thread's script, built beside this app's (`apps/projector`); when the API runs from its
- * sources (tests), the built one. Without either, the projections run on the request thread.
- */
-const PROJECTION_WORKER = [
-  join(__dirname, '../../projector/src/projection-worker.js'),
-  join(__dirname, '../../../dist/apps/projector/src/projection-worker.js'),
-].find((path) => existsSync(path));
+/** The projection thread's script; without it, the projections run on the request thread. */
+const PROJECTION_WORKER = projectionWorkerScript(__dirname);
 
 @Module({})
 export class AppModule {
@@ -88,7 +80,10 @@ export class AppModule {
         rateLimitsModule(config),
         SqliteStoresModule.forRoot(),
         DomainModule,
-        ProjectionsModule.forRoot({ workerScript: PROJECTION_WORKER, upcast }),
+        ProjectionsModule.forRoot({
+          ...(PROJECTION_WORKER ? { workerScript: PROJECTION_WORKER } : {}),
+          upcast,
+        }),
         CrossCapabilityModule,
         // Dev mode with SEED_DEMO (the default) and an empty store: the demo CPTS, loaded once listening.
         DemoModule.loadOnStart(),

@@ -4,9 +4,12 @@ import { NestFactory } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { DomainModule, upcast } from '@parcours/domain';
 import { type AppConfig, EventStoreModule } from '@parcours/platform';
-import { ProjectionsModule } from '@parcours/projections';
+import { ProjectionsModule, projectionWorkerScript } from '@parcours/projections';
 import { CrossCapabilityModule } from '@parcours/cross-capability';
 import { SqliteStoresModule } from '@parcours/sqlite-stores';
+
+/** The projection thread's script: a rebuild is spread over threads running it. */
+const WORKER = projectionWorkerScript(__dirname);
 
 /** What CLI commands that need the application get: the store, the domain, the read models (not running). */
 @Module({})
@@ -20,7 +23,7 @@ class CliModule {
         EventStoreModule.forRoot(),
         SqliteStoresModule.forRoot(),
         DomainModule,
-        ProjectionsModule.forRoot({ mode: 'off', upcast }),
+        ProjectionsModule.forRoot({ mode: 'off', upcast, ...(WORKER ? { workerScript: WORKER } : {}) }),
         CrossCapabilityModule,
       ],
     };

@@ -70,9 +70,14 @@ export function buildProgram(): Command {
     .command('rebuild')
     .description('rebuild the read models from the start of the log (new tables, switched when complete)')
     .option('--projection <name>', 'only this read model')
-    .action(async (options: { projection?: string }) => {
+    .option(
+      '--threads <n>',
+      'worker threads the read models are spread over (default: the cores, at most 4)',
+      positiveInteger,
+    )
+    .action(async (options: { projection?: string; threads?: number }) => {
       try {
-        await rebuild(config(), options.projection);
+        await rebuild(config(), options.projection, options.threads);
       } catch (error) {
         if (error instanceof UnknownProjectionError) throw new UsageError(error.message);
         throw error;

@@ -1,7 +1,7 @@
-import { upcast } from '@parcours/domain';
 import { EVENT_STORE, type EventStore } from '@parcours/event-store';
 import type { AppConfig } from '@parcours/platform';
-import { ProjectionRegistry, ReadStore, rebuildProjections } from '@parcours/projections';
+import { ProjectionRegistry, Projections, ReadStore } from '@parcours/projections';
+import { availableParallelism } from 'node:os';
 import { SingleBar } from 'cli-progress';
 import { withApplication } from './cli-context';
 
@@ -9,12 +9,20 @@ export class UnknownProjectionError extends Error {}
 
 const formatRate = (perSecond: number): string => Math.round(perSecond).toLocaleString('en-US');
 
+/** Threads a rebuild is spread over by default: the cores, up to four (past that, the write lock binds). */
+export const defaultRebuildThreads = (): number => Math.max(1, Math.min(4, availableParallelism()));
+
 /**
- * `rebuild [--projection name]`: every read model (or one) built again from the start of the log, in one
- * pass over the log for all of them, each into a new generation of tables which replaces the served one
- * only once complete. Progress (positions, events/s, ETA) on stderr; each one's checksum on stdout.
+ * `rebuild [--projection name] [--threads n]`: every read model (or one) built again from the start of
+ * the log, each into a new generation of tables which replaces the served one only once complete. The read
+ * models are spread over worker threads, each reading the log once for its share. Progress (positions,
+ * events/s, ETA) on stderr; each one's checksum on stdout.
  */
-export async function rebuild(config: AppConfig, only?: string): Promise<void> {
+export async function rebuild(
+  config: AppConfig,
+  only?: string,
+  threads = defaultRebuildThreads(),
+): Promise<void> {
   await withApplication(config, async (app) => {
     const store = app.get<EventStore>(EVENT_STORE);
     const readStore = app.get(ReadStore);
@@ -35,8 +43,8 @@ export async function rebuild(config: AppConfig, only?: string): Promise<void> {
     });
     bar.start(Math.max(head, 1), 0, { rate: '0' });
     const started = process.hrtime.bigint();
-    const result = await rebuildProjections(store, readStore, selected, {
-      upcast,
+    const result = await app.get(Projections).rebuild(selected, {
+      threads,
       onProgress: (progress) => {
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
         bar.update(Math.min(Number(progress.position), head), {
@@ -55,7 +63,7 @@ export async function rebuild(config: AppConfig, only?: string): Promise<void> {
           .slice(0, 16)}`,
     );
     lines.push(
-      `${selected.length} read models, ${head} log positions (${result.events} events read once) in ${seconds.toFixed(1)} s: ${formatRate(head / Math.max(seconds, 1e-3))} events/s`,
+      `${selected.length} read models, ${head} log positions (${result.events} events read, once per thread, ${result.threads} thread${result.threads === 1 ? '' : 's'}) in ${seconds.toFixed(1)} s: ${formatRate(head / Math.max(seconds, 1e-3))} events/s`,
     );
     process.stdout.write(`${lines.join('\n')}\n`);
   });

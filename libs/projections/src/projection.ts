@@ -47,6 +47,11 @@ export interface Projection<
   readonly name: string;
   /** Bump when the tables or what the handlers write change: the new version is built beside the old one. */
   readonly version: number;
+  /**
+   * What a rebuild of this read model costs, relative to a small one (1, the default): a rebuild spread
+   * over threads gives each thread about the same total. Measured, not guessed (docs/benchmarks.md).
+   */
+  readonly rebuildCost?: number;
   readonly tables: D;
   /** The handlers, on this generation's tables. */
   open(tables: Tables<D>): Handlers<E>;

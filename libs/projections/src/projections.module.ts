@@ -22,6 +22,7 @@ import type { Request, Response } from 'express';
 import { join } from 'node:path';
 import { from, type Observable, switchMap } from 'rxjs';
 import type { AnyProjection, LiveLag, ProjectionStatus, Upcaster } from './projection';
+import { rebuildInThreads, rebuildProjections, type RebuildProgress, type RebuildResult } from './rebuild';
 import { ReadStore } from './read-store';
 import { ProjectionRunner } from './runner';
 import { ProjectionWorker } from './worker-host';
@@ -109,6 +110,36 @@ export class Projections implements OnApplicationBootstrap, OnModuleDestroy, OnA
       this.runner.catchUp().catch(() => undefined),
       new Promise((resolve) => setTimeout(resolve, STARTUP_WAIT_MS).unref()),
     ]);
+  }
+
+  /**
+   * Builds `projections` again from the start of the log into new generations, each served once caught
+   * up: spread over `threads` worker threads (`rebuildInThreads`) when the projection thread's script is
+   * there, else in one pass on this thread. Only where this process does not run them itself (`off`).
+   */
+  async rebuild(
+    projections: AnyProjection[],
+    options: { threads: number; onProgress?: (progress: RebuildProgress) => void },
+  ): Promise<RebuildResult> {
+    if (this.runner || this.worker) throw new Error('a rebuild runs where the projections are off');
+    const onProgress = options.onProgress ?? (() => undefined);
+    if (options.threads > 1 && projections.length > 1 && this.workerScript) {
+      return rebuildInThreads(this.store, projections, {
+        script: this.workerScript,
+        config: configOf(this.config),
+        threads: options.threads,
+        logger: {
+          log: (m: string) => this.logger.log(m),
+          warn: (m: string) => this.logger.warn(m),
+          error: (m: string) => this.logger.error(m),
+        },
+        onProgress,
+      });
+    }
+    return rebuildProjections(this.store, this.readStore, projections, {
+      ...(this.upcast ? { upcast: this.upcast } : {}),
+      onProgress,
+    });
   }
 
   /** Before the store closes (its closer runs at application shutdown). */

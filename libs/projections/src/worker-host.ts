@@ -1,14 +1,21 @@
 import type { EventStore, ForeignEventsReport } from '@parcours/event-store';
 import type { AppConfig } from '@parcours/platform';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { LiveLag, ProjectionStatus } from './projection';
 import type { RunnerLogger } from './runner';
 import { waitUntil } from './wait';
 
-/** What the API hands its projection thread: the settings it needs, and which projections to run. */
+/**
+ * What a projection thread is handed: the settings it needs, which projections to run, and whether it
+ * follows the log (the API's thread) or builds them again from its start and ends (`rebuild`: one of the
+ * threads a rebuild is spread over).
+ */
 export interface ProjectionWorkerData {
   config: Partial<AppConfig>;
   projections: string[];
+  task?: 'follow' | 'rebuild';
 }
 
 /** A status as it crosses threads (positions as decimal strings). */
@@ -20,7 +27,27 @@ export type FromProjectionWorker =
   | { kind: 'log'; level: 'log' | 'warn' | 'error'; message: string }
   | { kind: 'stopped' };
 
+/** What a rebuilding thread reports: its progress, then its generations (or why it failed), then it ends. */
+export type FromRebuildWorker =
+  | { kind: 'progress'; position: string; events: number }
+  | { kind: 'rebuilt'; generations: Array<[string, string]>; events: number }
+  | { kind: 'failed'; message: string }
+  | { kind: 'log'; level: 'log' | 'warn' | 'error'; message: string };
+
 export type ToProjectionWorker = { kind: 'stop' };
+
+/**
+ * The projection thread's compiled script (`apps/projector`), seen from an app's directory: built beside
+ * the app's own, or — an app run from its sources, as in the tests — the built one. Null without either.
+ */
+export function projectionWorkerScript(appDir: string): string | null {
+  return (
+    [
+      join(appDir, '../../projector/src/projection-worker.js'),
+      join(appDir, '../../../dist/apps/projector/src/projection-worker.js'),
+    ].find((path) => existsSync(path)) ?? null
+  );
+}
 
 const RESTART_MS = [500, 1000, 2000, 5000];
 const STOP_TIMEOUT_MS = 10_000;

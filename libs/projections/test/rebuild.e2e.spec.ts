@@ -49,12 +49,16 @@ describe('rebuild', () => {
     );
     const live = checksums(dataDir, names);
 
-    const rebuilt = runCli(['rebuild'], { DATA_DIR: dataDir });
-    expect(rebuilt.status).toBe(0);
-    for (const name of names) {
-      expect(rebuilt.stdout).toMatch(new RegExp(`^${name}\\s.*checksum ${live[name].slice(0, 16)}$`, 'm'));
+    // Spread over two threads, then on one, each into the same read store: the same rows every time.
+    for (const threads of [2, 1]) {
+      const rebuilt = runCli(['rebuild', '--threads', String(threads)], { DATA_DIR: dataDir });
+      expect(rebuilt.status).toBe(0);
+      expect(rebuilt.stdout).toMatch(new RegExp(`, ${threads} threads?\\) in `));
+      for (const name of names) {
+        expect(rebuilt.stdout).toMatch(new RegExp(`^${name}\\s.*checksum ${live[name].slice(0, 16)}$`, 'm'));
+      }
+      expect(checksums(dataDir, names)).toEqual(live);
     }
-    expect(checksums(dataDir, names)).toEqual(live);
 
     const status = runCli(['projections', 'status'], { DATA_DIR: dataDir });
     expect(status.status).toBe(0);
@@ -66,5 +70,13 @@ describe('rebuild', () => {
     const result = runCli(['rebuild', '--projection', 'nope'], { DATA_DIR: tempDataDir() });
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/unknown projection nope; known: /);
+  });
+
+  it('refuses a thread count that is not a positive integer', () => {
+    for (const threads of ['0', 'two', '-1']) {
+      const result = runCli(['rebuild', '--threads', threads], { DATA_DIR: tempDataDir() });
+      expect(result.status).toBe(2);
+      expect(result.stderr).toMatch(/--threads <n>.*a positive integer/);
+    }
   });
 });

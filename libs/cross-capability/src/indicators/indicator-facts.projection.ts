@@ -695,6 +695,7 @@ function link(fact: LinkFrom, group: readonly LinkRow[]): Linked {
 export const indicatorFactsProjection = defineProjection<IndicatorFactsEvent>()({
   name: INDICATOR_FACTS,
   version: 5,
+  rebuildCost: 26,
   tables,
   open: (t) => {
     const facts = new Facts(t);

@@ -146,6 +146,7 @@ const tables = {
 export const memberDirectoryProjection = defineProjection<MemberDirectoryEvent>()({
   name: MEMBER_DIRECTORY,
   version: 3,
+  rebuildCost: 5,
   tables,
   open: ({ members, activity, sources }) => {
     /** The activity of an entry from its (possibly corrected) fields; the members it gave are returned. */

@@ -270,6 +270,7 @@ interface PathwayRef {
 export const pathwayViewProjection = defineProjection<PathwayViewEvent>()({
   name: PATHWAY_VIEW,
   version: 3,
+  rebuildCost: 14,
   tables,
   open: (t) => {
     const { pathways, entries } = t;

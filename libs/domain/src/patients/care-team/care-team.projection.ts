@@ -192,6 +192,7 @@ function setLifecycle(
 export const careTeamProjection = defineProjection<CareTeamEvent>()({
   name: CARE_TEAM,
   version: 1,
+  rebuildCost: 12,
   tables,
   open: (t) => {
     const { pathways, referrals, involvements } = t;

@@ -105,6 +105,7 @@ const tables = {
 export const protocolCatalogueProjection = defineProjection<ProtocolCatalogueEvent>()({
   name: PROTOCOL_CATALOGUE,
   version: 2,
+  rebuildCost: 2,
   tables,
   open: ({ protocols, adherents, applications, usage }) => {
     const count = (application: ApplicationRow, by: 1 | -1) => {

@@ -91,6 +91,7 @@ const tables = {
 export const unscheduledCareLogProjection = defineProjection<UnscheduledCareLogEvent>()({
   name: UNSCHEDULED_CARE_LOG,
   version: 3,
+  rebuildCost: 2,
   tables,
   open: ({ requests, histories }) => {
     const apply = (event: ProjectedEvent<UnscheduledCareLogEvent>): void => {
