@@ -18,6 +18,7 @@ import {
   spreadOverThreads,
   table,
 } from '../src';
+import { metadata } from './test-events';
 
 const DIST = resolve(__dirname, '../../../dist/libs');
 
@@ -71,14 +72,6 @@ runProjectionThread({
   );
   return path;
 }
-
-const metadata = {
-  cptsId: 'cpts-x',
-  actor: { id: 'a', role: 'coordinator' as const },
-  correlationId: 'c',
-  causationId: 'c',
-  source: 'api' as const,
-};
 
 describe('spreading a rebuild over threads', () => {
   const names = (groups: AnyProjection[][]) => groups.map((group) => group.map((p) => p.name));

@@ -9,14 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EsdbSimulator } from '../../event-store/test/esdb-simulator/simulator';
 import { defineProjection, type ProjectedEvent, ProjectionRunner, ReadStore, table } from '../src';
-
-const metadata = {
-  cptsId: 'cpts-x',
-  actor: { id: 'a', role: 'coordinator' as const },
-  correlationId: 'c',
-  causationId: 'c',
-  source: 'api' as const,
-};
+import { metadata } from './test-events';
 
 type LedgerEvent = { type: 'One' | 'Two' | 'Before' | 'After'; data: object };
 

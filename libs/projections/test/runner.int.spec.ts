@@ -10,14 +10,8 @@ import {
   rebuildProjections,
   table,
 } from '../src';
+import { metadata } from './test-events';
 
-const metadata = {
-  cptsId: 'cpts-x',
-  actor: { id: 'a', role: 'coordinator' as const },
-  correlationId: 'c',
-  causationId: 'c',
-  source: 'api' as const,
-};
 const append = (store: EventStore, stream: string, type: string, data: Record<string, unknown> = {}) =>
   store.append(stream, [{ type, data, metadata }]);
 

@@ -20,6 +20,11 @@ import { NotificationOutbox } from './outbox';
 
 /** Where the reactor keeps how far it has read the log (the metadata of a stream of its own). */
 export const NOTIFIER_CHECKPOINT = 'notifier-checkpoint';
+/**
+ * The checkpoint is written at most this often (and when the reactor stops): each write is a transaction
+ * of the store, and what a restart reads again is recorded under the same ids, so nothing twice.
+ */
+const CHECKPOINT_EVERY_MS = 250;
 
 export interface NotifierStatus {
   name: 'notifier';
@@ -38,7 +43,7 @@ export interface NotifierStatus {
  * inbox's delivered at once, e-mails and webhooks left to the dispatcher; the overdue sweep and the
  * emergency access record the same way). Every id is derived from the source event, so a restart or a
  * crash between two steps replays them without recording or delivering anything twice; the checkpoint
- * moves only once everything an event called for is recorded. A log that exists before the reactor first
+ * moves only once everything an event called for is recorded (and is written at most every 250 ms). A log that exists before the reactor first
  * runs is not notified: it starts at the head then.
  */
 @Injectable()
@@ -127,16 +132,24 @@ export class NotificationReactor implements OnApplicationBootstrap, OnApplicatio
     });
     this.current.state = 'running';
     delete this.current.error;
+    let saved = position;
+    let savedAt = Date.now();
+    const save = async () => {
+      await this.store.setStreamMetadata(NOTIFIER_CHECKPOINT, { position: position.toString() });
+      saved = position;
+      savedAt = Date.now();
+    };
     for await (const message of this.subscription) {
       if ((this.current.state as NotifierStatus['state']) === 'stopped') break;
       const next = message.kind === 'event' ? message.event.position : message.position;
       if (message.kind === 'event') await this.handle(message.event);
       if (next > position) {
         position = next;
-        await this.store.setStreamMetadata(NOTIFIER_CHECKPOINT, { position: position.toString() });
         this.current.position = position.toString();
+        if (Date.now() - savedAt >= CHECKPOINT_EVERY_MS) await save();
       }
     }
+    if (position > saved) await save().catch(() => undefined);
   }
 
   private async context(event: RecordedEvent): Promise<NotificationContext | null> {
@@ -179,19 +192,24 @@ export class NotificationReactor implements OnApplicationBootstrap, OnApplicatio
       },
       context,
     );
-    for (const intent of intents) {
-      const recorded = await this.outbox.notify({
-        cptsId: event.metadata.cptsId,
-        recipientId: intent.recipientId,
-        kind: intent.kind,
-        sourceEventId: event.metadata.eventId,
-        sourceType: event.type,
-        correlationId: event.metadata.correlationId,
-        ...(context.pathwayId === undefined ? {} : { pathwayId: context.pathwayId }),
-        ...(context.patientId === undefined ? {} : { patientId: context.patientId }),
-      });
-      this.current.requested += recorded.requested;
-      this.current.delivered += recorded.delivered;
+    // Each recipient's notifications are streams of their own: recorded together, committed together.
+    const recorded = await Promise.all(
+      intents.map((intent) =>
+        this.outbox.notify({
+          cptsId: event.metadata.cptsId,
+          recipientId: intent.recipientId,
+          kind: intent.kind,
+          sourceEventId: event.metadata.eventId,
+          sourceType: event.type,
+          correlationId: event.metadata.correlationId,
+          ...(context.pathwayId === undefined ? {} : { pathwayId: context.pathwayId }),
+          ...(context.patientId === undefined ? {} : { patientId: context.patientId }),
+        }),
+      ),
+    );
+    for (const counts of recorded) {
+      this.current.requested += counts.requested;
+      this.current.delivered += counts.delivered;
     }
   }
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EVENT_STORE, type EventStore } from '@parcours/event-store';
+import { EVENT_STORE, type EventStore, IdempotencyConflictError } from '@parcours/event-store';
 import { v5 as uuidv5 } from 'uuid';
 import { streamId } from '../shared/ids';
 import type { ChannelDecision } from './delivery/channel-policy';
@@ -54,9 +54,9 @@ export interface Recorded {
 
 /**
  * Records one notification on one channel in the outbox, on a stream of its own, before anything is sent;
- * in the app's inbox, where the log itself is the delivery, its delivery too (the dispatcher sends the
- * others). Every id is derived from the source, so recording it again (a restart, a crash between the two
- * appends, a second sweep) records nothing more.
+ * in the app's inbox, where the log itself is the delivery, its delivery too, in the same append (the
+ * dispatcher sends the others). Every id is derived from the source, so recording it again (a restart, a
+ * second sweep) records nothing more.
  */
 export async function recordNotification(
   store: EventStore,
@@ -89,18 +89,27 @@ export async function recordNotification(
       ...(notBefore === undefined ? {} : { notBefore }),
     },
   };
-  const first = await store.append(stream, [
-    { eventId: eventIdOf('requested', notificationId), ...requested, metadata } as never,
-  ]);
-  if (channel !== 'inbox') return { notificationId, requested: !first.replayed, delivered: false };
+  const requestedEvent = { eventId: eventIdOf('requested', notificationId), ...requested, metadata } as never;
+  if (channel !== 'inbox') {
+    const first = await store.append(stream, [requestedEvent]);
+    return { notificationId, requested: !first.replayed, delivered: false };
+  }
   const delivered: NotificationEvent = {
     type: 'NotificationDelivered',
     data: { notificationId, attempt: 1 },
   };
-  const second = await store.append(stream, [
-    { eventId: eventIdOf('delivered', notificationId), ...delivered, metadata } as never,
-  ]);
-  return { notificationId, requested: !first.replayed, delivered: !second.replayed };
+  const deliveredEvent = { eventId: eventIdOf('delivered', notificationId), ...delivered, metadata } as never;
+  try {
+    // Requested and delivered in one append: one transaction, one write to disk.
+    const both = await store.append(stream, [requestedEvent, deliveredEvent]);
+    return { notificationId, requested: !both.replayed, delivered: !both.replayed };
+  } catch (error) {
+    if (!(error instanceof IdempotencyConflictError)) throw error;
+    // Only the request is stored (recorded one event at a time before a crash): deliver it now.
+    const first = await store.append(stream, [requestedEvent]);
+    const second = await store.append(stream, [deliveredEvent]);
+    return { notificationId, requested: !first.replayed, delivered: !second.replayed };
+  }
 }
 
 /**
@@ -120,12 +129,14 @@ export class NotificationOutbox {
     notification: NotificationToRecord,
     at = new Date(),
   ): Promise<{ requested: number; delivered: number }> {
-    const counts = { requested: 0, delivered: 0 };
-    for (const decided of await this.channels.of(notification.cptsId, notification.recipientId, at)) {
-      const recorded = await recordNotification(this.store, notification, decided);
-      if (recorded.requested) counts.requested += 1;
-      if (recorded.delivered) counts.delivered += 1;
-    }
-    return counts;
+    const decisions = await this.channels.of(notification.cptsId, notification.recipientId, at);
+    // One stream per channel: recorded together, so that the store commits them in one transaction.
+    const recorded = await Promise.all(
+      decisions.map((decided) => recordNotification(this.store, notification, decided)),
+    );
+    return {
+      requested: recorded.filter((r) => r.requested).length,
+      delivered: recorded.filter((r) => r.delivered).length,
+    };
   }
 }
