@@ -4,6 +4,7 @@ import {
   parisDate,
   parisDayStart,
   PATHWAY_VIEW,
+  PENDING_INDEX,
   PATIENT_SUMMARY,
   type PendingRow,
   type RequestRow,
@@ -179,26 +180,52 @@ export function readWorklist(
     const pending = readStore.tables(PATHWAY_VIEW)('pending');
     const from = `FROM "${pending}" p WHERE p.cpts_id = ? AND p.kind IN (${pathwayKinds.map(() => '?').join(', ')})${onPathways.where}`;
     const params = [cptsId, ...pathwayKinds, ...onPathways.params];
-    const sort = order('p.overdue_from_ms', msOf('p.at'));
+    const ties = 'p.kind, p.opened_by, p.pathway_id';
+    /**
+     * The first `limit` steps of one range, read in the order of the pending steps' index on that column
+     * (`PENDING_INDEX`), named so that the planner never sorts the whole table instead.
+     */
+    const range = (where: string, values: number[], by: keyof typeof PENDING_INDEX, limit: number) =>
+      readStore
+        .prepare<unknown[], PendingRow>(
+          `SELECT p.* ${from.replace(' p WHERE', ` p INDEXED BY "${pending}_i${PENDING_INDEX[by]}" WHERE`)}${where} ORDER BY p.${by}${by === 'at_ms' ? ' DESC' : ''}, ${ties} LIMIT ?`,
+        )
+        .all(...params, ...values, limit);
+    const item = (step: PendingRow, rank: number, key: number): Item => ({
+      rank,
+      key,
+      kind: step.kind,
+      dueAt: step.due_at,
+      overdueFromMs: step.overdue_from_ms,
+      streamId: step.stream_id,
+      pathwayId: step.pathway_id,
+      patientId: step.patient_id,
+      summary: pathwayItemSummary(step),
+      openedBy: step.opened_by,
+    });
     sources.push({
+      // The three ranks as three ranges: opened today (by `at_ms`, newest first), then overdue, then the
+      // rest (by `overdue_from_ms`), each read only as far as the page needs.
       rows: (limit) =>
-        readStore
-          .prepare<unknown[], PendingRow & { rank: number; key: number }>(
-            `SELECT p.*, ${sort.rank} AS rank, ${sort.key} AS key ${from} ORDER BY rank, key, p.kind, p.opened_by, p.pathway_id LIMIT ?`,
-          )
-          .all(...sort.params, ...params, limit)
-          .map((step) => ({
-            rank: step.rank,
-            key: step.key,
-            kind: step.kind,
-            dueAt: step.due_at,
-            overdueFromMs: step.overdue_from_ms,
-            streamId: step.stream_id,
-            pathwayId: step.pathway_id,
-            patientId: step.patient_id,
-            summary: pathwayItemSummary(step),
-            openedBy: step.opened_by,
-          })),
+        priority
+          ? [
+              ...range(' AND p.at_ms >= ?', [todayStartMs], 'at_ms', limit).map((step) =>
+                item(step, 0, -step.at_ms),
+              ),
+              ...range(
+                ' AND p.at_ms < ? AND p.overdue_from_ms <= ?',
+                [todayStartMs, nowMs],
+                'overdue_from_ms',
+                limit,
+              ).map((step) => item(step, 1, step.overdue_from_ms)),
+              ...range(
+                ' AND p.at_ms < ? AND p.overdue_from_ms > ?',
+                [todayStartMs, nowMs],
+                'overdue_from_ms',
+                limit,
+              ).map((step) => item(step, 2, step.overdue_from_ms)),
+            ]
+          : range('', [], 'overdue_from_ms', limit).map((step) => item(step, 0, step.overdue_from_ms)),
       count: () =>
         readStore.prepare<unknown[], { n: number }>(`SELECT COUNT(*) AS n ${from}`).get(...params)!.n,
     });

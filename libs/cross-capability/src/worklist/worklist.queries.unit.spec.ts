@@ -227,6 +227,34 @@ describe('worklist', () => {
       );
     });
 
+    it('in priority order: what came in today (newest first), then what is overdue, then the rest; pages give the same order', () => {
+      // "Now" is 2026-03-10 at noon, Paris time: a referral that day, some overdue, some due later.
+      const now = new Date('2026-03-10T11:00:00Z');
+      refer('programmee', '2026-03-01T10:00:00+01:00'); // due 03-15: not yet
+      refer('24h', '2026-03-10T08:00:00+01:00'); // today, 08:00
+      refer('jour-meme', '2026-03-05T09:00:00+01:00'); // due 03-05 21:00: overdue
+      refer('programmee', '2026-02-28T10:00:00+01:00'); // due 03-14: not yet
+      refer('24h', '2026-03-10T11:30:00+01:00'); // today, 11:30
+      refer('24h', '2026-03-02T10:00:00+01:00'); // due 03-03 10:00: overdue, the oldest
+      const expected = [
+        '2026-03-11T11:30:00+01:00',
+        '2026-03-11T08:00:00+01:00',
+        '2026-03-03T10:00:00+01:00',
+        '2026-03-05T21:00:00+01:00',
+        '2026-03-14T10:00:00+01:00',
+        '2026-03-15T10:00:00+01:00',
+      ];
+      const whole = read({ sort: 'priority', limit: 10 }, now);
+      expect(whole.items.map((i) => i.dueAt)).toEqual(expected);
+      expect(whole.items.map((i) => i.overdue)).toEqual([false, false, true, true, false, false]);
+      expect(whole.total).toBe(6);
+      const pages = [0, 2, 4].flatMap((offset) =>
+        read({ sort: 'priority', limit: 2, offset }, now).items.map((i) => i.dueAt),
+      );
+      expect(pages).toEqual(expected);
+      expect(read({ sort: 'priority', limit: 2, offset: 6 }, now).items).toEqual([]);
+    });
+
     it('closes when accepted or declined; a voided acceptance reopens it', () => {
       const accepted = refer('24h');
       const declined = refer('jour-meme');

@@ -84,7 +84,6 @@ export interface PendingRow {
   kind: PendingKind;
   /** A timestamp with the Paris offset, or a `YYYY-MM-DD` day (`rcp.revue`). */
   due_at: string;
-  due_ms: number;
   /** The first instant the step is overdue (the next Paris day for a due day). */
   overdue_from_ms: number;
   patient_id: string;
@@ -95,6 +94,8 @@ export interface PendingRow {
   ref_id: string;
   /** When the discharge, the referral or the RCP happened. */
   at: string;
+  /** The same instant in milliseconds: the worklist finds what was opened today by it (its index). */
+  at_ms: number;
   hospital: string | null;
   urgency: string | null;
   recipient: string | null;
@@ -126,6 +127,12 @@ interface RcpRow {
   rcp_id: string;
   pathways: string[];
 }
+
+/**
+ * The places, in `pending`'s indexes, of the two the worklist reads its pages in the order of (it names
+ * them: `<table>_i<place>`, see `createIndexSql`).
+ */
+export const PENDING_INDEX = { overdue_from_ms: 0, at_ms: 1 } as const;
 
 const tables = {
   pathways: table<PathwayRow>({
@@ -197,13 +204,13 @@ const tables = {
       step: 'TEXT',
       kind: 'TEXT',
       due_at: 'TEXT',
-      due_ms: 'INTEGER',
       overdue_from_ms: 'INTEGER',
       patient_id: 'TEXT',
       stream_id: 'TEXT',
       opened_by: 'TEXT',
       ref_id: 'TEXT',
       at: 'TEXT',
+      at_ms: 'INTEGER',
       hospital: 'TEXT NULL',
       urgency: 'TEXT NULL',
       recipient: 'TEXT NULL',
@@ -211,7 +218,10 @@ const tables = {
     },
     key: ['cpts_id', 'pathway_id', 'step'],
     indexes: [
-      ['cpts_id', 'overdue_from_ms'],
+      ['cpts_id', 'overdue_from_ms'], // PENDING_INDEX.overdue_from_ms
+      ['cpts_id', 'at_ms'], // PENDING_INDEX.at_ms
+      // The worklist's count of open steps by kind (and overdue or not), from the index alone.
+      ['cpts_id', 'kind', 'overdue_from_ms'],
       ['cpts_id', 'patient_id'],
     ],
   }),
@@ -269,7 +279,7 @@ interface PathwayRef {
  */
 export const pathwayViewProjection = defineProjection<PathwayViewEvent>()({
   name: PATHWAY_VIEW,
-  version: 3,
+  version: 4,
   rebuildCost: 14,
   tables,
   open: (t) => {
@@ -364,11 +374,8 @@ export const pathwayViewProjection = defineProjection<PathwayViewEvent>()({
 
 // ---- what an entry changes ------------------------------------------------------------------------------
 
-const dueRow = (due: Due) => ({
-  due_at: due.dueAt,
-  due_ms: finiteOr0(Date.parse(due.dueAt)),
-  overdue_from_ms: due.overdueFromMs,
-});
+const dueRow = (due: Due) => ({ due_at: due.dueAt, overdue_from_ms: due.overdueFromMs });
+const openedRow = (at: string) => ({ at, at_ms: finiteOr0(Date.parse(at)) });
 
 /** The steps a discharge calls for, while they are not done. */
 function dischargeSteps(
@@ -384,7 +391,7 @@ function dischargeSteps(
     stream_id: streamId,
     opened_by: discharge.event_id,
     ref_id: discharge.discharge_id,
-    at: discharge.discharge_at,
+    ...openedRow(discharge.discharge_at),
     hospital: discharge.hospital,
     urgency: null,
     recipient: null,
@@ -425,7 +432,7 @@ function referralStep(
     stream_id: streamId,
     opened_by: referral.event_id,
     ref_id: referral.referral_id,
-    at: referral.referred_at,
+    ...openedRow(referral.referred_at),
     hospital: null,
     urgency: referral.urgency,
     recipient: referral.recipient,
@@ -454,7 +461,7 @@ function reviewStep(t: PathwayViewTables, cptsId: string, pathwayId: string): vo
     stream_id: latest.rcp_stream,
     opened_by: latest.rcp_event_id,
     ref_id: latest.rcp_id,
-    at: latest.held_at,
+    ...openedRow(latest.held_at),
     hospital: null,
     urgency: null,
     recipient: null,
