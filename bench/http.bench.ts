@@ -312,6 +312,24 @@ async function asOfReplay(scenario: Scenario): Promise<{ samples: number[]; even
 
 // ---- main ------------------------------------------------------------------------------------------------------
 
+/**
+ * Between phases: waits until the API has served what an overloaded phase left queued (requests the
+ * generator gave up on are still answered, late) — three probes of `/health` in a row answered within
+ * 20 ms, 60 s at most. Returns how long that took.
+ */
+async function settle(url: string): Promise<number> {
+  const started = performance.now();
+  for (let quick = 0; quick < 3 && performance.now() - started < 60_000;) {
+    const sent = performance.now();
+    await fetch(`${url}/health`)
+      .then((response) => response.arrayBuffer())
+      .catch(() => undefined);
+    quick = performance.now() - sent < 20 ? quick + 1 : 0;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return performance.now() - started;
+}
+
 async function main(): Promise<void> {
   const startedAt = new Date();
   const otherLoad = watchOtherLoad();
@@ -324,6 +342,8 @@ async function main(): Promise<void> {
     console.log(`setting up a CPTS with ${PATHWAYS} pathways…`);
     const scenario = await setUpCpts(api.url, 'cpts-bench-http', { patients: 200, pathways: PATHWAYS });
     const rows: Row[] = [];
+    /** How long the API took to drain after each overloaded phase. */
+    const settled: Array<[after: string, ms: number]> = [];
     let offset = 0;
 
     // Warm-up: the JIT, the page cache, the connections.
@@ -352,6 +372,7 @@ async function main(): Promise<void> {
       met: verdict([lagP99 < TARGET.lagP99, `p99 ${ms(lagP99)}`]),
     });
 
+    settled.push(['the commands at 500/s', await settle(api.url)]);
     console.log(`2. GET …/pathways/{id} at ${TARGET.readRate}/s for ${STEADY_SECONDS} s…`);
     const reads = await openLoop({
       url: api.url,
@@ -361,6 +382,7 @@ async function main(): Promise<void> {
     });
     rows.push(loadRow('GET …/pathways/{id}', reads, TARGET.readP99));
 
+    settled.push(['the reads at 1 000/s', await settle(api.url)]);
     console.log(`3. ceilings, ${CEILING_SECONDS} s per step…`);
     console.log('   POST …/referrals');
     const commandCeiling = await ceiling(COMMAND_LADDER, TARGET.commandP99, async (rate) => {
@@ -373,6 +395,7 @@ async function main(): Promise<void> {
       offset += result.sent;
       return result;
     });
+    settled.push(["the commands' ceiling", await settle(api.url)]);
     console.log('   GET …/pathways/{id}');
     const readCeiling = await ceiling(READ_LADDER, TARGET.readP99, (rate) =>
       openLoop({ url: api.url, rate, seconds: CEILING_SECONDS, next: (i) => pathwayRequest(scenario, i) }),
@@ -417,6 +440,7 @@ async function main(): Promise<void> {
       ceilingRow('ceiling of GET …/pathways/{id} (10 s steps)', readCeiling, TARGET.readRate, TARGET.readP99),
     );
 
+    settled.push(["the reads' ceiling", await settle(api.url)]);
     console.log(`4. a day's mix: 50 writes/s and 500 reads/s for ${STEADY_SECONDS} s…`);
     const list = `/api/v1/cpts/${scenario.cptsId}/pathways?status=open&limit=50`;
     const worklist = `/api/v1/cpts/${scenario.cptsId}/worklist`;
@@ -448,6 +472,7 @@ async function main(): Promise<void> {
       });
     }
 
+    settled.push(['the mix', await settle(api.url)]);
     console.log('5. a command on a 500-event pathway vs on 5-event ones…');
     const lvs = await longVersusShort(scenario);
     const ratio = median(lvs.long) / median(lvs.short);
@@ -489,6 +514,7 @@ async function main(): Promise<void> {
       commandCeiling: commandCeiling.steps,
       readCeiling: readCeiling.steps,
       sendLagP99: Math.max(commands.result.sendLagP99, reads.sendLagP99),
+      settled,
     });
   } finally {
     await api.stop();
@@ -507,6 +533,7 @@ function report(
     commandCeiling: Step[];
     readCeiling: Step[];
     sendLagP99: number;
+    settled: Array<[after: string, ms: number]>;
   },
 ): void {
   const titles = ['what', 'rate', 'p50', 'p99', 'max', 'errors', 'target', 'met?'];
@@ -551,6 +578,9 @@ function report(
       `- **Live lag**: \`/health\` polled every 10 ms during the command run; a command's lag is the time from ` +
         `its 201 to the first poll answered in which every read model had applied its position (so the ` +
         `poll's own round trip is included: an upper bound).`,
+      `- **Between phases** the API is left to serve what an overloaded phase left queued (the requests the ` +
+        `generator gave up on are still answered), until three \`/health\` probes in a row answer within 20 ms: ` +
+        `${facts.settled.map(([after, took]) => `after ${after} ${(took / 1000).toFixed(1)} s`).join(', ')}.`,
       `- **Mix**: one referral in eleven requests (50/s), the rest reads: pathway views (6 in 11), the ` +
         `worklist (2 in 11), the list of open pathways (2 in 11).`,
       `- **Long vs short**: one pathway grown to 500 events and 100 pathways of 5 events; a referral on ` +
