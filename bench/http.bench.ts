@@ -587,16 +587,17 @@ function report(
         `the long one and one on a short one, alternated, one request at a time; medians compared.`,
       `- **As-of**: a pathway of 100 events read as of now (replayed from the log, not the read model), ` +
         `200 requests one at a time after 20 to warm up.`,
-      `- **Where the time goes**: a CPU profile of the API (\`node --cpu-prof\`) at 150 referrals/s, taken ` +
-        `before the read side was reworked, gave SQLite's commit with its fsync on the event loop 15 % of the ` +
-        `process's time (every request waiting behind each fsync), the projections 22 %, Nest's pipeline 22 %, ` +
-        `token verification 7 %, request logs 5 %, and on a 500-event pathway a third of the time to read ` +
-        `models recomputing the pathway's pending steps. Since then the projections run in a thread of their ` +
-        `own, their cost per event no longer grows with the pathway, the command runner keeps each stream's ` +
-        `folded state (the long-vs-short row), and a token's signature is checked once a minute. What remains ` +
-        `on the request's thread is the SQLite writer (its fsync off the event loop would take the writer to a ` +
-        `thread of its own, group commit unchanged) and Nest's pipeline; the rows are to be measured again on ` +
-        `an idle machine before anything else is changed.`,
+      `- **Where the time goes** (2026-12-07, idle machine): a CPU profile of the API's request thread ` +
+        `(\`node --cpu-prof\`) at 500 referrals/s had it busy 94 % of the time: SQLite's group commit with ` +
+        `its fsync on the event loop 13 %, reading the streams a decision needs 7.5 %, validating bodies 5 %, ` +
+        `the notifier 5 %, garbage collection 7 %, the rest Nest's and Express's pipeline, the request logs and ` +
+        `the rate limits spread thin. Since then the notifier writes a third as many transactions (a request ` +
+        `and its delivery in one append, an event's recipients together, its checkpoint every 250 ms), the ` +
+        `rate limits cost the same whatever the limit, and the CPTS check is read once. A GET of a pathway ` +
+        `costs about 1 ms of that thread: with the generator and the projection thread on the same 2 cores, ` +
+        `1 000/s is past one thread. What it would take: the SQLite writer on a thread of its own (group ` +
+        `commit unchanged, the fsync off the event loop), and a second request thread (a cluster of API ` +
+        `processes sharing the read store, one of them the writer).`,
       `- The rows for 1 M events (\`GET …/indicators\` for a year, the API's memory with 1 M events stored) ` +
         `are measured by \`npm run bench:projections\` on its generated CPTS (section "Projections").`,
     ].join('\n'),
