@@ -159,17 +159,18 @@ export interface OtherLoad {
  * results, so the CPU that other processes used during the run is recorded with them (on Linux): the
  * machine's busy time minus this process's own. Call the returned function at the end of the run.
  */
-export function watchOtherLoad(): () => OtherLoad {
+export function watchOtherLoad(): (subjectSeconds?: number) => OtherLoad {
   const busyAtStart = machineBusySeconds();
   const ownAtStart = process.cpuUsage();
   const startedAt = process.hrtime.bigint();
-  return () => {
+  /** `subjectSeconds`: CPU time of the processes under test started since (the API, `cpuSecondsOf`). */
+  return (subjectSeconds = 0) => {
     const busyAtEnd = machineBusySeconds();
     if (busyAtStart === null || busyAtEnd === null) {
       return { share: null, busy: false, text: 'CPU used by other processes unknown (no /proc/stat)' };
     }
     const own = process.cpuUsage(ownAtStart);
-    const ownSeconds = (own.user + own.system) / 1e6;
+    const ownSeconds = (own.user + own.system) / 1e6 + subjectSeconds;
     const elapsed = Number(process.hrtime.bigint() - startedAt) / 1e9;
     const cores = cpus().length;
     const share = Math.max(0, (busyAtEnd - busyAtStart - ownSeconds) / (elapsed * cores));
@@ -180,6 +181,20 @@ export function watchOtherLoad(): () => OtherLoad {
     };
   };
 }
+
+/** CPU time (user + system) a running process has used since it started, from `/proc/<pid>/stat`. */
+export function cpuSecondsOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th, in ticks.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+/** Linux's `USER_HZ`, the unit of `/proc/<pid>/stat` times (100 on every architecture Node runs on). */
+const CLOCK_TICKS = 100;
 
 /** The repository root: the nearest parent holding package.json (works from `dist/bench` and `bench`). */
 export function repositoryRoot(from: string = __dirname): string {

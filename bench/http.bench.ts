@@ -24,7 +24,14 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startApi, type BenchApi } from './api-process';
-import { formatCount, machineDescription, median, watchOtherLoad, writeSection } from './harness';
+import {
+  cpuSecondsOf,
+  formatCount,
+  machineDescription,
+  median,
+  watchOtherLoad,
+  writeSection,
+} from './harness';
 import {
   inParallel,
   pathwayUrl,
@@ -504,7 +511,7 @@ async function main(): Promise<void> {
 
     const memory = api.memory();
     const health = (await send(`${api.url}/health`)).body as { store: { position: string } };
-    const load = otherLoad();
+    const load = otherLoad(cpuSecondsOf(api.pid));
     report(rows, {
       startedAt,
       load: load.text,

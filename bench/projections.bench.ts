@@ -33,6 +33,7 @@ import { defaultRebuildThreads } from '../apps/cli/src/rebuild.command';
 import { startApi, timedFetch, type BenchApi } from './api-process';
 import { openLoop, percentileOf, type LoadResult } from './open-loop';
 import {
+  cpuSecondsOf,
   formatCount,
   inTempDir,
   machineDescription,
@@ -335,6 +336,8 @@ interface ApiResults {
   figures: Array<{ code: string; value: unknown }>;
   /** The projection versions the API runs, from `/health`. */
   served: Array<{ name: string; version: number }>;
+  /** CPU time the API used (it is under test: not "other processes"). */
+  cpuSeconds: number;
 }
 
 interface HealthProjection {
@@ -436,6 +439,7 @@ async function benchApi(dataDir: string, head: number): Promise<ApiResults> {
     const figures = list.map((f) => ({ code: f.code, value: f.value }));
     const lag = await liveLag(api, token);
     return {
+      cpuSeconds: cpuSecondsOf(api.pid),
       lag,
       startMs: api.startMs,
       caughtUpMs,
@@ -520,7 +524,7 @@ async function main(): Promise<void> {
     const api = await benchApi(dataDir, cached.events);
     return { runs, api, stoppedEarly };
   });
-  const load = otherLoad();
+  const load = otherLoad(result.api.cpuSeconds);
 
   // ---- rebuild table
   const { runs, api, stoppedEarly } = result;

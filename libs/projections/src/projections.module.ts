@@ -136,10 +136,17 @@ export class Projections implements OnApplicationBootstrap, OnModuleDestroy, OnA
         onProgress,
       });
     }
-    return rebuildProjections(this.store, this.readStore, projections, {
-      ...(this.upcast ? { upcast: this.upcast } : {}),
-      onProgress,
-    });
+    // On this thread: a connection of its own, with the page cache a writer of read models needs.
+    const file = this.readStore.db.name;
+    const writer = file === ':memory:' ? this.readStore : new ReadStore(file);
+    try {
+      return await rebuildProjections(this.store, writer, projections, {
+        ...(this.upcast ? { upcast: this.upcast } : {}),
+        onProgress,
+      });
+    } finally {
+      if (writer !== this.readStore) writer.close();
+    }
   }
 
   /** Before the store closes (its closer runs at application shutdown). */
@@ -248,8 +255,16 @@ export class ConsistentReadInterceptor implements NestInterceptor {
   }
 }
 
-const openReadStore = (config: ConfigService<AppConfig, true>): ReadStore => {
-  const readStore = new ReadStore(join(config.get('DATA_DIR', { infer: true }), 'read.db'));
+/**
+ * The page cache of this process's read store connection when it only serves reads (the projections run
+ * in a thread or elsewhere, each writer with the default 64 MiB).
+ */
+const SERVING_CACHE_MIB = 16;
+
+const openReadStore = (config: ConfigService<AppConfig, true>, mode: ProjectionsMode): ReadStore => {
+  const readStore = new ReadStore(join(config.get('DATA_DIR', { infer: true }), 'read.db'), {
+    ...(mode === 'inline' ? {} : { cacheMiB: SERVING_CACHE_MIB }),
+  });
   readStore.optimize();
   return readStore;
 };
@@ -269,7 +284,7 @@ export class ProjectionsModule {
     return {
       module: ProjectionsModule,
       providers: [
-        { provide: ReadStore, inject: [ConfigService], useFactory: openReadStore },
+        { provide: ReadStore, inject: [ConfigService, PROJECTIONS_MODE], useFactory: openReadStore },
         {
           provide: PROJECTIONS_MODE,
           inject: [ConfigService],

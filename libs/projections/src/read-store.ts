@@ -57,16 +57,17 @@ export class ReadStore {
 
   /**
    * `busyTimeoutMs`: how long a write waits for another writer's lock (5 s; a rebuild spread over threads
-   * waits longer, as one of them may be building a large index).
+   * waits longer, as one of them may be building a large index). `cacheMiB`: SQLite's page cache for this
+   * connection (64 MiB: the projections read and rewrite rows by key all the time; a connection that only
+   * serves reads needs less, the system's file cache holding the pages too).
    */
-  constructor(path: string, options: { busyTimeoutMs?: number } = {}) {
+  constructor(path: string, options: { busyTimeoutMs?: number; cacheMiB?: number } = {}) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
     this.db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
-    // 64 MiB of page cache (default 2 MiB): read models are read and rewritten by key all the time.
-    this.db.pragma('cache_size = -65536');
+    this.db.pragma(`cache_size = -${Math.trunc((options.cacheMiB ?? 64) * 1024)}`);
     // The planner's statistics are sampled (a few milliseconds per table), not read in full.
     this.db.pragma('analysis_limit = 1000');
     this.db.exec(`
