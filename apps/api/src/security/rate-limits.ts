@@ -129,12 +129,10 @@ const SWEEP_MS = MINUTE_MS;
  */
 export class WindowCounterStorage implements ThrottlerStorage {
   private readonly windows = new Map<string, Window>();
-  /** `sweep`: forget idle keys every minute (a timer that never keeps the process alive). */
-  constructor(
-    private readonly now: () => number = Date.now,
-    sweep = true,
-  ) {
-    if (sweep) setInterval(() => this.evictIdle(), SWEEP_MS).unref();
+  private sweptAt: number;
+
+  constructor(private readonly now: () => number = Date.now) {
+    this.sweptAt = now();
   }
 
   increment(
@@ -145,6 +143,8 @@ export class WindowCounterStorage implements ThrottlerStorage {
     throttlerName: string,
   ): ReturnType<ThrottlerStorage['increment']> {
     const now = this.now();
+    // Idle keys are forgotten once a minute, on the way (no timer to stop).
+    if (now - this.sweptAt >= SWEEP_MS) this.evictIdle();
     const id = `${throttlerName}\u0000${key}`;
     let window = this.windows.get(id);
     if (!window) {
@@ -174,6 +174,7 @@ export class WindowCounterStorage implements ThrottlerStorage {
   /** Forgets the keys whose window has closed and which are not blocked: memory follows the active clients. */
   evictIdle(): void {
     const now = this.now();
+    this.sweptAt = now;
     for (const [id, window] of this.windows) {
       if (window.closesAt <= now && window.blockedUntil <= now) this.windows.delete(id);
     }
