@@ -145,8 +145,9 @@ export class ReadStore {
       for (const sql of createIndexSql(named(table), definition)) this.db.exec(sql);
       // Without statistics SQLite takes a key prefix for as selective as any index: a year's figures
       // then scan every fact of the CPTS through the primary key (hundreds of ms) instead of the index by
-      // type and day (a fraction of one).
-      this.db.exec(`ANALYZE "${named(table)}"`);
+      // type and day (a fraction of one). A read store in memory (an as-of replay: a few rows, read once)
+      // does without.
+      if (!this.db.memory) this.db.exec(`ANALYZE "${named(table)}"`);
     }
   }
 

@@ -108,14 +108,18 @@ export class ProjectionTable<R extends object> {
   private readonly isDocument: boolean[];
   /** Rows per multi-row INSERT, and its parameters (one array, reused). */
   private readonly chunk: number;
-  private readonly chunkArgs: unknown[];
+  private chunkArgs: unknown[] | undefined;
+  /**
+   * Each statement prepared when first needed: a multi-row INSERT of 4 096 parameters takes a while to
+   * prepare, and a table opened for a few rows (an as-of replay, a short live batch) never needs it.
+   */
   private readonly sql: {
-    get: Database.Statement;
-    upsert: Database.Statement;
-    upsertChunk: Database.Statement;
-    insert: Database.Statement;
-    insertChunk: Database.Statement;
-    remove: Database.Statement;
+    get: () => Database.Statement;
+    upsert: () => Database.Statement;
+    upsertChunk: () => Database.Statement;
+    insert: () => Database.Statement;
+    insertChunk: () => Database.Statement;
+    remove: () => Database.Statement;
   };
   private readonly scans = new Map<number, Database.Statement>();
   /**
@@ -145,7 +149,6 @@ export class ProjectionTable<R extends object> {
     );
     this.isDocument = this.columns.map((column) => this.documents.has(column));
     this.chunk = chunkRows(this.columns.length);
-    this.chunkArgs = new Array<unknown>(this.chunk * this.columns.length);
     this.fresh = options.fresh;
     const list = this.columns.join(', ');
     const one = `(${this.columns.map(() => '?').join(', ')})`;
@@ -155,15 +158,24 @@ export class ProjectionTable<R extends object> {
       others.length === 0
         ? 'DO NOTHING'
         : `DO UPDATE SET ${others.map((c) => `${c} = excluded.${c}`).join(', ')}`;
-    const chunk = Array.from({ length: this.chunk }, () => one).join(', ');
     const onConflict = `ON CONFLICT (${this.keyColumns.join(', ')}) ${update}`;
+    const prepared = (sql: () => string) => {
+      let statement: Database.Statement | undefined;
+      return () => (statement ??= db.prepare(sql()));
+    };
     this.sql = {
-      get: db.prepare(`SELECT * FROM "${name}" WHERE ${byKey}`),
-      upsert: db.prepare(`INSERT INTO "${name}" (${list}) VALUES ${one} ${onConflict}`),
-      upsertChunk: db.prepare(`INSERT INTO "${name}" (${list}) VALUES ${chunk} ${onConflict}`),
-      insert: db.prepare(`INSERT INTO "${name}" (${list}) VALUES ${one}`),
-      insertChunk: db.prepare(`INSERT INTO "${name}" (${list}) VALUES ${chunk}`),
-      remove: db.prepare(`DELETE FROM "${name}" WHERE ${byKey}`),
+      get: prepared(() => `SELECT * FROM "${name}" WHERE ${byKey}`),
+      upsert: prepared(() => `INSERT INTO "${name}" (${list}) VALUES ${one} ${onConflict}`),
+      upsertChunk: prepared(
+        () =>
+          `INSERT INTO "${name}" (${list}) VALUES ${Array.from({ length: this.chunk }, () => one).join(', ')} ${onConflict}`,
+      ),
+      insert: prepared(() => `INSERT INTO "${name}" (${list}) VALUES ${one}`),
+      insertChunk: prepared(
+        () =>
+          `INSERT INTO "${name}" (${list}) VALUES ${Array.from({ length: this.chunk }, () => one).join(', ')}`,
+      ),
+      remove: prepared(() => `DELETE FROM "${name}" WHERE ${byKey}`),
     };
   }
 
@@ -223,7 +235,7 @@ export class ProjectionTable<R extends object> {
     const cached = this.cache.get(id);
     if (cached) return cached.row ?? undefined;
     if (this.fresh) return undefined;
-    const stored = this.sql.get.get(...key) as R | undefined;
+    const stored = this.sql.get().get(...key) as R | undefined;
     const found = stored === undefined ? undefined : this.parsed(stored);
     if (!this.definition.appendOnly) {
       this.remember({ id, key, row: found ?? null, dirty: false, stored: found !== undefined });
@@ -325,7 +337,7 @@ export class ProjectionTable<R extends object> {
       for (const entry of changed) {
         entry.dirty = false;
         if (entry.row === null) {
-          if (entry.stored) this.sql.remove.run(...entry.key);
+          if (entry.stored) this.sql.remove().run(...entry.key);
           entry.stored = false;
         } else {
           (entry.stored ? upserted : inserted).push(entry);
@@ -364,7 +376,11 @@ export class ProjectionTable<R extends object> {
    * fills page after page), near it for keys with numbers (which sort as text here, only a matter of where
    * pages are written). Rows usually come in order already (keys grow with the log): checked first.
    */
-  private write(entries: Array<Entry<R>>, chunk: Database.Statement, one: Database.Statement): void {
+  private write(
+    entries: Array<Entry<R>>,
+    chunk: () => Database.Statement,
+    one: () => Database.Statement,
+  ): void {
     if (entries.length === 0) return;
     let sorted = true;
     for (let i = 1; i < entries.length && sorted; i += 1) sorted = entries[i - 1].id <= entries[i].id;
@@ -372,17 +388,20 @@ export class ProjectionTable<R extends object> {
     const width = this.columns.length;
     let i = 0;
     if (entries.length >= this.chunk) {
-      const args = this.chunkArgs;
+      const args = (this.chunkArgs ??= new Array<unknown>(this.chunk * width));
+      const statement = chunk();
       for (; i + this.chunk <= entries.length; i += this.chunk) {
         for (let r = 0; r < this.chunk; r += 1) this.fill(entries[i + r].row!, args, r * width);
-        chunk.run(args);
+        statement.run(args);
       }
       args.fill(undefined);
     }
+    if (i === entries.length) return;
     const single = new Array<unknown>(width);
+    const statement = one();
     for (; i < entries.length; i += 1) {
       this.fill(entries[i].row!, single, 0);
-      one.run(single);
+      statement.run(single);
     }
   }
 

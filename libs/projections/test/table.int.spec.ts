@@ -1,4 +1,7 @@
 import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createTableSql, ProjectionTable, ReadStore, table } from '../src';
 
 interface StepRow {
@@ -122,8 +125,9 @@ describe('ProjectionTable.flush', () => {
 });
 
 describe('a generation once built', () => {
-  it('has the planner’s statistics of its tables and indexes', () => {
-    const readStore = new ReadStore(':memory:');
+  it('has the planner’s statistics of its tables and indexes (in a file; one in memory does without)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parcours-table-'));
+    const readStore = new ReadStore(join(dir, 'read.db'));
     const definition = table<StepRow>({ ...steps, indexes: [['cpts_id', 'due']] });
     const name = ReadStore.tableNamer('steps-model', 'v1g1')('steps');
     readStore.db.exec(createTableSql(name, definition));
@@ -140,5 +144,20 @@ describe('a generation once built', () => {
       .all(name) as Array<{ idx: string; stat: string }>;
     expect(stats.map((s) => s.idx)).toEqual(expect.arrayContaining([`${name}_i0`]));
     expect(stats.find((s) => s.idx === `${name}_i0`)!.stat.split(' ')[0]).not.toBe('0');
+    readStore.close();
+    rmSync(dir, { recursive: true, force: true });
+
+    // In memory (an as-of replay), the indexes without the statistics.
+    const inMemory = new ReadStore(':memory:');
+    inMemory.db.exec(createTableSql(name, definition));
+    inMemory.createIndexes('steps-model', 'v1g1', { steps: definition });
+    const indexes = inMemory.db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?")
+      .all(name) as Array<{ name: string }>;
+    expect(indexes.map((i) => i.name)).toEqual([`${name}_i0`]);
+    expect(inMemory.db.prepare("SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'").all()).toEqual(
+      [],
+    );
+    inMemory.close();
   });
 });
