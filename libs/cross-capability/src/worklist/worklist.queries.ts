@@ -178,17 +178,18 @@ export function readWorklist(
   });
   if (pathwayKinds.length > 0 && onPathways) {
     const pending = readStore.tables(PATHWAY_VIEW)('pending');
-    const from = `FROM "${pending}" p WHERE p.cpts_id = ? AND p.kind IN (${pathwayKinds.map(() => '?').join(', ')})${onPathways.where}`;
+    const where = `WHERE p.cpts_id = ? AND p.kind IN (${pathwayKinds.map(() => '?').join(', ')})${onPathways.where}`;
+    const from = `FROM "${pending}" p ${where}`;
     const params = [cptsId, ...pathwayKinds, ...onPathways.params];
     const ties = 'p.kind, p.opened_by, p.pathway_id';
     /**
      * The first `limit` steps of one range, read in the order of the pending steps' index on that column
      * (`PENDING_INDEX`), named so that the planner never sorts the whole table instead.
      */
-    const range = (where: string, values: number[], by: keyof typeof PENDING_INDEX, limit: number) =>
+    const range = (bounds: string, values: number[], by: keyof typeof PENDING_INDEX, limit: number) =>
       readStore
         .prepare<unknown[], PendingRow>(
-          `SELECT p.* ${from.replace(' p WHERE', ` p INDEXED BY "${pending}_i${PENDING_INDEX[by]}" WHERE`)}${where} ORDER BY p.${by}${by === 'at_ms' ? ' DESC' : ''}, ${ties} LIMIT ?`,
+          `SELECT p.* FROM "${pending}" p INDEXED BY "${pending}_i${PENDING_INDEX[by]}" ${where}${bounds} ORDER BY p.${by}${by === 'at_ms' ? ' DESC' : ''}, ${ties} LIMIT ?`,
         )
         .all(...params, ...values, limit);
     const item = (step: PendingRow, rank: number, key: number): Item => ({
