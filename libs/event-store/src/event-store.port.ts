@@ -157,5 +157,8 @@ export interface EventStore {
   close(): Promise<void>;
 }
 
+/** What a query reads of the store to shape a view at read time: streams. */
+export type StreamReader = Pick<EventStore, 'readStream'>;
+
 /** Nest injection token for the configured adapter. */
 export const EVENT_STORE = Symbol('EVENT_STORE');

@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '@parcours/event-store';
+import type { ReadStreamOptions, RecordedEvent, StreamReader } from '@parcours/event-store';
 import { v7 as uuidv7 } from 'uuid';
 import type { AnyProjection, ProjectableEvent, Upcaster } from './projection';
 import { ReadStore } from './read-store';
@@ -50,8 +50,30 @@ export class EventLog {
   }
 }
 
-/** What `then` reads: the read store where the projections were applied (as the routes read it). */
-export type ReadAssertion = (readStore: ReadStore) => void;
+/** A stream reader over events in log order, with the event store's options (revisions inclusive). */
+export function streamReader(events: readonly RecordedEvent[]): StreamReader {
+  return {
+    readStream: (streamId: string, options: ReadStreamOptions = {}) => {
+      const stream = events.filter((event) => event.streamId === streamId);
+      const backwards = options.direction === 'backwards';
+      const ordered = backwards ? stream.reverse() : stream;
+      const from = options.fromRevision;
+      const started =
+        from === undefined
+          ? ordered
+          : ordered.filter((event) => (backwards ? event.revision <= from : event.revision >= from));
+      return Promise.resolve(started.slice(0, options.maxCount ?? started.length));
+    },
+  };
+}
+
+/**
+ * What `then` reads: the read store where the projections were applied (as the routes read it), and the
+ * log's streams as the event store gives them back. An assertion may be async: `then` then returns its
+ * promise, to be awaited.
+ */
+export type ReadAssertion = (readStore: ReadStore, log: StreamReader) => void;
+export type AsyncReadAssertion = (readStore: ReadStore, log: StreamReader) => Promise<void>;
 
 /** The engine's core on an in-memory read store, fed by hand: each `apply` one batch, as live. */
 export interface ServedProjections {
@@ -160,17 +182,24 @@ export class ProjectionSpecification {
   }
 
   /** Applies the log (given caught up, when live), checks rebuilt = live, then runs the assertion. */
-  then(assertion: ReadAssertion): void {
+  then(assertion: AsyncReadAssertion): Promise<void>;
+  then(assertion: ReadAssertion): void;
+  then(assertion: ReadAssertion | AsyncReadAssertion): void | Promise<void> {
     const served = this.serve();
+    let pending: Promise<void> | undefined;
     try {
       const failed = served.statuses().find((s) => s.state === 'failed');
       if (failed) throw new Error(`${failed.name} failed: ${failed.error?.message ?? ''}`);
       if (!served.rebuiltEqualsLive()) {
         throw new Error('the read models rebuilt from the log differ from the ones built live');
       }
-      assertion(served.readStore);
+      // The log as a query reads it back: upcast as the engine saw it (a query upcasts only to today's shapes).
+      const log = streamReader(upcasting(this.upcast, [...this.past, ...this.next]));
+      const result = assertion(served.readStore, log);
+      if (result instanceof Promise) pending = result.finally(() => served.close());
+      return pending;
     } finally {
-      served.close();
+      if (pending === undefined) served.close();
     }
   }
 

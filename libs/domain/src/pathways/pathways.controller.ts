@@ -114,7 +114,7 @@ export class PathwaysController {
       if (!view) throw pathwayNotFound();
       return presentPathwayView(view, now);
     }
-    const view = this.views.view(cptsId, pathwayId);
+    const view = await this.views.view(this.store, cptsId, pathwayId);
     if (!view) throw pathwayNotFound();
     const member = restrictedMember(principal);
     if (member !== undefined && this.patients.isBlocked(cptsId, view.patientId, member)) {

@@ -135,8 +135,8 @@ export class RcpController {
     // A professional who was not there reads the cases of the pathways they may read (their decisions are
     // health data), and is told nothing exists when there is none.
     const cases = rcp.cases.filter((rcpCase) => {
-      const view = this.pathways.view(cptsId, rcpCase.pathwayId);
-      return view !== null && this.access.pathway(principal, cptsId, rcpCase.pathwayId, view.patientId);
+      const patientId = this.pathways.patientOf(cptsId, rcpCase.pathwayId);
+      return patientId !== null && this.access.pathway(principal, cptsId, rcpCase.pathwayId, patientId);
     });
     if (cases.length === 0) throw rcpNotFound();
     return { id: rcpId, revision, eventId: held.context.eventId, ...rcp, cases };

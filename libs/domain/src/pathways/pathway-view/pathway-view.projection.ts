@@ -5,7 +5,7 @@ import type { CorrectionEvent } from '../../shared/corrections';
 import { followUpDue, pharmacistDue, referralDue, reviewDue, type Due } from '../../shared/delays';
 import { parseStreamId } from '../../shared/ids';
 import { foldHistory, historyTable, recordInHistory } from '../../shared/stream-history';
-import { BUSINESS_TIME_FIELD, type PathwayEvent, type PathwayEventType } from '../pathway.events';
+import type { PathwayEvent, PathwayEventType } from '../pathway.events';
 
 export const PATHWAY_VIEW = 'pathway-view';
 
@@ -25,23 +25,45 @@ export interface PathwayRow {
   revision: number;
 }
 
-/** One event of the pathway's stream as the timeline shows it: corrections merged, voidings marked. */
-export interface EntryRow {
+/**
+ * An entry of the pathway's stream that its state follows from, with only the fields it follows from
+ * (corrections merged): what a correction or a voiding derives the pathway again from. The timeline is not
+ * kept here: it is read from the pathway's stream when the view is read (`timelineOf`).
+ */
+export interface SourceRow {
   cpts_id: string;
   pathway_id: string;
   event_id: string;
   revision: number;
   type: string;
-  /** Business time (the event's own field, corrected); the recorded time for corrections and voidings. */
-  at: string;
-  recorded_at: string;
-  actor_id: string;
-  actor_role: string;
-  /** The data, corrections merged (JSON). */
-  data: string;
+  /** The fields of `BASIS` (JSON). */
+  basis: string;
   voided: number;
-  corrected: number;
 }
+
+/**
+ * The fields of each entry type that the pathway's state, discharges, referrals and steps follow from (what
+ * `applyEntry` reads). An entry type not listed changes none of them (a protocol applied).
+ */
+export const BASIS: Partial<Record<PathwayEventType, readonly string[]>> = {
+  PathwayOpened: ['openedAt', 'patientId', 'kind'],
+  PatientReferred: ['referralId', 'referredAt', 'urgency', 'to'],
+  ReferralAccepted: ['referralId'],
+  ReferralDeclined: ['referralId'],
+  ReferralCompleted: ['referralId'],
+  DischargeNotified: ['dischargeId', 'dischargeAt', 'hospital'],
+  MedicationReconciliationSent: ['dischargeId'],
+  FollowUpCompleted: ['dischargeId'],
+  PathwayClosed: ['closedAt'],
+  PathwayReopened: [],
+};
+
+const basisOf = (fields: readonly string[], data: Record<string, unknown>): string =>
+  JSON.stringify(
+    Object.fromEntries(
+      fields.filter((field) => data[field] !== undefined).map((field) => [field, data[field]]),
+    ),
+  );
 
 /** A discharge of the pathway and whether what it calls for was done. */
 interface DischargeRow {
@@ -153,20 +175,15 @@ const tables = {
       ['cpts_id', 'patient_id'],
     ],
   }),
-  entries: table<EntryRow>({
+  sources: table<SourceRow>({
     columns: {
       cpts_id: 'TEXT',
       pathway_id: 'TEXT',
       event_id: 'TEXT',
       revision: 'INTEGER',
       type: 'TEXT',
-      at: 'TEXT',
-      recorded_at: 'TEXT',
-      actor_id: 'TEXT',
-      actor_role: 'TEXT',
-      data: 'TEXT',
+      basis: 'TEXT',
       voided: 'INTEGER',
-      corrected: 'INTEGER',
     },
     key: ['cpts_id', 'pathway_id', 'event_id'],
     appendOnly: true,
@@ -266,24 +283,24 @@ interface PathwayRef {
  * pathways, kept row by row so that an event costs the same on a pathway of 5 events or of 500:
  *
  * - `pathways`: one row per pathway (what lists filter and page on);
- * - `entries`: one row per event of its stream, its data with corrections merged (the timeline, ordered by
- *   business time when read);
+ * - `sources`: the entries of its stream that its state follows from, narrowed to the fields it follows
+ *   from (the timeline itself is read from the stream with the view: the read store keeps no copy of it);
  * - `discharges`, `referrals`: what the steps follow; `pending`: the steps due now, with their due date
  *   computed once (the one deadline function) — none while the pathway is closed;
  * - `rcp_cases`: which RCP discussed which pathway, when, and the review it set (the latest sets the
  *   `rcp.revue` step); `rcp_index`: every RCP stream that ever did, for as-of replays.
  *
- * A correction or a voiding changes one entry; what follows from the pathway's entries (its discharges,
- * referrals and steps) is then derived again from the entries as they now stand, by the same code that
+ * A correction or a voiding changes one source; what follows from the pathway's sources (its discharges,
+ * referrals and steps) is then derived again from the sources as they now stand, by the same code that
  * applies them one by one — the rare event whose cost is the pathway's length.
  */
 export const pathwayViewProjection = defineProjection<PathwayViewEvent>()({
   name: PATHWAY_VIEW,
-  version: 4,
+  version: 5,
   rebuildCost: 14,
   tables,
   open: (t) => {
-    const { pathways, entries } = t;
+    const { pathways, sources } = t;
 
     const pathwayOf = (streamId: string): PathwayRef | null => {
       const stream = parseStreamId(streamId);
@@ -292,37 +309,23 @@ export const pathwayViewProjection = defineProjection<PathwayViewEvent>()({
         : null;
     };
 
-    /** The timeline's row of an event of the pathway's stream. */
-    const recordEntry = (ref: PathwayRef, event: ProjectedEvent<PathwayViewEvent>): void => {
-      const field = BUSINESS_TIME_FIELD[event.type as PathwayEventType];
-      const at = field === undefined ? null : text((event.data as unknown as Record<string, unknown>)[field]);
-      entries.put({
-        cpts_id: ref.cptsId,
-        pathway_id: ref.pathwayId,
-        event_id: event.metadata.eventId,
-        revision: event.revision,
-        type: event.type,
-        at: at ?? event.metadata.recordedAt,
-        recorded_at: event.metadata.recordedAt,
-        actor_id: event.metadata.actor.id,
-        actor_role: event.metadata.actor.role,
-        data: JSON.stringify(event.data),
-        voided: 0,
-        corrected: 0,
-      });
-    };
-
     const onPathwayEvent = (event: ProjectedEvent<PathwayEvent>): void => {
       const ref = pathwayOf(event.streamId);
       if (!ref) return;
-      recordEntry(ref, event);
-      applyEntry(
-        t,
-        ref,
-        event.type,
-        event.data as unknown as Record<string, unknown>,
-        event.metadata.eventId,
-      );
+      const data = event.data as unknown as Record<string, unknown>;
+      const fields = BASIS[event.type];
+      if (fields !== undefined) {
+        sources.put({
+          cpts_id: ref.cptsId,
+          pathway_id: ref.pathwayId,
+          event_id: event.metadata.eventId,
+          revision: event.revision,
+          type: event.type,
+          basis: basisOf(fields, data),
+          voided: 0,
+        });
+      }
+      applyEntry(t, ref, event.type, data, event.metadata.eventId);
       const row = pathways.get(ref.cptsId, ref.pathwayId);
       if (row) pathways.put({ ...row, revision: event.revision });
     };
@@ -333,19 +336,22 @@ export const pathwayViewProjection = defineProjection<PathwayViewEvent>()({
       applyRcp(t, stream.cptsId, stream.id, event);
     };
 
-    /** A correction or a voiding: of a pathway's entry, or of an RCP. */
+    /**
+     * A correction or a voiding: of a pathway's entry, or of an RCP. Of an entry the pathway's state does not
+     * follow from (a protocol applied), only the timeline changes, and it is read from the stream.
+     */
     const onCorrection = (event: ProjectedEvent<CorrectionEvent>): void => {
       const ref = pathwayOf(event.streamId);
       if (!ref) return onRcp(event);
-      recordEntry(ref, event);
-      const target = entries.get(ref.cptsId, ref.pathwayId, event.data.targetEventId);
+      const target = sources.get(ref.cptsId, ref.pathwayId, event.data.targetEventId);
       if (target) {
-        if (event.type === 'EntryVoided') entries.put({ ...target, voided: 1 });
+        if (event.type === 'EntryVoided') sources.put({ ...target, voided: 1 });
         else {
-          const data = { ...(JSON.parse(target.data) as Record<string, unknown>), ...event.data.correction };
-          const field = BUSINESS_TIME_FIELD[target.type as PathwayEventType];
-          const at = field === undefined ? null : text(data[field]);
-          entries.put({ ...target, data: JSON.stringify(data), corrected: 1, ...(at ? { at } : {}) });
+          const merged = {
+            ...(JSON.parse(target.basis) as Record<string, unknown>),
+            ...event.data.correction,
+          };
+          sources.put({ ...target, basis: basisOf(BASIS[target.type as PathwayEventType] ?? [], merged) });
         }
         derive(t, ref);
       }
@@ -580,11 +586,11 @@ function applyEntry(
 
 /**
  * After a correction or a voiding: the pathway, its discharges, referrals and steps derived again from its
- * entries as they now stand (corrections merged, voided ones out), in stream order.
+ * sources as they now stand (corrections merged, voided ones out), in stream order.
  */
 function derive(t: PathwayViewTables, ref: PathwayRef): void {
   const { cptsId, pathwayId } = ref;
-  const stream = t.entries.scan(cptsId, pathwayId).sort((a, b) => a.revision - b.revision);
+  const stream = t.sources.scan(cptsId, pathwayId).sort((a, b) => a.revision - b.revision);
   const revision = t.pathways.get(cptsId, pathwayId)?.revision ?? 0;
   for (const row of t.discharges.scan(cptsId, pathwayId))
     t.discharges.delete(cptsId, pathwayId, row.discharge_id);
@@ -592,9 +598,9 @@ function derive(t: PathwayViewTables, ref: PathwayRef): void {
     t.referrals.delete(cptsId, pathwayId, row.referral_id);
   for (const row of t.pending.scan(cptsId, pathwayId)) t.pending.delete(cptsId, pathwayId, row.step);
   t.pathways.delete(cptsId, pathwayId);
-  for (const entry of stream) {
-    if (entry.voided === 1 || entry.type === 'EntryCorrected' || entry.type === 'EntryVoided') continue;
-    applyEntry(t, ref, entry.type, JSON.parse(entry.data) as Record<string, unknown>, entry.event_id);
+  for (const source of stream) {
+    if (source.voided === 1) continue;
+    applyEntry(t, ref, source.type, JSON.parse(source.basis) as Record<string, unknown>, source.event_id);
   }
   const pathway = t.pathways.get(cptsId, pathwayId);
   if (!pathway) return;

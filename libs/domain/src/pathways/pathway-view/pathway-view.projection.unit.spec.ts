@@ -1,3 +1,4 @@
+import type { RecordedEvent, StreamReader } from '@parcours/event-store';
 import { EventLog, projectionSpec, type ReadStore } from '@parcours/projections';
 import { v7 as uuidv7 } from 'uuid';
 import { careTeamProjection } from '../../patients/care-team/care-team.projection';
@@ -17,7 +18,8 @@ const H = 3_600_000;
 const plus = (at: string, ms: number) => new Date(Date.parse(at) + ms).toISOString();
 const pathway = (id: string, cpts = CPTS) => `pathway-${cpts}.${id}`;
 const views = (read: ReadStore) => new PathwayViewQueries(read);
-const view = (read: ReadStore, id: string) => views(read).view(CPTS, id)!;
+const view = async (read: ReadStore, log: StreamReader, id: string) =>
+  (await views(read).view(log, CPTS, id))!;
 
 type Event = PathwayEvent | RcpEvent | CorrectionEvent;
 
@@ -61,7 +63,7 @@ const referral = (
 });
 
 describe('pathway view read model', () => {
-  it('opens a step per discharge (48 h, 7 days) and per referral (by urgency), oldest due first', () => {
+  it('opens a step per discharge (48 h, 7 days) and per referral (by urgency), oldest due first', async () => {
     const { id, opened, on } = pathwayLog();
     const referrals = (['jour-meme', '24h', 'programmee'] as const).map((urgency) =>
       on('PatientReferred', referral(`r-${urgency}`, urgency)),
@@ -69,11 +71,11 @@ describe('pathway view read model', () => {
     const notified = on('DischargeNotified', discharge(), 'nurse-1');
     const referredAt = '2026-03-03T10:00:00+01:00';
     const dischargeAt = '2026-03-06T17:30:00+01:00';
-    projectionSpec(pathwayViewProjection)
+    await projectionSpec(pathwayViewProjection)
       .given(opened, ...referrals)
       .when(notified)
-      .then((read) => {
-        const { pending, revision, timeline } = view(read, id);
+      .then(async (read, log) => {
+        const { pending, revision, timeline } = await view(read, log, id);
         expect(
           pending.map((p) => [`${p.kind}:${p.referralId ?? p.dischargeId}`, new Date(p.dueAt).toISOString()]),
         ).toEqual([
@@ -100,14 +102,14 @@ describe('pathway view read model', () => {
       });
   });
 
-  it('closes a step with its answer: an acceptance, a decline, a completion, a reconciliation, a follow-up', () => {
+  it('closes a step with its answer: an acceptance, a decline, a completion, a reconciliation, a follow-up', async () => {
     const { id, log, on } = pathwayLog();
     on('PatientReferred', referral('r-1', 'jour-meme'));
     on('PatientReferred', referral('r-2', '24h'));
     on('PatientReferred', referral('r-3', 'programmee'));
     on('PatientReferred', referral('r-4', 'programmee'));
     on('DischargeNotified', discharge());
-    projectionSpec(pathwayViewProjection)
+    await projectionSpec(pathwayViewProjection)
       .given(...log.events)
       .when(
         on('ReferralAccepted', { referralId: 'r-1', acceptedAt: '2026-03-03T12:00:00+01:00' }),
@@ -129,14 +131,14 @@ describe('pathway view read model', () => {
           kind: 'appel',
         }),
       )
-      .then((read) => {
-        expect(view(read, id).pending.map((p) => [p.kind, p.referralId])).toEqual([
+      .then(async (read, log) => {
+        expect((await view(read, log, id)).pending.map((p) => [p.kind, p.referralId])).toEqual([
           ['adressage.reponse', 'r-4'],
         ]);
       });
   });
 
-  it('a correction moves due dates; a voided answer reopens its step; a voided discharge takes its steps away', () => {
+  it('a correction moves due dates; a voided answer reopens its step; a voided discharge takes its steps away', async () => {
     const { id, log, on } = pathwayLog();
     const notified = on('DischargeNotified', discharge());
     const reconciliation = on('MedicationReconciliationSent', {
@@ -160,11 +162,14 @@ describe('pathway view read model', () => {
       on('EntryVoided', { targetEventId: reconciliation.metadata.eventId, reason: 'Erreur' }),
     ];
     const spec = projectionSpec(pathwayViewProjection).given(...given);
-    spec.then((read) =>
-      expect(view(read, id).pending.map((p) => p.kind)).toEqual(['sortie.suivi', 'adressage.reponse']),
+    await spec.then(async (read, log) =>
+      expect((await view(read, log, id)).pending.map((p) => p.kind)).toEqual([
+        'sortie.suivi',
+        'adressage.reponse',
+      ]),
     );
-    spec.when(...corrections).then((read) => {
-      const shown = view(read, id);
+    await spec.when(...corrections).then(async (read, log) => {
+      const shown = await view(read, log, id);
       expect(shown.pending.map((p) => [p.kind, new Date(p.dueAt).toISOString()])).toEqual([
         ['adressage.reponse', plus('2026-03-03T10:00:00+01:00', 12 * H)],
         ['sortie.pharmacien', plus('2026-03-08T10:00:00+01:00', 48 * H)],
@@ -181,15 +186,69 @@ describe('pathway view read model', () => {
       expect(shown.timeline).toHaveLength(7);
       expect(shown.revision).toBe(6);
     });
-    spec
+    await spec
       .when(
         ...corrections,
         on('EntryVoided', { targetEventId: notified.metadata.eventId, reason: 'Doublon' }),
       )
-      .then((read) => expect(view(read, id).pending.map((p) => p.kind)).toEqual(['adressage.reponse']));
+      .then(async (read, log) =>
+        expect((await view(read, log, id)).pending.map((p) => p.kind)).toEqual(['adressage.reponse']),
+      );
   });
 
-  it('a follow-up corrected to name its discharge closes that discharge’s follow-up', () => {
+  it('after a correction, the steps are those of the entries recorded corrected in the first place', async () => {
+    // The read model keeps of each entry only the fields its steps follow from: a correction of any of
+    // them must give what recording the entry so would have given.
+    const corrected = {
+      hospital: { name: 'CH Sud' },
+      dischargeAt: '2026-03-07T08:00:00+01:00',
+      to: { memberId: 'm-nurse' },
+      referredAt: '2026-03-04T09:00:00+01:00',
+      urgency: '24h' as const,
+    };
+    const pendingOf = async (events: RecordedEvent[], id: string) => {
+      let steps: unknown;
+      await projectionSpec(pathwayViewProjection)
+        .given(...events)
+        .then(async (read, log) => {
+          steps = (await view(read, log, id)).pending;
+        });
+      return steps;
+    };
+    const first = pathwayLog();
+    const notified = first.on('DischargeNotified', discharge());
+    const referred = first.on('PatientReferred', referral('r-1', 'programmee'));
+    first.on('EntryCorrected', {
+      targetEventId: notified.metadata.eventId,
+      reason: 'Sortie',
+      correction: { hospital: corrected.hospital, dischargeAt: corrected.dischargeAt },
+    });
+    first.on('EntryCorrected', {
+      targetEventId: referred.metadata.eventId,
+      reason: 'Adressage',
+      correction: { to: corrected.to, referredAt: corrected.referredAt, urgency: corrected.urgency },
+    });
+    const second = pathwayLog(first.id);
+    second.on('DischargeNotified', {
+      ...discharge(),
+      hospital: corrected.hospital,
+      dischargeAt: corrected.dischargeAt,
+    });
+    second.on('PatientReferred', {
+      ...referral('r-1', corrected.urgency, corrected.to as never),
+      referredAt: corrected.referredAt,
+    });
+    const afterCorrection = await pendingOf(first.log.events, first.id);
+    expect(afterCorrection).toEqual(await pendingOf(second.log.events, second.id));
+    expect(afterCorrection).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'sortie.pharmacien', summary: expect.stringContaining('CH Sud') }),
+        expect.objectContaining({ kind: 'adressage.reponse', urgency: '24h' }),
+      ]),
+    );
+  });
+
+  it('a follow-up corrected to name its discharge closes that discharge’s follow-up', async () => {
     const { id, log, on } = pathwayLog();
     on('DischargeNotified', discharge());
     const followUp = on('FollowUpCompleted', {
@@ -197,7 +256,7 @@ describe('pathway view read model', () => {
       at: '2026-03-09T15:00:00+01:00',
       kind: 'appel',
     });
-    projectionSpec(pathwayViewProjection)
+    await projectionSpec(pathwayViewProjection)
       .given(...log.events)
       .when(
         on('EntryCorrected', {
@@ -206,16 +265,18 @@ describe('pathway view read model', () => {
           correction: { dischargeId: 'd-1' },
         }),
       )
-      .then((read) => expect(view(read, id).pending.map((p) => p.kind)).toEqual(['sortie.pharmacien']));
+      .then(async (read, log) =>
+        expect((await view(read, log, id)).pending.map((p) => p.kind)).toEqual(['sortie.pharmacien']),
+      );
   });
 
-  it('a closed pathway has no pending step; reopened, its steps are back', () => {
+  it('a closed pathway has no pending step; reopened, its steps are back', async () => {
     const { id, log, on } = pathwayLog();
     on('PatientReferred', referral('r-1', '24h'));
     const closed = on('PathwayClosed', { closedAt: '2026-03-10T10:00:00+01:00', outcome: 'termine' });
     const spec = projectionSpec(pathwayViewProjection).given(...log.events.slice(0, 2));
-    spec.when(closed).then((read) => {
-      expect(view(read, id)).toMatchObject({
+    await spec.when(closed).then(async (read, log) => {
+      expect(await view(read, log, id)).toMatchObject({
         status: 'closed',
         closedAt: '2026-03-10T10:00:00+01:00',
         pending: [],
@@ -233,10 +294,10 @@ describe('pathway view read model', () => {
         },
       ]);
     });
-    spec
+    await spec
       .when(closed, on('PathwayReopened', { reopenedAt: '2026-03-11T10:00:00+01:00', reason: 'Rechute' }))
-      .then((read) => {
-        const reopened = view(read, id);
+      .then(async (read, log) => {
+        const reopened = await view(read, log, id);
         expect(reopened.status).toBe('open');
         expect(reopened.closedAt).toBeUndefined();
         expect(reopened.pending.map((p) => p.kind)).toEqual(['adressage.reponse']);
@@ -261,12 +322,12 @@ describe('pathway view read model', () => {
         cases: [{ pathwayId, decisions: ['Bilan'], ...(reviewOn ? { reviewOn } : {}) }],
       });
 
-    it('the review an RCP sets is pending, due on its Paris day, until a later RCP discusses the pathway', () => {
+    it('the review an RCP sets is pending, due on its Paris day, until a later RCP discusses the pathway', async () => {
       const { id, log, opened } = pathwayLog();
       const first = rcp(log, id, '2026-03-05T18:00:00+01:00', '2026-04-05');
       const spec = projectionSpec(pathwayViewProjection).given(opened);
-      spec.when(first).then((read) => {
-        const stored = view(read, id);
+      await spec.when(first).then(async (read, log) => {
+        const stored = await view(read, log, id);
         expect(stored.pending).toEqual([
           {
             kind: 'rcp.revue',
@@ -281,22 +342,24 @@ describe('pathway view read model', () => {
         expect(presentPathwayView(stored, new Date('2026-04-05T22:00:01Z')).pending[0].overdue).toBe(true);
         expect(views(read).rcpStreamsOf(CPTS, id)).toEqual([first.streamId]);
       });
-      spec
+      await spec
         .when(first, rcp(log, id, '2026-04-05T18:00:00+02:00'))
-        .then((read) => expect(view(read, id).pending).toEqual([]));
+        .then(async (read, log) => expect((await view(read, log, id)).pending).toEqual([]));
     });
 
-    it('an RCP held earlier but recorded later does not close the review of a later one', () => {
+    it('an RCP held earlier but recorded later does not close the review of a later one', async () => {
       const { id, log, opened } = pathwayLog();
       const later = rcp(log, id, '2026-03-20T18:00:00+01:00', '2026-05-01');
       const backDated = rcp(log, id, '2026-03-05T18:00:00+01:00');
-      projectionSpec(pathwayViewProjection)
+      await projectionSpec(pathwayViewProjection)
         .given(opened, later)
         .when(backDated)
-        .then((read) => expect(view(read, id).pending.map((p) => p.reviewOn)).toEqual(['2026-05-01']));
+        .then(async (read, log) =>
+          expect((await view(read, log, id)).pending.map((p) => p.reviewOn)).toEqual(['2026-05-01']),
+        );
     });
 
-    it('a corrected RCP moves its review; a voided one takes it away; the index keeps where to look', () => {
+    it('a corrected RCP moves its review; a voided one takes it away; the index keeps where to look', async () => {
       const { id, log, opened } = pathwayLog();
       const held = rcp(log, id, '2026-03-05T18:00:00+01:00', '2026-04-05');
       const moved = log.event<CorrectionEvent>(held.streamId, 'EntryCorrected', {
@@ -309,34 +372,40 @@ describe('pathway view read model', () => {
         reason: 'Doublon',
       });
       const spec = projectionSpec(pathwayViewProjection).given(opened, held);
-      spec
+      await spec
         .when(moved)
-        .then((read) => expect(view(read, id).pending.map((p) => p.reviewOn)).toEqual(['2026-04-20']));
-      spec.when(moved, voided).then((read) => {
-        expect(view(read, id).pending).toEqual([]);
+        .then(async (read, log) =>
+          expect((await view(read, log, id)).pending.map((p) => p.reviewOn)).toEqual(['2026-04-20']),
+        );
+      await spec.when(moved, voided).then(async (read, log) => {
+        expect((await view(read, log, id)).pending).toEqual([]);
         expect(views(read).rcpStreamsOf(CPTS, id)).toEqual([held.streamId]);
       });
     });
 
-    it('a closed pathway shows no review; reopened, the review is back', () => {
+    it('a closed pathway shows no review; reopened, the review is back', async () => {
       const { id, log, opened, on } = pathwayLog();
       const held = rcp(log, id, '2026-03-05T18:00:00+01:00', '2026-04-05');
       const closed = on('PathwayClosed', { closedAt: '2026-03-10T10:00:00+01:00', outcome: 'termine' });
       const spec = projectionSpec(pathwayViewProjection).given(opened, held);
-      spec.when(closed).then((read) => expect(view(read, id).pending).toEqual([]));
-      spec
+      await spec
+        .when(closed)
+        .then(async (read, log) => expect((await view(read, log, id)).pending).toEqual([]));
+      await spec
         .when(closed, on('PathwayReopened', { reopenedAt: '2026-03-11T10:00:00+01:00', reason: 'Suite' }))
-        .then((read) => expect(view(read, id).pending.map((p) => p.kind)).toEqual(['rcp.revue']));
+        .then(async (read, log) =>
+          expect((await view(read, log, id)).pending.map((p) => p.kind)).toEqual(['rcp.revue']),
+        );
     });
   });
 
-  it('overdue is decided against the clock of the read', () => {
+  it('overdue is decided against the clock of the read', async () => {
     const { id, log, on } = pathwayLog();
     on('PatientReferred', referral('r-1', 'jour-meme'));
-    projectionSpec(pathwayViewProjection)
+    await projectionSpec(pathwayViewProjection)
       .given(...log.events)
-      .then((read) => {
-        const stored = view(read, id);
+      .then(async (read, log) => {
+        const stored = await view(read, log, id);
         const at = (now: string) => presentPathwayView(stored, new Date(now)).pending[0];
         expect(at('2026-03-03T21:59:00+01:00')).toMatchObject({ kind: 'adressage.reponse', overdue: false });
         expect(at('2026-03-03T22:01:00+01:00')).toMatchObject({ kind: 'adressage.reponse', overdue: true });
@@ -435,7 +504,7 @@ describe('pathway view read model', () => {
       });
   });
 
-  it('a follow-up stored in an older shape is shown in the current shape once upcast', () => {
+  it('a follow-up stored in an older shape is shown in the current shape once upcast', async () => {
     // A hypothetical version 1 named the business time `date`; version 2 (today's shape) names it `at`.
     const { upcast } = createUpcaster(
       { FollowUpCompleted: 2 },
@@ -450,12 +519,12 @@ describe('pathway view read model', () => {
       { schemaVersion: 1 },
     );
     const stored = { ...v1, revision: 1, position: opened.position + 1n };
-    projectionSpec(pathwayViewProjection)
+    await projectionSpec(pathwayViewProjection)
       .upcastingWith(upcast)
       .given(opened)
       .when(stored)
-      .then((read) => {
-        const entry = view(read, id).timeline.find((e) => e.type === 'FollowUpCompleted')!;
+      .then(async (read, log) => {
+        const entry = (await view(read, log, id)).timeline.find((e) => e.type === 'FollowUpCompleted')!;
         expect(entry).toMatchObject({
           at: '2026-03-04T10:00:00+01:00',
           data: { byMemberId: 'm-gp', at: '2026-03-04T10:00:00+01:00', kind: 'appel' },

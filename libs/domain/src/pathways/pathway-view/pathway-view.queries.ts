@@ -1,18 +1,23 @@
 import { Injectable } from '@nestjs/common';
-import type { EventStore } from '@parcours/event-store';
+import type { EventStore, RecordedEvent, StreamReader } from '@parcours/event-store';
 import { projectInMemory, ReadStore } from '@parcours/projections';
 import { visibleToMember } from '../../patients/care-team/care-team.queries';
 import { PATIENT_SUMMARY } from '../../patients/patient-summary/patient-summary.projection';
 import { streamId } from '../../shared/ids';
 import { upcast } from '../../shared/upcasting';
 import {
-  type EntryRow,
   PATHWAY_VIEW,
   type PathwayRow,
   pathwayViewProjection,
   type PendingRow,
 } from './pathway-view.projection';
-import { type PathwaySummary, shapePathwayView, type StoredPathwayView, summaryOf } from './pathway-view';
+import {
+  type PathwaySummary,
+  shapePathwayView,
+  type StoredPathwayView,
+  summaryOf,
+  timelineOf,
+} from './pathway-view';
 
 export const MAX_PAGE = 200;
 export const DEFAULT_PAGE = 50;
@@ -42,8 +47,12 @@ export function decodeCursor(cursor: string): { openedMs: number; pathwayId: str
   return match ? { openedMs: Number(match[1]), pathwayId: match[2] } : null;
 }
 
-/** The view of one pathway from a read store holding the pathway-view read model (served or replayed). */
-function readView(readStore: ReadStore, cptsId: string, pathwayId: string): StoredPathwayView | null {
+/** A pathway's row and pending steps from a read store holding the pathway-view read model (served or replayed). */
+function readRows(
+  readStore: ReadStore,
+  cptsId: string,
+  pathwayId: string,
+): { row: PathwayRow; pending: PendingRow[] } | null {
   const table = readStore.tables(PATHWAY_VIEW);
   const row = readStore
     .prepare<[string, string], PathwayRow>(
@@ -56,12 +65,7 @@ function readView(readStore: ReadStore, cptsId: string, pathwayId: string): Stor
       `SELECT * FROM "${table('pending')}" WHERE cpts_id = ? AND pathway_id = ?`,
     )
     .all(cptsId, pathwayId);
-  const entries = readStore
-    .prepare<[string, string], EntryRow>(
-      `SELECT * FROM "${table('entries')}" WHERE cpts_id = ? AND pathway_id = ?`,
-    )
-    .all(cptsId, pathwayId);
-  return shapePathwayView(row, pending, entries);
+  return { row, pending };
 }
 
 const recordedBy = (asOf: number) => (event: { metadata: { recordedAt: string } }) =>
@@ -75,8 +79,29 @@ const recordedBy = (asOf: number) => (event: { metadata: { recordedAt: string } 
 export class PathwayViewQueries {
   constructor(private readonly readStore: ReadStore) {}
 
-  view(cptsId: string, pathwayId: string): StoredPathwayView | null {
-    return readView(this.readStore, cptsId, pathwayId);
+  /**
+   * The view of a pathway: its row and steps from the served generation (a 503 before the first build),
+   * its timeline from its stream in the event store, read up to the revision the row stands at — the
+   * view is the read model's, whatever was appended since.
+   */
+  async view(store: StreamReader, cptsId: string, pathwayId: string): Promise<StoredPathwayView | null> {
+    const rows = readRows(this.readStore, cptsId, pathwayId);
+    if (!rows) return null;
+    const stream = await store.readStream(streamId('pathway', cptsId, pathwayId), {
+      maxCount: rows.row.revision + 1,
+    });
+    return shapePathwayView(rows.row, rows.pending, timelineOf(stream.map(upcast)));
+  }
+
+  /** The patient a pathway is about, from the served generation (`null`: no such pathway). */
+  patientOf(cptsId: string, pathwayId: string): string | null {
+    const pathways = this.readStore.tables(PATHWAY_VIEW)('pathways');
+    const row = this.readStore
+      .prepare<[string, string], { patient_id: string }>(
+        `SELECT patient_id FROM "${pathways}" WHERE cpts_id = ? AND pathway_id = ?`,
+      )
+      .get(cptsId, pathwayId);
+    return row?.patient_id ?? null;
   }
 
   /**
@@ -93,14 +118,16 @@ export class PathwayViewQueries {
     asOf: number,
   ): Promise<StoredPathwayView | null> {
     const known = recordedBy(asOf);
-    const events = (await store.readStream(streamId('pathway', cptsId, pathwayId))).filter(known);
-    if (events.length === 0) return null;
+    const stream = (await store.readStream(streamId('pathway', cptsId, pathwayId))).filter(known).map(upcast);
+    if (stream.length === 0) return null;
+    const events: RecordedEvent[] = [...stream];
     for (const rcpStream of this.rcpStreamsOf(cptsId, pathwayId)) {
       events.push(...(await store.readStream(rcpStream)).filter(known));
     }
     const replayed = await projectInMemory([pathwayViewProjection], events, upcast);
     try {
-      return readView(replayed, cptsId, pathwayId);
+      const rows = readRows(replayed, cptsId, pathwayId);
+      return rows && shapePathwayView(rows.row, rows.pending, timelineOf(stream));
     } finally {
       replayed.close();
     }

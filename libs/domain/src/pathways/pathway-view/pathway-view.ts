@@ -1,17 +1,12 @@
-import type { Actor } from '@parcours/event-store';
+import type { Actor, RecordedEvent } from '@parcours/event-store';
+import type { EntryCorrected, EntryVoided } from '../../shared/corrections';
 import { shortFrenchDate } from '../../shared/paris-time';
-import type { PatientReferred } from '../pathway.events';
-import {
-  type EntryRow,
-  PENDING_KINDS,
-  type PendingKind,
-  type PendingRow,
-  type PathwayRow,
-} from './pathway-view.projection';
+import { BUSINESS_TIME_FIELD, type PatientReferred, type PathwayEventType } from '../pathway.events';
+import { PENDING_KINDS, type PendingKind, type PendingRow, type PathwayRow } from './pathway-view.projection';
 
 /**
- * The pathway view as the API gives it, shaped at read time from the read model's rows: the timeline in
- * business-time order, the pending steps with what they say and whether they are overdue (against the
+ * The pathway view as the API gives it, shaped at read time from the read model's rows and, for the
+ * timeline, from the pathway's stream: the timeline in business-time order, the pending steps with what they say and whether they are overdue (against the
  * clock of the read), and the summaries of lists.
  */
 
@@ -138,31 +133,68 @@ export function orderedSteps(rows: PendingRow[]): StoredPendingStep[] {
     );
 }
 
-/** The timeline: every entry of the stream in business-time order (then as recorded, then stream order). */
-export function timelineOf(entries: EntryRow[]): TimelineEntry[] {
-  return [...entries]
+const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+
+/** The business time of an entry: its own field (as corrected), the recorded time if it has none. */
+function businessTime(type: string, data: Record<string, unknown>): string | null {
+  const field = Object.hasOwn(BUSINESS_TIME_FIELD, type)
+    ? BUSINESS_TIME_FIELD[type as PathwayEventType]
+    : undefined;
+  return field === undefined ? null : text(data[field]);
+}
+
+const isEntry = (type: string): boolean =>
+  Object.hasOwn(BUSINESS_TIME_FIELD, type) || type === 'EntryCorrected' || type === 'EntryVoided';
+
+/**
+ * The timeline from the pathway's stream (its events upcast, in stream order, up to the revision the view
+ * stands at): every entry with its corrections merged and its voiding marked, the corrections and voidings
+ * themselves included, in business-time order (then as recorded, then stream order).
+ */
+export function timelineOf(stream: ReadonlyArray<RecordedEvent>): TimelineEntry[] {
+  const entries: Array<TimelineEntry & { revision: number }> = [];
+  const byId = new Map<string, TimelineEntry>();
+  for (const event of stream) {
+    if (!isEntry(event.type)) continue;
+    const { eventId, recordedAt, actor } = event.metadata;
+    const entry = {
+      eventId,
+      type: event.type,
+      at: businessTime(event.type, event.data) ?? recordedAt,
+      recordedAt,
+      actor: { id: actor.id, role: actor.role },
+      data: event.data,
+      voided: false,
+      corrected: false,
+      revision: event.revision,
+    };
+    entries.push(entry);
+    byId.set(eventId, entry);
+    if (event.type !== 'EntryCorrected' && event.type !== 'EntryVoided') continue;
+    const change = event.data as unknown as EntryCorrected | EntryVoided;
+    const target = byId.get(change.targetEventId);
+    if (!target) continue;
+    if (event.type === 'EntryVoided') target.voided = true;
+    else {
+      target.data = { ...target.data, ...(change as EntryCorrected).correction };
+      target.corrected = true;
+      target.at = businessTime(target.type, target.data) ?? target.at;
+    }
+  }
+  return entries
     .sort(
       (a, b) =>
         Date.parse(a.at) - Date.parse(b.at) ||
-        a.recorded_at.localeCompare(b.recorded_at) ||
+        a.recordedAt.localeCompare(b.recordedAt) ||
         a.revision - b.revision,
     )
-    .map((entry) => ({
-      eventId: entry.event_id,
-      type: entry.type,
-      at: entry.at,
-      recordedAt: entry.recorded_at,
-      actor: { id: entry.actor_id, role: entry.actor_role as Actor['role'] },
-      data: JSON.parse(entry.data) as Record<string, unknown>,
-      voided: entry.voided === 1,
-      corrected: entry.corrected === 1,
-    }));
+    .map(({ revision: _revision, ...entry }) => entry);
 }
 
 export function shapePathwayView(
   row: PathwayRow,
   pending: PendingRow[],
-  entries: EntryRow[],
+  timeline: TimelineEntry[],
 ): StoredPathwayView {
   return {
     id: row.pathway_id,
@@ -173,7 +205,7 @@ export function shapePathwayView(
     ...(row.status === 'closed' && row.closed_at !== null ? { closedAt: row.closed_at } : {}),
     revision: row.revision,
     pending: orderedSteps(pending),
-    timeline: timelineOf(entries),
+    timeline,
   };
 }
 
