@@ -25,9 +25,17 @@ export type RowValue = string | number | null;
 export interface TableDefinition<R extends object> {
   readonly columns: { readonly [K in keyof R]-?: ColumnType };
   readonly key: ReadonlyArray<keyof R & string>;
-  readonly indexes?: ReadonlyArray<ReadonlyArray<keyof R & string>>;
+  readonly indexes?: ReadonlyArray<IndexDefinition<R>>;
   readonly appendOnly?: boolean;
 }
+
+/**
+ * A read index: its columns, or its columns and the rows it holds (a partial index: `where` is SQL over the
+ * table's columns, with literals only; a query uses it when its own WHERE repeats that condition).
+ */
+export type IndexDefinition<R extends object> =
+  | ReadonlyArray<keyof R & string>
+  | { readonly columns: ReadonlyArray<keyof R & string>; readonly where: string };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type TableDefinitions = Readonly<Record<string, TableDefinition<any>>>;
@@ -60,9 +68,10 @@ export function createTableSql<R extends object>(name: string, definition: Table
 }
 
 export function createIndexSql<R extends object>(name: string, definition: TableDefinition<R>): string[] {
-  return (definition.indexes ?? []).map(
-    (columns, i) => `CREATE INDEX IF NOT EXISTS "${name}_i${i}" ON "${name}" (${columns.join(', ')})`,
-  );
+  return (definition.indexes ?? []).map((index, i) => {
+    const [columns, where] = 'where' in index ? [index.columns, ` WHERE ${index.where}`] : [index, ''];
+    return `CREATE INDEX IF NOT EXISTS "${name}_i${i}" ON "${name}" (${columns.join(', ')})${where}`;
+  });
 }
 
 /** Key values in SQLite's order for the types a key holds (NULL first; text by code unit, as BINARY). */

@@ -1,7 +1,7 @@
 import type { TableNamer } from '@parcours/projections';
 import { PATHWAY_KINDS, URGENCIES, type Mission } from '@parcours/domain';
 import { WORKLIST_KINDS } from '../worklist/worklist';
-import { TRAIT, type TraitName } from './indicator-facts.projection';
+import { type LookedUpByEntity, streamOfFactSql, TRAIT, type TraitName } from './indicator-facts.projection';
 
 /**
  * The indicator catalogue of `indicators.md`: for each code, its mission and how it is computed from the
@@ -58,8 +58,11 @@ export type IndicatorDefinition = {
   | {
       kind: 'count';
       of: Selection;
-      /** Facts of `of` whose entity has one of these are not counted (at most one per entity). */
-      except?: Selection;
+      /**
+       * Facts of `of` whose entity has one of these are not counted (at most one per entity); a type the
+       * facts index by entity.
+       */
+      except?: Selection & { type: LookedUpByEntity };
       breakdown?: Breakdown;
     }
   | { kind: 'rate'; of: Selection; hit: TraitName }
@@ -84,7 +87,7 @@ export const known = (alias: string) =>
  * `category`, `amount`.
  */
 export const ITEM = (alias: string) =>
-  `${alias}.event_id, ${alias}.type, ${alias}.stream_id, ${alias}.business_time AS at, ${alias}.day, ` +
+  `${alias}.event_id, ${alias}.type, ${streamOfFactSql(alias)} AS stream_id, ${alias}.business_time AS at, ${alias}.day, ` +
   `${alias}.at AS instant, ${alias}.recorded_at, ${alias}.revised_by`;
 
 const mask = (traits: TraitName[] = []) => traits.reduce((bits, name) => bits | TRAIT[name], 0);

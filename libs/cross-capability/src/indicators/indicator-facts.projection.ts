@@ -375,13 +375,37 @@ function entityOf(streamId: string, cptsId: string): string {
   return dot < 0 ? cptsId : streamId.slice(dot + 1);
 }
 
+/**
+ * A fact's stream from its category, CPTS and entity (the inverse of `entityOf`): facts keep the category
+ * rather than the whole name, which would repeat the CPTS and the entity in every row.
+ */
+export function streamOfFact(fact: Pick<FactRow, 'stream_category' | 'cpts_id' | 'entity'>): string {
+  const stream = `${fact.stream_category}-${fact.cpts_id}`;
+  return fact.entity === fact.cpts_id ? stream : `${stream}.${fact.entity}`;
+}
+
+/** `streamOfFact` in SQL, as the drill-downs' `stream_id` column. */
+export const streamOfFactSql = (alias: string) =>
+  `${alias}.stream_category || '-' || ${alias}.cpts_id || ` +
+  `CASE WHEN ${alias}.entity = ${alias}.cpts_id THEN '' ELSE '.' || ${alias}.entity END`;
+
+/** The category of an event's stream, for its fact; refuses a stream not named `<category>-<cptsId>[.<id>]`. */
+function categoryOf(streamId: string, cptsId: string, entity: string): string {
+  const category = streamId.slice(0, Math.max(0, streamId.indexOf('-')));
+  if (streamOfFact({ stream_category: category, cpts_id: cptsId, entity }) !== streamId) {
+    throw new Error(`stream ${streamId} is not named <category>-${cptsId}[.<id>]`);
+  }
+  return category;
+}
+
 interface FactRow {
   cpts_id: string;
   event_id: string;
   /** 0 for the event's own fact; each correction or change of its links writes the next version. */
   version: number;
   revised_by: string | null;
-  stream_id: string;
+  /** The category of the event's stream (`streamOfFact` names the stream). */
+  stream_category: string;
   revision: number;
   type: string;
   entity: string;
@@ -443,8 +467,16 @@ interface PatientRow {
 }
 
 /**
+ * The fact types the figures look up by their entity: a pathway's closing (the `except` of a count) and a
+ * patient's status updates (the status at a period's end). Each has a partial index of its own on its
+ * entity; an index of every fact by entity would be a tenth of the read store for these few.
+ */
+export const LOOKED_UP_BY_ENTITY = ['PathwayClosed', 'PatientStatusUpdated'] as const;
+export type LookedUpByEntity = (typeof LOOKED_UP_BY_ENTITY)[number];
+
+/**
  * `facts` rows are reached by key while applying (an event's versions); the indexes are the reads': a
- * period's facts by type and day (as of a time), and a stream's facts (the exceptions of some figures).
+ * period's facts by type and day (as of a time), and the facts of `LOOKED_UP_BY_ENTITY` by entity.
  */
 const tables = {
   facts: table<FactRow>({
@@ -453,7 +485,7 @@ const tables = {
       event_id: 'TEXT',
       version: 'INTEGER',
       revised_by: 'TEXT NULL',
-      stream_id: 'TEXT',
+      stream_category: 'TEXT',
       revision: 'INTEGER',
       type: 'TEXT',
       entity: 'TEXT',
@@ -473,7 +505,10 @@ const tables = {
     key: ['cpts_id', 'event_id', 'version'],
     indexes: [
       ['cpts_id', 'type', 'day', 'recorded_at', 'superseded_at', 'traits'],
-      ['cpts_id', 'entity', 'type'],
+      ...LOOKED_UP_BY_ENTITY.map((type) => ({
+        columns: ['cpts_id', 'entity', 'day'] as const,
+        where: `type = '${type}'`,
+      })),
     ],
     appendOnly: true,
   }),
@@ -694,7 +729,7 @@ function link(fact: LinkFrom, group: readonly LinkRow[]): Linked {
 /** Bump `version` whenever the tables or what the handlers write change: the engine rebuilds beside the old one. */
 export const indicatorFactsProjection = defineProjection<IndicatorFactsEvent>()({
   name: INDICATOR_FACTS,
-  version: 5,
+  version: 6,
   rebuildCost: 26,
   tables,
   open: (t) => {
@@ -882,7 +917,7 @@ class Facts {
   private fromFields(
     base: Pick<
       FactRow,
-      'cpts_id' | 'event_id' | 'version' | 'revised_by' | 'stream_id' | 'revision' | 'type' | 'entity'
+      'cpts_id' | 'event_id' | 'version' | 'revised_by' | 'stream_category' | 'revision' | 'type' | 'entity'
     >,
     fields: Fields,
     recordedAt: number,
@@ -944,16 +979,17 @@ class Facts {
   counted(event: ProjectedEvent<IndicatorFactsEvent>): void {
     const { cptsId, eventId } = event.metadata;
     const recordedAt = Date.parse(event.metadata.recordedAt);
+    const entity = entityOf(event.streamId, cptsId);
     const row = this.fromFields(
       {
         cpts_id: cptsId,
         event_id: eventId,
         version: 0,
         revised_by: null,
-        stream_id: event.streamId,
+        stream_category: categoryOf(event.streamId, cptsId, entity),
         revision: event.revision,
         type: event.type,
-        entity: entityOf(event.streamId, cptsId),
+        entity,
       },
       keep(event.type, event.data as unknown as Fields),
       recordedAt,
@@ -1000,7 +1036,7 @@ class Facts {
       targetId === null
         ? undefined
         : this.t.facts.scan(cptsId, targetId).find((row) => row.superseded_at === null);
-    if (!target || target.stream_id !== event.streamId) return;
+    if (!target || streamOfFact(target) !== event.streamId) return;
     this.supersede(target, recordedAt);
     if (event.type === 'EntryVoided') {
       this.regroup(target, null);

@@ -906,6 +906,10 @@ describe('adhesion (Plan 100 % CPTS)', () => {
     expect(log.value('adhesion.population', '2026-02-01', '2026-03-02')).toBe(65000);
     expect(log.value('adhesion.population', '2026-02-01', '2026-03-02', '2026-02-14T23:59:59Z')).toBe(60000);
     expect(log.value('adhesion.population', '2026-02-01', '2026-03-02', '2025-12-31T23:59:59Z')).toBeNull();
+    // The drill-down names each event's stream, the CPTS's own (which has no id) as any other.
+    expect(log.events('adhesion.population', '2026-02-01', '2026-03-02').map((e) => e.streamId)).toEqual([
+      `cpts-${CPTS}`,
+    ]);
   });
 });
 
