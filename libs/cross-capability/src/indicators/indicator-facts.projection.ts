@@ -432,7 +432,8 @@ interface LinksRow {
   entity: string;
   /** The discharge or referral the facts are about, '' for the stream itself. */
   ref: string;
-  facts: LinkRow[];
+  /** As tuples (`LinkTuple`): no field name repeated in every fact of every group. */
+  facts: LinkTuple[];
 }
 
 interface DailyRow {
@@ -636,6 +637,9 @@ interface LinkRow {
   day: string | null;
   at: number | null;
 }
+
+/** A `LinkRow` as a group stores it: `[event_id, version, type, revision, day, at]`. */
+type LinkTuple = [string, number, string, number, string | null, number | null];
 
 /** What `link` needs of the fact it looks from. */
 type LinkFrom = Pick<FactRow, 'type' | 'ref' | 'at' | 'revision'>;
@@ -861,12 +865,23 @@ class Facts {
   // ---- link groups ------------------------------------------------------------------------------------
 
   private group(cptsId: string, entity: string, ref: string | null): LinkRow[] {
-    return this.t.links.get(cptsId, entity, ref ?? '')?.facts ?? [];
+    const facts = this.t.links.get(cptsId, entity, ref ?? '')?.facts ?? [];
+    return facts.map(([event_id, version, type, revision, day, at]) => ({
+      event_id,
+      version,
+      type,
+      revision,
+      day,
+      at,
+    }));
   }
 
   private saveGroup(cptsId: string, entity: string, ref: string | null, group: LinkRow[]): void {
     if (group.length === 0) this.t.links.delete(cptsId, entity, ref ?? '');
-    else this.t.links.put({ cpts_id: cptsId, entity, ref: ref ?? '', facts: group });
+    else {
+      const facts = group.map((f): LinkTuple => [f.event_id, f.version, f.type, f.revision, f.day, f.at]);
+      this.t.links.put({ cpts_id: cptsId, entity, ref: ref ?? '', facts });
+    }
   }
 
   /** The fact as its group now knows it (replaced, added, or removed when `row` is null). */

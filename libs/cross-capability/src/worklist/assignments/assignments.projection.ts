@@ -51,7 +51,7 @@ type Projected = AssignmentEvent | CorrectionEvent;
  */
 export const worklistAssignmentsProjection = defineProjection<Projected>()({
   name: WORKLIST_ASSIGNMENTS,
-  version: 1,
+  version: 2,
   tables,
   open: ({ assignments, histories }) => {
     const apply = (event: ProjectedEvent<Projected>): void => {

@@ -191,7 +191,7 @@ function setLifecycle(
  */
 export const careTeamProjection = defineProjection<CareTeamEvent>()({
   name: CARE_TEAM,
-  version: 1,
+  version: 2,
   rebuildCost: 12,
   tables,
   open: (t) => {

@@ -89,7 +89,7 @@ function withoutIdentity(event: StoredEvent<PatientSummaryEvent>): StoredEvent<P
  */
 export const patientSummaryProjection = defineProjection<PatientSummaryEvent>()({
   name: PATIENT_SUMMARY,
-  version: 4,
+  version: 5,
   rebuildCost: 5,
   tables,
   open: ({ patients, blocks, open_searches: searches, histories }) => {

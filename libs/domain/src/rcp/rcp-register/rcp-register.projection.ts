@@ -82,7 +82,7 @@ const tables = {
  */
 export const rcpRegisterProjection = defineProjection<RcpRegisterEvent>()({
   name: RCP_REGISTER,
-  version: 3,
+  version: 4,
   tables,
   open: ({ members, rcps, histories }) => {
     const onRcp = (event: ProjectedEvent<RcpEvent | CorrectionEvent>): void => {

@@ -90,7 +90,7 @@ const tables = {
  */
 export const unscheduledCareLogProjection = defineProjection<UnscheduledCareLogEvent>()({
   name: UNSCHEDULED_CARE_LOG,
-  version: 3,
+  version: 4,
   rebuildCost: 2,
   tables,
   open: ({ requests, histories }) => {
