@@ -21,8 +21,11 @@ const entryOf = ({ type, data, context }: StoredEvent): HistoryEntry => [
   context.revision,
 ];
 
-const eventOf = ([type, data, eventId, recordedAt, actorId, revision]: HistoryEntry): StoredEvent =>
-  ({ type, data, context: { eventId, recordedAt, actorId, revision } }) as StoredEvent;
+const eventOf = ([type, data, eventId, recordedAt, actorId, revision]: HistoryEntry): StoredEvent => ({
+  type,
+  data,
+  context: { eventId, recordedAt, actorId, revision },
+});
 
 /**
  * The events of a short record's stream (an RCP, an unscheduled-care request, a patient), kept by a read
