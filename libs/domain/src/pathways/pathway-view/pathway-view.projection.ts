@@ -36,7 +36,7 @@ export interface SourceRow {
   event_id: string;
   revision: number;
   type: string;
-  /** The fields of `BASIS` (JSON). */
+  /** The values of its type's `BASIS` fields, in that order (a JSON array; `null` for a field absent). */
   basis: string;
   voided: number;
 }
@@ -58,12 +58,15 @@ export const BASIS: Partial<Record<PathwayEventType, readonly string[]>> = {
   PathwayReopened: [],
 };
 
-const basisOf = (fields: readonly string[], data: Record<string, unknown>): string =>
-  JSON.stringify(
-    Object.fromEntries(
-      fields.filter((field) => data[field] !== undefined).map((field) => [field, data[field]]),
-    ),
-  );
+const basisOf = (type: string, data: Record<string, unknown>): string =>
+  JSON.stringify((BASIS[type as PathwayEventType] ?? []).map((field) => data[field] ?? null));
+
+/** A source's basis as the data `applyEntry` reads (the fields absent when stored absent). */
+const dataOf = (source: Pick<SourceRow, 'type' | 'basis'>): Record<string, unknown> => {
+  const values = JSON.parse(source.basis) as unknown[];
+  const fields = BASIS[source.type as PathwayEventType] ?? [];
+  return Object.fromEntries(fields.flatMap((field, i) => (values[i] === null ? [] : [[field, values[i]]])));
+};
 
 /** A discharge of the pathway and whether what it calls for was done. */
 interface DischargeRow {
@@ -321,7 +324,7 @@ export const pathwayViewProjection = defineProjection<PathwayViewEvent>()({
           event_id: event.metadata.eventId,
           revision: event.revision,
           type: event.type,
-          basis: basisOf(fields, data),
+          basis: basisOf(event.type, data),
           voided: 0,
         });
       }
@@ -347,11 +350,8 @@ export const pathwayViewProjection = defineProjection<PathwayViewEvent>()({
       if (target) {
         if (event.type === 'EntryVoided') sources.put({ ...target, voided: 1 });
         else {
-          const merged = {
-            ...(JSON.parse(target.basis) as Record<string, unknown>),
-            ...event.data.correction,
-          };
-          sources.put({ ...target, basis: basisOf(BASIS[target.type as PathwayEventType] ?? [], merged) });
+          const merged = { ...dataOf(target), ...event.data.correction };
+          sources.put({ ...target, basis: basisOf(target.type, merged) });
         }
         derive(t, ref);
       }
@@ -600,7 +600,7 @@ function derive(t: PathwayViewTables, ref: PathwayRef): void {
   t.pathways.delete(cptsId, pathwayId);
   for (const source of stream) {
     if (source.voided === 1) continue;
-    applyEntry(t, ref, source.type, JSON.parse(source.basis) as Record<string, unknown>, source.event_id);
+    applyEntry(t, ref, source.type, dataOf(source), source.event_id);
   }
   const pathway = t.pathways.get(cptsId, pathwayId);
   if (!pathway) return;

@@ -14,11 +14,46 @@ export type PatientSummaryEvent = PatientEvent | CorrectionEvent;
 /** The patient as the read side keeps it: never the identity, not even sealed. */
 export type PatientSummaryState = Omit<Extract<PatientState, { exists: true }>, 'sealedIdentity' | 'exists'>;
 
+/**
+ * What a registration starts a patient with and most patients keep: the summary stores a state without
+ * the fields that still hold these (`compactState`), and reads it back with them (`fullState`).
+ */
+const STATE_DEFAULTS = {
+  statusUpdates: {},
+  consentHistory: {},
+  consents: {},
+  blockHistory: {},
+  blockedMemberIds: [],
+  careTeam: {},
+  erased: false,
+} satisfies Partial<PatientSummaryState>;
+
+type DefaultedField = keyof typeof STATE_DEFAULTS;
+/** A patient's state as stored: the fields of `STATE_DEFAULTS` left out while they hold their default. */
+export type StoredPatientState = Omit<PatientSummaryState, DefaultedField> &
+  Partial<Pick<PatientSummaryState, DefaultedField>>;
+
+const DEFAULT_JSON = Object.fromEntries(
+  Object.entries(STATE_DEFAULTS).map(([field, value]) => [field, JSON.stringify(value)]),
+);
+
+export function compactState(state: PatientSummaryState): StoredPatientState {
+  return Object.fromEntries(
+    Object.entries(state).filter(
+      ([field, value]) => !(field in DEFAULT_JSON) || JSON.stringify(value) !== DEFAULT_JSON[field],
+    ),
+  ) as StoredPatientState;
+}
+
+export function fullState(stored: StoredPatientState): PatientSummaryState {
+  return { ...structuredClone(STATE_DEFAULTS), ...stored };
+}
+
 export interface PatientRow {
   cpts_id: string;
   patient_id: string;
   revision: number;
-  state: PatientSummaryState;
+  state: StoredPatientState;
   has_medecin_traitant: number;
   birth_year: number;
 }
@@ -105,12 +140,12 @@ export const patientSummaryProjection = defineProjection<PatientSummaryEvent>()(
         cpts_id: cptsId,
         patient_id: patientId,
         revision: event.revision,
-        state: kept,
+        state: compactState(kept),
         has_medecin_traitant: kept.hasMedecinTraitant ? 1 : 0,
         birth_year: kept.birthYear,
       });
       const blocked = new Set(kept.blockedMemberIds);
-      const previously = before ? before.state.blockedMemberIds : [];
+      const previously = before ? fullState(before.state).blockedMemberIds : [];
       for (const memberId of previously)
         if (!blocked.has(memberId)) blocks.delete(cptsId, patientId, memberId);
       for (const memberId of blocked)

@@ -3,7 +3,13 @@ import { ReadStore } from '@parcours/projections';
 import { MemberDirectoryQueries } from '../../members/member-directory/member-directory.queries';
 import { PathwayViewQueries } from '../../pathways/pathway-view/pathway-view.queries';
 import { DEFAULT_PAGE, MAX_PAGE } from '../../pathways/pathway-view/pathway-view.queries';
-import { PATIENT_SUMMARY, type PatientRow, type PatientSummaryState } from './patient-summary.projection';
+import {
+  fullState,
+  PATIENT_SUMMARY,
+  type PatientRow,
+  type PatientSummaryState,
+  type StoredPatientState,
+} from './patient-summary.projection';
 
 /** A row as SQLite gives it: the state still as text. */
 type StoredRow = Omit<PatientRow, 'state'> & { state: string };
@@ -59,7 +65,9 @@ export class PatientSummaryQueries {
         `SELECT * FROM "${patients}" WHERE cpts_id = ? AND patient_id = ?`,
       )
       .get(cptsId, patientId);
-    return row ? { revision: row.revision, state: JSON.parse(row.state) as PatientSummaryState } : null;
+    return row
+      ? { revision: row.revision, state: fullState(JSON.parse(row.state) as StoredPatientState) }
+      : null;
   }
 
   isBlocked(cptsId: string, patientId: string, memberId: string): boolean {
@@ -110,7 +118,10 @@ export class PatientSummaryQueries {
       )
       .all(params);
     const page = rows.slice(0, limit);
-    const parsed = page.map((row) => ({ row, state: JSON.parse(row.state) as PatientSummaryState }));
+    const parsed = page.map((row) => ({
+      row,
+      state: fullState(JSON.parse(row.state) as StoredPatientState),
+    }));
     const names = this.memberNames(
       cptsId,
       parsed.map(({ state }) => state.medecinTraitantMemberId).filter((id): id is string => !!id),
