@@ -938,8 +938,17 @@ class Facts {
     recordedAt: number,
   ): FactRow {
     const o = own(base.type, base.entity, fields);
+    // Every column named (no `...base` first): V8 adds the properties that follow a spread one by one, on
+    // a slow path that made this literal a tenth of a rebuild's indicators.
     return {
-      ...base,
+      cpts_id: base.cpts_id,
+      event_id: base.event_id,
+      version: base.version,
+      revised_by: base.revised_by,
+      stream_category: base.stream_category,
+      revision: base.revision,
+      type: base.type,
+      entity: base.entity,
       ref: o.ref,
       business_time: o.businessTime,
       day: o.day,

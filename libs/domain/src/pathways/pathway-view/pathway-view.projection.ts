@@ -380,8 +380,48 @@ export const pathwayViewProjection = defineProjection<PathwayViewEvent>()({
 
 // ---- what an entry changes ------------------------------------------------------------------------------
 
-const dueRow = (due: Due) => ({ due_at: due.dueAt, overdue_from_ms: due.overdueFromMs });
-const openedRow = (at: string) => ({ at, at_ms: finiteOr0(Date.parse(at)) });
+/** What opened a step and what it says, beside its pathway, kind and due date. */
+interface StepSource {
+  stream_id: string;
+  opened_by: string;
+  ref_id: string;
+  at: string;
+  hospital?: string;
+  urgency?: string;
+  recipient?: string;
+  review_on?: string | null;
+}
+
+/**
+ * A pending step's row, every column named: V8 adds the properties that follow a spread in a literal one
+ * by one, on a slow path that made the steps' rows a visible share of a rebuild.
+ */
+function stepRow(
+  pathway: PathwayRow,
+  step: string,
+  kind: PendingKind,
+  due: Due,
+  from: StepSource,
+): PendingRow {
+  return {
+    cpts_id: pathway.cpts_id,
+    pathway_id: pathway.pathway_id,
+    step,
+    kind,
+    due_at: due.dueAt,
+    overdue_from_ms: due.overdueFromMs,
+    patient_id: pathway.patient_id,
+    stream_id: from.stream_id,
+    opened_by: from.opened_by,
+    ref_id: from.ref_id,
+    at: from.at,
+    at_ms: finiteOr0(Date.parse(from.at)),
+    hospital: from.hospital ?? null,
+    urgency: from.urgency ?? null,
+    recipient: from.recipient ?? null,
+    review_on: from.review_on ?? null,
+  };
+}
 
 /** The steps a discharge calls for, while they are not done. */
 function dischargeSteps(
@@ -390,28 +430,22 @@ function dischargeSteps(
   discharge: DischargeRow,
   streamId: string,
 ): void {
-  const base = {
-    cpts_id: pathway.cpts_id,
-    pathway_id: pathway.pathway_id,
-    patient_id: pathway.patient_id,
+  const from: StepSource = {
     stream_id: streamId,
     opened_by: discharge.event_id,
     ref_id: discharge.discharge_id,
-    ...openedRow(discharge.discharge_at),
+    at: discharge.discharge_at,
     hospital: discharge.hospital,
-    urgency: null,
-    recipient: null,
-    review_on: null,
   };
   const pharmacist = pharmacistDue(discharge.discharge_at);
   const pharmacistStep = `sortie.pharmacien|${discharge.discharge_id}`;
   if (pharmacist && discharge.reconciled === 0) {
-    t.pending.put({ ...base, step: pharmacistStep, kind: 'sortie.pharmacien', ...dueRow(pharmacist) });
+    t.pending.put(stepRow(pathway, pharmacistStep, 'sortie.pharmacien', pharmacist, from));
   } else t.pending.delete(pathway.cpts_id, pathway.pathway_id, pharmacistStep);
   const followUp = followUpDue(discharge.discharge_at);
   const followUpStep = `sortie.suivi|${discharge.discharge_id}`;
   if (followUp && discharge.followed_up === 0) {
-    t.pending.put({ ...base, step: followUpStep, kind: 'sortie.suivi', ...dueRow(followUp) });
+    t.pending.put(stepRow(pathway, followUpStep, 'sortie.suivi', followUp, from));
   } else t.pending.delete(pathway.cpts_id, pathway.pathway_id, followUpStep);
 }
 
@@ -428,22 +462,16 @@ function referralStep(
     t.pending.delete(pathway.cpts_id, pathway.pathway_id, step);
     return;
   }
-  t.pending.put({
-    cpts_id: pathway.cpts_id,
-    pathway_id: pathway.pathway_id,
-    step,
-    kind: 'adressage.reponse',
-    ...dueRow(due),
-    patient_id: pathway.patient_id,
-    stream_id: streamId,
-    opened_by: referral.event_id,
-    ref_id: referral.referral_id,
-    ...openedRow(referral.referred_at),
-    hospital: null,
-    urgency: referral.urgency,
-    recipient: referral.recipient,
-    review_on: null,
-  });
+  t.pending.put(
+    stepRow(pathway, step, 'adressage.reponse', due, {
+      stream_id: streamId,
+      opened_by: referral.event_id,
+      ref_id: referral.referral_id,
+      at: referral.referred_at,
+      urgency: referral.urgency,
+      recipient: referral.recipient,
+    }),
+  );
 }
 
 /** The review set by the latest RCP that discussed the pathway (a later RCP closes earlier reviews). */
@@ -457,22 +485,15 @@ function reviewStep(t: PathwayViewTables, cptsId: string, pathwayId: string): vo
     t.pending.delete(cptsId, pathwayId, 'rcp.revue');
     return;
   }
-  t.pending.put({
-    cpts_id: cptsId,
-    pathway_id: pathwayId,
-    step: 'rcp.revue',
-    kind: 'rcp.revue',
-    ...dueRow(due),
-    patient_id: pathway.patient_id,
-    stream_id: latest.rcp_stream,
-    opened_by: latest.rcp_event_id,
-    ref_id: latest.rcp_id,
-    ...openedRow(latest.held_at),
-    hospital: null,
-    urgency: null,
-    recipient: null,
-    review_on: latest.review_on,
-  });
+  t.pending.put(
+    stepRow(pathway, 'rcp.revue', 'rcp.revue', due, {
+      stream_id: latest.rcp_stream,
+      opened_by: latest.rcp_event_id,
+      ref_id: latest.rcp_id,
+      at: latest.held_at,
+      review_on: latest.review_on,
+    }),
+  );
 }
 
 /** Every step of an open pathway, from its discharges, referrals and RCP cases (after a reopening). */
