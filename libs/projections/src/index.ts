@@ -6,5 +6,5 @@ export * from './rebuild';
 export * from './projections.module';
 export * from './worker-host';
 export * from './worker-thread';
-export * from './in-memory-events';
+export * from './project-in-memory';
 export * from './projection-spec';

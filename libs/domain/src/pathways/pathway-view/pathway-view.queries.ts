@@ -124,7 +124,7 @@ export class PathwayViewQueries {
     for (const rcpStream of this.rcpStreamsOf(cptsId, pathwayId)) {
       events.push(...(await store.readStream(rcpStream)).filter(known));
     }
-    const replayed = await projectInMemory([pathwayViewProjection], events, upcast);
+    const replayed = projectInMemory([pathwayViewProjection], events, upcast);
     try {
       const rows = readRows(replayed, cptsId, pathwayId);
       return rows && shapePathwayView(rows.row, rows.pending, timelineOf(stream));
