@@ -316,8 +316,7 @@ export const pathwayViewProjection = defineProjection<PathwayViewEvent>()({
       const ref = pathwayOf(event.streamId);
       if (!ref) return;
       const data = event.data as unknown as Record<string, unknown>;
-      const fields = BASIS[event.type];
-      if (fields !== undefined) {
+      if (BASIS[event.type] !== undefined) {
         sources.put({
           cpts_id: ref.cptsId,
           pathway_id: ref.pathwayId,

@@ -6,8 +6,8 @@ import { PENDING_KINDS, type PendingKind, type PendingRow, type PathwayRow } fro
 
 /**
  * The pathway view as the API gives it, shaped at read time from the read model's rows and, for the
- * timeline, from the pathway's stream: the timeline in business-time order, the pending steps with what they say and whether they are overdue (against the
- * clock of the read), and the summaries of lists.
+ * timeline, from the pathway's stream: the timeline in business-time order, the pending steps with what
+ * they say and whether they are overdue (against the clock of the read), and the summaries of lists.
  */
 
 /** A pending step as read: whether it is overdue depends on the clock, so it is decided at read time. */
@@ -178,13 +178,14 @@ export function timelineOf(stream: ReadonlyArray<RecordedEvent>): TimelineEntry[
     else {
       target.data = { ...target.data, ...(change as EntryCorrected).correction };
       target.corrected = true;
-      target.at = businessTime(target.type, target.data) ?? target.at;
+      target.at = businessTime(target.type, target.data) || target.at;
     }
   }
+  const instants = new Map(entries.map((entry) => [entry, Date.parse(entry.at)]));
   return entries
     .sort(
       (a, b) =>
-        Date.parse(a.at) - Date.parse(b.at) ||
+        instants.get(a)! - instants.get(b)! ||
         a.recordedAt.localeCompare(b.recordedAt) ||
         a.revision - b.revision,
     )
