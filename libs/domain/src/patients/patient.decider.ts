@@ -282,29 +282,34 @@ function evolveRegistered(state: RegisteredPatient, event: StoredEvent<PatientEv
   }
 }
 
+/** What a registration starts a patient with: no status update, consent, block, care team or erasure yet. */
+export const registrationDefaults = () => ({
+  statusUpdates: {},
+  consentHistory: {},
+  consents: {},
+  blockHistory: {},
+  blockedMemberIds: [] as string[],
+  careTeam: {},
+  erased: false,
+});
+
 export const patientEvolver: Evolver<PatientState, PatientEvent> = {
   initialState: () => ({ exists: false }),
   evolve: (state, event: StoredEvent<PatientEvent>): PatientState => {
     if (event.type === 'PatientRegistered') {
       const { identity, ald, precarious, sex, birthYear, commune, hasMedecinTraitant } = event.data;
-      // Every field named, `commune` (optional) last: V8 adds the properties that follow a spread in a
-      // literal one by one, on a slow path that made this the costliest line of folding a patient.
+      // Every field named, the spreads last: V8 adds the properties that follow a spread in a literal one
+      // by one, on a slow path that made this the costliest line of folding a patient.
       return {
         exists: true,
         sex,
         birthYear,
         hasMedecinTraitant,
         registeredStatus: { ald, precarious },
-        statusUpdates: {},
         ald,
         precarious,
-        consentHistory: {},
-        consents: {},
-        blockHistory: {},
-        blockedMemberIds: [],
-        careTeam: {},
-        erased: false,
         sealedIdentity: identity,
+        ...registrationDefaults(),
         ...(commune === undefined ? {} : { commune }),
       };
     }

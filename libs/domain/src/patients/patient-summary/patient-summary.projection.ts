@@ -4,7 +4,7 @@ import type { StoredEvent } from '../../shared/decider';
 import { medecinTraitantDue } from '../../shared/delays';
 import { parseStreamId } from '../../shared/ids';
 import { foldHistory, historyTable, recordInHistory } from '../../shared/stream-history';
-import { patientEvolver, type PatientState } from '../patient.decider';
+import { patientEvolver, type PatientState, registrationDefaults } from '../patient.decider';
 import type { PatientEvent } from '../patient.events';
 
 export const PATIENT_SUMMARY = 'patient-summary';
@@ -14,39 +14,29 @@ export type PatientSummaryEvent = PatientEvent | CorrectionEvent;
 /** The patient as the read side keeps it: never the identity, not even sealed. */
 export type PatientSummaryState = Omit<Extract<PatientState, { exists: true }>, 'sealedIdentity' | 'exists'>;
 
+type DefaultedField = keyof ReturnType<typeof registrationDefaults>;
 /**
- * What a registration starts a patient with and most patients keep: the summary stores a state without
- * the fields that still hold these (`compactState`), and reads it back with them (`fullState`).
+ * A patient's state as stored: without the fields that still hold what a registration starts a patient
+ * with (`registrationDefaults`, which most patients keep: `compactState`); read back with them (`fullState`).
  */
-const STATE_DEFAULTS = {
-  statusUpdates: {},
-  consentHistory: {},
-  consents: {},
-  blockHistory: {},
-  blockedMemberIds: [],
-  careTeam: {},
-  erased: false,
-} satisfies Partial<PatientSummaryState>;
-
-type DefaultedField = keyof typeof STATE_DEFAULTS;
-/** A patient's state as stored: the fields of `STATE_DEFAULTS` left out while they hold their default. */
 export type StoredPatientState = Omit<PatientSummaryState, DefaultedField> &
   Partial<Pick<PatientSummaryState, DefaultedField>>;
 
-const DEFAULT_JSON = Object.fromEntries(
-  Object.entries(STATE_DEFAULTS).map(([field, value]) => [field, JSON.stringify(value)]),
+const DEFAULT_JSON: Record<string, string> = Object.fromEntries(
+  Object.entries(registrationDefaults()).map(([field, value]) => [field, JSON.stringify(value)]),
 );
 
 export function compactState(state: PatientSummaryState): StoredPatientState {
   return Object.fromEntries(
     Object.entries(state).filter(
-      ([field, value]) => !(field in DEFAULT_JSON) || JSON.stringify(value) !== DEFAULT_JSON[field],
+      ([field, value]) =>
+        !Object.hasOwn(DEFAULT_JSON, field) || JSON.stringify(value) !== DEFAULT_JSON[field],
     ),
   ) as StoredPatientState;
 }
 
 export function fullState(stored: StoredPatientState): PatientSummaryState {
-  return { ...structuredClone(STATE_DEFAULTS), ...stored };
+  return { ...registrationDefaults(), ...stored };
 }
 
 export interface PatientRow {
