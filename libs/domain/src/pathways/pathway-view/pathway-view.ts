@@ -84,53 +84,70 @@ function recipient(json: string | null): string {
   return 'un membre de la CPTS';
 }
 
-/** What the pathway view says of a step (the worklist says it its own way). */
+/**
+ * What the pathway view says of a step (the worklist says it its own way). Each literal names its fields:
+ * spreading a common part and adding to it takes V8's slow path (see `stepRow` in the projection).
+ */
 export function pendingStepOf(row: PendingRow): StoredPendingStep {
-  const due = { kind: row.kind, dueAt: row.due_at, overdueFromMs: row.overdue_from_ms };
-  switch (row.kind) {
+  const { kind, due_at: dueAt, overdue_from_ms: overdueFromMs } = row;
+  switch (kind) {
     case 'sortie.pharmacien':
       return {
-        ...due,
+        kind,
+        dueAt,
+        overdueFromMs,
         summary: `Bilan médicamenteux de sortie (${row.hospital ?? ''}) à transmettre au pharmacien`,
         dischargeId: row.ref_id,
       };
     case 'sortie.suivi':
       return {
-        ...due,
+        kind,
+        dueAt,
+        overdueFromMs,
         summary: `Suivi à réaliser dans les 7 jours après la sortie (${row.hospital ?? ''})`,
         dischargeId: row.ref_id,
       };
     case 'adressage.reponse': {
       const urgency = (row.urgency ?? '') as PatientReferred['urgency'];
       return {
-        ...due,
+        kind,
+        dueAt,
+        overdueFromMs,
         summary: `Réponse attendue à l’adressage vers ${recipient(row.recipient)} (${URGENCY_LABEL[urgency] ?? urgency})`,
         referralId: row.ref_id,
         urgency,
       };
     }
     case 'rcp.revue':
-      return {
-        ...due,
-        summary: `Revue en RCP prévue le ${row.review_on ?? ''}`,
-        rcpId: row.ref_id,
-        ...(row.review_on === null ? {} : { reviewOn: row.review_on }),
-      };
+      return row.review_on === null
+        ? { kind, dueAt, overdueFromMs, summary: 'Revue en RCP prévue le ', rcpId: row.ref_id }
+        : {
+            kind,
+            dueAt,
+            overdueFromMs,
+            summary: `Revue en RCP prévue le ${row.review_on}`,
+            rcpId: row.ref_id,
+            reviewOn: row.review_on,
+          };
   }
 }
 
-const refOf = (step: StoredPendingStep): string => step.dischargeId ?? step.referralId ?? step.rcpId ?? '';
+/**
+ * Oldest due first, then in the order of the kinds, then by what they are about (the discharge, referral or
+ * RCP: `ref_id`).
+ */
+function orderedRows(rows: readonly PendingRow[]): PendingRow[] {
+  return [...rows].sort(
+    (a, b) =>
+      a.overdue_from_ms - b.overdue_from_ms ||
+      PENDING_KINDS.indexOf(a.kind) - PENDING_KINDS.indexOf(b.kind) ||
+      a.ref_id.localeCompare(b.ref_id),
+  );
+}
 
-/** Oldest due first, then in the order of the kinds, then by what they are about. */
+/** The steps as the view lists them (`orderedRows`). */
 export function orderedSteps(rows: PendingRow[]): StoredPendingStep[] {
-  return rows
-    .map(pendingStepOf)
-    .sort(
-      (a, b) =>
-        a.overdueFromMs - b.overdueFromMs ||
-        PENDING_KINDS.indexOf(a.kind) - PENDING_KINDS.indexOf(b.kind) ||
-        refOf(a).localeCompare(refOf(b)),
-    );
+  return orderedRows(rows).map(pendingStepOf);
 }
 
 const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
@@ -210,10 +227,10 @@ export function shapePathwayView(
   };
 }
 
+/** A pathway in lists: its count of steps and the next due date, without shaping each step. */
 export function summaryOf(row: PathwayRow, pending: PendingRow[]): PathwaySummary {
-  const steps = orderedSteps(pending);
-  const next = steps.reduce<string | null>(
-    (min, step) => (min === null || Date.parse(step.dueAt) < Date.parse(min) ? step.dueAt : min),
+  const next = orderedRows(pending).reduce<string | null>(
+    (min, step) => (min === null || Date.parse(step.due_at) < Date.parse(min) ? step.due_at : min),
     null,
   );
   return {
@@ -222,9 +239,9 @@ export function summaryOf(row: PathwayRow, pending: PendingRow[]): PathwaySummar
     kind: row.kind,
     status: row.status,
     openedAt: row.opened_at,
-    ...(row.closed_at === null || row.status !== 'closed' ? {} : { closedAt: row.closed_at }),
     revision: row.revision,
-    pendingCount: steps.length,
+    pendingCount: pending.length,
+    ...(row.closed_at === null || row.status !== 'closed' ? {} : { closedAt: row.closed_at }),
     ...(next === null ? {} : { nextDueAt: next }),
   };
 }
