@@ -43,8 +43,8 @@ export interface NotifierStatus {
  * inbox's delivered at once, e-mails and webhooks left to the dispatcher; the overdue sweep and the
  * emergency access record the same way). Every id is derived from the source event, so a restart or a
  * crash between two steps replays them without recording or delivering anything twice; the checkpoint
- * moves only once everything an event called for is recorded (and is written at most every 250 ms). A log that exists before the reactor first
- * runs is not notified: it starts at the head then.
+ * moves only once everything an event called for is recorded (and is written at most every 250 ms). A log
+ * that exists before the reactor first runs is not notified: it starts at the head then.
  */
 @Injectable()
 export class NotificationReactor implements OnApplicationBootstrap, OnApplicationShutdown {
