@@ -116,6 +116,46 @@ describe('SQLite adapter', () => {
     }
   });
 
+  describe('asking a stream for what follows its end (answered from memory while nobody else writes)', () => {
+    const types = (events: Array<{ type: string }>) => events.map((e) => e.type);
+
+    it('sees what another process appended since, to a stream it read to its end or found empty', async () => {
+      const store = new SqliteEventStore({ path });
+      const other = new SqliteEventStore({ path });
+      try {
+        await store.append('s-1', [newEvent('A'), newEvent('B')]);
+        expect(types(await store.readStream('s-1'))).toEqual(['A', 'B']);
+        expect(await store.readStream('s-1', { fromRevision: 2 })).toEqual([]);
+        expect(await store.readStream('s-2')).toEqual([]);
+        await other.append('s-1', [newEvent('C')], { expectedRevision: 1 });
+        await other.append('s-2', [newEvent('D')], { expectedRevision: 'no_stream' });
+        expect(types(await store.readStream('s-1', { fromRevision: 2 }))).toEqual(['C']);
+        expect(types(await store.readStream('s-2'))).toEqual(['D']);
+        expect(types(await store.readStream('s-2', { fromRevision: 0 }))).toEqual(['D']);
+      } finally {
+        await other.close();
+        await store.close();
+      }
+    });
+
+    it('sees its own appends, and still reads what lies before a stream’s known end', async () => {
+      const store = new SqliteEventStore({ path });
+      try {
+        expect(await store.readStream('s-1', { fromRevision: 0 })).toEqual([]);
+        await store.append('s-1', [newEvent('A'), newEvent('B')], { expectedRevision: 'no_stream' });
+        expect(types(await store.readStream('s-1', { fromRevision: 0 }))).toEqual(['A', 'B']);
+        expect(await store.readStream('s-1', { fromRevision: 2 })).toEqual([]);
+        await store.append('s-1', [newEvent('C')], { expectedRevision: 1 });
+        expect(types(await store.readStream('s-1', { fromRevision: 2 }))).toEqual(['C']);
+        expect(types(await store.readStream('s-1', { fromRevision: 1, maxCount: 1 }))).toEqual(['B']);
+        // A read cut short by maxCount says nothing of where the stream ends.
+        expect(types(await store.readStream('s-1', { fromRevision: 1 }))).toEqual(['B', 'C']);
+      } finally {
+        await store.close();
+      }
+    });
+  });
+
   it('keeps the log in WAL mode, so readers never block the writer', async () => {
     const store = new SqliteEventStore({ path });
     await store.close();

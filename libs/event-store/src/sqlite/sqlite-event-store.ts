@@ -150,6 +150,51 @@ class TailCache {
 }
 
 /**
+ * Where streams end (the revision past their last event), as this connection last read or wrote them, so
+ * that asking a stream for what follows what the caller has — what a command asks of every stream it
+ * decides on, nearly always in vain — is answered without a query. Valid while nobody else wrote the file:
+ * `PRAGMA data_version` is checked before each answer and the whole map dropped when it moved. A read
+ * records a bound ("nothing at or past `end`"); this connection's own commits record the exact end.
+ */
+class StreamEnds {
+  private readonly ends = new Map<string, number>();
+  private dataVersion: number | null = null;
+
+  constructor(private readonly capacity: number) {}
+
+  /** Call before each read: drops everything if another connection committed since. */
+  validate(dataVersion: number): void {
+    if (dataVersion !== this.dataVersion) {
+      this.ends.clear();
+      this.dataVersion = dataVersion;
+    }
+  }
+
+  /** True when the stream is known to hold no event at or past `revision`. */
+  nothingFrom(streamId: string, revision: number): boolean {
+    const end = this.ends.get(streamId);
+    return end !== undefined && revision >= end;
+  }
+
+  /** A read found nothing at or past `end`: kept unless a tighter bound is known already. */
+  bound(streamId: string, end: number): void {
+    const known = this.ends.get(streamId);
+    if (known === undefined || end < known) this.remember(streamId, end);
+  }
+
+  /** This connection committed the stream up to `end` - 1. */
+  wrote(streamId: string, end: number): void {
+    this.remember(streamId, end);
+  }
+
+  private remember(streamId: string, end: number): void {
+    this.ends.delete(streamId);
+    this.ends.set(streamId, end);
+    if (this.ends.size > this.capacity) this.ends.delete(this.ends.keys().next().value!);
+  }
+}
+
+/**
  * The embedded default store: one SQLite file in WAL mode.
  *
  * - `position` is the table's INTEGER PRIMARY KEY: assigned max+1 under SQLite's single write lock, so the
@@ -175,6 +220,7 @@ export class SqliteEventStore implements EventStore {
   private readonly waiters = new Set<() => void>();
   private readonly subscriptions = new Set<EventSubscription>();
   private readonly tails = new TailCache(TAIL_CACHE_SIZE);
+  private readonly ends = new StreamEnds(TAIL_CACHE_SIZE);
   /** The directory of the file, where a disk failure is diagnosed (none in memory). */
   private readonly dir: string | undefined;
   private failure: WriteFailure | null = null;
@@ -260,7 +306,10 @@ export class SqliteEventStore implements EventStore {
     this.writeBatch = (batch) => {
       const { outcomes, written } = transaction.immediate(batch);
       // Committed: the tails written are the file's now (a failed commit threw above, leaving the cache).
-      for (const [streamId, tail] of written) this.tails.set(streamId, tail);
+      for (const [streamId, tail] of written) {
+        this.tails.set(streamId, tail);
+        this.ends.wrote(streamId, tail.revision + 1);
+      }
       return outcomes;
     };
   }
@@ -481,10 +530,17 @@ export class SqliteEventStore implements EventStore {
   readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     return this.guard(() => {
       const max = options.maxCount ?? Number.MAX_SAFE_INTEGER;
-      const rows =
-        options.direction === 'backwards'
-          ? this.stmt.readBackwards.all(streamId, options.fromRevision ?? Number.MAX_SAFE_INTEGER, max)
-          : this.stmt.readForwards.all(streamId, options.fromRevision ?? 0, max);
+      if (options.direction === 'backwards') {
+        return this.stmt.readBackwards
+          .all(streamId, options.fromRevision ?? Number.MAX_SAFE_INTEGER, max)
+          .map(toRecorded);
+      }
+      const from = options.fromRevision ?? 0;
+      this.ends.validate(this.stmt.dataVersion.get()!);
+      if (this.ends.nothingFrom(streamId, from)) return [];
+      const rows = this.stmt.readForwards.all(streamId, from, max);
+      // Read to the end (fewer rows than asked): nothing past the last row, or from where it looked.
+      if (rows.length < max) this.ends.bound(streamId, rows.length > 0 ? rows[rows.length - 1][2] + 1 : from);
       return rows.map(toRecorded);
     });
   }
