@@ -1,5 +1,6 @@
 /** What the SQLite adapter promises beyond the shared contract: group commit isolation, schema guard, tamper evidence. */
 import Database from 'better-sqlite3';
+import type { Worker } from 'node:worker_threads';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,10 +22,15 @@ describe('SQLite adapter', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it.each([true, false])(
-    'with groupCommit=%s, one refused append does not undo the others of the same tick',
-    async (groupCommit) => {
-      const store = new SqliteEventStore({ path, groupCommit });
+  it.each([
+    [true, false],
+    [false, false],
+    [true, true],
+    [false, true],
+  ])(
+    'with groupCommit=%s, writerThread=%s, one refused append does not undo the others of the same tick',
+    async (groupCommit, writerThread) => {
+      const store = new SqliteEventStore({ path, groupCommit, writerThread });
       try {
         await store.append('s-2', [newEvent('Existing')]);
         // Issued in the same tick: with group commit they share one transaction.
@@ -47,10 +53,15 @@ describe('SQLite adapter', () => {
     },
   );
 
-  it.each([true, false])(
-    'with groupCommit=%s, sees the appends another connection made to the same file (no stale tail)',
-    async (groupCommit) => {
-      const mine = new SqliteEventStore({ path, groupCommit });
+  it.each([
+    [true, false],
+    [false, false],
+    [true, true],
+    [false, true],
+  ])(
+    'with groupCommit=%s, writerThread=%s, sees the appends another connection made to the same file (no stale tail)',
+    async (groupCommit, writerThread) => {
+      const mine = new SqliteEventStore({ path, groupCommit, writerThread });
       const other = new SqliteEventStore({ path, groupCommit });
       try {
         // `mine` remembers the stream at revision 0 after its own append…
@@ -73,22 +84,58 @@ describe('SQLite adapter', () => {
     },
   );
 
-  it('replays an append whose ids are stored, and refuses ids stored elsewhere, in the same batch too', async () => {
-    const store = new SqliteEventStore({ path });
-    try {
-      const event = newEvent('A');
-      const [first, again, elsewhere] = await Promise.allSettled([
-        store.append('s-1', [event], { expectedRevision: 'no_stream' }),
-        store.append('s-1', [event], { expectedRevision: 'no_stream' }),
-        store.append('s-2', [event]),
-      ]);
-      expect(first).toMatchObject({ status: 'fulfilled', value: { revision: 0, replayed: false } });
-      expect(again).toMatchObject({ status: 'fulfilled', value: { revision: 0, replayed: true } });
-      expect(elsewhere.status === 'rejected' && elsewhere.reason).toBeInstanceOf(IdempotencyConflictError);
-      expect(await store.headPosition()).toBe(1n);
-    } finally {
-      await store.close();
-    }
+  it.each([false, true])(
+    'writerThread=%s: replays an append whose ids are stored, and refuses ids stored elsewhere, in the same batch too',
+    async (writerThread) => {
+      const store = new SqliteEventStore({ path, writerThread });
+      try {
+        const event = newEvent('A');
+        const [first, again, elsewhere] = await Promise.allSettled([
+          store.append('s-1', [event], { expectedRevision: 'no_stream' }),
+          store.append('s-1', [event], { expectedRevision: 'no_stream' }),
+          store.append('s-2', [event]),
+        ]);
+        expect(first).toMatchObject({ status: 'fulfilled', value: { revision: 0, replayed: false } });
+        expect(again).toMatchObject({ status: 'fulfilled', value: { revision: 0, replayed: true } });
+        expect(elsewhere.status === 'rejected' && elsewhere.reason).toBeInstanceOf(IdempotencyConflictError);
+        expect((elsewhere as PromiseRejectedResult).reason).toMatchObject({
+          streamId: 's-2',
+          eventIds: [event.eventId],
+          message: 'Stream s-2: these event ids are stored already in another place',
+        });
+        expect(await store.headPosition()).toBe(1n);
+      } finally {
+        await store.close();
+      }
+    },
+  );
+
+  describe('with a writer thread', () => {
+    const threadOf = (store: SqliteEventStore): Worker =>
+      (store as unknown as { writer: { worker: Worker } }).writer.worker;
+
+    it('if the thread dies, an append it had not answered may be sent again: it lands exactly once', async () => {
+      const store = new SqliteEventStore({ path, writerThread: true });
+      try {
+        await store.append('s-1', [newEvent('A')]);
+        const event = newEvent('B');
+        const inFlight = store.append('s-1', [event]);
+        await new Promise((resolve) => setImmediate(resolve)); // the batch is handed to the thread
+        await threadOf(store).terminate();
+        const outcome = await inFlight.then(
+          () => 'written',
+          (error: unknown) => error,
+        );
+        if (outcome !== 'written') expect(outcome).toBeInstanceOf(StoreUnavailableError);
+        // Sent again with the same event id, as a client retrying does: a new thread writes or replays it.
+        await store.append('s-1', [event]);
+        const events = await store.readStream('s-1');
+        expect(events.map((e) => e.type)).toEqual(['A', 'B']);
+        expect(verifyChain('s-1', events)).toBeNull();
+      } finally {
+        await store.close();
+      }
+    });
   });
 
   it('lets the rest of the process run during a long catch-up (an API must still answer)', async () => {

@@ -98,6 +98,13 @@ export class AppConfig {
   SQLITE_SYNCHRONOUS: 'FULL' | 'NORMAL' = 'FULL';
 
   /**
+   * Where the embedded store writes: `thread` (a thread of its own with its own connection: the commit and
+   * its fsync do not hold up the requests) or `inline` (on the thread that appends).
+   */
+  @IsIn(['thread', 'inline'], { message: 'SQLITE_WRITER must be thread or inline' })
+  SQLITE_WRITER: 'thread' | 'inline' = 'thread';
+
+  /**
    * Where the API's projections run: `worker` (a thread of the API process, off the request thread),
    * `inline` (the request thread itself), or `off` (an `apps/projector` process runs them).
    */

@@ -26,7 +26,8 @@ type StoreConfig = Pick<
   | 'EVENTSTORE_PASSWORD'
   | 'EVENTSTORE_TLS_CA_FILE'
   | 'EVENTSTORE_DEADLINE_MS'
->;
+> &
+  Partial<Pick<AppConfig, 'SQLITE_WRITER'>>;
 
 /** The connection string with the CA file added (the client reads it as `tlsCAFile`). */
 export function eventStoreConnectionString(config: StoreConfig): string {
@@ -49,6 +50,8 @@ export function openEventStore(config: StoreConfig, options: { pollIntervalMs?: 
   return new SqliteEventStore({
     path: join(config.DATA_DIR, 'events.db'),
     synchronous: config.SQLITE_SYNCHRONOUS,
+    // Only where it is configured (the API and the CLI): a thread that only reads the log writes nothing.
+    writerThread: config.SQLITE_WRITER === 'thread',
     ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),
   });
 }
@@ -79,6 +82,7 @@ export class EventStoreModule {
               EVENT_STORE: config.get('EVENT_STORE', { infer: true }),
               DATA_DIR: config.get('DATA_DIR', { infer: true }),
               SQLITE_SYNCHRONOUS: config.get('SQLITE_SYNCHRONOUS', { infer: true }),
+              SQLITE_WRITER: config.get('SQLITE_WRITER', { infer: true }),
               EVENTSTORE_CONNECTION_STRING: config.get('EVENTSTORE_CONNECTION_STRING', { infer: true }),
               EVENTSTORE_USERNAME: config.get('EVENTSTORE_USERNAME', { infer: true }),
               EVENTSTORE_PASSWORD: config.get('EVENTSTORE_PASSWORD', { infer: true }),

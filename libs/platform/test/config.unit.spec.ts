@@ -11,6 +11,7 @@ describe('configuration from the environment', () => {
       AUTH_MODE: 'dev',
       SEED_DEMO: true,
       SQLITE_SYNCHRONOUS: 'FULL',
+      SQLITE_WRITER: 'thread',
       LOG_LEVEL: 'info',
     });
     expect(isAbsolute(config.DATA_DIR)).toBe(true);
@@ -118,6 +119,7 @@ describe('configuration from the environment', () => {
     [{ AUTH_MODE: 'oidc', OIDC_ISSUER: 'https://id.example.fr' }, 'OIDC_AUDIENCE'],
     [{ SEED_DEMO: 'yes' }, 'SEED_DEMO'],
     [{ SQLITE_SYNCHRONOUS: 'OFF' }, 'SQLITE_SYNCHRONOUS'],
+    [{ SQLITE_WRITER: 'process' }, 'SQLITE_WRITER'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
     [{ TOKEN_MAX_LIFETIME_SECONDS: '3153600000' }, 'TOKEN_MAX_LIFETIME_SECONDS'],

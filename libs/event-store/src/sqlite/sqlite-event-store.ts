@@ -1,13 +1,11 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { prepareAppend, sealEvents, type PreparedEvent } from '../envelope';
+import { prepareAppend } from '../envelope';
 import {
   EventStoreError,
-  IdempotencyConflictError,
   InvalidEventError,
   StoreUnavailableError,
-  WrongExpectedRevisionError,
   type StoreUnavailableReason,
 } from '../errors';
 import type {
@@ -26,8 +24,9 @@ import type {
   SubscribeToAllOptions,
   SubscriptionMessage,
 } from '../event-store.port';
-import { genesisHash } from '../hash-chain';
+import { TAIL_CACHE_SIZE, type WriteOutcome, type WriteRequest } from './sqlite-writer';
 import { storageUnavailable } from './storage-errors';
+import { InlineWriter, type Writer, WriterThread, writerThreadScript } from './writer-thread';
 
 export interface SqliteEventStoreOptions {
   /** File path, or `:memory:` (tests of pure logic only: nothing survives the process). */
@@ -41,6 +40,12 @@ export interface SqliteEventStoreOptions {
   groupCommit?: boolean;
   /** How often a live subscription looks for events written by another process on the same file. */
   pollIntervalMs?: number;
+  /**
+   * Write on a thread of its own, with its own connection (a file only): the caller's thread hands a batch
+   * over and goes on while it is written and fsynced. Off by default: appends then run on the caller's
+   * thread, on the store's one connection.
+   */
+  writerThread?: boolean;
 }
 
 /** A row as the read statements return it (`raw` mode: an array, cheaper than an object per row). */
@@ -54,33 +59,20 @@ type EventRow = [
 ];
 const ROW_COLUMNS = 'position, stream_id, revision, type, data, metadata';
 
-/** The last event of a stream: what the next append checks its expected revision against and chains to. */
-interface Tail {
-  revision: number;
-  hash: string;
-}
-
 interface FollowControl {
   stopped: boolean;
   wake: (() => void) | null;
 }
 
-type Outcome = { ok: true; result: AppendResult } | { ok: false; error: unknown };
-
 const noop = (): void => undefined;
 
-interface PendingAppend {
-  streamId: string;
-  events: PreparedEvent[];
-  expected: ExpectedRevision;
+interface PendingAppend extends WriteRequest {
   resolve: (result: AppendResult) => void;
   reject: (error: unknown) => void;
 }
 
 const SCHEMA_VERSION = 1;
 const READ_PAGE = 1000;
-/** Streams whose tail is remembered (~200 B each): the ones being worked on, not the whole log. */
-const TAIL_CACHE_SIZE = 20_000;
 
 /** Why appends fail now: from the last append that failed for the disk's sake, or the last probe. */
 export interface WriteFailure {
@@ -112,41 +104,6 @@ function toRecorded(row: EventRow): RecordedEvent {
     data: JSON.parse(row[4]) as Record<string, unknown>,
     metadata: JSON.parse(row[5]) as EventMetadata,
   };
-}
-
-/**
- * The tails of recently written streams, so that an append does not read its stream's last row and parse
- * its metadata for the hash. Valid as long as nobody else wrote the file: `PRAGMA data_version` changes
- * when another connection commits, and the whole cache is then dropped. Least recently used goes first.
- */
-class TailCache {
-  private readonly tails = new Map<string, Tail>();
-  private dataVersion: number | null = null;
-
-  constructor(private readonly capacity: number) {}
-
-  /** Call inside the write transaction (the write lock held, so nobody can commit meanwhile). */
-  validate(dataVersion: number): void {
-    if (dataVersion !== this.dataVersion) {
-      this.tails.clear();
-      this.dataVersion = dataVersion;
-    }
-  }
-
-  get(streamId: string): Tail | undefined {
-    const tail = this.tails.get(streamId);
-    if (tail) {
-      this.tails.delete(streamId);
-      this.tails.set(streamId, tail);
-    }
-    return tail;
-  }
-
-  set(streamId: string, tail: Tail): void {
-    this.tails.delete(streamId);
-    this.tails.set(streamId, tail);
-    if (this.tails.size > this.capacity) this.tails.delete(this.tails.keys().next().value!);
-  }
 }
 
 /**
@@ -207,6 +164,8 @@ class StreamEnds {
  *   written nothing and the others of its batch go on; any other failure (disk full, I/O) fails the batch.
  * - Appends take the write lock at once (`BEGIN IMMEDIATE`) and check the tail cache against
  *   `PRAGMA data_version` under it: another process writing the same file is seen, never raced.
+ * - The writes (`sqlite-writer.ts`) run on this store's connection, or on a thread of their own with a
+ *   connection of their own (`writerThread`); reads always run on this one.
  */
 export class SqliteEventStore implements EventStore {
   readonly kind = 'sqlite' as const;
@@ -219,27 +178,24 @@ export class SqliteEventStore implements EventStore {
   private closed = false;
   private readonly waiters = new Set<() => void>();
   private readonly subscriptions = new Set<EventSubscription>();
-  private readonly tails = new TailCache(TAIL_CACHE_SIZE);
-  private readonly ends = new StreamEnds(TAIL_CACHE_SIZE);
+  /** Where streams end, while this connection is the only one writing (not with a writer thread). */
+  private readonly ends: StreamEnds | null;
+  private readonly writer: Writer;
+  /** Where appends are written: `inline` on this connection, `thread` on a writer thread. */
+  readonly writes: 'inline' | 'thread';
   /** The directory of the file, where a disk failure is diagnosed (none in memory). */
   private readonly dir: string | undefined;
   private failure: WriteFailure | null = null;
   private lastProbe = 0;
-  private readonly probeWrite: () => void;
-  /** One transaction (BEGIN IMMEDIATE) for a batch of appends: each one's outcome. */
-  private readonly writeBatch: (batch: PendingAppend[]) => Outcome[];
+  private probing = false;
 
   private readonly stmt: {
     dataVersion: Database.Statement<[], number>;
-    tail: Database.Statement<[string], { revision: number; hash: string }>;
-    byEventId: Database.Statement<[string], { stream_id: string; revision: number; position: number }>;
-    insert: Database.Statement<[string, number, string, string, string, string]>;
     readForwards: Database.Statement<[string, number, number], EventRow>;
     readBackwards: Database.Statement<[string, number, number], EventRow>;
     readAll: Database.Statement<[number | bigint, number], EventRow>;
     head: Database.Statement<[], { position: number | bigint | null }>;
     getMeta: Database.Statement<[string], { metadata: string; revision: number }>;
-    setMeta: Database.Statement<[string, string]>;
   };
 
   constructor(options: SqliteEventStoreOptions) {
@@ -260,15 +216,6 @@ export class SqliteEventStore implements EventStore {
     const db = this.db;
     this.stmt = {
       dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
-      // The hash read by SQLite's JSON functions: no need to parse the whole envelope here.
-      tail: db.prepare(
-        `SELECT revision, metadata ->> '$.hash' AS hash FROM events WHERE stream_id = ?
-         ORDER BY revision DESC LIMIT 1`,
-      ),
-      byEventId: db.prepare('SELECT stream_id, revision, position FROM events WHERE event_id = ?'),
-      insert: db.prepare(
-        'INSERT INTO events (stream_id, revision, event_id, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)',
-      ),
       readForwards: db
         .prepare<[string, number, number], EventRow>(
           `SELECT ${ROW_COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`,
@@ -286,32 +233,20 @@ export class SqliteEventStore implements EventStore {
         .raw(),
       head: db.prepare('SELECT MAX(position) AS position FROM events'),
       getMeta: db.prepare('SELECT metadata, revision FROM stream_metadata WHERE stream_id = ?'),
-      setMeta: db.prepare(
-        `INSERT INTO stream_metadata (stream_id, revision, metadata) VALUES (?, 0, ?)
-         ON CONFLICT (stream_id) DO UPDATE SET revision = revision + 1, metadata = excluded.metadata`,
-      ),
     };
-    // A write that needs new pages and a commit, as an append does, and leaves nothing behind. `$` stream
-    // ids are refused to callers, so the row cannot be anyone's.
-    const probeInsert = db.prepare<[string]>(
-      `INSERT INTO stream_metadata (stream_id, revision, metadata) VALUES ('$write-probe', 0, ?)`,
-    );
-    const probeDelete = db.prepare(`DELETE FROM stream_metadata WHERE stream_id = '$write-probe'`);
-    const probe = db.transaction(() => {
-      probeInsert.run('x'.repeat(16 * 1024));
-      probeDelete.run();
-    });
-    this.probeWrite = () => probe.immediate();
-    const transaction = db.transaction((batch: PendingAppend[]) => this.writeAppends(batch));
-    this.writeBatch = (batch) => {
-      const { outcomes, written } = transaction.immediate(batch);
-      // Committed: the tails written are the file's now (a failed commit threw above, leaving the cache).
-      for (const [streamId, tail] of written) {
-        this.tails.set(streamId, tail);
-        this.ends.wrote(streamId, tail.revision + 1);
-      }
-      return outcomes;
-    };
+    const script = options.writerThread && this.dir ? writerThreadScript() : null;
+    if (script) {
+      this.writer = new WriterThread(script, {
+        path: options.path,
+        synchronous: options.synchronous ?? 'FULL',
+      });
+      this.writes = 'thread';
+      this.ends = null; // another connection commits: this one cannot tell its commits from anyone else's
+    } else {
+      this.writer = new InlineWriter(db);
+      this.writes = 'inline';
+      this.ends = new StreamEnds(TAIL_CACHE_SIZE);
+    }
   }
 
   private migrate(): void {
@@ -350,50 +285,62 @@ export class SqliteEventStore implements EventStore {
     const expected = options.expectedRevision ?? 'any';
     checkExpected(expected);
     if (!this.groupCommit) {
-      let outcome: Outcome;
-      try {
-        [outcome] = this.writeBatch([{ streamId, events: prepared, expected, resolve: noop, reject: noop }]);
-      } catch (error) {
-        throw this.writeFailed(error);
-      }
-      this.failure = null;
+      const pending = { streamId, events: prepared, expected, resolve: noop, reject: noop };
+      const [outcome] = await this.write([pending]);
       if (!outcome.ok) throw outcome.error;
-      this.notify();
       return outcome.result;
     }
     // Queued synchronously (no await above), so all appends issued in one tick share the next flush.
     return new Promise<AppendResult>((resolve, reject) => {
       this.queue.push({ streamId, events: prepared, expected, resolve, reject });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => {
-          this.flushing = this.flushing.then(() => this.flush());
-        });
-      }
+      this.scheduleFlush();
     });
   }
 
-  /** Writes every queued append in one transaction, then settles each caller. */
-  private flush(): void {
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushing = this.flushing.then(() => this.flush());
+    });
+  }
+
+  /**
+   * Writes every queued append in one transaction, then settles each caller. With a writer thread, the
+   * appends queued while a batch is being written make the next one.
+   */
+  private async flush(): Promise<void> {
     this.flushScheduled = false;
     const batch = this.queue;
     this.queue = [];
     if (batch.length === 0) return;
-    let outcomes: Outcome[];
+    let outcomes: WriteOutcome[];
     try {
-      outcomes = this.writeBatch(batch);
-    } catch (error) {
-      const failure = this.writeFailed(error);
+      outcomes = await this.write(batch);
+    } catch (failure) {
       for (const pending of batch) pending.reject(failure);
       return;
     }
-    this.failure = null;
     batch.forEach((pending, i) => {
       const outcome = outcomes[i];
       if (outcome.ok) pending.resolve(outcome.result);
       else pending.reject(outcome.error);
     });
+  }
+
+  /** One batch written (or refused whole: the error, remembered when the disk is the cause). */
+  private async write(batch: PendingAppend[]): Promise<WriteOutcome[]> {
+    const requests = batch.map(({ streamId, events, expected }) => ({ streamId, events, expected }));
+    let written;
+    try {
+      written = await this.writer.write(requests);
+    } catch (error) {
+      throw this.writeFailed(error);
+    }
+    this.failure = null;
+    for (const [streamId, end] of written.ends) this.ends?.wrote(streamId, end);
     this.notify();
+    return written.outcomes;
   }
 
   /** A write that failed as a whole: the error for its callers, remembered when the disk is the cause. */
@@ -413,116 +360,23 @@ export class SqliteEventStore implements EventStore {
    * soon as space returns or the disk is writable again, even before the next command.
    */
   writeFailure(): WriteFailure | null {
-    if (this.failure && !this.closed && Date.now() - this.lastProbe >= PROBE_INTERVAL_MS) {
+    const failure = this.failure;
+    if (failure && !this.closed && !this.probing && Date.now() - this.lastProbe >= PROBE_INTERVAL_MS) {
       this.lastProbe = Date.now();
-      try {
-        this.probeWrite();
-        this.failure = null;
-      } catch (error) {
-        this.writeFailed(error);
-      }
+      this.probing = true;
+      this.writer
+        .probe()
+        .then(
+          () => {
+            if (this.failure === failure) this.failure = null;
+          },
+          (error: unknown) => {
+            this.writeFailed(error);
+          },
+        )
+        .finally(() => (this.probing = false));
     }
     return this.failure;
-  }
-
-  /**
-   * Inside a write transaction: each append's outcome. Our own refusals belong to one caller (they come
-   * before its first row is written); anything else is thrown and rolls the whole transaction back. The
-   * tails written are remembered only once the transaction has committed.
-   */
-  private writeAppends(batch: PendingAppend[]): { outcomes: Outcome[]; written: Map<string, Tail> } {
-    this.tails.validate(this.stmt.dataVersion.get()!);
-    const written = new Map<string, Tail>();
-    const outcomes = batch.map((pending): Outcome => {
-      try {
-        return { ok: true, result: this.appendInTransaction(pending, written) };
-      } catch (error) {
-        if (!(error instanceof EventStoreError)) throw error;
-        return { ok: false, error };
-      }
-    });
-    return { outcomes, written };
-  }
-
-  private appendInTransaction(
-    { streamId, events, expected }: PendingAppend,
-    written: Map<string, Tail>,
-  ): AppendResult {
-    const replay = this.findReplay(streamId, events);
-    if (replay) return replay;
-
-    const tail = written.get(streamId) ?? this.tail(streamId);
-    const current = tail.revision < 0 ? ('no_stream' as const) : tail.revision;
-    if (!revisionMatches(expected, current))
-      throw new WrongExpectedRevisionError(streamId, expected, current);
-
-    // Nothing refused past this point: the rows are written.
-    const sealed = sealEvents(events, tail.hash, new Date().toISOString());
-    let revision = tail.revision;
-    let position = 0;
-    for (const event of sealed) {
-      revision += 1;
-      position = Number(
-        this.stmt.insert.run(
-          streamId,
-          revision,
-          event.eventId,
-          event.type,
-          event.dataJson,
-          event.metadataJson,
-        ).lastInsertRowid,
-      );
-    }
-    written.set(streamId, { revision, hash: sealed[sealed.length - 1].metadata.hash });
-    return { streamId, revision, position: BigInt(position), replayed: false };
-  }
-
-  /** The stream's tail, from the cache or from its last row (`revision` -1 for a stream not there yet). */
-  private tail(streamId: string): Tail {
-    const cached = this.tails.get(streamId);
-    if (cached) return cached;
-    const row = this.stmt.tail.get(streamId);
-    const tail = row
-      ? { revision: row.revision, hash: row.hash }
-      : { revision: -1, hash: genesisHash(streamId) };
-    // Read under the write lock from committed rows: true whatever this transaction then does.
-    this.tails.set(streamId, tail);
-    return tail;
-  }
-
-  /**
-   * The original result when every event id is stored already, in this stream and in this order. Ids the
-   * store generated for this append are new by construction and are not looked up.
-   */
-  private findReplay(streamId: string, events: PreparedEvent[]): AppendResult | null {
-    const stored: Array<{ stream_id: string; revision: number; position: number }> = [];
-    for (const event of events) {
-      if (event.generatedId) continue;
-      const row = this.stmt.byEventId.get(event.eventId);
-      if (row) stored.push(row);
-    }
-    if (stored.length === 0) return null;
-    const ids = events.map((event) => event.eventId);
-    if (stored.length !== events.length) {
-      throw new IdempotencyConflictError(
-        streamId,
-        ids,
-        'some of these event ids are stored already, not all',
-      );
-    }
-    const first = stored[0];
-    const inOrder = stored.every(
-      (row, i) => row.stream_id === streamId && row.revision === first.revision + i,
-    );
-    if (!inOrder) {
-      throw new IdempotencyConflictError(
-        streamId,
-        ids,
-        'these event ids are stored already in another place',
-      );
-    }
-    const last = stored[stored.length - 1];
-    return { streamId, revision: last.revision, position: BigInt(last.position), replayed: true };
   }
 
   // ---- reads ----------------------------------------------------------------------------------------
@@ -536,11 +390,12 @@ export class SqliteEventStore implements EventStore {
           .map(toRecorded);
       }
       const from = options.fromRevision ?? 0;
-      this.ends.validate(this.stmt.dataVersion.get()!);
-      if (this.ends.nothingFrom(streamId, from)) return [];
+      const ends = this.ends;
+      ends?.validate(this.stmt.dataVersion.get()!);
+      if (ends?.nothingFrom(streamId, from)) return [];
       const rows = this.stmt.readForwards.all(streamId, from, max);
       // Read to the end (fewer rows than asked): nothing past the last row, or from where it looked.
-      if (rows.length < max) this.ends.bound(streamId, rows.length > 0 ? rows[rows.length - 1][2] + 1 : from);
+      if (rows.length < max) ends?.bound(streamId, rows.length > 0 ? rows[rows.length - 1][2] + 1 : from);
       return rows.map(toRecorded);
     });
   }
@@ -659,18 +514,19 @@ export class SqliteEventStore implements EventStore {
     });
   }
 
-  setStreamMetadata(streamId: string, metadata: Record<string, unknown>): Promise<StreamMetadataResult> {
-    return this.guard(() => {
-      if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) {
-        throw new InvalidEventError('stream metadata must be a JSON object');
-      }
-      const json = JSON.stringify(metadata);
-      return this.db.transaction(() => {
-        this.stmt.setMeta.run(streamId, json);
-        const row = this.stmt.getMeta.get(streamId)!;
-        return { metadata: JSON.parse(row.metadata) as Record<string, unknown>, revision: row.revision };
-      })();
-    });
+  async setStreamMetadata(
+    streamId: string,
+    metadata: Record<string, unknown>,
+  ): Promise<StreamMetadataResult> {
+    if (this.closed) throw new StoreUnavailableError('event store is closed');
+    if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) {
+      throw new InvalidEventError('stream metadata must be a JSON object');
+    }
+    try {
+      return await this.writer.setMetadata(streamId, JSON.stringify(metadata));
+    } catch (error) {
+      throw toStoreError(error, this.dir);
+    }
   }
 
   // ---- lifecycle ------------------------------------------------------------------------------------
@@ -679,10 +535,11 @@ export class SqliteEventStore implements EventStore {
     if (this.closed) return;
     this.closed = true;
     // In-flight appends were accepted: write them before letting go of the file.
-    if (this.queue.length > 0) this.flush();
+    if (this.queue.length > 0) this.flushing = this.flushing.then(() => this.flush());
     await this.flushing;
     await Promise.all([...this.subscriptions].map((s) => s.close()));
     this.notify();
+    await this.writer.close();
     this.db.close();
   }
 
@@ -702,19 +559,6 @@ function checkExpected(expected: ExpectedRevision): void {
   if (expected === 'any' || expected === 'no_stream' || expected === 'stream_exists') return;
   if (!Number.isInteger(expected) || expected < 0) {
     throw new InvalidEventError(`expectedRevision must be any, no_stream, stream_exists or a revision ≥ 0`);
-  }
-}
-
-export function revisionMatches(expected: ExpectedRevision, actual: number | 'no_stream'): boolean {
-  switch (expected) {
-    case 'any':
-      return true;
-    case 'no_stream':
-      return actual === 'no_stream';
-    case 'stream_exists':
-      return actual !== 'no_stream';
-    default:
-      return actual === expected;
   }
 }
 
