@@ -126,7 +126,7 @@ export class NotificationReactor implements OnApplicationBootstrap, OnApplicatio
   private async run(): Promise<void> {
     let position = await this.checkpoint();
     // Stopped while the checkpoint was read or written: there is no subscription yet for stop() to close.
-    if ((this.current.state as NotifierStatus['state']) === 'stopped') return;
+    if (this.current.state === 'stopped') return;
     this.current.position = position.toString();
     this.subscription = this.store.subscribeToAll({
       after: position,
