@@ -12,8 +12,9 @@
  * 5. A command on a long pathway (500 events) against the same on short ones (5 events): ≤ 1.2×.
  * 6. As-of replay of a 100-event pathway (`GET …/pathways/{id}?asOf=`): < 5 ms.
  *
- * The API runs with `synchronous=FULL`, its projections in their thread (`PROJECTIONS=worker`, the default),
- * request logs at `info` (as deployed), and
+ * The API runs with `synchronous=FULL`, its appends written on their thread (`SQLITE_WRITER=thread`, the
+ * default), its projections in theirs (`PROJECTIONS=worker`, the default), request logs at `info` (as
+ * deployed), and
  * the rate limits raised out of the way. The generator and the API share the machine's cores. Prints the
  * table, writes it to the "HTTP" section of docs/benchmarks.md; exits 0 when a target is missed.
  *
@@ -566,7 +567,8 @@ function report(
   const when = `${facts.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
   const body = [
     `Measured ${when} by \`npm run bench:http\` on ${machineDescription()}. The built API on loopback on a ` +
-      `fresh DATA_DIR (SQLite, \`synchronous=FULL\`, the projections in the API's thread for them, request logs at \`info\`, rate limits ` +
+      `fresh DATA_DIR (SQLite, \`synchronous=FULL\`, the appends written on a thread of their own and the projections on ` +
+      `another, request logs at \`info\`, rate limits ` +
       `raised out of the way), one CPTS with ${formatCount(PATHWAYS)} pathways; load from an evenly paced ` +
       `open-loop generator in another process on the same 2 cores (\`bench/open-loop.ts\`: latency from each ` +
       `request's scheduled time, HTTP/1.1 keep-alive). Steady runs of ${STEADY_SECONDS} s after a warm-up; ` +
