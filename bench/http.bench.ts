@@ -602,11 +602,11 @@ function report(
         `the notifier 5 %, garbage collection 7 %, the rest Nest's and Express's pipeline, the request logs and ` +
         `the rate limits spread thin. Since then the notifier writes a third as many transactions (a request ` +
         `and its delivery in one append, an event's recipients together, its checkpoint every 250 ms), the ` +
-        `rate limits cost the same whatever the limit, and the CPTS check is read once. A GET of a pathway ` +
-        `costs about 1 ms of that thread: with the generator and the projection thread on the same 2 cores, ` +
-        `1 000/s is past one thread. What it would take: the SQLite writer on a thread of its own (group ` +
-        `commit unchanged, the fsync off the event loop), and a second request thread (a cluster of API ` +
-        `processes sharing the read store, one of them the writer).`,
+        `rate limits cost the same whatever the limit, the CPTS check is read once, and the writes run on a ` +
+        `thread of their own (see "The writes on a thread of their own" above). A route that does next to ` +
+        `nothing costs about 1 ms of the request thread, a GET of a pathway a few: with the generator and ` +
+        `the other threads on the same 2 cores, 1 000/s is past one request thread. What it would take: ` +
+        `request processes side by side sharing one writer, or a lighter HTTP stack.`,
       `- The rows for 1 M events (\`GET …/indicators\` for a year, the API's memory with 1 M events stored) ` +
         `are measured by \`npm run bench:projections\` on its generated CPTS (section "Projections").`,
     ].join('\n'),
