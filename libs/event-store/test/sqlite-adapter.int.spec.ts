@@ -13,6 +13,14 @@ import {
 } from '../src';
 import { newEvent } from './event-store.contract';
 
+/** Every way the store writes: [groupCommit, writerThread]. */
+const MODES = [
+  [true, false],
+  [false, false],
+  [true, true],
+  [false, true],
+];
+
 describe('SQLite adapter', () => {
   let dir: string;
   let path: string;
@@ -22,12 +30,7 @@ describe('SQLite adapter', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it.each([
-    [true, false],
-    [false, false],
-    [true, true],
-    [false, true],
-  ])(
+  it.each(MODES)(
     'with groupCommit=%s, writerThread=%s, one refused append does not undo the others of the same tick',
     async (groupCommit, writerThread) => {
       const store = new SqliteEventStore({ path, groupCommit, writerThread });
@@ -53,12 +56,7 @@ describe('SQLite adapter', () => {
     },
   );
 
-  it.each([
-    [true, false],
-    [false, false],
-    [true, true],
-    [false, true],
-  ])(
+  it.each(MODES)(
     'with groupCommit=%s, writerThread=%s, sees the appends another connection made to the same file (no stale tail)',
     async (groupCommit, writerThread) => {
       const mine = new SqliteEventStore({ path, groupCommit, writerThread });

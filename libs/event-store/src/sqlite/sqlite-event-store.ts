@@ -24,6 +24,7 @@ import type {
   SubscribeToAllOptions,
   SubscriptionMessage,
 } from '../event-store.port';
+import { ConnectionCache } from './connection-cache';
 import { TAIL_CACHE_SIZE, type WriteOutcome, type WriteRequest } from './sqlite-writer';
 import { storageUnavailable } from './storage-errors';
 import { InlineWriter, type Writer, WriterThread, writerThreadScript } from './writer-thread';
@@ -114,17 +115,15 @@ function toRecorded(row: EventRow): RecordedEvent {
  * records a bound ("nothing at or past `end`"); this connection's own commits record the exact end.
  */
 class StreamEnds {
-  private readonly ends = new Map<string, number>();
-  private dataVersion: number | null = null;
+  private readonly ends: ConnectionCache<number>;
 
-  constructor(private readonly capacity: number) {}
+  constructor(capacity: number) {
+    this.ends = new ConnectionCache(capacity);
+  }
 
   /** Call before each read: drops everything if another connection committed since. */
   validate(dataVersion: number): void {
-    if (dataVersion !== this.dataVersion) {
-      this.ends.clear();
-      this.dataVersion = dataVersion;
-    }
+    this.ends.validate(dataVersion);
   }
 
   /** True when the stream is known to hold no event at or past `revision`. */
@@ -136,18 +135,12 @@ class StreamEnds {
   /** A read found nothing at or past `end`: kept unless a tighter bound is known already. */
   bound(streamId: string, end: number): void {
     const known = this.ends.get(streamId);
-    if (known === undefined || end < known) this.remember(streamId, end);
+    if (known === undefined || end < known) this.ends.set(streamId, end);
   }
 
   /** This connection committed the stream up to `end` - 1. */
   wrote(streamId: string, end: number): void {
-    this.remember(streamId, end);
-  }
-
-  private remember(streamId: string, end: number): void {
-    this.ends.delete(streamId);
     this.ends.set(streamId, end);
-    if (this.ends.size > this.capacity) this.ends.delete(this.ends.keys().next().value!);
   }
 }
 

@@ -3,6 +3,7 @@ import { sealEvents, type PreparedEvent } from '../envelope';
 import { EventStoreError, IdempotencyConflictError, WrongExpectedRevisionError } from '../errors';
 import type { AppendResult, ExpectedRevision, StreamMetadataResult } from '../event-store.port';
 import { genesisHash } from '../hash-chain';
+import { ConnectionCache } from './connection-cache';
 
 /** One append as the writer takes it: checked and serialised already by the caller. */
 export interface WriteRequest {
@@ -30,48 +31,18 @@ interface Tail {
 export const TAIL_CACHE_SIZE = 20_000;
 
 /**
- * The tails of recently written streams, so that an append does not read its stream's last row and parse
- * its metadata for the hash. Valid as long as nobody else wrote the file: `PRAGMA data_version` changes
- * when another connection commits, and the whole cache is then dropped. Least recently used goes first.
- */
-class TailCache {
-  private readonly tails = new Map<string, Tail>();
-  private dataVersion: number | null = null;
-
-  constructor(private readonly capacity: number) {}
-
-  /** Call inside the write transaction (the write lock held, so nobody can commit meanwhile). */
-  validate(dataVersion: number): void {
-    if (dataVersion !== this.dataVersion) {
-      this.tails.clear();
-      this.dataVersion = dataVersion;
-    }
-  }
-
-  get(streamId: string): Tail | undefined {
-    const tail = this.tails.get(streamId);
-    if (tail) {
-      this.tails.delete(streamId);
-      this.tails.set(streamId, tail);
-    }
-    return tail;
-  }
-
-  set(streamId: string, tail: Tail): void {
-    this.tails.delete(streamId);
-    this.tails.set(streamId, tail);
-    if (this.tails.size > this.capacity) this.tails.delete(this.tails.keys().next().value!);
-  }
-}
-
-/**
  * The write side of the SQLite store on one connection: appends (checked, chained, written in one
  * transaction per batch), stream metadata, and the probe that tells whether the disk takes writes. The store
  * runs it on its own connection, or on a thread of its own (`writer-thread.ts`), so that the commit's fsync
  * does not hold up the requests.
  */
 export class SqliteWriter {
-  private readonly tails = new TailCache(TAIL_CACHE_SIZE);
+  /**
+   * The tails of recently written streams, so that an append does not read its stream's last row and parse
+   * its metadata for the hash; validated inside each write transaction (the write lock held, so nobody can
+   * commit meanwhile).
+   */
+  private readonly tails = new ConnectionCache<Tail>(TAIL_CACHE_SIZE);
   private readonly stmt;
   private readonly transaction: (batch: WriteRequest[]) => {
     outcomes: WriteOutcome[];
