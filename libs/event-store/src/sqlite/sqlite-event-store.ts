@@ -25,7 +25,7 @@ import type {
   SubscriptionMessage,
 } from '../event-store.port';
 import { ConnectionCache } from './connection-cache';
-import { TAIL_CACHE_SIZE, type WriteOutcome, type WriteRequest } from './sqlite-writer';
+import { TAIL_CACHE_SIZE, type WriteOutcome, type WriteRequest, type WriteResult } from './sqlite-writer';
 import { storageUnavailable } from './storage-errors';
 import { InlineWriter, type Writer, WriterThread, writerThreadScript } from './writer-thread';
 
@@ -324,7 +324,7 @@ export class SqliteEventStore implements EventStore {
   /** One batch written (or refused whole: the error, remembered when the disk is the cause). */
   private async write(batch: PendingAppend[]): Promise<WriteOutcome[]> {
     const requests = batch.map(({ streamId, events, expected }) => ({ streamId, events, expected }));
-    let written;
+    let written: WriteResult;
     try {
       written = await this.writer.write(requests);
     } catch (error) {
@@ -460,7 +460,7 @@ export class SqliteEventStore implements EventStore {
     let after = options.after ?? 0n;
     let announced: bigint | null = null;
     while (!control.stopped && !this.closed) {
-      // Reads are synchronous and run between two flushes, so a page never sees half a batch.
+      // A batch is one transaction: a page sees all of it or none of it.
       const page = this.readPage(after, READ_PAGE, options.filter);
       for (const event of page.events) {
         if (control.stopped) return;
