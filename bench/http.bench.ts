@@ -12,9 +12,9 @@
  * 5. A command on a long pathway (500 events) against the same on short ones (5 events): ≤ 1.2×.
  * 6. As-of replay of a 100-event pathway (`GET …/pathways/{id}?asOf=`): < 5 ms.
  *
- * The API runs with `synchronous=FULL`, its appends written on their thread (`SQLITE_WRITER=thread`, the
- * default), its projections in theirs (`PROJECTIONS=worker`, the default), request logs at `info` (as
- * deployed), and
+ * The API runs with `synchronous=FULL`, its appends written on the request thread (`SQLITE_WRITER=inline`,
+ * the default), its projections in their thread (`PROJECTIONS=worker`, the default), request logs at `info`
+ * (as deployed), and
  * the rate limits raised out of the way. The generator and the API share the machine's cores. Prints the
  * table, writes it to the "HTTP" section of docs/benchmarks.md; exits 0 when a target is missed.
  *
@@ -567,8 +567,8 @@ function report(
   const when = `${facts.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
   const body = [
     `Measured ${when} by \`npm run bench:http\` on ${machineDescription()}. The built API on loopback on a ` +
-      `fresh DATA_DIR (SQLite, \`synchronous=FULL\`, the appends written on a thread of their own and the projections on ` +
-      `another, request logs at \`info\`, rate limits ` +
+      `fresh DATA_DIR (SQLite, \`synchronous=FULL\`, the appends written on the request thread and the projections on ` +
+      `a thread of their own, request logs at \`info\`, rate limits ` +
       `raised out of the way), one CPTS with ${formatCount(PATHWAYS)} pathways; load from an evenly paced ` +
       `open-loop generator in another process on the same 2 cores (\`bench/open-loop.ts\`: latency from each ` +
       `request's scheduled time, HTTP/1.1 keep-alive). Steady runs of ${STEADY_SECONDS} s after a warm-up; ` +
@@ -602,8 +602,8 @@ function report(
         `the notifier 5 %, garbage collection 7 %, the rest Nest's and Express's pipeline, the request logs and ` +
         `the rate limits spread thin. Since then the notifier writes a third as many transactions (a request ` +
         `and its delivery in one append, an event's recipients together, its checkpoint every 250 ms), the ` +
-        `rate limits cost the same whatever the limit, the CPTS check is read once, and the writes run on a ` +
-        `thread of their own (see "The writes on a thread of their own" above). A route that does next to ` +
+        `rate limits cost the same whatever the limit, the CPTS check is read once, and the writes can run on ` +
+        `a thread of their own (see "The writes on a thread of their own" above). A route that does next to ` +
         `nothing costs about 1 ms of the request thread, a GET of a pathway a few: with the generator and ` +
         `the other threads on the same 2 cores, 1 000/s is past one request thread. What it would take: ` +
         `request processes side by side sharing one writer, or a lighter HTTP stack.`,

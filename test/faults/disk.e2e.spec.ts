@@ -146,12 +146,13 @@ async function recovered(scenario: Scenario, n: number): Promise<void> {
   expect((view.body as { revision: number }).revision).toBe((answer.body as { revision: number }).revision);
 }
 
-describe('the disk under DATA_DIR is full', () => {
+// The store's writes on the request thread (the default) or on a thread of their own: the same refusal.
+describe.each(['inline', 'thread'])('the disk under DATA_DIR is full (SQLITE_WRITER=%s)', (writer) => {
   let api: RunningApi;
   let scenario: Scenario;
 
   beforeAll(async () => {
-    api = await startApi({}, 30_000, onTmpfs('24m'));
+    api = await startApi({ SQLITE_WRITER: writer }, 30_000, onTmpfs('24m'));
     scenario = await setUpCpts(api.url, 'cpts-disk', { patients: 2, pathways: 4 });
   }, 60_000);
   afterAll(() => api?.dispose());

@@ -98,11 +98,12 @@ export class AppConfig {
   SQLITE_SYNCHRONOUS: 'FULL' | 'NORMAL' = 'FULL';
 
   /**
-   * Where the embedded store writes: `thread` (a thread of its own with its own connection: the commit and
-   * its fsync do not hold up the requests) or `inline` (on the thread that appends).
+   * Where the embedded store writes: `inline` (on the thread that appends, the store's one connection) or
+   * `thread` (a thread of its own with its own connection: a commit's fsync no longer holds up the
+   * requests, but the requests' reads then start from a cold page cache after each commit).
    */
-  @IsIn(['thread', 'inline'], { message: 'SQLITE_WRITER must be thread or inline' })
-  SQLITE_WRITER: 'thread' | 'inline' = 'thread';
+  @IsIn(['inline', 'thread'], { message: 'SQLITE_WRITER must be inline or thread' })
+  SQLITE_WRITER: 'inline' | 'thread' = 'inline';
 
   /**
    * Where the API's projections run: `worker` (a thread of the API process, off the request thread),

@@ -50,7 +50,7 @@ export function openEventStore(config: StoreConfig, options: { pollIntervalMs?: 
   return new SqliteEventStore({
     path: join(config.DATA_DIR, 'events.db'),
     synchronous: config.SQLITE_SYNCHRONOUS,
-    // Only where it is configured (the API and the CLI): a thread that only reads the log writes nothing.
+    // Only where it is configured (the API and the CLI); a store that only reads never starts the thread.
     writerThread: config.SQLITE_WRITER === 'thread',
     ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),
   });

@@ -11,7 +11,7 @@ describe('configuration from the environment', () => {
       AUTH_MODE: 'dev',
       SEED_DEMO: true,
       SQLITE_SYNCHRONOUS: 'FULL',
-      SQLITE_WRITER: 'thread',
+      SQLITE_WRITER: 'inline',
       LOG_LEVEL: 'info',
     });
     expect(isAbsolute(config.DATA_DIR)).toBe(true);
