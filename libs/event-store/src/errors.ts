@@ -28,7 +28,8 @@ export class IdempotencyConflictError extends EventStoreError {
   constructor(
     readonly streamId: string,
     readonly eventIds: string[],
-    detail: string,
+    /** What was found of these ids: some stored, or stored in another place. */
+    readonly detail: string,
   ) {
     super(`Stream ${streamId}: ${detail}`);
     this.name = 'IdempotencyConflictError';

@@ -323,6 +323,7 @@ export class SqliteEventStore implements EventStore {
 
   /** One batch written (or refused whole: the error, remembered when the disk is the cause). */
   private async write(batch: PendingAppend[]): Promise<WriteOutcome[]> {
+    // Without the callers' callbacks: a batch for the writer thread is copied to it, and functions are not.
     const requests = batch.map(({ streamId, events, expected }) => ({ streamId, events, expected }));
     let written: WriteResult;
     try {

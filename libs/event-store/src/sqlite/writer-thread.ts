@@ -79,6 +79,7 @@ interface WireError {
   expected?: ExpectedRevision;
   actual?: number | 'no_stream';
   eventIds?: string[];
+  detail?: string;
 }
 
 type WireOutcome =
@@ -92,8 +93,8 @@ function toWire(error: unknown): WireError {
     return { name, message, streamId, expected, actual };
   }
   if (error instanceof IdempotencyConflictError) {
-    const { name, message, streamId, eventIds } = error;
-    return { name, message, streamId, eventIds };
+    const { name, message, streamId, eventIds, detail } = error;
+    return { name, message, streamId, eventIds, detail };
   }
   const { name, message, code } = error as { name?: unknown; message?: unknown; code?: unknown };
   return {
@@ -108,8 +109,7 @@ function fromWire(wire: WireError): Error {
     return new WrongExpectedRevisionError(wire.streamId!, wire.expected!, wire.actual!);
   }
   if (wire.name === 'IdempotencyConflictError') {
-    const detail = wire.message.slice(`Stream ${wire.streamId}: `.length);
-    return new IdempotencyConflictError(wire.streamId!, wire.eventIds!, detail);
+    return new IdempotencyConflictError(wire.streamId!, wire.eventIds!, wire.detail!);
   }
   // SQLite's own failures: their code is what tells a full or read-only disk from anything else.
   return Object.assign(new Error(wire.message), {
