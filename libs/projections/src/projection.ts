@@ -1,5 +1,5 @@
 import type { EventMetadata, RecordedEvent } from '@parcours/event-store';
-import type { ProjectionTable, TableDefinition, TableDefinitions } from './table';
+import type { Table, TableDefinition, TableDefinitions } from './table';
 
 /** An event as the domain declares it: a stable type name and its data. */
 export interface ProjectableEvent {
@@ -30,7 +30,7 @@ export type Handlers<E extends ProjectableEvent> = {
 
 /** The tables of a definition, opened on a generation. */
 export type Tables<D extends TableDefinitions> = {
-  readonly [K in keyof D]: D[K] extends TableDefinition<infer R> ? ProjectionTable<R> : never;
+  readonly [K in keyof D]: D[K] extends TableDefinition<infer R> ? Table<R> : never;
 };
 
 /**

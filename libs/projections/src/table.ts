@@ -75,7 +75,7 @@ export function createIndexSql<R extends object>(name: string, definition: Table
 }
 
 /** Key values in SQLite's order for the types a key holds (NULL first; text by code unit, as BINARY). */
-function compareValues(x: RowValue, y: RowValue): number {
+export function compareValues(x: RowValue, y: RowValue): number {
   if (x === y) return 0;
   if (x === null) return -1;
   if (y === null) return 1;
@@ -101,13 +101,24 @@ export interface TableCacheOptions {
 }
 
 /**
- * One table of a generation, as a projection's handlers use it: reads by key go to memory first, writes
- * stay in memory until `flush` (end of a batch), which writes each changed row once — fresh rows with
- * multi-row INSERTs in key order, others with an upsert, removed ones with a DELETE.
- *
- * Rows handed out are the cached objects: a handler never changes one in place, it `put`s a new one.
+ * A table as a projection's handlers see it: rows reached by their key, or by a prefix of it. Rows handed
+ * out are the stored objects: a handler never changes one in place, it `put`s a new one.
  */
-export class ProjectionTable<R extends object> {
+export interface Table<R extends object> {
+  /** The row with this key (the key's values in the order of `key`), or undefined. */
+  get(...key: RowValue[]): R | undefined;
+  put(row: R): void;
+  delete(...key: RowValue[]): void;
+  /** The rows whose key starts with these values (1 to all the key's columns), in key order. */
+  scan(...prefix: RowValue[]): R[];
+}
+
+/**
+ * One table of a generation in the read store: reads by key go to memory first, writes stay in memory
+ * until `flush` (end of a batch), which writes each changed row once — fresh rows with multi-row INSERTs in
+ * key order, others with an upsert, removed ones with a DELETE.
+ */
+export class ProjectionTable<R extends object> implements Table<R> {
   private readonly cache = new Map<string, Entry<R>>();
   private readonly columns: string[];
   private readonly keyColumns: string[];

@@ -1,4 +1,4 @@
-import { type ProjectedEvent, type ProjectionTable, table } from '@parcours/projections';
+import { type ProjectedEvent, type Table, table } from '@parcours/projections';
 import { stateOf, toStored } from './command-runner';
 import type { CorrectionEvent } from './corrections';
 import type { DomainEvent, Evolver, StoredEvent } from './decider';
@@ -38,7 +38,7 @@ export const historyTable = () =>
 
 /** Adds the event to its stream's history and returns the history; `keep` drops what must not be kept. */
 export function recordInHistory<E extends DomainEvent>(
-  histories: ProjectionTable<HistoryRow>,
+  histories: Table<HistoryRow>,
   event: ProjectedEvent<E | CorrectionEvent>,
   keep: (event: StoredEvent<E | CorrectionEvent>) => StoredEvent<E | CorrectionEvent> = (e) => e,
 ): Array<StoredEvent<E | CorrectionEvent>> {

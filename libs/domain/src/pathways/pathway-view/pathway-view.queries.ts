@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EventStore, RecordedEvent, StreamReader } from '@parcours/event-store';
-import { projectInMemory, ReadStore } from '@parcours/projections';
+import { type MemoryTables, projectInMemory, ReadStore } from '@parcours/projections';
 import { visibleToMember } from '../../patients/care-team/care-team.queries';
 import { PATIENT_SUMMARY } from '../../patients/patient-summary/patient-summary.projection';
 import { streamId } from '../../shared/ids';
@@ -47,12 +47,14 @@ export function decodeCursor(cursor: string): { openedMs: number; pathwayId: str
   return match ? { openedMs: Number(match[1]), pathwayId: match[2] } : null;
 }
 
-/** A pathway's row and pending steps from a read store holding the pathway-view read model (served or replayed). */
-function readRows(
-  readStore: ReadStore,
-  cptsId: string,
-  pathwayId: string,
-): { row: PathwayRow; pending: PendingRow[] } | null {
+/** A pathway's row and its pending steps, as the pathway-view read model holds them. */
+interface PathwayRows {
+  row: PathwayRow;
+  pending: PendingRow[];
+}
+
+/** A pathway's rows in the served generation of the read store. */
+function servedRows(readStore: ReadStore, cptsId: string, pathwayId: string): PathwayRows | null {
   const table = readStore.tables(PATHWAY_VIEW);
   const row = readStore
     .prepare<[string, string], PathwayRow>(
@@ -66,6 +68,16 @@ function readRows(
     )
     .all(cptsId, pathwayId);
   return { row, pending };
+}
+
+/** A pathway's rows after a replay in memory, read back as the read store gives them (key order). */
+function replayedRows(
+  tables: MemoryTables<typeof pathwayViewProjection>,
+  cptsId: string,
+  pathwayId: string,
+): PathwayRows | null {
+  const [row] = tables.pathways.stored(cptsId, pathwayId);
+  return row ? { row, pending: tables.pending.stored(cptsId, pathwayId) } : null;
 }
 
 const recordedBy = (asOf: number) => (event: { metadata: { recordedAt: string } }) =>
@@ -85,7 +97,7 @@ export class PathwayViewQueries {
    * view is the read model's, whatever was appended since.
    */
   async view(store: StreamReader, cptsId: string, pathwayId: string): Promise<StoredPathwayView | null> {
-    const rows = readRows(this.readStore, cptsId, pathwayId);
+    const rows = servedRows(this.readStore, cptsId, pathwayId);
     if (!rows) return null;
     const stream = await store.readStream(streamId('pathway', cptsId, pathwayId), {
       maxCount: rows.row.revision + 1,
@@ -107,9 +119,9 @@ export class PathwayViewQueries {
   /**
    * The pathway as it was known at `asOf` (`GET …/pathways/{id}?asOf=`): its stream and the RCPs that
    * discussed it, read from the event store, keeping only the events recorded at or before `asOf`, applied
-   * by the same projection into a read store of their own and read by the same query — so a replay up to
-   * the last recorded event gives exactly the live view. The served read model's index of every RCP that
-   * ever discussed the pathway only says which streams to read.
+   * by the same projection to tables in memory and read back as the read store gives its rows — so a replay
+   * up to the last recorded event gives exactly the live view. The served read model's index of every RCP
+   * that ever discussed the pathway only says which streams to read.
    */
   async asOf(
     store: EventStore,
@@ -124,13 +136,8 @@ export class PathwayViewQueries {
     for (const rcpStream of this.rcpStreamsOf(cptsId, pathwayId)) {
       events.push(...(await store.readStream(rcpStream)).filter(known));
     }
-    const replayed = projectInMemory([pathwayViewProjection], events, upcast);
-    try {
-      const rows = readRows(replayed, cptsId, pathwayId);
-      return rows && shapePathwayView(rows.row, rows.pending, timelineOf(stream));
-    } finally {
-      replayed.close();
-    }
+    const rows = replayedRows(projectInMemory(pathwayViewProjection, events, upcast), cptsId, pathwayId);
+    return rows && shapePathwayView(rows.row, rows.pending, timelineOf(stream));
   }
 
   /** The RCP streams that discussed this pathway (for as-of replays, which read them from the store). */
