@@ -224,6 +224,8 @@ describe('input hardening', () => {
       expect(response.headers.get('x-content-type-options')).toBe('nosniff');
       expect(response.headers.get('content-security-policy')).toContain("default-src 'none'");
       expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+      // No hash of an answer (a fingerprint of the health data in it) as an ETag: answers are never revalidated.
+      expect(response.headers.get('etag')).toBeNull();
     }
   });
 });

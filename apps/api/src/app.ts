@@ -44,6 +44,10 @@ export async function createApp(
   app.get(OverdueNotifier, { strict: false }).enable();
   app.get(NotificationDispatcher, { strict: false }).enable();
   app.disable('x-powered-by');
+  // No ETag computed from an answer's body: answers are `no-store` (never revalidated), and a hash of an
+  // answer carrying health data is a fingerprint of it. A route that names a version (a pathway's
+  // revision, for `If-Match`) sets its own.
+  app.set('etag', false);
   app.use(apiHeaders());
   app.use(jsonBodyParser(), bodyParserErrors);
   app.useGlobalPipes(createValidationPipe());
