@@ -11,6 +11,7 @@ import {
   verifyChain,
   WrongExpectedRevisionError,
 } from '../src';
+import type { WriterThread } from '../src/sqlite/writer-thread';
 import { newEvent } from './event-store.contract';
 
 /** Every way the store writes: [groupCommit, writerThread]. */
@@ -132,6 +133,26 @@ describe('SQLite adapter', () => {
         expect(verifyChain('s-1', events)).toBeNull();
       } finally {
         await store.close();
+      }
+    });
+
+    it('closes when the thread dies while closing: its connection went with it', async () => {
+      const store = new SqliteEventStore({ path, writerThread: true });
+      await store.append('s-1', [newEvent('A')]); // the thread is running
+      const writer = (store as unknown as { writer: WriterThread }).writer;
+      const dying = threadOf(store).terminate();
+      await expect(writer.close()).resolves.toBeUndefined();
+      await dying;
+      await store.close();
+      // A new thread takes the file over.
+      const again = new SqliteEventStore({ path, writerThread: true });
+      try {
+        await again.append('s-1', [newEvent('B')]);
+        const events = await again.readStream('s-1');
+        expect(events.map((e) => e.type)).toEqual(['A', 'B']);
+        expect(verifyChain('s-1', events)).toBeNull();
+      } finally {
+        await again.close();
       }
     });
   });

@@ -161,7 +161,12 @@ export class WriterThread implements Writer {
   async close(): Promise<void> {
     const worker = this.worker;
     if (!worker) return;
-    await this.request({ kind: 'close' });
+    try {
+      await this.request({ kind: 'close' });
+    } catch (error) {
+      // The thread died before answering: its connection went with it, which is all closing asks.
+      if (this.worker === worker) throw error;
+    }
     this.worker = null;
     await worker.terminate();
   }
@@ -195,7 +200,9 @@ export class WriterThread implements Writer {
       for (const waiting of this.pending.values()) waiting.reject(error);
       this.pending.clear();
     };
-    worker.on('error', (error) => stopped(error.message, error));
+    worker.on('error', (error: unknown) =>
+      stopped(error instanceof Error ? error.message : String(error), error),
+    );
     worker.on('exit', (code) => stopped(`exit code ${code}`));
     this.worker = worker;
     return worker;
