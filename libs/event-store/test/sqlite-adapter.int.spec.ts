@@ -11,7 +11,7 @@ import {
   verifyChain,
   WrongExpectedRevisionError,
 } from '../src';
-import type { WriterThread } from '../src/sqlite/writer-thread';
+import { WriterThread, writerThreadScript } from '../src/sqlite/writer-thread';
 import { newEvent } from './event-store.contract';
 
 /** Every way the store writes: [groupCommit, writerThread]. */
@@ -134,6 +134,20 @@ describe('SQLite adapter', () => {
       } finally {
         await store.close();
       }
+    });
+
+    it('a thread that cannot start is refused as unavailable, naming what SQLite said', async () => {
+      // A file without the store's tables: the thread's statements cannot be prepared.
+      const writer = new WriterThread(writerThreadScript()!, { path, synchronous: 'NORMAL' });
+      const refused = await writer.probe().then(
+        () => null,
+        (error: unknown) => error,
+      );
+      expect(refused).toBeInstanceOf(StoreUnavailableError);
+      expect((refused as Error).message).toBe(
+        "the event store's writer thread stopped: SQLITE_ERROR: no such table: events",
+      );
+      await writer.close();
     });
 
     it('closes when the thread dies while closing: its connection went with it', async () => {

@@ -2,4 +2,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { serveWrites, type WriterThreadData } from './writer-thread';
 
-serveWrites(parentPort!, workerData as WriterThreadData);
+try {
+  serveWrites(parentPort!, workerData as WriterThreadData);
+} catch (error) {
+  // SQLite's errors cross to the other thread with their code only: say what happened in a plain Error.
+  const { message, code } = error as { message?: string; code?: string };
+  throw new Error(code ? `${code}: ${message}` : String(message ?? error));
+}

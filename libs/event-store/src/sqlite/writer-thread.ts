@@ -200,9 +200,11 @@ export class WriterThread implements Writer {
       for (const waiting of this.pending.values()) waiting.reject(error);
       this.pending.clear();
     };
-    worker.on('error', (error: unknown) =>
-      stopped(error instanceof Error ? error.message : String(error), error),
-    );
+    // What a thread throws arrives as a copy, not always an Error (SQLite's errors keep only their code).
+    worker.on('error', (error: unknown) => {
+      const { message, code } = (error ?? {}) as { message?: unknown; code?: unknown };
+      stopped(String(message ?? code ?? error), error);
+    });
     worker.on('exit', (code) => stopped(`exit code ${code}`));
     this.worker = worker;
     return worker;
