@@ -308,6 +308,28 @@ describe('pathway view read model', () => {
       });
   });
 
+  it("a pathway's summary counts its pending steps and names the earliest one due", async () => {
+    const { id, log, on } = pathwayLog();
+    const events = [
+      ...log.events,
+      on('PatientReferred', referral('r-1', 'programmee')),
+      on('PatientReferred', referral('r-2', '24h')),
+    ];
+    await projectionSpec(pathwayViewProjection)
+      .when(...events)
+      .then(async (read, log) => {
+        const steps = (await view(read, log, id)).pending;
+        expect(steps).toHaveLength(2);
+        const earliest = steps
+          .map((step) => step.dueAt)
+          .reduce((a, b) => (Date.parse(b) < Date.parse(a) ? b : a));
+        expect(views(read).list(CPTS, {}).items).toEqual([
+          expect.objectContaining({ id, pendingCount: 2, nextDueAt: earliest }),
+        ]);
+        expect(earliest).toBe('2026-03-04T10:00:00+01:00'); // the 24 h referral's answer
+      });
+  });
+
   describe('RCP reviews', () => {
     const rcp = (log: EventLog, pathwayId: string, heldAt: string, reviewOn?: string) =>
       log.event<RcpEvent>(`rcp-${CPTS}.${uuidv7()}`, 'RcpHeld', {
