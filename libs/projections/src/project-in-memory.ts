@@ -1,17 +1,13 @@
 import type { RecordedEvent } from '@parcours/event-store';
 import type { AnyProjection, ProjectedEvent, Upcaster } from './projection';
-import { compareValues, type ColumnType, type RowValue, type Table, type TableDefinition } from './table';
-
-const idOf = (values: readonly RowValue[]): string =>
-  values.length === 1 ? String(values[0]) : values.join('\u0000');
-
-function compareKeys(a: readonly RowValue[], b: readonly RowValue[]): number {
-  for (let i = 0; i < a.length; i += 1) {
-    const order = compareValues(a[i], b[i]);
-    if (order !== 0) return order;
-  }
-  return 0;
-}
+import {
+  compareKeys,
+  type ColumnType,
+  keyOf,
+  type RowValue,
+  type Table,
+  type TableDefinition,
+} from './table';
 
 /**
  * A table whose rows live in a map and nowhere else: what an as-of replay applies a projection to. It
@@ -29,16 +25,16 @@ export class MemoryTable<R extends object> implements Table<R> {
   }
 
   get(...key: RowValue[]): R | undefined {
-    return this.rows.get(idOf(key))?.row;
+    return this.rows.get(keyOf(key))?.row;
   }
 
   put(row: R): void {
     const key = this.keyColumns.map((column) => row[column] as RowValue);
-    this.rows.set(idOf(key), { key, row });
+    this.rows.set(keyOf(key), { key, row });
   }
 
   delete(...key: RowValue[]): void {
-    this.rows.delete(idOf(key));
+    this.rows.delete(keyOf(key));
   }
 
   scan(...prefix: RowValue[]): R[] {

@@ -75,11 +75,25 @@ export function createIndexSql<R extends object>(name: string, definition: Table
 }
 
 /** Key values in SQLite's order for the types a key holds (NULL first; text by code unit, as BINARY). */
-export function compareValues(x: RowValue, y: RowValue): number {
+function compareValues(x: RowValue, y: RowValue): number {
   if (x === y) return 0;
   if (x === null) return -1;
   if (y === null) return 1;
   return x < y ? -1 : 1;
+}
+
+/** Keys (their values in the order of `key`) in the order SQLite keeps them. */
+export function compareKeys(a: readonly RowValue[], b: readonly RowValue[]): number {
+  for (let i = 0; i < a.length; i += 1) {
+    const order = compareValues(a[i], b[i]);
+    if (order !== 0) return order;
+  }
+  return 0;
+}
+
+/** A key's values joined: the name of its row in memory. */
+export function keyOf(values: readonly RowValue[]): string {
+  return values.length === 1 ? String(values[0]) : values.join('\u0000');
 }
 
 interface Entry<R> {
@@ -199,10 +213,6 @@ export class ProjectionTable<R extends object> implements Table<R> {
     };
   }
 
-  private keyOf(values: readonly RowValue[]): string {
-    return values.length === 1 ? String(values[0]) : values.join('\u0000');
-  }
-
   /** Remembers an entry in memory (and in its group, once groups are kept). */
   private remember(entry: Entry<R>): void {
     this.cache.set(entry.id, entry);
@@ -233,14 +243,6 @@ export class ProjectionTable<R extends object> implements Table<R> {
     this.grouped = false;
   }
 
-  private compareKeys(a: readonly RowValue[], b: readonly RowValue[]): number {
-    for (let i = 0; i < a.length; i += 1) {
-      const order = compareValues(a[i], b[i]);
-      if (order !== 0) return order;
-    }
-    return 0;
-  }
-
   private keyValues(row: R): RowValue[] {
     const record = row as Record<string, RowValue>;
     const columns = this.keyColumns;
@@ -251,7 +253,7 @@ export class ProjectionTable<R extends object> implements Table<R> {
 
   /** The row with this key (the key's values in the order of `key`), or undefined. */
   get(...key: RowValue[]): R | undefined {
-    const id = this.keyOf(key);
+    const id = keyOf(key);
     const cached = this.cache.get(id);
     if (cached) return cached.row ?? undefined;
     if (this.fresh) return undefined;
@@ -266,7 +268,7 @@ export class ProjectionTable<R extends object> implements Table<R> {
   /** Writes the row (at the end of the batch). */
   put(row: R): void {
     const key = this.keyValues(row);
-    const id = this.keyOf(key);
+    const id = keyOf(key);
     const cached = this.cache.get(id);
     if (!cached) {
       // Unknown: it may be in the database (an upsert then), unless the table is fresh.
@@ -281,7 +283,7 @@ export class ProjectionTable<R extends object> implements Table<R> {
   }
 
   delete(...key: RowValue[]): void {
-    const id = this.keyOf(key);
+    const id = keyOf(key);
     const cached = this.cache.get(id);
     if (!cached) {
       if (this.fresh) return;
@@ -312,7 +314,7 @@ export class ProjectionTable<R extends object> implements Table<R> {
     if (!(overlay && this.fresh)) {
       for (const row of this.scanStatement(prefix.length).all(...prefix) as R[]) {
         const key = this.keyValues(row);
-        const id = this.keyOf(key);
+        const id = keyOf(key);
         const cached = this.cache.get(id);
         if (cached && overlay) continue; // memory has it, newer or the same: overlaid below
         const parsed = cached?.row ?? this.parsed(row);
@@ -324,11 +326,11 @@ export class ProjectionTable<R extends object> implements Table<R> {
     }
     if (overlay) {
       this.groupAll();
-      for (const [id, entry] of this.groups.get(this.keyOf(prefix)) ?? []) {
+      for (const [id, entry] of this.groups.get(keyOf(prefix)) ?? []) {
         if (entry.row !== null) found.set(id, { key: entry.key, row: entry.row });
       }
     }
-    return [...found.values()].sort((a, b) => this.compareKeys(a.key, b.key)).map(({ row }) => row);
+    return [...found.values()].sort((a, b) => compareKeys(a.key, b.key)).map(({ row }) => row);
   }
 
   private scanStatement(length: number): Database.Statement {
