@@ -207,7 +207,10 @@ async function readsOverTwoProcesses(
 ): Promise<LoadResult[]> {
   const second = await startApi(dataDir, 60_000, { PROJECTIONS: 'off' });
   try {
+    // Warmed up and done with what it does once at start (the notifier's catch-up, the read store's
+    // statistics), as the first one is by now.
     await openLoop({ url: second.url, rate: 400, seconds: 3, next: (i) => pathwayRequest(scenario, i) });
+    await settle(second.url);
     return await Promise.all(
       [api, second].map((target, p) =>
         openLoop({
