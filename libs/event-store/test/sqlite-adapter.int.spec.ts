@@ -112,6 +112,12 @@ describe('SQLite adapter', () => {
   describe('with a writer thread', () => {
     const threadOf = (store: SqliteEventStore): Worker =>
       (store as unknown as { writer: { worker: Worker } }).writer.worker;
+    /** The stream holds exactly these events, once each, and its hash chain holds. */
+    const expectWhole = async (store: SqliteEventStore, types: string[]) => {
+      const events = await store.readStream('s-1');
+      expect(events.map((e) => e.type)).toEqual(types);
+      expect(verifyChain('s-1', events)).toBeNull();
+    };
 
     it('if the thread dies, an append it had not answered may be sent again: it lands exactly once', async () => {
       const store = new SqliteEventStore({ path, writerThread: true });
@@ -128,9 +134,7 @@ describe('SQLite adapter', () => {
         if (outcome !== 'written') expect(outcome).toBeInstanceOf(StoreUnavailableError);
         // Sent again with the same event id, as a client retrying does: a new thread writes or replays it.
         await store.append('s-1', [event]);
-        const events = await store.readStream('s-1');
-        expect(events.map((e) => e.type)).toEqual(['A', 'B']);
-        expect(verifyChain('s-1', events)).toBeNull();
+        await expectWhole(store, ['A', 'B']);
       } finally {
         await store.close();
       }
@@ -162,9 +166,7 @@ describe('SQLite adapter', () => {
       const again = new SqliteEventStore({ path, writerThread: true });
       try {
         await again.append('s-1', [newEvent('B')]);
-        const events = await again.readStream('s-1');
-        expect(events.map((e) => e.type)).toEqual(['A', 'B']);
-        expect(verifyChain('s-1', events)).toBeNull();
+        await expectWhole(again, ['A', 'B']);
       } finally {
         await again.close();
       }
