@@ -197,6 +197,30 @@ describe('the API service', () => {
       expect(api.output()).not.toContain(token.split('.')[2]);
       expect(api.output()).toContain('/api/v1/me?access_token=[redacted]&from=2026-01-01');
     });
+
+    it("a request's log line says what was asked and the status, never the answer's headers", async () => {
+      const admin = await call(`${api.url}/api/v1/dev/tokens`, { body: { role: 'platform-admin' } });
+      const registered = await call(`${api.url}/api/v1/cpts`, {
+        token: admin.body.token,
+        body: { id: 'cpts-logged', name: 'CPTS Journalisée', population: 1000 },
+      });
+      expect(registered.status).toBe(201);
+      expect(registered.headers.get('content-security-policy')).toBeTruthy();
+      await new Promise((r) => setTimeout(r, 200));
+      const lines = api
+        .output()
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as Record<string, any>);
+      const logged = lines.find(
+        (line) =>
+          line.req?.method === 'POST' && line.req?.url === '/api/v1/cpts' && line.res?.statusCode === 201,
+      );
+      expect(logged).toBeDefined();
+      expect(logged!.service).toBe('parcours-api');
+      expect(logged!.res).toEqual({ statusCode: 201 });
+      expect(JSON.stringify(logged)).not.toMatch(/content-security-policy|no-store/i);
+    });
   });
 });
 

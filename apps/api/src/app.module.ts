@@ -10,11 +10,12 @@ import { ProjectionsModule, projectionWorkerScript } from '@parcours/projections
 import { CrossCapabilityModule } from '@parcours/cross-capability';
 import { SqliteStoresModule } from '@parcours/sqlite-stores';
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import { ACCESS_POLICY } from './access-policy';
 import { HealthController } from './health/health.controller';
-import { requestForLog } from './security/log-redaction';
+import { requestForLog, responseForLog } from './security/log-redaction';
 import { AddressRateLimitGuard, rateLimitsModule, UserRateLimitGuard } from './security/rate-limits';
 import { StoreTenantDirectory } from './tenant-directory';
 
@@ -40,13 +41,14 @@ export class AppModule {
           pinoHttp: {
             level: config.LOG_LEVEL,
             genReqId: requestId,
-            serializers: { req: requestForLog },
+            serializers: { req: requestForLog, res: responseForLog },
             // Tokens and cookies are secrets; bodies may carry health data: neither is ever logged.
             redact: {
               paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
               censor: '[redacted]',
             },
-            customProps: () => ({ service: 'parcours-api' }),
+            // Every line names the service (bound once, not per request as `customProps` would).
+            base: { pid: process.pid, hostname: hostname(), service: 'parcours-api' },
             autoLogging: { ignore: (request) => request.url === '/health' },
           },
         }),

@@ -8,6 +8,7 @@ import { ConfigError, EventStoreModule, loadConfig, secureDataDir, type AppConfi
 import { Projections, ProjectionsModule } from '@parcours/projections';
 import { CrossCapabilityModule } from '@parcours/cross-capability';
 import { SqliteStoresModule } from '@parcours/sqlite-stores';
+import { hostname } from 'node:os';
 import { Logger, LoggerModule } from 'nestjs-pino';
 
 /**
@@ -22,7 +23,10 @@ class ProjectorModule {
       imports: [
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, validate: () => config }),
         LoggerModule.forRoot({
-          pinoHttp: { level: config.LOG_LEVEL, customProps: () => ({ service: 'parcours-projector' }) },
+          pinoHttp: {
+            level: config.LOG_LEVEL,
+            base: { pid: process.pid, hostname: hostname(), service: 'parcours-projector' },
+          },
         }),
         CqrsModule.forRoot(),
         EventStoreModule.forRoot(),

@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /**
  * Query parameters whose values may be logged: periods, paging, filters by code. Anything else — a
@@ -44,4 +44,12 @@ export function requestForLog(request: IncomingMessage & { id?: unknown; raw?: I
     url: redactUrl((raw as { originalUrl?: string }).originalUrl ?? raw.url ?? ''),
     remoteAddress: raw.socket?.remoteAddress,
   };
+}
+
+/**
+ * What a request's log line says about its answer: the status. Not the headers: a `Location` or a
+ * download's file name can name a record, and the answer's other headers are the same on every line.
+ */
+export function responseForLog(response: ServerResponse): object {
+  return { statusCode: response.statusCode };
 }
