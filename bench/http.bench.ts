@@ -13,6 +13,9 @@
  * 4. A day's mix, reads ten times the writes (referrals; pathway views, the worklist, pathway lists).
  * 5. A command on a long pathway (500 events) against the same on short ones (5 events): ≤ 1.2×.
  * 6. As-of replay of a 100-event pathway (`GET …/pathways/{id}?asOf=`): < 5 ms.
+ * 7. The HTTP stack's floors: the CPU a request costs the API (`GET /health`, a pathway view) against
+ *    servers that answer the same pathway view's bytes and do nothing else — bare Node `http`, Express,
+ *    Nest over Express (`floor-servers.ts`) — at the same rate: not a target, where a request's time goes.
  *
  * The API runs with `synchronous=FULL`, its appends written on the request thread (`SQLITE_WRITER=inline`,
  * the default), its projections in their thread (`PROJECTIONS=worker`, the default), request logs at `info`
@@ -23,10 +26,12 @@
  * Knobs: BENCH_HTTP_SECONDS (length of the steady runs, default 30), BENCH_CEILING_SECONDS (each ceiling
  * step, default 10), BENCH_DIR (where the DATA_DIR goes).
  */
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startApi, type BenchApi } from './api-process';
+import type { FloorServer } from './floor-servers';
 import {
   cpuSecondsOf,
   formatCount,
@@ -68,6 +73,8 @@ const TARGET = {
 };
 const COMMAND_LADDER = [50, 100, 250, 500, 750, 1000, 1250, 1500, 2000, 2500, 3000];
 const READ_LADDER = [100, 250, 500, 1000, 1500, 2000, 2500, 3000, 4000, 5000];
+/** The floors' rate: one every server here keeps up with (the API's views keep its request thread about two-thirds busy). */
+const FLOOR_RATE = 500;
 const MISSED = 'TARGET MISSED';
 
 interface Row {
@@ -360,6 +367,83 @@ async function asOfReplay(scenario: Scenario): Promise<{ samples: number[]; even
  * generator gave up on are still answered, late) — three probes of `/health` in a row answered within
  * 20 ms, 60 s at most. Returns how long that took.
  */
+// ---- 7. the HTTP stack's floors -------------------------------------------------------------------------
+
+interface Floor {
+  what: string;
+  /** CPU time of the server's process (every thread) per request, in µs. */
+  cpuMicros: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+/** A floor server (`floor-servers.ts`) answering `body`, in a process of its own. */
+async function startFloorServer(
+  kind: FloorServer,
+  body: string,
+): Promise<{ url: string; pid: number; stop: () => void }> {
+  const child = spawn(process.execPath, [join(__dirname, 'floor-servers.js'), kind], {
+    env: { PATH: process.env.PATH, BODY: body },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const found = /PORT (\d+)/.exec(out);
+      if (found) resolve(Number(found[1]));
+    });
+    child.on('exit', (code) => reject(new Error(`floor server ${kind} exited (${code}) before listening`)));
+  });
+  return { url: `http://127.0.0.1:${port}`, pid: child.pid!, stop: () => child.kill() };
+}
+
+/** `FLOOR_RATE` GETs of `path` for `CEILING_SECONDS` after a warm-up, and the server's CPU per request. */
+async function measureFloor(
+  what: string,
+  target: { url: string; pid: number },
+  path: string,
+  headers: Record<string, string>,
+): Promise<Floor> {
+  const next = (): LoadRequest => ({ method: 'GET', path, headers });
+  await openLoop({ url: target.url, rate: FLOOR_RATE, seconds: 3, next });
+  const before = cpuSecondsOf(target.pid);
+  const result = await openLoop({ url: target.url, rate: FLOOR_RATE, seconds: CEILING_SECONDS, next });
+  const cpu = cpuSecondsOf(target.pid) - before;
+  return {
+    what,
+    cpuMicros: (cpu / Math.max(1, result.sent)) * 1e6,
+    p50: percentileOf(result.all.latencies, 0.5),
+    p99: percentileOf(result.all.latencies, 0.99),
+    errors: result.errors,
+  };
+}
+
+async function floors(api: BenchApi, scenario: Scenario): Promise<{ floors: Floor[]; bytes: number }> {
+  const view = pathwayRequest(scenario, 0);
+  const sample = await send(`${api.url}${view.path}`, { token: scenario.token });
+  if (sample.status !== 200) throw new Error(`GET ${view.path} → ${sample.status}`);
+  const found: Floor[] = [];
+  for (const [kind, what] of [
+    ['node', 'bare Node `http`'],
+    ['express', 'Express, one route'],
+    ['nest', 'Nest over Express, one controller'],
+  ] as const) {
+    const server = await startFloorServer(kind, sample.text);
+    try {
+      found.push(await measureFloor(`${what}: the same bytes`, server, '/x/1', {}));
+    } finally {
+      server.stop();
+    }
+  }
+  found.push(await measureFloor('the API: `GET /health` (no token)', api, '/health', {}));
+  found.push(
+    await measureFloor('the API: `GET …/pathways/{id}` (one pathway)', api, view.path, auth(scenario)),
+  );
+  return { floors: found, bytes: Buffer.byteLength(sample.text) };
+}
+
 async function settle(url: string): Promise<number> {
   const started = performance.now();
   for (let quick = 0; quick < 3 && performance.now() - started < 60_000;) {
@@ -560,6 +644,9 @@ async function main(): Promise<void> {
       met: verdict([asOfMedian < TARGET.asOfMs, `median ${ms(asOfMedian)}`]),
     });
 
+    console.log(`7. the HTTP stack's floors, ${FLOOR_RATE}/s…`);
+    const floored = await floors(api, scenario);
+
     const memory = api.memory();
     const health = (await send(`${api.url}/health`)).body as { store: { position: string } };
     const load = otherLoad(cpuSecondsOf(api.pid));
@@ -573,11 +660,26 @@ async function main(): Promise<void> {
       readCeiling: readCeiling.steps,
       sendLagP99: Math.max(commands.result.sendLagP99, reads.sendLagP99),
       settled,
+      floors: floored,
     });
   } finally {
     await api.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** The floors' table: each server's CPU per request, and its share of what the API's pathway view costs. */
+function floorMarkdown({ floors: found, bytes }: { floors: Floor[]; bytes: number }): string {
+  const view = found[found.length - 1];
+  const cpu = (micros: number) => `${formatCount(Math.round(micros))} µs`;
+  return [
+    `| floor: a server answering the same pathway view (${(bytes / 1024).toFixed(1)} KiB), ${FLOOR_RATE}/s × ${CEILING_SECONDS} s | CPU per request (its process, every thread) | share of the API's view | p50 | p99 | errors |`,
+    '| --- | --- | --- | --- | --- | --- |',
+    ...found.map(
+      (f) =>
+        `| ${f.what} | ${cpu(f.cpuMicros)} | ${Math.round((f.cpuMicros / view.cpuMicros) * 100)} % | ${ms(f.p50)} | ${ms(f.p99)} | ${f.errors} |`,
+    ),
+  ].join('\n');
 }
 
 function report(
@@ -592,6 +694,7 @@ function report(
     readCeiling: Step[];
     sendLagP99: number;
     settled: Array<[after: string, ms: number]>;
+    floors: { floors: Floor[]; bytes: number };
   },
 ): void {
   const titles = ['what', 'rate', 'p50', 'p99', 'max', 'errors', 'target', 'met?'];
@@ -609,6 +712,8 @@ function report(
     .map((c) => `| ${c.map((v, i) => v.replace(/\|/g, '\\|').padEnd(widths[i])).join(' | ')} |`)
     .join('\n');
   console.log(`\n${text}\n`);
+  const floorTable = floorMarkdown(facts.floors);
+  console.log(`${floorTable}\n`);
 
   const ladder = (steps: Step[]) =>
     steps
@@ -626,6 +731,7 @@ function report(
       `events in the log at the end; the API's resident memory then: ${facts.rssMiB.toFixed(0)} MiB. ` +
       `During the run, ${facts.load}.`,
     markdown,
+    floorTable,
     ...(facts.busy
       ? [
           `The machine was busy with other work during this run (${facts.load}): latencies are inflated and ` +
@@ -661,6 +767,12 @@ function report(
         `saturated by two APIs and the generator); what it would take is that, with one writer for both ` +
         `(two processes writing one SQLite file wait for each other's lock: commands at 500/s did no better ` +
         `split over two processes: "Request processes side by side" above), or a lighter HTTP stack.`,
+      `- **Floors** (the second table): the bytes of one of the benchmark's pathway views answered at ` +
+        `${FLOOR_RATE}/s by servers that do nothing else, each a process of its own (\`bench/floor-servers.ts\`), ` +
+        `then the API's \`GET /health\` and its view of that pathway; the CPU time of the server's process ` +
+        `(every thread, from \`/proc\`) per request. What the framework costs before Parcours does anything ` +
+        `(Nest over Express, one controller: Express serialises the answer's JSON, as the API does) against ` +
+        `what the API's view costs in all: 1 000 views a second need that cost times 1 000 of one core.`,
       `- The rows for 1 M events (\`GET …/indicators\` for a year, the API's memory with 1 M events stored) ` +
         `are measured by \`npm run bench:projections\` on its generated CPTS (section "Projections").`,
     ].join('\n'),
