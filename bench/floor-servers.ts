@@ -19,8 +19,8 @@ const body = JSON.parse(text) as unknown;
 @Controller()
 class FloorController {
   @Get('x/:id')
-  get(@Param('id') id: string): unknown {
-    return id === '' ? null : body;
+  get(@Param('id') _id: string): unknown {
+    return body;
   }
 }
 

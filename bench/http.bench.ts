@@ -73,7 +73,10 @@ const TARGET = {
 };
 const COMMAND_LADDER = [50, 100, 250, 500, 750, 1000, 1250, 1500, 2000, 2500, 3000];
 const READ_LADDER = [100, 250, 500, 1000, 1500, 2000, 2500, 3000, 4000, 5000];
-/** The floors' rate: one every server here keeps up with (the API's views keep its request thread about two-thirds busy). */
+/**
+ * The floors' rate: one that every server here keeps up with (the API's views keep its request thread
+ * about two-thirds busy).
+ */
 const FLOOR_RATE = 500;
 const MISSED = 'TARGET MISSED';
 
@@ -360,13 +363,6 @@ async function asOfReplay(scenario: Scenario): Promise<{ samples: number[]; even
   return { samples, events };
 }
 
-// ---- main ------------------------------------------------------------------------------------------------------
-
-/**
- * Between phases: waits until the API has served what an overloaded phase left queued (requests the
- * generator gave up on are still answered, late) — three probes of `/health` in a row answered within
- * 20 ms, 60 s at most. Returns how long that took.
- */
 // ---- 7. the HTTP stack's floors -------------------------------------------------------------------------
 
 interface Floor {
@@ -444,6 +440,13 @@ async function floors(api: BenchApi, scenario: Scenario): Promise<{ floors: Floo
   return { floors: found, bytes: Buffer.byteLength(sample.text) };
 }
 
+// ---- main ------------------------------------------------------------------------------------------------------
+
+/**
+ * Between phases: waits until the API has served what an overloaded phase left queued (requests the
+ * generator gave up on are still answered, late) — three probes of `/health` in a row answered within
+ * 20 ms, 60 s at most. Returns how long that took.
+ */
 async function settle(url: string): Promise<number> {
   const started = performance.now();
   for (let quick = 0; quick < 3 && performance.now() - started < 60_000;) {
