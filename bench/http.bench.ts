@@ -391,6 +391,10 @@ async function startFloorServer(
       if (found) resolve(Number(found[1]));
     });
     child.on('exit', (code) => reject(new Error(`floor server ${kind} exited (${code}) before listening`)));
+    setTimeout(() => reject(new Error(`floor server ${kind} not listening after 30 s`)), 30_000).unref();
+  }).catch((error: unknown) => {
+    child.kill();
+    throw error;
   });
   return { url: `http://127.0.0.1:${port}`, pid: child.pid!, stop: () => child.kill() };
 }
@@ -426,11 +430,17 @@ async function floors(api: BenchApi, scenario: Scenario): Promise<{ floors: Floo
     ['express', 'Express, one route'],
     ['nest', 'Nest over Express, one controller'],
   ] as const) {
-    const server = await startFloorServer(kind, sample.text);
+    // A floor that cannot be measured is reported as such: the rows measured before it are kept.
     try {
-      found.push(await measureFloor(`${what}: the same bytes`, server, '/x/1', {}));
-    } finally {
-      server.stop();
+      const server = await startFloorServer(kind, sample.text);
+      try {
+        found.push(await measureFloor(`${what}: the same bytes`, server, '/x/1', {}));
+      } finally {
+        server.stop();
+      }
+    } catch (error) {
+      const failed = { cpuMicros: Number.NaN, p50: Number.NaN, p99: Number.NaN, errors: Number.NaN };
+      found.push({ what: `${what}: not measured (${(error as Error).message})`, ...failed });
     }
   }
   found.push(await measureFloor('the API: `GET /health` (no token)', api, '/health', {}));
@@ -674,13 +684,15 @@ async function main(): Promise<void> {
 /** The floors' table: each server's CPU per request, and its share of what the API's pathway view costs. */
 function floorMarkdown({ floors: found, bytes }: { floors: Floor[]; bytes: number }): string {
   const view = found[found.length - 1];
-  const cpu = (micros: number) => `${formatCount(Math.round(micros))} µs`;
+  const cpu = (micros: number) => (Number.isFinite(micros) ? `${formatCount(Math.round(micros))} µs` : '—');
+  const share = (micros: number) =>
+    Number.isFinite(micros / view.cpuMicros) ? `${Math.round((micros / view.cpuMicros) * 100)} %` : '—';
   return [
     `| floor: a server answering the same pathway view (${(bytes / 1024).toFixed(1)} KiB), ${FLOOR_RATE}/s × ${CEILING_SECONDS} s | CPU per request (its process, every thread) | share of the API's view | p50 | p99 | errors |`,
     '| --- | --- | --- | --- | --- | --- |',
     ...found.map(
       (f) =>
-        `| ${f.what} | ${cpu(f.cpuMicros)} | ${Math.round((f.cpuMicros / view.cpuMicros) * 100)} % | ${ms(f.p50)} | ${ms(f.p99)} | ${f.errors} |`,
+        `| ${f.what} | ${cpu(f.cpuMicros)} | ${share(f.cpuMicros)} | ${ms(f.p50)} | ${ms(f.p99)} | ${Number.isNaN(f.errors) ? '—' : f.errors} |`,
     ),
   ].join('\n');
 }
