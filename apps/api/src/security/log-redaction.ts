@@ -47,8 +47,8 @@ export function requestForLog(request: IncomingMessage & { id?: unknown; raw?: I
 }
 
 /**
- * What a request's log line says about its answer: the status. Not the headers: a `Location` or a
- * download's file name can name a record, and the answer's other headers are the same on every line.
+ * What a request's log line says about its answer: the status. Not the headers: a download's file name
+ * (`Content-Disposition`) names its record, and the other headers are the same on every answer.
  */
 export function responseForLog(response: ServerResponse): object {
   return { statusCode: response.statusCode };
