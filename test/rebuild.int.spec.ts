@@ -1,14 +1,13 @@
 /**
- * The read models rebuilt from the log equal the ones built live, on some 30 000 generated events (the
- * benchmark's generator: a year of a large CPTS, corrections and voidings included): the projection engine
- * follows the store live while the events are appended, then every read model is rebuilt in one pass into
- * another read store, and each one's checksum must be the same.
+ * The read models rebuilt from the log equal the ones built live, on 100 000 generated events (the
+ * benchmark's generator: a year of a large CPTS, every event type it makes, corrections and voidings
+ * included): the projection engine follows the store live while the events are appended, then every read
+ * model is rebuilt in one pass into another read store, and each one's checksum must be the same.
  *
- * What a larger log would add, the engine's limits are lowered to reach here: the live runner keeps few
- * rows in memory (rows leave memory and are read back from the file, as on a large CPTS), and a second
- * rebuild reads the log in several batches with the same small memory (rows carried from one batch to the
- * next). The log holds every event type the generator makes for a full year: the test says so, and fails
- * if a type appears only in larger logs.
+ * What a larger log (the benchmark's 1 M events) would add, the engine's limits are lowered to reach here:
+ * the live runner keeps few rows in memory (rows leave memory and are read back from the file, as on a
+ * large CPTS), and a second rebuild reads the log in several batches with the same small memory (rows
+ * carried from one batch to the next).
  */
 import { crossCapabilityProjections } from '@parcours/cross-capability';
 import { capabilityProjections, upcast } from '@parcours/domain';
@@ -19,13 +18,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appendAll, generateLog } from '../bench/projections-data';
 
-const EVENTS = 30_000;
+const EVENTS = 100_000;
 /** Rows each table keeps in memory: well under the rows of the larger tables of this log. */
 const CACHE_ROWS = 1_000;
-/** The benchmark's year of a large CPTS, whose event types the smaller log must all hold. */
-const FULL_YEAR = 100_000;
 
-describe('a rebuild of some 30 000 generated events', () => {
+describe('a rebuild of 100 000 generated events', () => {
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'parcours-rebuild-'));
@@ -42,8 +39,6 @@ describe('a rebuild of some 30 000 generated events', () => {
       const runner = new ProjectionRunner(store, live, projections, { upcast, liveCacheRows: CACHE_ROWS });
       await runner.catchUp();
       const log = generateLog(EVENTS);
-      const missing = [...generateLog(FULL_YEAR).byType.keys()].filter((type) => !log.byType.has(type));
-      expect(missing).toEqual([]);
       const appended = log.drafts.length; // the generator's log of this size: up to EVENTS
       expect(appended).toBeGreaterThan(EVENTS * 0.9);
       await appendAll(store, log.drafts, () => undefined);
